@@ -1,0 +1,31 @@
+package dev.duro.model.world;
+
+/**
+ * Everything a node's code may use to touch the outside: the only way runtime code sees time,
+ * randomness, the network and the disk. The simulator builds one per node incarnation (a restart
+ * gets a fresh {@code World} on the same disk); the deployment builds one per process.
+ */
+public interface World {
+    NodeId self();
+
+    Clock clock();
+
+    Loop loop();
+
+    Transport transport();
+
+    Disk disk();
+
+    /** This node incarnation's randomness; derive per purpose. */
+    Entropy entropy();
+
+    /** Simulation-only fault points; {@link FaultPoints#NONE} in deployment. */
+    default FaultPoints faultPoints() {
+        return FaultPoints.NONE;
+    }
+
+    /** Facts for the checkers; {@link TraceSink#NONE} when nobody listens. */
+    default TraceSink trace() {
+        return TraceSink.NONE;
+    }
+}
