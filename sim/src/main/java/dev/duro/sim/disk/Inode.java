@@ -54,6 +54,8 @@ abstract sealed class Inode permits Inode.FileInode, Inode.DirInode {
         int volatileLinks;
         int durableLinks;
         int openHandles;
+        /** Failed syncs so far: a sync in flight across a failure fails too (Linux reports the error to each). */
+        long syncFailures;
         /** Pending directory-sync snapshots that name this file. */
         int snapshotRefs;
 

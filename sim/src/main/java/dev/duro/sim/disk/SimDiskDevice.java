@@ -540,27 +540,35 @@ public final class SimDiskDevice implements DiskDevice, AutoCloseable {
         long latencyNanos = drawSyncLatencyNanos();
         syncs++;
         file.openHandles++; // keeps the inode alive until completion, even if the handle is closed
+        long failuresAtIssue = file.syncFailures;
         Promise<Void> promise = Promise.on(loop);
-        loop.schedule(latencyNanos, () -> completeSync(handleIncarnation, file, path, watermarkSeq, fail, promise));
+        loop.schedule(latencyNanos,
+                () -> completeSync(handleIncarnation, file, path, watermarkSeq, fail, failuresAtIssue, promise));
         return promise;
     }
 
     private void completeSync(long handleIncarnation, FileInode file, String path, long watermarkSeq,
-            boolean fail, Promise<Void> promise) {
+            boolean injectedFailure, long failuresAtIssue, Promise<Void> promise) {
         if (handleIncarnation != incarnation) return; // crashed or remounted: never completes
         int covered = 0;
         while (covered < file.pending.size() && file.pending.get(covered).seq() < watermarkSeq) covered++;
         List<PendingOp> ops = file.pending.subList(0, covered);
-        if (fail) {
+        // A failure of another sync while this one was in flight may have dropped writes this one
+        // covered; like Linux's per-file error sequence, this one reports the error too.
+        boolean inheritedFailure = file.syncFailures > failuresAtIssue;
+        if (injectedFailure || inheritedFailure) {
             long dropped = countWrites(ops);
             lostWrites += dropped;
             ops.clear();
-            countFault(DiskFaultKind.SYNC_FAILURE);
-            trace.record("disk-sync-failure", "path=" + path + " droppedWrites=" + dropped);
+            file.syncFailures++;
+            if (injectedFailure) countFault(DiskFaultKind.SYNC_FAILURE);
+            trace.record("disk-sync-failure", "path=" + path + " droppedWrites=" + dropped
+                    + (injectedFailure ? "" : " (error of a concurrent sync)"));
             file.openHandles--;
             maybeFree(file);
-            promise.fail(new DiskException(DiskException.Kind.IO_ERROR, path,
-                    "fsync failed (injected): the " + dropped + " unsynced writes it covered are lost"));
+            promise.fail(new DiskException(DiskException.Kind.IO_ERROR, path, injectedFailure
+                    ? "fsync failed (injected): the " + dropped + " unsynced writes it covered are lost"
+                    : "fsync failed: a concurrent failed fsync dropped unsynced writes of this file"));
             return;
         }
         long syncedBytes = 0;

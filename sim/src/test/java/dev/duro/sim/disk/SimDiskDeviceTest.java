@@ -360,6 +360,26 @@ class SimDiskDeviceTest {
     }
 
     @Test
+    @DisplayName("a sync in flight when another sync of the file fails reports the error too (its writes may be gone)")
+    void concurrentSyncInheritsFailure() {
+        Rig r = rig(DiskFaultConfig.none().withSyncLatencyNanos(1_000, 1_000));
+        DiskFile file = r.createDurably("log", bytes("A"));
+        file.append(bytes("B"));
+        r.device.slowFsync(10);
+        Promise<Void> slow = file.sync(); // covers B, completes late
+        r.device.slowFsync(1);
+        r.device.failNextSyncs(1);
+        Promise<Void> failing = file.sync(); // covers B too, fails first and drops B
+        r.await(failing);
+        assertThat(failing.isFailed()).isTrue();
+        r.await(slow);
+        assertThat(slow.isFailed()).as("seed %d", SEED).isTrue();
+        assertThat(r.device.stats().faults(DiskFaultKind.SYNC_FAILURE)).isEqualTo(1);
+        r.crashAndRestart();
+        assertThat(text(r.readAll("log"))).isEqualTo("A");
+    }
+
+    @Test
     @DisplayName("slow fsync multiplies the sync latency while on")
     void slowFsync() {
         Rig r = rig(DiskFaultConfig.none().withSyncLatencyNanos(1_000, 1_000));
