@@ -64,51 +64,115 @@ public record DiskFaultConfig(
     }
 
     public DiskFaultConfig withSectorBytes(int bytes) {
-        return new DiskFaultConfig(bytes, syncLatencyMinNanos, syncLatencyMaxNanos, slowSyncProbability,
-                slowSyncFactor, syncFailureProbability, readErrorProbability, tornWriteProbability,
-                corruptSectorProbability, capacityBytes);
+        return toBuilder().sectorBytes(bytes).build();
     }
 
     public DiskFaultConfig withSyncLatencyNanos(long minNanos, long maxNanos) {
-        return new DiskFaultConfig(sectorBytes, minNanos, maxNanos, slowSyncProbability,
-                slowSyncFactor, syncFailureProbability, readErrorProbability, tornWriteProbability,
-                corruptSectorProbability, capacityBytes);
+        return toBuilder().syncLatencyNanos(minNanos, maxNanos).build();
     }
 
     public DiskFaultConfig withSlowSync(double probability, double factor) {
-        return new DiskFaultConfig(sectorBytes, syncLatencyMinNanos, syncLatencyMaxNanos, probability,
-                factor, syncFailureProbability, readErrorProbability, tornWriteProbability,
-                corruptSectorProbability, capacityBytes);
+        return toBuilder().slowSync(probability, factor).build();
     }
 
     public DiskFaultConfig withSyncFailureProbability(double probability) {
-        return new DiskFaultConfig(sectorBytes, syncLatencyMinNanos, syncLatencyMaxNanos, slowSyncProbability,
-                slowSyncFactor, probability, readErrorProbability, tornWriteProbability,
-                corruptSectorProbability, capacityBytes);
+        return toBuilder().syncFailureProbability(probability).build();
     }
 
     public DiskFaultConfig withReadErrorProbability(double probability) {
-        return new DiskFaultConfig(sectorBytes, syncLatencyMinNanos, syncLatencyMaxNanos, slowSyncProbability,
-                slowSyncFactor, syncFailureProbability, probability, tornWriteProbability,
-                corruptSectorProbability, capacityBytes);
+        return toBuilder().readErrorProbability(probability).build();
     }
 
     public DiskFaultConfig withTornWriteProbability(double probability) {
-        return new DiskFaultConfig(sectorBytes, syncLatencyMinNanos, syncLatencyMaxNanos, slowSyncProbability,
-                slowSyncFactor, syncFailureProbability, readErrorProbability, probability,
-                corruptSectorProbability, capacityBytes);
+        return toBuilder().tornWriteProbability(probability).build();
     }
 
     public DiskFaultConfig withCorruptSectorProbability(double probability) {
-        return new DiskFaultConfig(sectorBytes, syncLatencyMinNanos, syncLatencyMaxNanos, slowSyncProbability,
-                slowSyncFactor, syncFailureProbability, readErrorProbability, tornWriteProbability,
-                probability, capacityBytes);
+        return toBuilder().corruptSectorProbability(probability).build();
     }
 
     public DiskFaultConfig withCapacityBytes(long bytes) {
-        return new DiskFaultConfig(sectorBytes, syncLatencyMinNanos, syncLatencyMaxNanos, slowSyncProbability,
-                slowSyncFactor, syncFailureProbability, readErrorProbability, tornWriteProbability,
-                corruptSectorProbability, bytes);
+        return toBuilder().capacityBytes(bytes).build();
+    }
+
+    /** A builder preset to this config, for a swarm that sets several rates at once. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Mutable staging for a {@link DiskFaultConfig}; {@link #build()} validates. */
+    public static final class Builder {
+        private int sectorBytes;
+        private long syncLatencyMinNanos;
+        private long syncLatencyMaxNanos;
+        private double slowSyncProbability;
+        private double slowSyncFactor;
+        private double syncFailureProbability;
+        private double readErrorProbability;
+        private double tornWriteProbability;
+        private double corruptSectorProbability;
+        private long capacityBytes;
+
+        private Builder(DiskFaultConfig from) {
+            sectorBytes = from.sectorBytes;
+            syncLatencyMinNanos = from.syncLatencyMinNanos;
+            syncLatencyMaxNanos = from.syncLatencyMaxNanos;
+            slowSyncProbability = from.slowSyncProbability;
+            slowSyncFactor = from.slowSyncFactor;
+            syncFailureProbability = from.syncFailureProbability;
+            readErrorProbability = from.readErrorProbability;
+            tornWriteProbability = from.tornWriteProbability;
+            corruptSectorProbability = from.corruptSectorProbability;
+            capacityBytes = from.capacityBytes;
+        }
+
+        public Builder sectorBytes(int bytes) {
+            sectorBytes = bytes;
+            return this;
+        }
+
+        public Builder syncLatencyNanos(long minNanos, long maxNanos) {
+            syncLatencyMinNanos = minNanos;
+            syncLatencyMaxNanos = maxNanos;
+            return this;
+        }
+
+        public Builder slowSync(double probability, double factor) {
+            slowSyncProbability = probability;
+            slowSyncFactor = factor;
+            return this;
+        }
+
+        public Builder syncFailureProbability(double probability) {
+            syncFailureProbability = probability;
+            return this;
+        }
+
+        public Builder readErrorProbability(double probability) {
+            readErrorProbability = probability;
+            return this;
+        }
+
+        public Builder tornWriteProbability(double probability) {
+            tornWriteProbability = probability;
+            return this;
+        }
+
+        public Builder corruptSectorProbability(double probability) {
+            corruptSectorProbability = probability;
+            return this;
+        }
+
+        public Builder capacityBytes(long bytes) {
+            capacityBytes = bytes;
+            return this;
+        }
+
+        public DiskFaultConfig build() {
+            return new DiskFaultConfig(sectorBytes, syncLatencyMinNanos, syncLatencyMaxNanos, slowSyncProbability,
+                    slowSyncFactor, syncFailureProbability, readErrorProbability, tornWriteProbability,
+                    corruptSectorProbability, capacityBytes);
+        }
     }
 
     private static void checkProbability(String name, double p) {

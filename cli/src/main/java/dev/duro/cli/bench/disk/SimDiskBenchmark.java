@@ -129,7 +129,10 @@ public class SimDiskBenchmark {
         }
     }
 
-    /** Seeded stand-in until the kernel's xoshiro256** Entropy lands; the benchmark draws only latencies. */
+    /**
+     * Seeded stand-in until the kernel's xoshiro256** Entropy ({@code dev.duro.sim.random}) is on this
+     * branch; then use that. The benchmark draws only sync latencies from it.
+     */
     static final class SplitMix64 implements Entropy {
         private final long seed;
         private long state;
