@@ -12,7 +12,8 @@ public interface DiskDevice {
     /**
      * Mounts the device for a new incarnation of its node. Sync completions and simulated latency
      * run on {@code loop}; disk operations and injected faults are reported to {@code trace}.
-     * Handles from earlier incarnations are dead.
+     * Handles from earlier incarnations are dead. Mounting again without a {@link #crash()} models
+     * a process restart on a live machine: old handles die, volatile data stays.
      */
     Disk mount(Loop loop, TraceSink trace);
 
