@@ -80,8 +80,13 @@ public final class Kernel {
         return trace;
     }
 
-    /** Sets the budgets: stop before running an entry later than {@code untilNanos} or after {@code maxSteps} entries. */
+    /**
+     * Sets the budgets: stop before running an entry later than {@code untilNanos} or once
+     * {@code maxSteps} entries have been taken in total. Also resumes a run that stopped for any
+     * reason but a failure (so a harness can add work and run on).
+     */
     public void budget(long untilNanos, long maxSteps) {
+        if (stopped != StopReason.FAILURE) stopped = null;
         Invariants.check(untilNanos >= nowNanos, "time budget %d lies in the past (now %d)", untilNanos, nowNanos);
         Invariants.check(maxSteps >= 0, "event budget must be >= 0, got %d", maxSteps);
         this.untilNanos = untilNanos;
