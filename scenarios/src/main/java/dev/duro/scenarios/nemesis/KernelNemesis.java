@@ -1,0 +1,178 @@
+package dev.duro.scenarios.nemesis;
+
+import dev.duro.model.util.Invariants;
+import dev.duro.sim.Simulation;
+import dev.duro.sim.net.SimulatedNetwork;
+import dev.duro.sim.node.SimulatedNode;
+import dev.duro.sim.random.SeededEntropy;
+
+/**
+ * Strikes the faults of a {@link NemesisPlan} at random times during the fault phase
+ * {@code [0, healAtNanos)}, then heals everything at {@code healAtNanos}: links open, clogs end,
+ * network faults off, drift back to zero, every crashed node restarted. Each fault kind runs on
+ * its own entropy stream and its own chain of harness actions, spaced by exponential intervals
+ * around the plan's mean.
+ *
+ * <p>Fault model covered: partitions (isolate one node, halves, majority/minority, bridge,
+ * one-way), clogged nodes and links, crash-restart, pauses, clock drift changes and wall-clock
+ * jumps, plus the network's loss/duplication/reordering knobs. Not covered here: disk faults
+ * (those belong to the disk device's own fault model).
+ */
+public final class KernelNemesis {
+    private final Simulation sim;
+    private final NemesisPlan plan;
+    private final long healAtNanos;
+    private final SeededEntropy entropy;
+
+    public KernelNemesis(Simulation sim, NemesisPlan plan, long healAtNanos) {
+        Invariants.check(healAtNanos >= 0, "heal time must be >= 0");
+        this.sim = sim;
+        this.plan = plan;
+        this.healAtNanos = healAtNanos;
+        this.entropy = sim.entropy("nemesis");
+    }
+
+    /** Installs the schedule; call once, after the nodes were added and before running. */
+    public void install() {
+        sim.network().configure(plan.network());
+        int n = sim.nodes().size();
+        Invariants.check(n >= 1, "the nemesis needs nodes");
+        if (plan.driftMaxPpm() > 0) {
+            SeededEntropy drift = entropy.derive("initial-drift");
+            for (SimulatedNode node : sim.nodes()) {
+                node.clock().setDriftPpm(drift.between(-plan.driftMaxPpm(), plan.driftMaxPpm()));
+            }
+        }
+        chain("partition", plan.partitionEveryMs(), this::partition);
+        chain("clog", plan.clogEveryMs(), this::clog);
+        chain("crash", plan.crashEveryMs(), this::crash);
+        chain("pause", plan.pauseEveryMs(), this::pause);
+        chain("clock", plan.driftMaxPpm() > 0 ? plan.clockEveryMs() : 0, this::clock);
+        sim.at(healAtNanos, this::healAll);
+    }
+
+    /** One fault strike, drawing from the kind's own stream. */
+    private interface Strike {
+        void strike(SeededEntropy e);
+    }
+
+    private void chain(String kind, long everyMs, Strike strike) {
+        if (everyMs <= 0) return;
+        SeededEntropy e = entropy.derive(kind);
+        scheduleNext(e, everyMs, strike, 0);
+    }
+
+    private void scheduleNext(SeededEntropy e, long everyMs, Strike strike, long fromNanos) {
+        // Exponential spacing; StrictMath so the same bits come out on every JVM.
+        double u = e.nextDouble();
+        long gap = 1 + (long) Math.min(-Simulation.millis(everyMs) * StrictMath.log1p(-u), 20.0 * Simulation.millis(everyMs));
+        long at = fromNanos + gap;
+        if (at >= healAtNanos) return;
+        sim.at(at, () -> {
+            strike.strike(e);
+            scheduleNext(e, everyMs, strike, at);
+        });
+    }
+
+    private long untilHeal(SeededEntropy e, long maxMs) {
+        long d = e.between(Simulation.millis(1), Simulation.millis(maxMs));
+        return Math.max(1, Math.min(d, healAtNanos - sim.nowNanos()));
+    }
+
+    private void partition(SeededEntropy e) {
+        SimulatedNetwork net = sim.network();
+        int n = sim.nodes().size();
+        if (n < 2) return;
+        net.heal(); // one partition at a time: the new shape replaces the old
+        int shape = e.nextInt(5);
+        switch (shape) {
+            case 0 -> net.isolate(e.nextInt(n));
+            case 1 -> net.splitHalves();
+            case 2 -> net.partition(randomSubset(e, n, (n - 1) / 2 == 0 ? 1 : (n - 1) / 2)); // a minority
+            case 3 -> {
+                if (n < 3) {
+                    net.isolate(e.nextInt(n));
+                } else {
+                    int bridge = e.nextInt(n);
+                    int other = (bridge + 1 + e.nextInt(n - 1)) % n;
+                    net.bridge(bridge, other);
+                }
+            }
+            default -> {
+                if (e.chance(0.5)) {
+                    net.oneWayOut(e.nextInt(n));
+                } else {
+                    int a = e.nextInt(n);
+                    net.block(a, (a + 1 + e.nextInt(n - 1)) % n);
+                }
+            }
+        }
+        long duration = untilHeal(e, plan.partitionMaxMs());
+        sim.after(duration, net::heal);
+    }
+
+    private void clog(SeededEntropy e) {
+        int n = sim.nodes().size();
+        long duration = untilHeal(e, plan.clogMaxMs());
+        if (n < 2 || e.chance(0.5)) {
+            sim.network().clogNode(e.nextInt(n), duration);
+        } else {
+            int a = e.nextInt(n);
+            sim.network().clogLink(a, (a + 1 + e.nextInt(n - 1)) % n, duration);
+        }
+    }
+
+    private void crash(SeededEntropy e) {
+        SimulatedNode node = sim.node(e.nextInt(sim.nodes().size()));
+        long down = untilHeal(e, plan.downMaxMs());
+        if (!node.isUp()) return;
+        node.crash();
+        sim.after(down, () -> {
+            if (!node.isUp()) node.restart();
+        });
+    }
+
+    private void pause(SeededEntropy e) {
+        SimulatedNode node = sim.node(e.nextInt(sim.nodes().size()));
+        long duration = e.between(Simulation.millis(1), Simulation.millis(plan.pauseMaxMs()));
+        if (node.isUp()) node.pause(duration);
+    }
+
+    private void clock(SeededEntropy e) {
+        SimulatedNode node = sim.node(e.nextInt(sim.nodes().size()));
+        if (e.chance(0.7)) {
+            node.clock().setDriftPpm(e.between(-plan.driftMaxPpm(), plan.driftMaxPpm()));
+        } else {
+            node.clock().jumpWall(e.between(-Simulation.millis(5_000), Simulation.millis(5_000)));
+        }
+        sim.kernel().trace().record(sim.nowNanos(), node.index(), dev.duro.sim.trace.EventKind.CLOCK,
+                node.clock().driftPpm(), node.clock().wallOffsetNanos(), 0, null, null);
+    }
+
+    private void healAll() {
+        sim.note("phase", "heal: faults off, links open, crashed nodes restart");
+        SimulatedNetwork net = sim.network();
+        net.heal();
+        net.unclogAll();
+        net.configure(plan.network().healed());
+        for (SimulatedNode node : sim.nodes()) {
+            if (node.clock().driftPpm() != 0) node.clock().setDriftPpm(0);
+            if (!node.isUp()) node.restart();
+        }
+    }
+
+    private static int[] randomSubset(SeededEntropy e, int n, int size) {
+        int[] all = new int[n];
+        for (int i = 0; i < n; i++) all[i] = i;
+        for (int i = 0; i < size; i++) { // partial Fisher-Yates
+            int j = i + e.nextInt(n - i);
+            int t = all[i];
+            all[i] = all[j];
+            all[j] = t;
+        }
+        int[] out = new int[size];
+        System.arraycopy(all, 0, out, 0, size);
+        java.util.Arrays.sort(out);
+        return out;
+    }
+}

@@ -1,0 +1,87 @@
+package dev.duro.scenarios.nemesis;
+
+import dev.duro.model.util.Invariants;
+import dev.duro.sim.net.NetworkConfig;
+import dev.duro.sim.random.SeededEntropy;
+import dev.duro.sim.run.FaultSelection;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.SequencedMap;
+import java.util.Set;
+
+/**
+ * The fault mix of one run, drawn from the seed (swarm testing): which fault kinds are on and, for
+ * each, how often and how hard it strikes. A kind that is off has rate zero. Drawn before the
+ * simulation is built, since some choices (fault points) shape it.
+ *
+ * @param on the fault kinds that are on (names from {@link FaultSelection#KNOWN})
+ * @param network latency and per-message fault rates during the fault phase
+ * @param partitionEveryMs mean time between partitions (0: off)
+ * @param partitionMaxMs longest partition
+ * @param clogEveryMs mean time between clogs (0: off)
+ * @param clogMaxMs longest clog
+ * @param crashEveryMs mean time between crashes (0: off)
+ * @param downMaxMs longest time a crashed node stays down
+ * @param pauseEveryMs mean time between pauses (0: off)
+ * @param pauseMaxMs longest pause
+ * @param driftMaxPpm bound on clock drift, |ppm| (0: off)
+ * @param clockEveryMs mean time between clock faults (drift changes, wall jumps)
+ * @param faultPointRate fire rate of active fault points (0: off)
+ */
+public record NemesisPlan(Set<String> on, NetworkConfig network, long partitionEveryMs, long partitionMaxMs,
+                          long clogEveryMs, long clogMaxMs, long crashEveryMs, long downMaxMs, long pauseEveryMs,
+                          long pauseMaxMs, long driftMaxPpm, long clockEveryMs, double faultPointRate) {
+
+    /** Draws the plan: which faults are on from {@code selection}, then every rate, from {@code entropy}. */
+    public static NemesisPlan draw(FaultSelection selection, SeededEntropy entropy) {
+        Set<String> on = selection.draw(entropy.derive("swarm"));
+        // Each knob draws from its own stream, so turning one fault on or off never shifts another's values.
+        SeededEntropy latency = entropy.derive("latency");
+        long baseNanos = latency.between(100_000, 5_000_000);
+        long jitterNanos = latency.between(0, 5_000_000);
+        NetworkConfig.Jitter shape = latency.chance(0.5) ? NetworkConfig.Jitter.UNIFORM : NetworkConfig.Jitter.EXPONENTIAL;
+        double loss = on.contains("loss") ? rate(entropy.derive("loss"), 0.005, 0.25) : 0;
+        double dup = on.contains("dup") ? rate(entropy.derive("dup"), 0.005, 0.15) : 0;
+        SeededEntropy reorder = entropy.derive("reorder");
+        double reorderRate = on.contains("reorder") ? rate(reorder, 0.05, 0.5) : 0;
+        long reorderDelayNanos = on.contains("reorder") ? reorder.between(1_000_000, 30_000_000) : 0;
+        NetworkConfig network = new NetworkConfig(baseNanos, jitterNanos, shape, loss, dup, reorderRate, reorderDelayNanos);
+        SeededEntropy partition = entropy.derive("partition");
+        SeededEntropy clog = entropy.derive("clog");
+        SeededEntropy crash = entropy.derive("crash");
+        SeededEntropy pause = entropy.derive("pause");
+        SeededEntropy clock = entropy.derive("clock");
+        return new NemesisPlan(on, network,
+                on.contains("partition") ? partition.between(200, 3_000) : 0, partition.between(50, 2_000),
+                on.contains("clog") ? clog.between(200, 3_000) : 0, clog.between(10, 1_000),
+                on.contains("crash") ? crash.between(300, 4_000) : 0, crash.between(10, 2_000),
+                on.contains("pause") ? pause.between(300, 4_000) : 0, pause.between(10, 1_500),
+                on.contains("clock") ? clock.between(10, 500) : 0, clock.between(200, 3_000),
+                on.contains("buggify") ? rate(entropy.derive("buggify"), 0.01, 0.2) : 0);
+    }
+
+    private static double rate(SeededEntropy e, double low, double high) {
+        // Rounded to 4 decimals so that the printed value is the value used.
+        double r = low + (high - low) * e.nextDouble();
+        return Math.round(r * 10_000) / 10_000.0;
+    }
+
+    public NemesisPlan {
+        Invariants.check(on != null && network != null, "plan must be complete");
+        Invariants.check(driftMaxPpm >= 0 && driftMaxPpm < 1_000_000, "drift bound out of range: %d", driftMaxPpm);
+    }
+
+    /** Every drawn value, for the run's parameter lines. */
+    public SequencedMap<String, String> describe() {
+        SequencedMap<String, String> m = new LinkedHashMap<>();
+        m.put("faults.on", on.isEmpty() ? "(none)" : String.join(",", on));
+        m.put("net", network.toString());
+        if (partitionEveryMs > 0) m.put("partition", "every ~" + partitionEveryMs + "ms, up to " + partitionMaxMs + "ms");
+        if (clogEveryMs > 0) m.put("clog", "every ~" + clogEveryMs + "ms, up to " + clogMaxMs + "ms");
+        if (crashEveryMs > 0) m.put("crash", "every ~" + crashEveryMs + "ms, down up to " + downMaxMs + "ms");
+        if (pauseEveryMs > 0) m.put("pause", "every ~" + pauseEveryMs + "ms, up to " + pauseMaxMs + "ms");
+        if (driftMaxPpm > 0) m.put("clock", "drift up to " + driftMaxPpm + "ppm, changes every ~" + clockEveryMs + "ms");
+        if (faultPointRate > 0) m.put("buggify", String.format(Locale.ROOT, "fire rate %.4f", faultPointRate));
+        return m;
+    }
+}

@@ -1,0 +1,15 @@
+package dev.duro.scenarios;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class ScenarioCatalogueTest {
+    @Test
+    void defaultScenarioIsListedAndNamesAreUnique() {
+        assertThat(ScenarioCatalogue.find(ScenarioCatalogue.DEFAULT)).isPresent();
+        assertThat(ScenarioCatalogue.names()).doesNotHaveDuplicates().contains("ping");
+        assertThat(ScenarioCatalogue.find("nope")).isEmpty();
+        ScenarioCatalogue.all().forEach(s -> assertThat(s.description()).isNotBlank());
+    }
+}

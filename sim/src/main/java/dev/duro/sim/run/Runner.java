@@ -1,0 +1,49 @@
+package dev.duro.sim.run;
+
+import dev.duro.model.util.Invariants;
+import dev.duro.sim.Simulation;
+import dev.duro.sim.kernel.Kernel;
+import dev.duro.sim.kernel.StopReason;
+import dev.duro.sim.trace.TraceListener;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Runs a scenario to a verdict: set up, run under the budgets, validate. */
+public final class Runner {
+    private Runner() {}
+
+    public static RunResult run(Scenario scenario, RunConfig config, TraceListener listener) {
+        Invariants.check(scenario.name().equals(config.scenario()), "config names scenario '%s', got '%s'",
+                config.scenario(), scenario.name());
+        long untilMs = resolvedUntilMs(scenario, config);
+        ScenarioRun run = scenario.setUp(config, listener);
+        Simulation sim = run.simulation();
+        sim.kernel().budget(Simulation.millis(untilMs), config.maxEvents());
+        StopReason reason = sim.kernel().run();
+        return finish(run, config, untilMs, reason);
+    }
+
+    /** The simulated-time budget in ms: the config's, or the scenario's default when it says 0. */
+    public static long resolvedUntilMs(Scenario scenario, RunConfig config) {
+        return config.untilMs() > 0 ? config.untilMs() : scenario.defaultUntilMs();
+    }
+
+    /** Validates a run that has stopped and builds its result. */
+    static RunResult finish(ScenarioRun run, RunConfig config, long untilMs, StopReason reason) {
+        Simulation sim = run.simulation();
+        Kernel kernel = sim.kernel();
+        Invariants.check(kernel.stopReason() == reason, "finish() called on a run that has not stopped");
+        List<Violation> violations = new ArrayList<>();
+        if (reason == StopReason.FAILURE) {
+            Throwable t = kernel.failure();
+            StackTraceElement top = t.getStackTrace().length > 0 ? t.getStackTrace()[0] : null;
+            violations.add(new Violation("crash", FailureClass.CRASH, t.getClass().getSimpleName() + ": " + t.getMessage()
+                    + (top == null ? "" : " at " + top) + " (t=" + kernel.nowNanos() / 1_000_000 + "ms, node "
+                    + (kernel.currentNode() < 0 ? "-" : "n" + kernel.currentNode()) + ")"));
+        } else {
+            violations.addAll(run.check(reason));
+        }
+        return new RunResult(config, untilMs, run.parameters(), sim.trace().digestHex(), kernel.steps(),
+                sim.trace().count(), kernel.nowNanos(), reason, violations);
+    }
+}

@@ -1,0 +1,26 @@
+package dev.duro.sim.run;
+
+import dev.duro.sim.trace.TraceListener;
+
+/**
+ * A named, seeded simulation test: builds a cluster, a workload and a fault schedule from a
+ * {@link RunConfig}, and judges the outcome. Implementations must draw every choice from the
+ * simulation's entropy streams so that the config fixes the trace.
+ */
+public interface Scenario {
+    String name();
+
+    /** One line for {@code duro sim scenarios}. */
+    String description();
+
+    /** Simulated time a run lasts when {@link RunConfig#untilMs()} is 0 (fault phase plus liveness phase). */
+    long defaultUntilMs();
+
+    /** Builds the run; nothing executes until the simulation is stepped. */
+    ScenarioRun setUp(RunConfig config, TraceListener listener);
+
+    /** Builds and runs to a verdict. */
+    default RunResult run(RunConfig config) {
+        return Runner.run(this, config, TraceListener.NONE);
+    }
+}

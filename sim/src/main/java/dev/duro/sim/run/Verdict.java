@@ -1,0 +1,7 @@
+package dev.duro.sim.run;
+
+/** Outcome of a run. */
+public enum Verdict {
+    PASS,
+    FAIL
+}
