@@ -1,5 +1,6 @@
 package dev.duro.scenarios;
 
+import dev.duro.scenarios.demo.LogDemoScenario;
 import dev.duro.scenarios.ping.PingScenario;
 import dev.duro.sim.run.Scenario;
 import java.util.LinkedHashMap;
@@ -12,9 +13,10 @@ import java.util.Optional;
  */
 public final class ScenarioCatalogue {
     /** What {@code duro sim run} runs when no {@code --scenario} is given. */
-    public static final String DEFAULT = PingScenario.NAME;
+    public static final String DEFAULT = LogDemoScenario.NAME;
 
     private static final List<Scenario> ALL = List.of(
+            new LogDemoScenario(),
             new PingScenario());
 
     private static final Map<String, Scenario> BY_NAME = index();

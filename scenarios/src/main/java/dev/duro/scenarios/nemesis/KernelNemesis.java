@@ -23,24 +23,31 @@ public final class KernelNemesis {
     private final NemesisPlan plan;
     private final long healAtNanos;
     private final SeededEntropy entropy;
+    /** Faults strike nodes n0..n(targets-1) only; later nodes (clients, observers) are left alone. */
+    private final int targets;
 
     public KernelNemesis(Simulation sim, NemesisPlan plan, long healAtNanos) {
+        this(sim, plan, healAtNanos, sim.nodes().size());
+    }
+
+    public KernelNemesis(Simulation sim, NemesisPlan plan, long healAtNanos, int targets) {
         Invariants.check(healAtNanos >= 0, "heal time must be >= 0");
+        Invariants.check(targets >= 1 && targets <= sim.nodes().size(), "targets %d out of range 1..%d",
+                targets, sim.nodes().size());
         this.sim = sim;
         this.plan = plan;
         this.healAtNanos = healAtNanos;
         this.entropy = sim.entropy("nemesis");
+        this.targets = targets;
     }
 
     /** Installs the schedule; call once, after the nodes were added and before running. */
     public void install() {
         sim.network().configure(plan.network());
-        int n = sim.nodes().size();
-        Invariants.check(n >= 1, "the nemesis needs nodes");
         if (plan.driftMaxPpm() > 0) {
             SeededEntropy drift = entropy.derive("initial-drift");
-            for (SimulatedNode node : sim.nodes()) {
-                node.clock().setDriftPpm(drift.between(-plan.driftMaxPpm(), plan.driftMaxPpm()));
+            for (int i = 0; i < targets; i++) {
+                sim.node(i).clock().setDriftPpm(drift.between(-plan.driftMaxPpm(), plan.driftMaxPpm()));
             }
         }
         chain("partition", plan.partitionEveryMs(), this::partition);
@@ -81,7 +88,7 @@ public final class KernelNemesis {
 
     private void partition(SeededEntropy e) {
         SimulatedNetwork net = sim.network();
-        int n = sim.nodes().size();
+        int n = targets;
         if (n < 2) return;
         net.heal(); // one partition at a time: the new shape replaces the old
         int shape = e.nextInt(5);
@@ -112,7 +119,7 @@ public final class KernelNemesis {
     }
 
     private void clog(SeededEntropy e) {
-        int n = sim.nodes().size();
+        int n = targets;
         long duration = untilHeal(e, plan.clogMaxMs());
         if (n < 2 || e.chance(0.5)) {
             sim.network().clogNode(e.nextInt(n), duration);
@@ -123,7 +130,7 @@ public final class KernelNemesis {
     }
 
     private void crash(SeededEntropy e) {
-        SimulatedNode node = sim.node(e.nextInt(sim.nodes().size()));
+        SimulatedNode node = sim.node(e.nextInt(targets));
         long down = untilHeal(e, plan.downMaxMs());
         if (!node.isUp()) return;
         node.crash();
@@ -133,13 +140,13 @@ public final class KernelNemesis {
     }
 
     private void pause(SeededEntropy e) {
-        SimulatedNode node = sim.node(e.nextInt(sim.nodes().size()));
+        SimulatedNode node = sim.node(e.nextInt(targets));
         long duration = e.between(Simulation.millis(1), Simulation.millis(plan.pauseMaxMs()));
         if (node.isUp()) node.pause(duration);
     }
 
     private void clock(SeededEntropy e) {
-        SimulatedNode node = sim.node(e.nextInt(sim.nodes().size()));
+        SimulatedNode node = sim.node(e.nextInt(targets));
         if (e.chance(0.7)) {
             node.clock().setDriftPpm(e.between(-plan.driftMaxPpm(), plan.driftMaxPpm()));
         } else {

@@ -15,7 +15,7 @@ import java.util.TreeSet;
 public record FaultSelection(Mode mode, Set<String> names) {
     /** Every fault kind a scenario may offer, in the order swarm draws them. */
     public static final List<String> KNOWN = List.of(
-            "loss", "dup", "reorder", "partition", "clog", "crash", "pause", "clock", "buggify");
+            "loss", "dup", "reorder", "partition", "clog", "crash", "pause", "clock", "buggify", "disk");
 
     public enum Mode { SWARM, NONE, ALL, LIST }
 

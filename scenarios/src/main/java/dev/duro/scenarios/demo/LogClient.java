@@ -1,0 +1,159 @@
+package dev.duro.scenarios.demo;
+
+import dev.duro.model.util.Invariants;
+import dev.duro.model.world.Entropy;
+import dev.duro.model.world.NodeId;
+import dev.duro.model.world.NodeProgram;
+import dev.duro.model.world.TimerHandle;
+import dev.duro.model.world.World;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The log demo's client: appends records to random nodes, retries on timeout (same request id,
+ * same node), records every acknowledgement, and after the fault phase reads every node's log.
+ * It runs on a node of its own that the nemesis never touches.
+ */
+final class LogClient implements NodeProgram {
+    /** Settings; times are in the client's monotonic nanoseconds from its start. */
+    record Settings(List<NodeId> servers, int requests, long intervalNanos, long timeoutNanos,
+                    int maxAttempts, long finalReadAtNanos, int payloadBytes) {}
+
+    /** One acknowledgement: {@code node} said {@code requestId} is durable at {@code index}. */
+    record Ack(NodeId node, long requestId, long index, long atNanos) {}
+
+    private final Settings settings;
+    private final List<Ack> acks = new ArrayList<>();
+    private final List<String> protocolViolations = new ArrayList<>();
+    /** Final log of each node: request id per index. */
+    private final Map<NodeId, List<Long>> finalLogs = new TreeMap<>();
+    private final Map<Long, Pending> pending = new TreeMap<>();
+    private int issued;
+    private int gaveUp;
+    private int refusals;
+    private World world;
+    private Entropy entropy;
+    private long startNanos;
+
+    private static final class Pending {
+        final NodeId node;
+        final byte[] payload;
+        int attempts;
+        TimerHandle timeout;
+
+        Pending(NodeId node, byte[] payload) {
+            this.node = node;
+            this.payload = payload;
+        }
+    }
+
+    LogClient(Settings settings) {
+        Invariants.check(!settings.servers().isEmpty(), "log client needs servers");
+        this.settings = settings;
+    }
+
+    @Override
+    public void start(World world) {
+        Invariants.check(this.world == null, "the client node must never restart: the nemesis leaves it alone");
+        this.world = world;
+        this.entropy = world.entropy().derive("log-client");
+        this.startNanos = world.clock().monotonicNanos();
+        world.transport().onReceive(this::receive);
+        world.loop().schedule(settings.intervalNanos(), this::issueNext);
+        world.loop().schedule(settings.finalReadAtNanos(), this::readAll);
+    }
+
+    List<Ack> acks() {
+        return acks;
+    }
+
+    Map<NodeId, List<Long>> finalLogs() {
+        return finalLogs;
+    }
+
+    List<String> protocolViolations() {
+        return protocolViolations;
+    }
+
+    int issued() {
+        return issued;
+    }
+
+    int gaveUp() {
+        return gaveUp;
+    }
+
+    int refusals() {
+        return refusals;
+    }
+
+    private void issueNext() {
+        if (issued >= settings.requests()) return;
+        long requestId = ++issued;
+        NodeId node = settings.servers().get(entropy.nextInt(settings.servers().size()));
+        byte[] payload = new byte[1 + entropy.nextInt(settings.payloadBytes())];
+        entropy.nextBytes(payload);
+        Pending p = new Pending(node, payload);
+        pending.put(requestId, p);
+        attempt(requestId, p);
+        long jitter = entropy.nextLong(settings.intervalNanos());
+        world.loop().schedule(settings.intervalNanos() / 2 + jitter, this::issueNext);
+    }
+
+    private void attempt(long requestId, Pending p) {
+        p.attempts++;
+        world.transport().send(p.node, LogMessage.encode(new LogMessage.Append(requestId, p.payload)));
+        p.timeout = world.loop().schedule(settings.timeoutNanos(), () -> {
+            if (pending.get(requestId) != p) return;
+            if (p.attempts >= settings.maxAttempts()) {
+                pending.remove(requestId); // outcome unknown: may or may not be in the log
+                gaveUp++;
+            } else {
+                attempt(requestId, p);
+            }
+        });
+    }
+
+    private void receive(NodeId from, byte[] bytes) {
+        LogMessage message;
+        try {
+            message = LogMessage.decode(bytes);
+        } catch (IllegalArgumentException e) {
+            protocolViolations.add("undecodable message from " + from + ": " + e.getMessage());
+            return;
+        }
+        long now = world.clock().monotonicNanos() - startNanos;
+        switch (message) {
+            case LogMessage.Appended a -> {
+                for (Ack earlier : acks) {
+                    if (earlier.node().equals(from) && earlier.requestId() == a.requestId() && earlier.index() != a.index()) {
+                        protocolViolations.add(from + " acknowledged request " + a.requestId() + " at index "
+                                + earlier.index() + " and later at " + a.index());
+                    }
+                }
+                Pending p = pending.get(a.requestId());
+                if (p != null && p.node.equals(from)) {
+                    pending.remove(a.requestId());
+                    p.timeout.cancel();
+                    acks.add(new Ack(from, a.requestId(), a.index(), now));
+                }
+            }
+            case LogMessage.Refused r -> refusals++;
+            case LogMessage.LogContents c -> finalLogs.putIfAbsent(from, c.requestIdsByIndex());
+            default -> protocolViolations.add("unexpected " + message.getClass().getSimpleName() + " from " + from);
+        }
+    }
+
+    /** Asks every node for its log until each has answered (nodes answer once recovered). */
+    private void readAll() {
+        boolean missing = false;
+        for (NodeId node : settings.servers()) {
+            if (finalLogs.containsKey(node)) continue;
+            missing = true;
+            world.transport().send(node, LogMessage.encode(new LogMessage.ReadLog(0)));
+        }
+        if (missing) world.loop().schedule(settings.timeoutNanos(), this::readAll);
+    }
+}
