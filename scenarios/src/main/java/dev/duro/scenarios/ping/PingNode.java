@@ -38,7 +38,7 @@ final class PingNode {
     // Receiver state, per (sender index, sender session): next expected and out-of-order buffer.
     private final List<TreeMap<Long, Inbox>> inboxes = new ArrayList<>();
 
-    record Settings(int messagesPerPeer, long sendIntervalNanos, long retransmitNanos, int window, boolean plantedNoDedup) {}
+    record Settings(int messagesPerPeer, long sendIntervalNanos, long retransmitNanos, int window, PingScenario.Planted planted) {}
 
     private static final class Inbox {
         int nextExpected;
@@ -89,6 +89,7 @@ final class PingNode {
             if (peer == world.self().index()) continue;
             List<byte[]> out = created.get(peer);
             if (acked[peer] >= out.size() && !out.isEmpty()) {
+                if (settings.planted() == PingScenario.Planted.NO_PROBE) continue; // planted bug
                 // All acked, but perhaps by a receiver incarnation that has since crashed: probe with
                 // the last message so a new incarnation answers (with its session and position 0).
                 int last = out.size() - 1;
@@ -118,7 +119,7 @@ final class PingNode {
 
     private void onData(NodeId from, PingCodec.Data d) {
         Inbox inbox = inboxes.get(from.index()).computeIfAbsent(d.session(), s -> new Inbox());
-        if (settings.plantedNoDedup() && d.seq() < inbox.nextExpected) {
+        if (settings.planted() == PingScenario.Planted.NO_DEDUP && d.seq() < inbox.nextExpected) {
             // Planted bug: a retransmitted duplicate is delivered again.
             observer.delivered(world.self(), session, from, d.session(), d.seq(), d.payload());
         } else if (d.seq() >= inbox.nextExpected) {

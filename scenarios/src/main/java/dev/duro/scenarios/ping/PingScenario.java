@@ -46,15 +46,23 @@ public final class PingScenario implements Scenario {
     public static final String NAME = "ping";
     static final long MIN_LIVENESS_WINDOW_MS = 4_000;
 
-    private final boolean plantedNoDedup;
-
-    public PingScenario() {
-        this(false);
+    /** Bugs that can be planted in the protocol, to prove the checks bite. */
+    public enum Planted {
+        NONE,
+        /** Receivers deliver retransmitted duplicates again: D1 must catch it. */
+        NO_DEDUP,
+        /** Senders stop probing once everything is acked: after a receiver restart, D4 must catch it. */
+        NO_PROBE
     }
 
-    /** With {@code plantedNoDedup}, receivers deliver retransmitted duplicates: D1 must catch it. */
-    public PingScenario(boolean plantedNoDedup) {
-        this.plantedNoDedup = plantedNoDedup;
+    private final Planted planted;
+
+    public PingScenario() {
+        this(Planted.NONE);
+    }
+
+    public PingScenario(Planted planted) {
+        this.planted = planted;
     }
 
     @Override
@@ -83,7 +91,7 @@ public final class PingScenario implements Scenario {
         int nodes = (int) params.between(3, 5);
         PingNode.Settings settings = new PingNode.Settings((int) params.between(10, 60),
                 Simulation.millis(params.between(5, 50)), Simulation.millis(params.between(20, 200)),
-                (int) params.between(1, 8), plantedNoDedup);
+                (int) params.between(1, 8), planted);
         NemesisPlan plan = NemesisPlan.draw(config.faults(), root.derive("nemesis-plan"));
         Simulation sim = new Simulation(Simulation.Options.seed(config.seed()).withListener(listener)
                 .withRingCapacity(config.ringCapacity())
@@ -111,7 +119,7 @@ public final class PingScenario implements Scenario {
         p.put("healAtMs", String.valueOf(healAtMs));
         p.put("liveness", judgeLiveness ? "judged at " + untilMs + "ms" : "not judged (liveness phase < " + MIN_LIVENESS_WINDOW_MS + "ms)");
         p.putAll(plan.describe());
-        if (plantedNoDedup) p.put("planted", "no-dedup");
+        if (planted != Planted.NONE) p.put("planted", planted.name());
         sim.note("params", p.toString());
 
         return new ScenarioRun() {

@@ -38,7 +38,7 @@ class PingScenarioTest {
     void plantedMissingDedupIsCaughtAsSafetyViolation() {
         int caught = 0;
         for (long seed = 1; seed <= 5; seed++) {
-            RunResult r = new PingScenario(true).run(RunConfig.of(seed, PingScenario.NAME).withFaults(FaultSelection.parse("loss,dup")));
+            RunResult r = new PingScenario(PingScenario.Planted.NO_DEDUP).run(RunConfig.of(seed, PingScenario.NAME).withFaults(FaultSelection.parse("loss,dup")));
             if (r.verdict() == Verdict.FAIL) {
                 caught++;
                 assertThat(r.violations()).anyMatch(v -> v.property().equals("D1") && v.failureClass() == FailureClass.SAFETY);
@@ -46,6 +46,21 @@ class PingScenarioTest {
             }
         }
         assertThat(caught).as("the planted no-dedup bug must be caught in most seeds").isGreaterThanOrEqualTo(4);
+    }
+
+    @Test
+    void plantedMissingProbeIsCaughtAsLivenessFailure() {
+        int caught = 0;
+        for (long seed = 1; seed <= 10; seed++) {
+            RunResult r = new PingScenario(PingScenario.Planted.NO_PROBE)
+                    .run(RunConfig.of(seed, PingScenario.NAME).withFaults(FaultSelection.parse("crash")));
+            if (r.verdict() == Verdict.FAIL) {
+                caught++;
+                assertThat(r.violations()).allMatch(v -> v.property().equals("D4") && v.failureClass() == FailureClass.LIVENESS);
+                assertThat(r.exitCode()).isEqualTo(4);
+            }
+        }
+        assertThat(caught).as("the planted no-probe bug must be caught in most crash seeds").isGreaterThanOrEqualTo(5);
     }
 
     @Test

@@ -1,0 +1,80 @@
+package dev.duro.cli.bench;
+
+import dev.duro.cli.UserError;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+import picocli.CommandLine.Option;
+
+/**
+ * Shared JMH settings for {@code duro bench} subcommands (a picocli mixin) and the code that runs
+ * JMH's {@link Runner} in-process; JMH forks fresh JVMs from the same jar.
+ */
+public final class JmhLauncher {
+    @Option(names = "--forks", defaultValue = "1", description = "JMH forks; default: ${DEFAULT-VALUE}.")
+    int forks;
+
+    @Option(names = "--warmups", defaultValue = "3", description = "Warm-up iterations; default: ${DEFAULT-VALUE}.")
+    int warmups;
+
+    @Option(names = "--iterations", defaultValue = "5", description = "Measured iterations; default: ${DEFAULT-VALUE}.")
+    int iterations;
+
+    @Option(names = "--time-ms", defaultValue = "1000", description = "Length of each iteration in ms; default: ${DEFAULT-VALUE}.")
+    long timeMs;
+
+    @Option(names = "--jmh-verbose", description = "Show JMH's own progress output.")
+    boolean verbose;
+
+    /** One measured benchmark: its label, mean ops/s and the 99.9% error. */
+    public record Score(String benchmark, double opsPerSecond, double error) {}
+
+    /** Runs the benchmarks whose names match any of {@code includes} (regular expressions). */
+    public List<Score> run(List<String> includes) {
+        if (forks < 0 || warmups < 0 || iterations < 1 || timeMs < 10) {
+            throw new UserError("need --forks >= 0, --warmups >= 0, --iterations >= 1, --time-ms >= 10");
+        }
+        ChainedOptionsBuilder options = new OptionsBuilder()
+                .forks(forks)
+                .warmupIterations(warmups)
+                .warmupTime(TimeValue.milliseconds(timeMs))
+                .measurementIterations(iterations)
+                .measurementTime(TimeValue.milliseconds(timeMs))
+                .shouldFailOnError(true)
+                .verbosity(verbose ? VerboseMode.NORMAL : VerboseMode.SILENT);
+        for (String include : includes) options = options.include(include);
+        Collection<RunResult> results;
+        try {
+            results = new Runner(options.build()).run();
+        } catch (RunnerException e) {
+            throw new UserError("benchmark run failed: " + e.getMessage(), 1);
+        }
+        List<Score> scores = new ArrayList<>();
+        for (RunResult r : results) {
+            var primary = r.getPrimaryResult();
+            scores.add(new Score(r.getParams().getBenchmark(), primary.getScore(), primary.getScoreError()));
+        }
+        return scores;
+    }
+
+    /** Prints one line per score, with a target check when {@code targetOpsPerSecond > 0}. */
+    public static void print(PrintWriter out, Score s, String label, double targetOpsPerSecond) {
+        String verdict = targetOpsPerSecond <= 0 ? ""
+                : String.format(Locale.ROOT, "  (target >= %,.0f: %s)", targetOpsPerSecond,
+                        s.opsPerSecond() >= targetOpsPerSecond ? "met" : "MISSED");
+        out.println(String.format(Locale.ROOT, "%-28s %,14.0f ops/s ± %,.0f%s", label, s.opsPerSecond(), s.error(), verdict));
+    }
+
+    public String settings() {
+        return "forks=" + forks + " warmups=" + warmups + "x" + timeMs + "ms iterations=" + iterations + "x" + timeMs + "ms";
+    }
+}

@@ -1,0 +1,69 @@
+package dev.duro.cli.sim;
+
+import dev.duro.sim.run.RunConfig;
+import dev.duro.sim.run.RunResult;
+import dev.duro.sim.run.Runner;
+import dev.duro.sim.run.Scenario;
+import dev.duro.sim.trace.TraceListener;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code duro sim run}: one seeded run, its verdict, digest and reproduction line. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Run one scenario with one seed and print its verdict, digest and reproduction line.",
+                "Exit codes: 0 pass, 1 safety violation, 2 bad usage, 3 crash (an invariant broke), 4 liveness failure, "
+                        + "5 determinism failure."})
+public class SimRunCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    RunOptions run;
+
+    @Mixin
+    OutputOptions output;
+
+    @Override
+    public Integer call() {
+        RunConfig config = run.config();
+        RunResult result = execute(run.scenario(), config, output, spec.commandLine().getOut());
+        return result.exitCode();
+    }
+
+    /** Runs and prints; shared with {@code replay}. */
+    @SuppressWarnings("try")
+    static RunResult execute(Scenario scenario, RunConfig config, OutputOptions output, PrintWriter out) {
+        OutputOptions.TraceFile traceFile = output.openTrace();
+        long startNanos = WallClock.nanos();
+        RunResult result;
+        try {
+            result = Runner.run(scenario, config, traceFile == null ? TraceListener.NONE : traceFile);
+        } finally {
+            if (traceFile != null) traceFile.close();
+        }
+        long wallNanos = WallClock.nanos() - startNanos;
+        print(result, wallNanos, out, traceFile, output.json, "run");
+        return result;
+    }
+
+    static void print(RunResult result, long wallNanos, PrintWriter out, OutputOptions.TraceFile traceFile, boolean json,
+                      String verb) {
+        List<String> lines = result.lines();
+        for (int i = 0; i < lines.size() - 2; i++) out.println(lines.get(i));
+        double seconds = wallNanos / 1e9;
+        out.println(String.format(Locale.ROOT, "wall: %.3f s (%,.0f events/s)", seconds,
+                seconds > 0 ? result.events() / seconds : 0.0));
+        if (traceFile != null) out.println("trace: " + traceFile.written() + " events written");
+        out.println(lines.get(lines.size() - 2));
+        out.println("repro: " + result.repro().replace("./duro sim run ", "./duro sim " + verb + " ")
+                + ("replay".equals(verb) ? " --digest " + result.digest() : ""));
+        if (json) out.println(result.toJson());
+        out.flush();
+    }
+}
