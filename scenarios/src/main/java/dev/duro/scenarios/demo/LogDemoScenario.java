@@ -154,7 +154,9 @@ public final class LogDemoScenario implements Scenario {
                 p.put("outcome", client.issued() + " issued, " + client.acks().size() + " acknowledged, "
                         + client.gaveUp() + " gave up (outcome unknown), " + client.refusals() + " refusals");
                 p.put("acked", String.valueOf(client.acks().size()));
-                return LogDemoScenario.check(client, serverIds, reason == StopReason.TIME_LIMIT);
+                // Quiescent = nothing left to happen: a node that has not answered by then never will.
+                return LogDemoScenario.check(client, serverIds,
+                        reason == StopReason.TIME_LIMIT || reason == StopReason.QUIESCENT);
             }
         };
     }
