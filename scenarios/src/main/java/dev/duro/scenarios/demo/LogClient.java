@@ -19,7 +19,11 @@ import java.util.TreeMap;
 final class LogClient implements NodeProgram {
     /** Settings; times are in the client's monotonic nanoseconds from its start. */
     record Settings(List<NodeId> servers, int requests, long intervalNanos, long timeoutNanos,
-                    int maxAttempts, long finalReadAtNanos, int payloadBytes) {}
+                    int maxAttempts, long stopAtNanos, long finalReadAtNanos, int payloadBytes) {
+        Settings {
+            Invariants.check(stopAtNanos < finalReadAtNanos, "the workload must stop before the final read");
+        }
+    }
 
     /** One acknowledgement: {@code node} said {@code requestId} is durable at {@code index}. */
     record Ack(NodeId node, long requestId, long index, long atNanos) {}
@@ -36,6 +40,7 @@ final class LogClient implements NodeProgram {
     private World world;
     private Entropy entropy;
     private long startNanos;
+    private boolean stopped;
 
     private static final class Pending {
         final NodeId node;
@@ -62,7 +67,22 @@ final class LogClient implements NodeProgram {
         this.startNanos = world.clock().monotonicNanos();
         world.transport().onReceive(this::receive);
         world.loop().schedule(settings.intervalNanos(), this::issueNext);
+        world.loop().schedule(settings.stopAtNanos(), this::stop);
         world.loop().schedule(settings.finalReadAtNanos(), this::readAll);
+    }
+
+    /**
+     * Ends the workload: unanswered requests are abandoned (outcome unknown). Every acknowledgement
+     * recorded was then received before the final read was sent, so it was sent before the node
+     * answered that read, and the read must show the record.
+     */
+    private void stop() {
+        stopped = true;
+        for (Pending p : pending.values()) {
+            p.timeout.cancel();
+            gaveUp++;
+        }
+        pending.clear();
     }
 
     List<Ack> acks() {
@@ -90,7 +110,7 @@ final class LogClient implements NodeProgram {
     }
 
     private void issueNext() {
-        if (issued >= settings.requests()) return;
+        if (stopped || issued >= settings.requests()) return;
         long requestId = ++issued;
         NodeId node = settings.servers().get(entropy.nextInt(settings.servers().size()));
         byte[] payload = new byte[1 + entropy.nextInt(settings.payloadBytes())];

@@ -32,7 +32,7 @@ import java.util.Set;
  * duplicates and delays messages, and the disks tear unsynced writes, corrupt unsynced sectors and
  * fail or slow down fsyncs. Timeline: faults until 60% of the run, then heal; appends go on until
  * 65%, when every log node crashes at once (a full-cluster crash: torn writes apply) and restarts on healthy disks; at
- * 70% the client reads every log.
+ * 68% the client stops (unanswered requests become unknown) and at 70% it reads every log.
  *
  * <p>Properties:
  * <ul>
@@ -82,6 +82,7 @@ public final class LogDemoScenario implements Scenario {
         long untilMs = config.untilMs() > 0 ? config.untilMs() : defaultUntilMs();
         long healAtMs = untilMs * 60 / 100;
         long fullCrashAtMs = untilMs * 65 / 100;
+        long stopAtMs = untilMs * 68 / 100;
         long finalReadAtMs = untilMs * 70 / 100;
         SeededEntropy root = new SeededEntropy(config.seed());
         SeededEntropy params = root.derive("scenario/log-demo");
@@ -108,7 +109,7 @@ public final class LogDemoScenario implements Scenario {
         }
         LogClient.Settings settings = new LogClient.Settings(List.copyOf(serverIds), requests,
                 Simulation.millis(intervalMs), Simulation.millis(params.between(20, 200)), (int) params.between(2, 6),
-                Simulation.millis(finalReadAtMs), (int) params.between(8, 512));
+                Simulation.millis(stopAtMs), Simulation.millis(finalReadAtMs), (int) params.between(8, 512));
         LogClient client = new LogClient(settings);
         sim.addNode(client, NoDiskDevice.FACTORY);
         sim.startAll();
@@ -131,6 +132,7 @@ public final class LogDemoScenario implements Scenario {
         p.put("payloadBytes", "1.." + settings.payloadBytes());
         p.put("healAtMs", String.valueOf(healAtMs));
         p.put("fullCrashAtMs", String.valueOf(fullCrashAtMs));
+        p.put("stopAtMs", String.valueOf(stopAtMs));
         p.put("finalReadAtMs", String.valueOf(finalReadAtMs));
         p.putAll(plan.describe());
         p.put("disk", describe(diskFaults));
