@@ -13,6 +13,8 @@ import picocli.CommandLine.ParameterException;
         description = "Duro: a Durable-Objects-style platform and its deterministic simulation testbed.",
         subcommands = {
             // Subcommands, one line each; keep alphabetical.
+            dev.duro.cli.check.BenchCommand.class,
+            dev.duro.cli.check.CheckCommand.class,
         })
 public final class DuroCommand implements Runnable {
     @Spec

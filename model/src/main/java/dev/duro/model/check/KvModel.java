@@ -39,7 +39,7 @@ public final class KvModel implements Model {
 
     @Override
     public Object initialState() {
-        return new State(new Object[0], 0, initial);
+        return new State(new Object[0], 0, wrap(initial));
     }
 
     @Override
@@ -62,17 +62,29 @@ public final class KvModel implements Model {
     static Object apply(int kind, Object current, Object value, Object output) {
         switch (kind) {
             case GET:
-                return output == Unknown.VALUE || Objects.equals(output, current) ? current : ILLEGAL;
+                if (output == Unknown.VALUE) return current;
+                if (current instanceof KvValue v && output instanceof String s) return v.contentEquals(s) ? current : ILLEGAL;
+                return Objects.equals(output, current) ? current : ILLEGAL;
             case PUT:
-                return value;
+                return wrap(value);
             default:
-                return current == null ? value : concat(current, value);
+                if (current == null) return wrap(value);
+                if (current instanceof KvValue v && value instanceof String s) return v.append(s);
+                return KvValue.of(show(current) + show(value));
         }
     }
 
-    private static Object concat(Object current, Object value) {
-        if (current instanceof String s && value instanceof String v) return s.concat(v);
-        return Values.show(current) + Values.show(value);
+    /** Strings live as {@link KvValue}s inside states, so appends share prefixes. */
+    static Object wrap(Object value) {
+        return value instanceof String s ? KvValue.of(s) : value;
+    }
+
+    private static String show(Object v) {
+        return v instanceof KvValue || v instanceof String ? v.toString() : Values.show(v);
+    }
+
+    static String describeValue(Object v) {
+        return Values.show(v instanceof KvValue ? v.toString() : v);
     }
 
     @Override
@@ -94,7 +106,7 @@ public final class KvModel implements Model {
         }
         List<Partition> out = new ArrayList<>();
         for (Map.Entry<Object, List<Operation>> e : byKey.entrySet()) {
-            out.add(new Partition("key " + Values.show(e.getKey()), e.getValue(), new SingleKey(initial)));
+            out.add(new Partition("key " + Values.show(e.getKey()), e.getValue(), new SingleKey(wrap(initial))));
         }
         return out;
     }
@@ -106,7 +118,7 @@ public final class KvModel implements Model {
         int i = 0;
         for (Map.Entry<Object, Integer> e : keyIndex.entrySet()) {
             if (i++ > 0) b.append(", ");
-            b.append(Values.show(e.getKey())).append(' ').append(Values.show(s.get(e.getValue())));
+            b.append(Values.show(e.getKey())).append(' ').append(describeValue(s.get(e.getValue())));
         }
         return b.append('}').toString();
     }
@@ -187,6 +199,11 @@ public final class KvModel implements Model {
         public Object step(Object state, Object prepared) {
             Prepared p = (Prepared) prepared;
             return apply(p.kind, state, p.value, p.output);
+        }
+
+        @Override
+        public String describeState(Object state) {
+            return describeValue(state);
         }
     }
 }

@@ -20,8 +20,10 @@ import java.util.function.LongSupplier;
 public final class LinearizabilityChecker {
     private LinearizabilityChecker() {}
 
-    /** Steps a partition runs before the next one gets a turn. */
-    static final long SLICE_STEPS = 20_000;
+    /** Steps a partition runs before the next one gets a turn, in the first round... */
+    static final long FIRST_SLICE_STEPS = 1_000;
+    /** ...and at most, in later rounds. */
+    static final long MAX_SLICE_STEPS = 1 << 16;
 
     /**
      * How long the checker may run.
@@ -76,11 +78,14 @@ public final class LinearizabilityChecker {
             all.add(s);
         }
         long steps = 0;
+        // Slices start small, so an easy illegal partition is found before a hard one takes
+        // much time, and double each round to keep switching overhead low.
+        long sliceSteps = FIRST_SLICE_STEPS;
         while (!active.isEmpty()) {
             for (int i = 0; i < active.size(); ) {
                 PartitionSearch s = active.get(i);
                 long before = s.steps();
-                long slice = Math.min(SLICE_STEPS, options.maxSteps() - steps);
+                long slice = Math.min(sliceSteps, options.maxSteps() - steps);
                 PartitionSearch.Outcome o = s.run(slice);
                 steps += s.steps() - before;
                 if (o == PartitionSearch.Outcome.ILLEGAL) {
@@ -91,6 +96,7 @@ public final class LinearizabilityChecker {
                 } else {
                     i++;
                 }
+                if (i == active.size()) sliceSteps = Math.min(MAX_SLICE_STEPS, sliceSteps * 2);
                 if (steps >= options.maxSteps() && !active.isEmpty()) {
                     return result(Verdict.UNKNOWN, ops.size(), all, steps,
                             "step budget of " + options.maxSteps() + " exhausted", null);

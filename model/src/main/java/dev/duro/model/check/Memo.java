@@ -2,7 +2,6 @@ package dev.duro.model.check;
 
 import dev.duro.model.util.Invariants;
 import java.util.Arrays;
-import java.util.Objects;
 
 /**
  * The set of (linearized-ops bitset, model state) pairs already explored: reaching one again
@@ -16,7 +15,7 @@ final class Memo {
     private int[] table; // slot -> entry index + 1, 0 = empty
     private long[] hashes;
     private long[] bits;
-    private Object[] states;
+    private int[] states;
     private int size;
     private boolean saturated;
 
@@ -28,19 +27,19 @@ final class Memo {
         table = new int[initial * 2];
         hashes = new long[initial];
         bits = new long[initial * words];
-        states = new Object[initial];
+        states = new int[initial];
     }
 
     /** Adds (set, state); false when it was already present. */
-    boolean add(long[] set, long setHash, Object state) {
-        long h = mix(setHash ^ (Objects.hashCode(state) * 0x9E3779B97F4A7C15L));
+    boolean add(long[] set, long setHash, int state) {
+        long h = mix(setHash ^ (state * 0x9E3779B97F4A7C15L));
         int mask = table.length - 1;
         int slot = (int) h & mask;
         while (true) {
             int e = table[slot];
             if (e == 0) break;
             e--;
-            if (hashes[e] == h && sameBits(e, set) && Objects.equals(states[e], state)) return false;
+            if (hashes[e] == h && states[e] == state && sameBits(e, set)) return false;
             slot = (slot + 1) & mask;
         }
         if (size >= maxEntries) {

@@ -50,10 +50,11 @@ public final class MultiRegisterModel implements Model {
         List<Micro> micros = new ArrayList<>();
         for (Object m : Values.asList(value, "txn value")) {
             List<?> t = Values.asList(m, "txn micro-op");
-            if (t.size() != 3 || !(t.get(0) instanceof Keyword f) || !(f.name().equals("read") || f.name().equals("write"))) {
+            Object f = t.isEmpty() ? null : t.get(0) instanceof Keyword k ? k.name() : t.get(0);
+            if (t.size() != 3 || !("read".equals(f) || "write".equals(f))) {
                 throw new IllegalArgumentException("txn micro-ops must be [:read k v] or [:write k v]: " + op.describe());
             }
-            micros.add(new Micro(f.name().equals("read"), t.get(1), t.get(2)));
+            micros.add(new Micro("read".equals(f), t.get(1), t.get(2)));
         }
         return List.copyOf(micros);
     }

@@ -31,9 +31,10 @@ final class PartitionSearch {
     private final long[] bits;
     private long bitsHash;
     private final int[] stackEntry;
-    private final Object[] stackState;
+    private final int[] stackState;
     private int depth;
-    private Object state;
+    private int state;
+    private final StateTable table;
     private int entry;
     private final Memo memo;
     private long steps;
@@ -41,7 +42,7 @@ final class PartitionSearch {
 
     // The longest partial linearization seen, for the counterexample.
     private int[] bestOrder = new int[0];
-    private Object[] bestStates = new Object[0];
+    private int[] bestStates = new int[0];
     private int bestBlockingOp = -1;
 
     PartitionSearch(Model.Partition partition, long memoBytes) {
@@ -66,11 +67,12 @@ final class PartitionSearch {
         int words = Math.max(1, (n + 63) >>> 6);
         this.bits = new long[words];
         this.stackEntry = new int[n];
-        this.stackState = new Object[n];
-        long perEntry = words * 8L + 32;
+        this.stackState = new int[n];
+        long perEntry = words * 8L + 28;
         this.memo = new Memo(words, (int) Math.max(1024, Math.min(Integer.MAX_VALUE / 4, memoBytes / perEntry)));
         buildList();
-        this.state = model.initialState();
+        this.table = new StateTable(model, prepared);
+        this.state = table.intern(model.initialState());
         this.entry = next[head];
     }
 
@@ -123,7 +125,7 @@ final class PartitionSearch {
     /** Runs at most {@code maxSteps} more steps; returns where the search stands. */
     Outcome run(long maxSteps) {
         if (outcome != Outcome.RUNNING) return outcome;
-        final Model model = this.model;
+        final StateTable table = this.table;
         final int[] next = this.next;
         final long[] bits = this.bits;
         long taken = 0;
@@ -133,8 +135,8 @@ final class PartitionSearch {
             if (e < 0) return finish(Outcome.LINEARIZABLE, taken);
             int op = e >>> 1;
             if ((e & 1) == 0) {
-                Object ns = model.step(state, prepared[op]);
-                if (ns != Model.ILLEGAL) {
+                int ns = table.step(state, op);
+                if (ns != StateTable.ILLEGAL) {
                     bits[op >>> 6] |= 1L << op;
                     bitsHash ^= zobrist[op];
                     if (memo.add(bits, bitsHash, ns)) {
@@ -157,7 +159,6 @@ final class PartitionSearch {
                 depth--;
                 int undo = stackEntry[depth];
                 state = stackState[depth];
-                stackState[depth] = null;
                 int undoOp = undo >>> 1;
                 bits[undoOp >>> 6] &= ~(1L << undoOp);
                 bitsHash ^= zobrist[undoOp];
@@ -202,7 +203,7 @@ final class PartitionSearch {
 
     private void recordBest() {
         bestOrder = new int[depth];
-        bestStates = new Object[depth];
+        bestStates = new int[depth];
         for (int i = 0; i < depth; i++) {
             bestOrder[i] = stackEntry[i] >>> 1;
             bestStates[i] = i + 1 < depth ? stackState[i + 1] : state;
@@ -223,7 +224,7 @@ final class PartitionSearch {
         List<String> states = new ArrayList<>();
         for (int i = 0; i < bestOrder.length; i++) {
             order.add(ops[bestOrder[i]]);
-            states.add(model.describeState(bestStates[i]));
+            states.add(model.describeState(table.state(bestStates[i])));
         }
         int blocking = bestBlockingOp;
         if (blocking < 0) {

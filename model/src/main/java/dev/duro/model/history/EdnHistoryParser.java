@@ -46,13 +46,13 @@ public final class EdnHistoryParser {
             }
             int line = edn.line();
             Object form = edn.read();
-            Event e = toEvent(form, source, line, dialect);
+            Event e = toEvent(form, source, line, events.size(), dialect);
             if (e != null) events.add(e);
         }
         return EventPairing.pair(events, source);
     }
 
-    private static Event toEvent(Object form, String source, int line, Dialect dialect) {
+    private static Event toEvent(Object form, String source, int line, long time, Dialect dialect) {
         if (!(form instanceof Map<?, ?> m)) {
             throw new HistoryFormatException(source, line, "expected an op map {:process .. :type .. :f ..}, found "
                     + Values.show(form));
@@ -84,6 +84,6 @@ public final class EdnHistoryParser {
         if (process > Integer.MAX_VALUE || process < Integer.MIN_VALUE) {
             throw new HistoryFormatException(source, line, "process number out of range: " + process);
         }
-        return new Event(line, (int) (long) process, type, f.name(), m.get(KEY), value);
+        return new Event(line, time, (int) (long) process, type, f.name(), m.get(KEY), value);
     }
 }

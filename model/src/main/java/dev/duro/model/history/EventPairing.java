@@ -1,7 +1,7 @@
 package dev.duro.model.history;
 
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -9,16 +9,16 @@ import java.util.Map;
  * Knossos's history preprocessing: each invoke pairs with the next completion of its process.
  * {@code :fail} marks the pair as failed (checkers drop it); {@code :info} and invokes that never
  * complete become indeterminate; an {@code :info} with no open invoke is ignored (as Knossos
- * does). Times are event positions, which is all a Jepsen log orders.
+ * does). Times come from the events (a Jepsen log's line order).
  */
 final class EventPairing {
     private EventPairing() {}
 
-    private record Open(Event event, int position) {}
+    private record Open(Event event) {}
 
     /** Pairs {@code events} (in log order) into a history. */
     static History pair(List<Event> events, String source) {
-        Map<Integer, Open> open = new HashMap<>();
+        Map<Integer, Open> open = new LinkedHashMap<>();
         List<Operation> ops = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) {
             Event e = events.get(i);
@@ -29,7 +29,7 @@ final class EventPairing {
                             + " invokes " + e.f() + " while its invoke on line " + o.event().line()
                             + " has not completed");
                 }
-                open.put(e.process(), new Open(e, i));
+                open.put(e.process(), new Open(e));
                 continue;
             }
             if (o == null) {
@@ -42,15 +42,19 @@ final class EventPairing {
                 throw new HistoryFormatException(source, e.line(), "expected completion of :" + inv.f()
                         + " (invoked on line " + inv.line() + "), found :" + e.f());
             }
+            if (e.time() < inv.time()) {
+                throw new HistoryFormatException(source, e.line(), "completion time " + e.time()
+                        + " is before its invoke's time " + inv.time() + " (line " + inv.line() + ")");
+            }
             open.remove(e.process());
             Object output = e.type() == Status.OK ? e.value() : Unknown.VALUE;
             ops.add(new Operation(ops.size(), e.process(), inv.f(), inv.key(), inv.value(), output, e.type(),
-                    o.position(), i, inv.line()));
+                    inv.time(), e.time(), inv.line()));
         }
         for (Open o : open.values()) {
             Event inv = o.event();
             ops.add(new Operation(ops.size(), inv.process(), inv.f(), inv.key(), inv.value(), Unknown.VALUE,
-                    Status.INFO, o.position(), Operation.NEVER, inv.line()));
+                    Status.INFO, inv.time(), Operation.NEVER, inv.line()));
         }
         return History.of(ops);
     }

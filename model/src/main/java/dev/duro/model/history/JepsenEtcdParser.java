@@ -29,12 +29,12 @@ public final class JepsenEtcdParser {
                 }
                 continue;
             }
-            events.add(parseLine(lines[n].substring(at + MARKER.length()).trim(), source, n + 1));
+            events.add(parseLine(lines[n].substring(at + MARKER.length()).trim(), source, n + 1, events.size()));
         }
         return EventPairing.pair(events, source);
     }
 
-    private static Event parseLine(String rest, String source, int line) {
+    private static Event parseLine(String rest, String source, int line, long time) {
         String[] t = rest.split("\\s+", 4);
         if (t.length < 4) {
             throw new HistoryFormatException(source, line, "expected '<process> <type> <f> <value>', found '" + rest + "'");
@@ -53,12 +53,12 @@ public final class JepsenEtcdParser {
         };
         Object value = parseValue(t[3].trim(), f, source, line);
         return switch (t[1]) {
-            case ":invoke" -> new Event(line, process, null, f, null, f.equals("read") ? null : value);
-            case ":ok" -> new Event(line, process, Status.OK, f, null, f.equals("cas") ? Boolean.TRUE : value);
+            case ":invoke" -> new Event(line, time, process, null, f, null, f.equals("read") ? null : value);
+            case ":ok" -> new Event(line, time, process, Status.OK, f, null, f.equals("cas") ? Boolean.TRUE : value);
             case ":fail" -> f.equals("cas")
-                    ? new Event(line, process, Status.OK, f, null, Boolean.FALSE)
-                    : new Event(line, process, Status.INFO, f, null, null);
-            case ":info" -> new Event(line, process, Status.INFO, f, null, null);
+                    ? new Event(line, time, process, Status.OK, f, null, Boolean.FALSE)
+                    : new Event(line, time, process, Status.INFO, f, null, null);
+            case ":info" -> new Event(line, time, process, Status.INFO, f, null, null);
             default -> throw new HistoryFormatException(source, line, "expected :invoke, :ok, :fail or :info, found '" + t[1] + "'");
         };
     }
