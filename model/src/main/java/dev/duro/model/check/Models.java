@@ -16,12 +16,12 @@ public final class Models {
                     "read / write(v) / cas([from to]); Porcupine's etcd model and Knossos's cas-register"),
             new Entry("counter", "0", CounterModel::new, "add(delta) / read"),
             new Entry("kv", "\"\"", KvModel::new, "get / put / append per key (partitioned by key)"),
+            new Entry("list-append", "[]", ListAppendModel::new, "append(v) / read -> the whole list"),
             new Entry("multi-register", "nil", MultiRegisterModel::new,
                     "txn([[:read k v] [:write k v] ...]) over named registers (Knossos)"),
             new Entry("mutex", "false", init -> new MutexModel(), "acquire / release (Knossos)"),
             new Entry("register", "nil", init -> new RegisterModel(false, init), "read / write(v)"),
-            new Entry("set", "#{}", SetModel::new, "add(v) / read -> the whole set"),
-            new Entry("list-append", "[]", ListAppendModel::new, "append(v) / read -> the whole list"));
+            new Entry("set", "#{}", SetModel::new, "add(v) / read -> the whole set"));
 
     /** Model names, sorted. */
     public static List<String> names() {
