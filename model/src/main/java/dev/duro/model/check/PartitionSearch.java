@@ -69,7 +69,7 @@ final class PartitionSearch {
         this.stackEntry = new int[n];
         this.stackState = new int[n];
         long perEntry = words * 8L + 28;
-        this.memo = new Memo(words, (int) Math.max(1024, Math.min(Integer.MAX_VALUE / 4, memoBytes / perEntry)));
+        this.memo = new Memo(words, (int) Math.max(16, Math.min(Integer.MAX_VALUE / 4, memoBytes / perEntry)));
         buildList();
         this.table = new StateTable(model, prepared);
         this.state = table.intern(model.initialState());
