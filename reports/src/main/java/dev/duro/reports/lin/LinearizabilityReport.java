@@ -58,7 +58,7 @@ public final class LinearizabilityReport {
         b.append("<div class=\"legend\"><span><i class=\"sw\" style=\"background:#7cc48e\"></i>in the partial linearization (numbered)</span>")
                 .append("<span><i class=\"sw\" style=\"background:#e05260\"></i>cannot be linearized</span>")
                 .append("<span><i class=\"sw\" style=\"background:#c9d3df\"></i>other op</span>")
-                .append("<span><span style=\"background:repeating-linear-gradient(45deg,#f3c77a,#f3c77a 3px,#fff 3px,#fff 6px);padding:0 7px;border:1px solid #555\"></span> indeterminate (may happen any time after invoke, or never)</span></div>\n");
+                .append("<span><i class=\"sw\" style=\"background:repeating-linear-gradient(45deg,#f3c77a,#f3c77a 3px,#fff 3px,#fff 6px);border-color:#b07a1a\"></i> indeterminate (may happen any time after invoke, or never; orange border)</span></div>\n");
         drawLanes(b, ops, c);
         if (c != null) drawTable(b, c);
         b.append("</body></html>\n");
@@ -117,6 +117,10 @@ public final class LinearizabilityReport {
             if (w > label.length() * 7 + 4) {
                 b.append("<text x=\"").append(fmt(x1 + 3)).append("\" y=\"").append(y + 16).append("\" pointer-events=\"none\">")
                         .append(esc(label)).append("</text>");
+            }
+            if (failing) {
+                b.append("<text x=\"").append(fmt(x1 + w + 3)).append("\" y=\"").append(y + 16)
+                        .append("\" fill=\"#b00020\" font-weight=\"bold\">✗ ").append(esc(op.f())).append("</text>");
             }
             b.append("</g>\n");
         }
