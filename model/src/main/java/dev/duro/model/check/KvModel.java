@@ -49,7 +49,7 @@ public final class KvModel implements Model {
         return new Prepared(kind, k, op.input(), op.output());
     }
 
-    private int kindOf(Operation op) {
+    private static int kindOf(Operation op) {
         if (op.key() == null) throw new IllegalArgumentException("kv operations need a key: " + op.describe());
         return switch (op.f()) {
             case "get", "read" -> GET;
@@ -186,13 +186,7 @@ public final class KvModel implements Model {
 
         @Override
         public Object prepare(Operation op) {
-            int kind = switch (op.f()) {
-                case "get", "read" -> GET;
-                case "put", "write" -> PUT;
-                case "append" -> APPEND;
-                default -> throw new IllegalArgumentException("kv has no operation '" + op.f() + "': " + op.describe());
-            };
-            return new Prepared(kind, 0, op.input(), op.output());
+            return new Prepared(kindOf(op), 0, op.input(), op.output());
         }
 
         @Override

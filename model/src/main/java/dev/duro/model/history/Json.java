@@ -45,22 +45,7 @@ public final class Json {
         if (v == null) {
             b.append("null");
         } else if (v instanceof String s) {
-            b.append('"');
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                switch (c) {
-                    case '"' -> b.append("\\\"");
-                    case '\\' -> b.append("\\\\");
-                    case '\n' -> b.append("\\n");
-                    case '\r' -> b.append("\\r");
-                    case '\t' -> b.append("\\t");
-                    default -> {
-                        if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
-                        else b.append(c);
-                    }
-                }
-            }
-            b.append('"');
+            Values.appendQuoted(b, s);
         } else if (v instanceof Keyword k) {
             write(b, k.name());
         } else if (v instanceof Long || v instanceof Integer || v instanceof Boolean || v instanceof Double) {

@@ -20,19 +20,7 @@ public final class Values {
         if (v == null) {
             b.append("nil");
         } else if (v instanceof String s) {
-            b.append('"');
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                switch (c) {
-                    case '"' -> b.append("\\\"");
-                    case '\\' -> b.append("\\\\");
-                    case '\n' -> b.append("\\n");
-                    case '\t' -> b.append("\\t");
-                    case '\r' -> b.append("\\r");
-                    default -> b.append(c);
-                }
-            }
-            b.append('"');
+            appendQuoted(b, s);
         } else if (v instanceof Map<?, ?> m) {
             b.append('{');
             boolean first = true;
@@ -56,6 +44,29 @@ public final class Values {
         } else {
             b.append(v);
         }
+    }
+
+    /**
+     * Appends {@code s} in double quotes with backslash escapes; the result is valid both as an
+     * EDN and as a JSON string.
+     */
+    public static void appendQuoted(StringBuilder b, String s) {
+        b.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\t' -> b.append("\\t");
+                case '\r' -> b.append("\\r");
+                default -> {
+                    if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
+                    else b.append(c);
+                }
+            }
+        }
+        b.append('"');
     }
 
     /** A list value's elements, or throws {@link IllegalArgumentException} naming what was wanted. */
