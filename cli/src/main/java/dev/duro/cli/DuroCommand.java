@@ -14,6 +14,7 @@ import picocli.CommandLine.ParameterException;
         subcommands = {
             // Subcommands, one line each; keep alphabetical.
             dev.duro.cli.bench.BenchCommand.class,
+            dev.duro.cli.check.CheckCommand.class,
             dev.duro.cli.sim.SimCommand.class,
         })
 public final class DuroCommand implements Runnable {

@@ -11,10 +11,11 @@ import picocli.CommandLine.Spec;
  * list below, one line.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Run JMH benchmarks from the duro jar and print operations per second.",
+        description = "Benchmarks: JMH groups run from the duro jar, and the checker against Porcupine's times.",
         subcommands = {
             // One line per benchmark group.
             BenchKernelCommand.class,
+            dev.duro.cli.check.BenchLinCommand.class,
         })
 public class BenchCommand implements Runnable {
     @Spec

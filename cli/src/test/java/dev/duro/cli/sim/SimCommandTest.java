@@ -40,7 +40,7 @@ class SimCommandTest {
 
     @Test
     void runPrintsSummaryDigestAndReproLast() {
-        Outcome o = duro("sim", "run", "--seed", "42", "--until-ms", "2000");
+        Outcome o = duro("sim", "run", "--seed", "42", "--scenario", "ping", "--until-ms", "2000");
         assertThat(o.exit()).as(o.err()).isZero();
         assertThat(o.out()).contains("seed: 42", "scenario: ping", "param nodes:", "stop: TIME_LIMIT", "verdict: PASS");
         assertThat(o.line("digest: ")).matches("digest: [0-9a-f]{16}");
@@ -59,7 +59,7 @@ class SimCommandTest {
 
     @Test
     void jsonIsTheLastLine() {
-        Outcome o = duro("sim", "run", "--seed", "7", "--until-ms", "1000", "--json");
+        Outcome o = duro("sim", "run", "--seed", "7", "--scenario", "ping", "--until-ms", "1000", "--json");
         assertThat(o.exit()).isZero();
         assertThat(o.last()).startsWith("{").endsWith("}")
                 .contains("\"seed\":\"7\"", "\"scenario\":\"ping\"", "\"digest\":\"", "\"events\":", "\"simTimeMs\":1000",
@@ -126,7 +126,7 @@ class SimCommandTest {
     void scenariosAndHelp() {
         Outcome o = duro("sim", "scenarios");
         assertThat(o.exit()).isZero();
-        assertThat(o.out()).contains("ping (default)");
+        assertThat(o.out()).contains("log-demo (default)");
         for (String sub : new String[] {"run", "replay", "double-run", "scenarios"}) {
             Outcome h = duro("sim", sub, "--help");
             assertThat(h.exit()).isZero();
