@@ -122,24 +122,11 @@ public final class PingScenario implements Scenario {
         if (planted != Planted.NONE) p.put("planted", planted.name());
         sim.note("params", p.toString());
 
-        return new ScenarioRun() {
-            @Override
-            public Simulation simulation() {
-                return sim;
-            }
-
-            @Override
-            public SequencedMap<String, String> parameters() {
-                return p;
-            }
-
-            @Override
-            public List<Violation> check(StopReason reason) {
-                List<Violation> out = new ArrayList<>(checker.safety);
-                if (judgeLiveness && reason == StopReason.TIME_LIMIT) out.addAll(checker.liveness(live, settings));
-                return out;
-            }
-        };
+        return ScenarioRun.of(sim, p, reason -> {
+            List<Violation> out = new ArrayList<>(checker.safety);
+            if (judgeLiveness && reason == StopReason.TIME_LIMIT) out.addAll(checker.liveness(live, settings));
+            return out;
+        });
     }
 
     /** The ghost observer: checks D1–D3 at each delivery, D4 at the end. */

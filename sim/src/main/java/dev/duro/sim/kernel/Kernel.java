@@ -202,7 +202,7 @@ public final class Kernel {
 
     private long push(long atNanos, int node, int incarnation, long kind, Object item) {
         checkThread();
-        Invariants.check(atNanos >= nowNanos, "cannot schedule in the past: at %d, now %d", atNanos, nowNanos);
+        if (!(atNanos >= nowNanos)) Invariants.check(false, "cannot schedule in the past: at %d, now %d", atNanos, nowNanos); // hot path: box only on failure
         Invariants.check(item != null, "scheduled item must not be null");
         long seq = nextSeq++;
         queue.push(atNanos, seq, tag(node, incarnation, kind), item);
@@ -243,7 +243,7 @@ public final class Kernel {
         }
         queue.pop();
         long time = queue.poppedTime();
-        Invariants.check(time >= nowNanos, "virtual time went backwards: %d -> %d", nowNanos, time);
+        if (!(time >= nowNanos)) Invariants.check(false, "virtual time went backwards: %d -> %d", nowNanos, time); // hot path: box only on failure
         nowNanos = time;
         steps++;
         long tag = queue.poppedTag();
@@ -289,7 +289,7 @@ public final class Kernel {
 
     private void checkNode(int node) {
         checkThread();
-        Invariants.check(node >= 0 && node < nodeCount, "no node n%d (have %d)", node, nodeCount);
+        if (!(node >= 0 && node < nodeCount)) Invariants.check(false, "no node n%d (have %d)", node, nodeCount); // hot path: box only on failure
     }
 
     /** Throws when called from a thread other than the kernel's: simulated state is single-threaded. */

@@ -278,7 +278,7 @@ public final class SimulatedNetwork {
             extra = entropy.nextLong(c.reorderDelayNanos());
         }
         long latency = c.baseLatencyNanos() + jitter + extra;
-        Invariants.check(latency >= 0, "latency must be >= 0, got %d", latency);
+        if (!(latency >= 0)) Invariants.check(false, "latency must be >= 0, got %d", latency); // hot path: box only on failure
         return latency;
     }
 
@@ -326,7 +326,7 @@ public final class SimulatedNetwork {
                 drop(to, id, from, DROP_NO_HANDLER);
                 return;
             }
-            Invariants.check(kernel.running(to, toIncarnation), "delivery to n%d must run on its loop", to);
+            if (!(kernel.running(to, toIncarnation))) Invariants.check(false, "delivery to n%d must run on its loop", to); // hot path: box only on failure
             delivered++;
             trace.record(now, to, EventKind.DELIVER, id, from, hash, null, null);
             receiver.receive(ids[from], message);
@@ -395,7 +395,7 @@ public final class SimulatedNetwork {
     }
 
     private void checkNode(int node) {
-        Invariants.check(node >= 0 && node < nodeCount, "no node n%d (have %d)", node, nodeCount);
+        if (!(node >= 0 && node < nodeCount)) Invariants.check(false, "no node n%d (have %d)", node, nodeCount); // hot path: box only on failure
     }
 
     private void grow() {

@@ -49,7 +49,7 @@ public final class SimulatedLoop implements Loop {
     @Override
     public TimerHandle schedule(long delayNanos, Runnable task) {
         Invariants.check(task != null, "task must not be null");
-        Invariants.check(delayNanos >= 0, "timer delay must be >= 0, got %d", delayNanos);
+        if (!(delayNanos >= 0)) Invariants.check(false, "timer delay must be >= 0, got %d", delayNanos); // hot path: box only on failure
         Timer timer = new Timer(task, clock.monotonicNanos() + delayNanos);
         if (alive()) {
             kernel.scheduleAction(kernel.nowNanos() + clock.virtualDelayFor(delayNanos), node, incarnation, timer);
@@ -100,7 +100,7 @@ public final class SimulatedLoop implements Loop {
                 return;
             }
             state = DONE;
-            Invariants.check(inLoop(), "timer of n%d inc %d must run on its loop", node, incarnation);
+            if (!(inLoop())) Invariants.check(false, "timer of n%d inc %d must run on its loop", node, incarnation); // hot path: box only on failure
             kernel.trace().record(kernel.nowNanos(), node, EventKind.TIMER, seq, incarnation, 0, null, null);
             task.run();
         }

@@ -62,14 +62,14 @@ public final class SeededEntropy implements Entropy {
 
     @Override
     public int nextInt(int bound) {
-        Invariants.check(bound > 0, "bound must be positive, got %d", bound);
+        if (!(bound > 0)) Invariants.check(false, "bound must be positive, got %d", bound); // hot path: box only on failure
         return (int) nextLong(bound);
     }
 
     /** Lemire's multiply-and-reject method: unbiased, one multiply in the common case. */
     @Override
     public long nextLong(long bound) {
-        Invariants.check(bound > 0, "bound must be positive, got %d", bound);
+        if (!(bound > 0)) Invariants.check(false, "bound must be positive, got %d", bound); // hot path: box only on failure
         long x = nextLong();
         long high = Math.unsignedMultiplyHigh(x, bound);
         long low = x * bound;
@@ -104,7 +104,7 @@ public final class SeededEntropy implements Entropy {
 
     /** Uniform in {@code [low, high]} (both inclusive). */
     public long between(long low, long high) {
-        Invariants.check(low <= high, "empty range [%d, %d]", low, high);
+        if (!(low <= high)) Invariants.check(false, "empty range [%d, %d]", low, high); // hot path: box only on failure
         return low + nextLong(high - low + 1);
     }
 

@@ -4,6 +4,7 @@ import dev.duro.sim.Simulation;
 import dev.duro.sim.kernel.StopReason;
 import java.util.List;
 import java.util.SequencedMap;
+import java.util.function.Function;
 
 /**
  * One prepared run of a scenario: the simulation with its nodes, workload and fault schedule in
@@ -20,4 +21,25 @@ public interface ScenarioRun {
      * (work finished after the faults healed) when the run got far enough to judge it.
      */
     List<Violation> check(StopReason reason);
+
+    /** A run from its parts: the simulation, the drawn parameters and the end-of-run check. */
+    static ScenarioRun of(Simulation simulation, SequencedMap<String, String> parameters,
+                          Function<StopReason, List<Violation>> check) {
+        return new ScenarioRun() {
+            @Override
+            public Simulation simulation() {
+                return simulation;
+            }
+
+            @Override
+            public SequencedMap<String, String> parameters() {
+                return parameters;
+            }
+
+            @Override
+            public List<Violation> check(StopReason reason) {
+                return check.apply(reason);
+            }
+        };
+    }
 }

@@ -109,13 +109,13 @@ public final class Trace {
 
     /** The chain value after event {@code index}; the event must still be in the ring. */
     public long chainAt(long index) {
-        Invariants.check(retains(index), "event %d is not in the ring (count %d, capacity %d)", index, count, capacity);
+        if (!(retains(index))) Invariants.check(false, "event %d is not in the ring (count %d, capacity %d)", index, count, capacity); // hot path: box only on failure
         return chains[(int) (index & mask)];
     }
 
     /** Event {@code index}, which must still be in the ring. */
     public TraceEvent eventAt(long index) {
-        Invariants.check(retains(index), "event %d is not in the ring (count %d, capacity %d)", index, count, capacity);
+        if (!(retains(index))) Invariants.check(false, "event %d is not in the ring (count %d, capacity %d)", index, count, capacity); // hot path: box only on failure
         int slot = (int) (index & mask);
         return new TraceEvent(index, times[slot], nodes[slot], kinds[slot], as[slot], bs[slot], cs[slot],
                 labels[slot], details[slot], chains[slot]);

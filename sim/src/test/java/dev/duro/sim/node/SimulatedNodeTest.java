@@ -124,6 +124,28 @@ class SimulatedNodeTest {
     }
 
     @Test
+    void clockAndLoopTouchedFromAForeignThreadThrow() throws Exception {
+        addNode();
+        sim.startAll();
+        runUntil(1);
+        World w = worlds.get(0);
+        List<Throwable> seen = new ArrayList<>();
+        Thread t = new Thread(() -> {
+            for (Runnable r : List.<Runnable>of(() -> w.clock().monotonicNanos(), () -> w.loop().execute(() -> { }),
+                    () -> w.loop().inLoop(), () -> w.loop().schedule(1, () -> { }))) {
+                try {
+                    r.run();
+                } catch (IllegalStateException e) {
+                    seen.add(e);
+                }
+            }
+        });
+        t.start();
+        t.join();
+        assertThat(seen).hasSize(4).allMatch(e -> e.getMessage().contains("foreign thread"));
+    }
+
+    @Test
     void diskTraceSinkOfADeadIncarnationIsSilent() {
         SimulatedNode node = addNode();
         sim.startAll();

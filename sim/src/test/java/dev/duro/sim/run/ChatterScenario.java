@@ -93,22 +93,7 @@ final class ChatterScenario implements Scenario {
         SequencedMap<String, String> p = new LinkedHashMap<>();
         p.put("nodes", String.valueOf(nodes));
         p.put("network", net.toString());
-        return new ScenarioRun() {
-            @Override
-            public Simulation simulation() {
-                return sim;
-            }
-
-            @Override
-            public SequencedMap<String, String> parameters() {
-                return p;
-            }
-
-            @Override
-            public List<Violation> check(StopReason reason) {
-                return List.of();
-            }
-        };
+        return ScenarioRun.of(sim, p, reason -> List.of());
     }
 
     /** The node program: chatter on timers, echo what arrives. */
