@@ -24,6 +24,16 @@ public interface World {
         return FaultPoints.NONE;
     }
 
+    /**
+     * Fail-stop: ends this process as a crash would. No further task of this incarnation runs after
+     * the current one returns, volatile state is lost, and unsynced writes meet the crash model.
+     * The node's supervisor starts it again after a restart delay (in simulation a seeded delay; in
+     * deployment the process exits non-zero and its service manager restarts it). Meant for local
+     * faults that leave the process untrustworthy, such as a failed fsync, after which the page
+     * cache may no longer match the disk.
+     */
+    void exit(String reason);
+
     /** Facts for the checkers; {@link TraceSink#NONE} when nobody listens. */
     default TraceSink trace() {
         return TraceSink.NONE;

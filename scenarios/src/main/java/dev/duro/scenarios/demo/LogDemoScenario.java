@@ -1,8 +1,8 @@
 package dev.duro.scenarios.demo;
 
 import dev.duro.model.world.NodeId;
-import dev.duro.scenarios.nemesis.KernelNemesis;
-import dev.duro.scenarios.nemesis.NemesisPlan;
+import dev.duro.faults.Nemesis;
+import dev.duro.faults.NemesisPlan;
 import dev.duro.sim.Simulation;
 import dev.duro.sim.disk.DiskFaultConfig;
 import dev.duro.sim.disk.SimDiskDevice;
@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.SequencedMap;
 import java.util.Set;
@@ -91,7 +90,6 @@ public final class LogDemoScenario implements Scenario {
         // The workload runs into the full-cluster crash, so that crash always lands on in-flight writes.
         int requests = (int) Math.max(1, fullCrashAtMs / intervalMs);
         NemesisPlan plan = NemesisPlan.draw(config.faults(), root.derive("nemesis-plan"));
-        DiskFaultConfig diskFaults = drawDiskFaults(plan.on().contains("disk"), root.derive("disk-faults"));
 
         Simulation sim = new Simulation(Simulation.Options.seed(config.seed()).withListener(listener)
                 .withRingCapacity(config.ringCapacity())
@@ -101,7 +99,7 @@ public final class LogDemoScenario implements Scenario {
         List<NodeId> serverIds = new ArrayList<>();
         for (int i = 0; i < servers; i++) {
             SimulatedNode node = sim.addNode(new LogNode(plantedAckBeforeSync), (id, entropy) -> {
-                SimDiskDevice device = new SimDiskDevice(diskFaults, entropy);
+                SimDiskDevice device = new SimDiskDevice(DiskFaultConfig.none(), entropy); // the nemesis sets the rates
                 disks.add(device);
                 return device;
             });
@@ -113,7 +111,7 @@ public final class LogDemoScenario implements Scenario {
         LogClient client = new LogClient(settings);
         sim.addNode(client, NoDiskDevice.FACTORY);
         sim.startAll();
-        new KernelNemesis(sim, plan, Simulation.millis(healAtMs), servers).install();
+        new Nemesis(sim, plan, Simulation.millis(healAtMs), servers, disks).install();
         sim.at(Simulation.millis(fullCrashAtMs), () -> {
             sim.note("phase", "full-cluster crash of every log node, then restart on healthy disks");
             for (int i = 0; i < servers; i++) {
@@ -135,7 +133,6 @@ public final class LogDemoScenario implements Scenario {
         p.put("stopAtMs", String.valueOf(stopAtMs));
         p.put("finalReadAtMs", String.valueOf(finalReadAtMs));
         p.putAll(plan.describe());
-        p.put("disk", describe(diskFaults));
         if (plantedAckBeforeSync) p.put("planted", "ack-before-sync");
         sim.note("params", p.toString());
 
@@ -161,28 +158,6 @@ public final class LogDemoScenario implements Scenario {
                         reason == StopReason.TIME_LIMIT || reason == StopReason.QUIESCENT);
             }
         };
-    }
-
-    /** The disk's fault rates for this seed; all zero when disk faults are off. */
-    static DiskFaultConfig drawDiskFaults(boolean on, SeededEntropy e) {
-        if (!on) return DiskFaultConfig.none();
-        return DiskFaultConfig.none().toBuilder()
-                .tornWriteProbability(rate(e, 0.05, 0.6))
-                .corruptSectorProbability(rate(e, 0.0, 0.2))
-                .syncFailureProbability(rate(e, 0.0, 0.02))
-                .slowSync(rate(e, 0.0, 0.1), 10 + e.nextInt(90))
-                .build();
-    }
-
-    private static double rate(SeededEntropy e, double low, double high) {
-        return Math.round((low + (high - low) * e.nextDouble()) * 10_000) / 10_000.0;
-    }
-
-    private static String describe(DiskFaultConfig c) {
-        if (c.equals(DiskFaultConfig.none())) return "no faults (unsynced writes still lost on crash)";
-        return String.format(Locale.ROOT, "torn %.4f, corrupt-sector %.4f, fsync-fail %.4f, slow-fsync %.4f x%.0f",
-                c.tornWriteProbability(), c.corruptSectorProbability(), c.syncFailureProbability(),
-                c.slowSyncProbability(), c.slowSyncFactor());
     }
 
     static List<Violation> check(LogClient client, List<NodeId> servers, boolean reachedEnd) {

@@ -21,9 +21,9 @@ import java.util.Map;
  * <p>Fault model: the node may crash at any instant (volatile state and unsynced writes lost,
  * possibly torn); messages may be lost, duplicated, delayed or reordered; an fsync may fail. It
  * does not survive corruption of synced data (a single copy has nothing to repair from); the demo
- * does not inject it. After a failed fsync the unsynced tail is untrusted, so the node refuses
- * appends until it restarts and recovers from what is durable (the PostgreSQL "fsyncgate"
- * lesson: never retry an fsync and trust the page cache).
+ * does not inject it. After a failed fsync the page cache may no longer match the disk, so the
+ * node fails stop ({@link World#exit}) and recovers from what is durable when its supervisor
+ * restarts it (the PostgreSQL "fsyncgate" lesson: never retry an fsync and trust the cache).
  *
  * <p>{@code ackBeforeSync} plants a bug for the demo's own tests: acknowledge on write, before
  * the fsync. The end-of-run check must catch it.
@@ -117,7 +117,7 @@ final class LogNode implements NodeProgram {
 
         private void append(NodeId from, LogMessage.Append a) {
             if (!ready || broken) {
-                send(from, new LogMessage.Refused(a.requestId(), broken ? "disk failed; restart needed" : "recovering"));
+                send(from, new LogMessage.Refused(a.requestId(), "recovering"));
                 return;
             }
             Long existing = indexByRequest.get(a.requestId());
@@ -133,7 +133,6 @@ final class LogNode implements NodeProgram {
                 file.append(record);
             } catch (DiskException e) {
                 fail("append failed: " + e.getMessage());
-                send(from, new LogMessage.Refused(a.requestId(), e.kind().toString()));
                 return;
             }
             requestIds.add(a.requestId());
@@ -174,11 +173,11 @@ final class LogNode implements NodeProgram {
             }
         }
 
+        /** Fail-stop; callers return at once, since nothing of this incarnation may run after. */
         private void fail(String why) {
             if (broken) return;
             broken = true;
-            waiters.clear();
-            world.trace().record("log-broken", why);
+            world.exit(why);
         }
 
         private void send(NodeId to, LogMessage message) {

@@ -1,8 +1,8 @@
 package dev.duro.scenarios.ping;
 
 import dev.duro.model.world.NodeId;
-import dev.duro.scenarios.nemesis.KernelNemesis;
-import dev.duro.scenarios.nemesis.NemesisPlan;
+import dev.duro.faults.Nemesis;
+import dev.duro.faults.NemesisPlan;
 import dev.duro.sim.Simulation;
 import dev.duro.sim.kernel.StopReason;
 import dev.duro.sim.node.NoDiskDevice;
@@ -107,7 +107,7 @@ public final class PingScenario implements Scenario {
             }, NoDiskDevice.FACTORY);
         }
         sim.startAll();
-        new KernelNemesis(sim, plan, Simulation.millis(healAtMs)).install();
+        new Nemesis(sim, plan, Simulation.millis(healAtMs)).install();
         boolean judgeLiveness = untilMs - healAtMs >= MIN_LIVENESS_WINDOW_MS;
 
         SequencedMap<String, String> p = new LinkedHashMap<>();

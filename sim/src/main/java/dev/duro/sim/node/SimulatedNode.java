@@ -125,6 +125,22 @@ public final class SimulatedNode {
         world = null;
     }
 
+    /**
+     * The program asked to stop ({@link dev.duro.model.world.World#exit}): crash now, and let the
+     * supervisor restart the node after 10 to 500 ms of simulated time, unless someone else (the
+     * nemesis) restarted it first.
+     */
+    private void exit(int exitingIncarnation, String reason, SeededEntropy restartDelay) {
+        if (state != NodeState.UP || incarnation != exitingIncarnation) return; // already gone
+        Invariants.check(kernel.currentNode() == index, "%s: exit() called from outside its own loop", id);
+        kernel.trace().record(kernel.nowNanos(), index, EventKind.RECORD, incarnation, 0, 0, "exit", reason);
+        crash();
+        long delayNanos = restartDelay.between(10_000_000L, 500_000_000L);
+        kernel.scheduleAction(kernel.nowNanos() + delayNanos, Kernel.NO_NODE, Kernel.ANY_INCARNATION, seq -> {
+            if (state == NodeState.DOWN && incarnation == exitingIncarnation) restart();
+        });
+    }
+
     /** Stops the process for {@code durationNanos} (a long GC): nothing of it runs meanwhile. */
     public void pause(long durationNanos) {
         Invariants.check(state == NodeState.UP, "%s can only pause when up (state %s)", id, state);
@@ -161,7 +177,9 @@ public final class SimulatedNode {
                     faultPointSettings.fireRate(), incarnationEntropy.derive("fault-points"),
                     site -> kernel.trace().record(kernel.nowNanos(), index, EventKind.FAULT, inc, 0, 0, "fault-point", site));
         }
-        world = new SimulatedWorld(id, clock, loop, transport, disk, incarnationEntropy.derive("program"), faultPoints, sink);
+        SeededEntropy restartDelay = incarnationEntropy.derive("restart-delay");
+        world = new SimulatedWorld(id, clock, loop, transport, disk, incarnationEntropy.derive("program"), faultPoints, sink,
+                reason -> exit(inc, reason, restartDelay));
         SimulatedWorld started = world;
         loop.execute(() -> program.start(started));
     }

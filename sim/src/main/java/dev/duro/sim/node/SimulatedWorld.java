@@ -12,5 +12,10 @@ import dev.duro.model.world.World;
 
 /** The world one node incarnation sees; built fresh by every (re)start. */
 public record SimulatedWorld(NodeId self, Clock clock, Loop loop, Transport transport, Disk disk,
-                             Entropy entropy, FaultPoints faultPoints, TraceSink trace) implements World {
+                             Entropy entropy, FaultPoints faultPoints, TraceSink trace,
+                             java.util.function.Consumer<String> exitHook) implements World {
+    @Override
+    public void exit(String reason) {
+        exitHook.accept(reason);
+    }
 }

@@ -63,6 +63,30 @@ class SimulatedNodeTest {
     }
 
     @Test
+    void exitCrashesAtOnceAndTheSupervisorRestartsWithinItsDelay() {
+        SimulatedNode node = addNode();
+        sim.startAll();
+        runUntil(1);
+        World w = worlds.get(0);
+        List<String> fired = new ArrayList<>();
+        w.loop().execute(() -> {
+            w.loop().execute(() -> fired.add("queued before exit"));
+            w.loop().schedule(Simulation.millis(1), () -> fired.add("timer"));
+            w.exit("disk said no");
+            fired.add("rest of the exiting task");
+        });
+        runUntil(2);
+        assertThat(node.isUp()).as("exit is a crash: the node is down before its supervisor acts").isFalse();
+        assertThat(device.crashes).isEqualTo(1);
+        runUntil(600);
+        assertThat(fired).as("nothing of the exited incarnation runs after the exiting task")
+                .containsExactly("rest of the exiting task");
+        assertThat(node.isUp()).as("the supervisor restarts within 10-500 ms").isTrue();
+        assertThat(node.incarnation()).isEqualTo(2);
+        assertThat(worlds).hasSize(2);
+    }
+
+    @Test
     void timerCancelledBeforeFiringNeverRunsAndCancelAfterCrashReportsFalse() {
         SimulatedNode node = addNode();
         sim.startAll();

@@ -1,6 +1,7 @@
-package dev.duro.scenarios.nemesis;
+package dev.duro.faults;
 
 import dev.duro.model.util.Invariants;
+import dev.duro.sim.disk.DiskFaultConfig;
 import dev.duro.sim.net.NetworkConfig;
 import dev.duro.sim.random.SeededEntropy;
 import dev.duro.sim.run.FaultSelection;
@@ -27,10 +28,16 @@ import java.util.Set;
  * @param driftMaxPpm bound on clock drift, |ppm| (0: off)
  * @param clockEveryMs mean time between clock faults (drift changes, wall jumps)
  * @param faultPointRate fire rate of active fault points (0: off)
+ * @param disk the disks' standing fault rates (torn and corrupt unsynced sectors on crash, failed
+ *     and slow fsyncs); {@link DiskFaultConfig#none()} when disk faults are off
+ * @param diskEveryMs mean time between nemesis disk strikes (a burst of failed fsyncs or a window
+ *     of slow ones on one disk; 0: off)
+ * @param slowDiskMaxMs longest slow-fsync window
  */
 public record NemesisPlan(Set<String> on, NetworkConfig network, long partitionEveryMs, long partitionMaxMs,
                           long clogEveryMs, long clogMaxMs, long crashEveryMs, long downMaxMs, long pauseEveryMs,
-                          long pauseMaxMs, long driftMaxPpm, long clockEveryMs, double faultPointRate) {
+                          long pauseMaxMs, long driftMaxPpm, long clockEveryMs, double faultPointRate,
+                          DiskFaultConfig disk, long diskEveryMs, long slowDiskMaxMs) {
 
     /** Draws the plan: which faults are on from {@code selection}, then every rate, from {@code entropy}. */
     public static NemesisPlan draw(FaultSelection selection, SeededEntropy entropy) {
@@ -51,13 +58,31 @@ public record NemesisPlan(Set<String> on, NetworkConfig network, long partitionE
         SeededEntropy crash = entropy.derive("crash");
         SeededEntropy pause = entropy.derive("pause");
         SeededEntropy clock = entropy.derive("clock");
+        SeededEntropy disk = entropy.derive("disk");
+        boolean diskOn = on.contains("disk");
         return new NemesisPlan(on, network,
                 on.contains("partition") ? partition.between(200, 3_000) : 0, partition.between(50, 2_000),
                 on.contains("clog") ? clog.between(200, 3_000) : 0, clog.between(10, 1_000),
                 on.contains("crash") ? crash.between(300, 4_000) : 0, crash.between(10, 2_000),
                 on.contains("pause") ? pause.between(300, 4_000) : 0, pause.between(10, 1_500),
                 on.contains("clock") ? clock.between(10, 500) : 0, clock.between(200, 3_000),
-                on.contains("buggify") ? rate(entropy.derive("buggify"), 0.01, 0.2) : 0);
+                on.contains("buggify") ? rate(entropy.derive("buggify"), 0.01, 0.2) : 0,
+                diskOn ? drawDisk(disk) : DiskFaultConfig.none(),
+                diskOn ? disk.between(300, 4_000) : 0, disk.between(10, 1_000));
+    }
+
+    /**
+     * Standing disk fault rates. Only faults a single copy survives: unsynced data torn or
+     * corrupted on crash, failed and slow fsyncs. Corruption of synced data and read errors need
+     * replicas to repair from, so they wait for the replicated log.
+     */
+    private static DiskFaultConfig drawDisk(SeededEntropy e) {
+        return DiskFaultConfig.none().toBuilder()
+                .tornWriteProbability(rate(e, 0.05, 0.6))
+                .corruptSectorProbability(rate(e, 0.0, 0.2))
+                .syncFailureProbability(rate(e, 0.0, 0.02))
+                .slowSync(rate(e, 0.0, 0.1), 10 + e.nextInt(90))
+                .build();
     }
 
     private static double rate(SeededEntropy e, double low, double high) {
@@ -69,6 +94,9 @@ public record NemesisPlan(Set<String> on, NetworkConfig network, long partitionE
     public NemesisPlan {
         Invariants.check(on != null && network != null, "plan must be complete");
         Invariants.check(driftMaxPpm >= 0 && driftMaxPpm < 1_000_000, "drift bound out of range: %d", driftMaxPpm);
+        Invariants.check(disk != null, "disk fault config must be set (none() when off)");
+        Invariants.check(on.contains("disk") || (disk.equals(DiskFaultConfig.none()) && diskEveryMs == 0),
+                "disk faults drawn while the disk kind is off");
     }
 
     /** Every drawn value, for the run's parameter lines. */
@@ -82,6 +110,12 @@ public record NemesisPlan(Set<String> on, NetworkConfig network, long partitionE
         if (pauseEveryMs > 0) m.put("pause", "every ~" + pauseEveryMs + "ms, up to " + pauseMaxMs + "ms");
         if (driftMaxPpm > 0) m.put("clock", "drift up to " + driftMaxPpm + "ppm, changes every ~" + clockEveryMs + "ms");
         if (faultPointRate > 0) m.put("buggify", String.format(Locale.ROOT, "fire rate %.4f", faultPointRate));
+        if (on.contains("disk")) {
+            m.put("disk", String.format(Locale.ROOT,
+                    "torn %.4f, corrupt-sector %.4f, fsync-fail %.4f, slow-fsync %.4f x%.0f; strikes every ~%dms, slow up to %dms",
+                    disk.tornWriteProbability(), disk.corruptSectorProbability(), disk.syncFailureProbability(),
+                    disk.slowSyncProbability(), disk.slowSyncFactor(), diskEveryMs, slowDiskMaxMs));
+        }
         return m;
     }
 }

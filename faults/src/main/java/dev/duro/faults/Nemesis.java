@@ -1,10 +1,13 @@
-package dev.duro.scenarios.nemesis;
+package dev.duro.faults;
 
 import dev.duro.model.util.Invariants;
 import dev.duro.sim.Simulation;
+import dev.duro.sim.disk.DiskFaultConfig;
+import dev.duro.sim.disk.SimDiskDevice;
 import dev.duro.sim.net.SimulatedNetwork;
 import dev.duro.sim.node.SimulatedNode;
 import dev.duro.sim.random.SeededEntropy;
+import java.util.List;
 
 /**
  * Strikes the faults of a {@link NemesisPlan} at random times during the fault phase
@@ -15,22 +18,31 @@ import dev.duro.sim.random.SeededEntropy;
  *
  * <p>Fault model covered: partitions (isolate one node, halves, majority/minority, bridge,
  * one-way), clogged nodes and links, crash-restart, pauses, clock drift changes and wall-clock
- * jumps, plus the network's loss/duplication/reordering knobs. Not covered here: disk faults
- * (those belong to the disk device's own fault model).
+ * jumps, plus the network's loss/duplication/reordering knobs, and on the targets' disks: torn and
+ * corrupt unsynced sectors on crash, failed fsyncs (standing rate and bursts), slow-fsync windows.
+ * Not yet struck: corruption of synced data and read errors, which only a replicated store can
+ * survive (they come with the replicated log).
  */
-public final class KernelNemesis {
+public final class Nemesis {
     private final Simulation sim;
     private final NemesisPlan plan;
     private final long healAtNanos;
     private final SeededEntropy entropy;
     /** Faults strike nodes n0..n(targets-1) only; later nodes (clients, observers) are left alone. */
     private final int targets;
+    /** The targets' simulated disks, by node index; empty when the nodes have none. */
+    private final List<SimDiskDevice> disks;
 
-    public KernelNemesis(Simulation sim, NemesisPlan plan, long healAtNanos) {
-        this(sim, plan, healAtNanos, sim.nodes().size());
+    public Nemesis(Simulation sim, NemesisPlan plan, long healAtNanos) {
+        this(sim, plan, healAtNanos, sim.nodes().size(), List.of());
     }
 
-    public KernelNemesis(Simulation sim, NemesisPlan plan, long healAtNanos, int targets) {
+    /**
+     * A nemesis for nodes {@code n0..n(targets-1)} whose disks are {@code disks} (one per target,
+     * or none): the plan's standing disk rates are applied to them at once, and its disk strikes
+     * hit them during the fault phase.
+     */
+    public Nemesis(Simulation sim, NemesisPlan plan, long healAtNanos, int targets, List<SimDiskDevice> disks) {
         Invariants.check(healAtNanos >= 0, "heal time must be >= 0");
         Invariants.check(targets >= 1 && targets <= sim.nodes().size(), "targets %d out of range 1..%d",
                 targets, sim.nodes().size());
@@ -39,6 +51,9 @@ public final class KernelNemesis {
         this.healAtNanos = healAtNanos;
         this.entropy = sim.entropy("nemesis");
         this.targets = targets;
+        Invariants.check(disks.isEmpty() || disks.size() == targets, "need one disk per target, got %d for %d",
+                disks.size(), targets);
+        this.disks = List.copyOf(disks);
     }
 
     /** Installs the schedule; call once, after the nodes were added and before running. */
@@ -55,6 +70,8 @@ public final class KernelNemesis {
         chain("crash", plan.crashEveryMs(), this::crash);
         chain("pause", plan.pauseEveryMs(), this::pause);
         chain("clock", plan.driftMaxPpm() > 0 ? plan.clockEveryMs() : 0, this::clock);
+        for (SimDiskDevice disk : disks) disk.reconfigure(plan.disk());
+        chain("disk", disks.isEmpty() ? 0 : plan.diskEveryMs(), this::disk);
         sim.at(healAtNanos, this::healAll);
     }
 
@@ -156,6 +173,17 @@ public final class KernelNemesis {
                 node.clock().driftPpm(), node.clock().wallOffsetNanos(), 0, null, null);
     }
 
+    /** A burst of failed fsyncs, or a window of slow ones, on one disk. */
+    private void disk(SeededEntropy e) {
+        SimDiskDevice disk = disks.get(e.nextInt(disks.size()));
+        if (e.chance(0.5)) {
+            disk.failNextSyncs(1 + e.nextInt(3));
+        } else {
+            disk.slowFsync(10 + e.nextInt(190));
+            sim.after(untilHeal(e, plan.slowDiskMaxMs()), () -> disk.slowFsync(1));
+        }
+    }
+
     private void healAll() {
         sim.note("phase", "heal: faults off, links open, crashed nodes restart");
         SimulatedNetwork net = sim.network();
@@ -165,6 +193,14 @@ public final class KernelNemesis {
         for (SimulatedNode node : sim.nodes()) {
             if (node.clock().driftPpm() != 0) node.clock().setDriftPpm(0);
             if (!node.isUp()) node.restart();
+        }
+        // Healthy disks from now on, except that a crash still tears or corrupts unsynced sectors:
+        // that is how disks behave, not an active fault.
+        DiskFaultConfig healed = plan.disk().toBuilder().syncFailureProbability(0).slowSync(0, 1).build();
+        for (SimDiskDevice disk : disks) {
+            disk.reconfigure(healed);
+            disk.slowFsync(1);
+            disk.failNextSyncs(0);
         }
     }
 
