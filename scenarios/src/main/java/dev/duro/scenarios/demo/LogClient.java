@@ -1,5 +1,7 @@
 package dev.duro.scenarios.demo;
 
+import dev.duro.model.history.History;
+import dev.duro.model.history.HistoryRecorder;
 import dev.duro.model.util.Invariants;
 import dev.duro.model.world.Entropy;
 import dev.duro.model.world.NodeId;
@@ -28,12 +30,18 @@ final class LogClient implements NodeProgram {
     /** One acknowledgement: {@code node} said {@code requestId} is durable at {@code index}. */
     record Ack(NodeId node, long requestId, long index, long atNanos) {}
 
+    /** Process id of the final reads in each node's history (request ids are the other processes). */
+    static final int FINAL_READ_PROCESS = 0;
+
     private final Settings settings;
     private final List<Ack> acks = new ArrayList<>();
     private final List<String> protocolViolations = new ArrayList<>();
     /** Final log of each node: request id per index. */
     private final Map<NodeId, List<Long>> finalLogs = new TreeMap<>();
     private final Map<Long, Pending> pending = new TreeMap<>();
+    /** What the client observed, per node (each node's log is its own append-only collection). */
+    private final Map<NodeId, HistoryRecorder> histories = new TreeMap<>();
+    private final Map<NodeId, HistoryRecorder.Handle> finalReads = new TreeMap<>();
     private int issued;
     private int gaveUp;
     private int refusals;
@@ -45,12 +53,14 @@ final class LogClient implements NodeProgram {
     private static final class Pending {
         final NodeId node;
         final byte[] payload;
+        final HistoryRecorder.Handle op;
         int attempts;
         TimerHandle timeout;
 
-        Pending(NodeId node, byte[] payload) {
+        Pending(NodeId node, byte[] payload, HistoryRecorder.Handle op) {
             this.node = node;
             this.payload = payload;
+            this.op = op;
         }
     }
 
@@ -65,6 +75,7 @@ final class LogClient implements NodeProgram {
         this.world = world;
         this.entropy = world.entropy().derive("log-client");
         this.startNanos = world.clock().monotonicNanos();
+        for (NodeId server : settings.servers()) histories.put(server, new HistoryRecorder());
         world.transport().onReceive(this::receive);
         world.loop().schedule(settings.intervalNanos(), this::issueNext);
         world.loop().schedule(settings.stopAtNanos(), this::stop);
@@ -80,9 +91,19 @@ final class LogClient implements NodeProgram {
         stopped = true;
         for (Pending p : pending.values()) {
             p.timeout.cancel();
+            histories.get(p.node).info(p.op, nowNanos());
             gaveUp++;
         }
         pending.clear();
+    }
+
+    /** The history the client observed against {@code node}'s log: appends, then one final read. */
+    History history(NodeId node) {
+        return histories.get(node).build();
+    }
+
+    private long nowNanos() {
+        return world.clock().monotonicNanos() - startNanos;
     }
 
     List<Ack> acks() {
@@ -115,7 +136,9 @@ final class LogClient implements NodeProgram {
         NodeId node = settings.servers().get(entropy.nextInt(settings.servers().size()));
         byte[] payload = new byte[1 + entropy.nextInt(settings.payloadBytes())];
         entropy.nextBytes(payload);
-        Pending p = new Pending(node, payload);
+        // One process per request, as Jepsen does for concurrent clients: each has one open operation.
+        Pending p = new Pending(node, payload,
+                histories.get(node).invoke(Math.toIntExact(requestId), "append", requestId, nowNanos()));
         pending.put(requestId, p);
         attempt(requestId, p);
         long jitter = entropy.nextLong(settings.intervalNanos());
@@ -129,6 +152,7 @@ final class LogClient implements NodeProgram {
             if (pending.get(requestId) != p) return;
             if (p.attempts >= settings.maxAttempts()) {
                 pending.remove(requestId); // outcome unknown: may or may not be in the log
+                histories.get(p.node).info(p.op, nowNanos());
                 gaveUp++;
             } else {
                 attempt(requestId, p);
@@ -144,7 +168,7 @@ final class LogClient implements NodeProgram {
             protocolViolations.add("undecodable message from " + from + ": " + e.getMessage());
             return;
         }
-        long now = world.clock().monotonicNanos() - startNanos;
+        long now = nowNanos();
         switch (message) {
             case LogMessage.Appended a -> {
                 for (Ack earlier : acks) {
@@ -158,10 +182,17 @@ final class LogClient implements NodeProgram {
                     pending.remove(a.requestId());
                     p.timeout.cancel();
                     acks.add(new Ack(from, a.requestId(), a.index(), now));
+                    histories.get(from).ok(p.op, a.requestId(), now);
                 }
             }
             case LogMessage.Refused r -> refusals++;
-            case LogMessage.LogContents c -> finalLogs.putIfAbsent(from, c.requestIdsByIndex());
+            case LogMessage.LogContents c -> {
+                HistoryRecorder.Handle read = finalReads.get(from);
+                if (read != null && !finalLogs.containsKey(from)) {
+                    finalLogs.put(from, c.requestIdsByIndex());
+                    histories.get(from).ok(read, c.requestIdsByIndex(), now);
+                }
+            }
             default -> protocolViolations.add("unexpected " + message.getClass().getSimpleName() + " from " + from);
         }
     }
@@ -172,6 +203,8 @@ final class LogClient implements NodeProgram {
         for (NodeId node : settings.servers()) {
             if (finalLogs.containsKey(node)) continue;
             missing = true;
+            // The read is one operation from its first request until an answer arrives.
+            finalReads.computeIfAbsent(node, n -> histories.get(n).invoke(FINAL_READ_PROCESS, "read", null, nowNanos()));
             world.transport().send(node, LogMessage.encode(new LogMessage.ReadLog(0)));
         }
         if (missing) world.loop().schedule(settings.timeoutNanos(), this::readAll);

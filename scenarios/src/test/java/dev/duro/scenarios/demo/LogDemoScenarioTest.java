@@ -33,10 +33,14 @@ class LogDemoScenarioTest {
     @DisplayName("the durability check has teeth: acknowledging before fsync loses records that L1 reports")
     void catchesAckBeforeSync() {
         int caught = 0;
+        List<String> messages = new ArrayList<>();
         for (long seed = 1; seed <= 10; seed++) {
             RunResult r = new LogDemoScenario(true).run(config(seed, "crash,disk"));
             if (r.violations().stream().anyMatch(v -> v.property().equals("L1"))) caught++;
+            r.violations().forEach(v -> messages.add(v.message()));
         }
+        assertThat(messages).as("the durability checker names the lost record and the final read")
+                .anyMatch(m -> m.contains("lost write: ") && m.contains("append(") && m.contains("final "));
         assertThat(caught).as("seeds out of 10 in which the planted ack-before-sync bug lost an acknowledged record")
                 .isGreaterThanOrEqualTo(8);
     }
