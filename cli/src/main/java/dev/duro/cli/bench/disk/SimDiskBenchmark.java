@@ -3,12 +3,12 @@ package dev.duro.cli.bench.disk;
 import dev.duro.model.async.Promise;
 import dev.duro.model.world.Disk;
 import dev.duro.model.world.DiskFile;
-import dev.duro.model.world.Entropy;
 import dev.duro.model.world.Loop;
 import dev.duro.model.world.TimerHandle;
 import dev.duro.model.world.TraceSink;
 import dev.duro.sim.disk.DiskFaultConfig;
 import dev.duro.sim.disk.SimDiskDevice;
+import dev.duro.sim.random.SeededEntropy;
 import java.util.ArrayDeque;
 import java.util.PriorityQueue;
 import java.util.concurrent.TimeUnit;
@@ -46,13 +46,13 @@ public class SimDiskBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        device = new SimDiskDevice(DiskFaultConfig.none(), new SplitMix64(42));
+        device = new SimDiskDevice(DiskFaultConfig.none(), new SeededEntropy(42));
         loop = new BenchLoop();
         Disk disk = device.mount(loop, TraceSink.NONE);
         disk.createDirectories("wal");
         log = disk.open("wal/log", true);
         block = new byte[appendBytes];
-        new SplitMix64(7).nextBytes(block);
+        new SeededEntropy(7).nextBytes(block);
     }
 
     @TearDown(Level.Trial)
@@ -129,50 +129,4 @@ public class SimDiskBenchmark {
         }
     }
 
-    /**
-     * Seeded stand-in until the kernel's xoshiro256** Entropy ({@code dev.duro.sim.random}) is on this
-     * branch; then use that. The benchmark draws only sync latencies from it.
-     */
-    static final class SplitMix64 implements Entropy {
-        private final long seed;
-        private long state;
-
-        SplitMix64(long seed) {
-            this.seed = seed;
-            this.state = seed;
-        }
-
-        @Override
-        public long nextLong() {
-            long z = state += 0x9E3779B97F4A7C15L;
-            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-            return z ^ (z >>> 31);
-        }
-
-        @Override
-        public int nextInt(int bound) {
-            return (int) nextLong((long) bound);
-        }
-
-        @Override
-        public long nextLong(long bound) {
-            return Long.remainderUnsigned(nextLong(), bound);
-        }
-
-        @Override
-        public double nextDouble() {
-            return (nextLong() >>> 11) * 0x1.0p-53;
-        }
-
-        @Override
-        public void nextBytes(byte[] into) {
-            for (int i = 0; i < into.length; i++) into[i] = (byte) nextLong();
-        }
-
-        @Override
-        public Entropy derive(String purpose) {
-            return new SplitMix64(seed * 31 + purpose.hashCode());
-        }
-    }
 }
