@@ -1,10 +1,14 @@
 package dev.duro.faults;
 
 import dev.duro.model.util.Invariants;
+import dev.duro.sim.Simulation;
 import dev.duro.sim.disk.DiskFaultConfig;
 import dev.duro.sim.net.NetworkConfig;
+import dev.duro.sim.node.SimulatedNode;
 import dev.duro.sim.random.SeededEntropy;
 import dev.duro.sim.run.FaultSelection;
+import dev.duro.sim.run.RunConfig;
+import dev.duro.sim.trace.TraceListener;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.SequencedMap;
@@ -97,6 +101,18 @@ public record NemesisPlan(Set<String> on, NetworkConfig network, long partitionE
         Invariants.check(disk != null, "disk fault config must be set (none() when off)");
         Invariants.check(on.contains("disk") || (disk.equals(DiskFaultConfig.none()) && diskEveryMs == 0),
                 "disk faults drawn while the disk kind is off");
+    }
+
+    /**
+     * The simulation options a run under this plan needs: the run's seed, trace settings, and
+     * fault points active when buggify is on (which points activate comes from the seed).
+     */
+    public Simulation.Options simulationOptions(RunConfig config, TraceListener listener) {
+        SeededEntropy root = new SeededEntropy(config.seed());
+        return Simulation.Options.seed(config.seed()).withListener(listener)
+                .withRingCapacity(config.ringCapacity())
+                .withFaultPoints(new SimulatedNode.FaultPointSettings(faultPointRate > 0,
+                        root.derive("fault-points").seed(), 0.25, faultPointRate));
     }
 
     /** Every drawn value, for the run's parameter lines. */

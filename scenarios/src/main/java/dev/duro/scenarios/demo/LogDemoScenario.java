@@ -94,10 +94,7 @@ public final class LogDemoScenario implements Scenario {
         int requests = (int) Math.max(1, fullCrashAtMs / intervalMs);
         NemesisPlan plan = NemesisPlan.draw(config.faults(), root.derive("nemesis-plan"));
 
-        Simulation sim = new Simulation(Simulation.Options.seed(config.seed()).withListener(listener)
-                .withRingCapacity(config.ringCapacity())
-                .withFaultPoints(new SimulatedNode.FaultPointSettings(plan.faultPointRate() > 0,
-                        root.derive("fault-points").seed(), 0.25, plan.faultPointRate())));
+        Simulation sim = new Simulation(plan.simulationOptions(config, listener));
         List<SimDiskDevice> disks = new ArrayList<>();
         List<NodeId> serverIds = new ArrayList<>();
         for (int i = 0; i < servers; i++) {
@@ -139,28 +136,14 @@ public final class LogDemoScenario implements Scenario {
         if (plantedAckBeforeSync) p.put("planted", "ack-before-sync");
         sim.note("params", p.toString());
 
-        return new ScenarioRun() {
-            @Override
-            public Simulation simulation() {
-                return sim;
-            }
-
-            @Override
-            public SequencedMap<String, String> parameters() {
-                return p;
-            }
-
-            @Override
-            public List<Violation> check(StopReason reason) {
-                // Outcome figures join the parameter lines so the summary shows how much was judged.
-                p.put("outcome", client.issued() + " issued, " + client.acks().size() + " acknowledged, "
-                        + client.gaveUp() + " gave up (outcome unknown), " + client.refusals() + " refusals");
-                p.put("acked", String.valueOf(client.acks().size()));
-                // Quiescent = nothing left to happen: a node that has not answered by then never will.
-                return LogDemoScenario.check(client, serverIds,
-                        reason == StopReason.TIME_LIMIT || reason == StopReason.QUIESCENT);
-            }
-        };
+        return ScenarioRun.of(sim, p, reason -> {
+            // Outcome figures join the parameter lines so the summary shows how much was judged.
+            p.put("outcome", client.issued() + " issued, " + client.acks().size() + " acknowledged, "
+                    + client.gaveUp() + " gave up (outcome unknown), " + client.refusals() + " refusals");
+            p.put("acked", String.valueOf(client.acks().size()));
+            // Quiescent = nothing left to happen: a node that has not answered by then never will.
+            return check(client, serverIds, reason == StopReason.TIME_LIMIT || reason == StopReason.QUIESCENT);
+        });
     }
 
     static List<Violation> check(LogClient client, List<NodeId> servers, boolean reachedEnd) {

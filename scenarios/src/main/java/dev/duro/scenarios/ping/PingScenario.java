@@ -93,10 +93,7 @@ public final class PingScenario implements Scenario {
                 Simulation.millis(params.between(5, 50)), Simulation.millis(params.between(20, 200)),
                 (int) params.between(1, 8), planted);
         NemesisPlan plan = NemesisPlan.draw(config.faults(), root.derive("nemesis-plan"));
-        Simulation sim = new Simulation(Simulation.Options.seed(config.seed()).withListener(listener)
-                .withRingCapacity(config.ringCapacity())
-                .withFaultPoints(new SimulatedNode.FaultPointSettings(plan.faultPointRate() > 0,
-                        root.derive("fault-points").seed(), 0.25, plan.faultPointRate())));
+        Simulation sim = new Simulation(plan.simulationOptions(config, listener));
         Checker checker = new Checker(sim, nodes);
         PingNode[] live = new PingNode[nodes];
         for (int i = 0; i < nodes; i++) {
