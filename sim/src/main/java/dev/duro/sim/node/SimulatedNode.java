@@ -116,11 +116,13 @@ public final class SimulatedNode {
     public void crash() {
         Invariants.check(state == NodeState.UP, "%s can only crash when up (state %s)", id, state);
         state = NodeState.DOWN;
+        kernel.trace().record(kernel.nowNanos(), index, EventKind.CRASH, incarnation, 0, 0, null, null);
+        // The device applies its crash model while the dying incarnation's trace sink still
+        // records, so "disk-crash" (lost and torn writes) reaches the trace; it runs no node code.
+        device.crash();
         kernel.nodeState(index, incarnation, false);
         Invariants.check(!loop.alive(), "a crashed incarnation's loop must be dead");
         network.nodeDown(index);
-        kernel.trace().record(kernel.nowNanos(), index, EventKind.CRASH, incarnation, 0, 0, null, null);
-        device.crash();
         loop = null;
         world = null;
     }

@@ -178,6 +178,20 @@ class SimulatedNodeTest {
     }
 
     @Test
+    void theDisksCrashRecordReachesTheTraceAfterTheCrashEvent() {
+        Simulation traced = new Simulation(Simulation.Options.seed(12));
+        SimulatedNode node = traced.addNode(world -> { }, (id, entropy) -> new dev.duro.sim.disk.SimDiskDevice(
+                dev.duro.sim.disk.DiskFaultConfig.none(), entropy));
+        traced.startAll();
+        traced.at(Simulation.millis(1), node::crash);
+        traced.run(Simulation.millis(2), 1_000);
+        List<String> seen = traced.trace().recent(64).stream()
+                .filter(e -> e.kind() == EventKind.CRASH || "disk-crash".equals(e.label()))
+                .map(e -> e.kind() == EventKind.CRASH ? "crash" : e.label()).toList();
+        assertThat(seen).containsExactly("crash", "disk-crash"); // disk-crash used to be swallowed by the dead sink
+    }
+
+    @Test
     void clockAndLoopTouchedFromAForeignThreadThrow() throws Exception {
         addNode();
         sim.startAll();
