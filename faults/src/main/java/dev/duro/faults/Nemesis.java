@@ -5,6 +5,7 @@ import dev.duro.sim.Simulation;
 import dev.duro.sim.disk.DiskFaultConfig;
 import dev.duro.sim.disk.SimDiskDevice;
 import dev.duro.sim.net.SimulatedNetwork;
+import dev.duro.sim.node.NodeState;
 import dev.duro.sim.node.SimulatedNode;
 import dev.duro.sim.random.SeededEntropy;
 import java.util.List;
@@ -158,7 +159,7 @@ public final class Nemesis {
 
     private void pause(SeededEntropy e) {
         SimulatedNode node = sim.node(e.nextInt(targets));
-        long duration = e.between(Simulation.millis(1), Simulation.millis(plan.pauseMaxMs()));
+        long duration = untilHeal(e, plan.pauseMaxMs()); // a pause must not outlive the heal
         if (node.isUp()) node.pause(duration);
     }
 
@@ -192,7 +193,8 @@ public final class Nemesis {
         net.configure(plan.network().healed());
         for (SimulatedNode node : sim.nodes()) {
             if (node.clock().driftPpm() != 0) node.clock().setDriftPpm(0);
-            if (!node.isUp()) node.restart();
+            // DOWN only: a node not started yet (NEW) is the scenario's business, not a crash to undo.
+            if (node.state() == NodeState.DOWN) node.restart();
         }
         // Healthy disks from now on, except that a crash still tears or corrupts unsynced sectors:
         // that is how disks behave, not an active fault.
@@ -201,6 +203,24 @@ public final class Nemesis {
             disk.reconfigure(healed);
             disk.slowFsync(1);
             disk.failNextSyncs(0);
+            disk.setFull(false);
+            disk.clearReadFaults();
+        }
+        checkHealed();
+    }
+
+    /** What {@link #healAll()} promises, checked where it is promised. */
+    private void checkHealed() {
+        SimulatedNetwork net = sim.network();
+        long now = sim.nowNanos();
+        Invariants.check(net.blockedLinks().isEmpty(), "links still blocked after the heal: %s", net.blockedLinks());
+        Invariants.check(net.latestClogEndNanos() <= now && net.heldCount() == 0, "a clog outlived the heal");
+        for (int i = 0; i < targets; i++) {
+            SimulatedNode node = sim.node(i);
+            Invariants.check(node.state() != NodeState.DOWN, "%s still down after the heal", node);
+            Invariants.check(!node.isPaused(), "%s still paused after the heal (until %d, now %d)", node,
+                    sim.kernel().pausedUntilNanos(i), now);
+            Invariants.check(node.clock().driftPpm() == 0, "%s still drifting after the heal", node);
         }
     }
 

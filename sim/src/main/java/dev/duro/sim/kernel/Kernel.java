@@ -61,6 +61,12 @@ public final class Kernel {
     private int[] incarnations = new int[8];
     private boolean[] up = new boolean[8];
     private long[] pausedUntilNanos = new long[8];
+    /**
+     * Sequence number of the first entry deferred to the node's current pause end, or MIN_VALUE.
+     * Entries already queued at exactly the pause end with a lower sequence are deferred once more,
+     * so that they run after the deferred entries that were due earlier (time, then sequence).
+     */
+    private long[] deferFloorSeq = new long[8];
 
     @AllowNondeterminism("records the owning thread to fail fast on foreign-thread access")
     public Kernel(Trace trace) {
@@ -132,7 +138,9 @@ public final class Kernel {
             incarnations = Arrays.copyOf(incarnations, cap);
             up = Arrays.copyOf(up, cap);
             pausedUntilNanos = Arrays.copyOf(pausedUntilNanos, cap);
+            deferFloorSeq = Arrays.copyOf(deferFloorSeq, cap);
         }
+        deferFloorSeq[nodeCount] = Long.MIN_VALUE;
         return nodeCount++;
     }
 
@@ -147,7 +155,10 @@ public final class Kernel {
                 node, incarnations[node], incarnation);
         incarnations[node] = incarnation;
         up[node] = isUp;
-        if (!isUp) pausedUntilNanos[node] = 0; // a crash ends a pause
+        if (!isUp) { // a crash ends a pause
+            pausedUntilNanos[node] = 0;
+            deferFloorSeq[node] = Long.MIN_VALUE;
+        }
     }
 
     public int incarnation(int node) {
@@ -164,7 +175,10 @@ public final class Kernel {
     public void pauseUntil(int node, long untilNanos) {
         checkNode(node);
         Invariants.check(untilNanos >= nowNanos, "pause end %d lies in the past", untilNanos);
-        pausedUntilNanos[node] = Math.max(pausedUntilNanos[node], untilNanos);
+        if (untilNanos > pausedUntilNanos[node]) {
+            pausedUntilNanos[node] = untilNanos;
+            deferFloorSeq[node] = Long.MIN_VALUE; // a new end: nothing deferred to it yet
+        }
     }
 
     public boolean isPaused(int node) {
@@ -257,8 +271,11 @@ public final class Kernel {
                 discarded++; // its incarnation crashed: the entry dies with it
                 return null;
             }
-            if (pausedUntilNanos[node] > time) {
-                queue.push(pausedUntilNanos[node], nextSeq++, tag, item);
+            long pauseEnd = pausedUntilNanos[node];
+            if (pauseEnd > time || (pauseEnd == time && seq < deferFloorSeq[node])) {
+                long deferredSeq = nextSeq++;
+                if (deferFloorSeq[node] == Long.MIN_VALUE) deferFloorSeq[node] = deferredSeq;
+                queue.push(pauseEnd, deferredSeq, tag, item);
                 return null;
             }
             currentNode = node;

@@ -7,6 +7,7 @@ import dev.duro.sim.kernel.Kernel;
 import dev.duro.sim.trace.EventKind;
 import dev.duro.sim.trace.Trace;
 import dev.duro.model.world.Entropy;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 
@@ -47,6 +48,13 @@ public final class SimulatedNetwork {
     private Transport.Receiver[] receivers = new Transport.Receiver[capacity];
     private int[] receiverIncarnations = new int[capacity];
     private NodeId[] ids = new NodeId[capacity];
+
+    /** Deliveries held by a clog, in hold order, so that {@link #unclogAll()} can release them at once. */
+    private final ArrayList<Held> held = new ArrayList<>();
+    /** Bumped by {@link #unclogAll()}: a hold entry of an older epoch was released and is stale. */
+    private long clogEpoch;
+    /** Entries of {@link #held} not yet done. */
+    private int heldLive;
 
     private long nextMessageId;
     private long sent;
@@ -205,11 +213,66 @@ public final class SimulatedNetwork {
         trace.record(kernel.nowNanos(), from, EventKind.CLOG, until, to, 0, null, "link n" + from + "->n" + to);
     }
 
-    /** Ends every clog now (held messages then go out at their own times or at once). */
+    /**
+     * Ends every clog now: messages held by a clog go on at once, in the order they were held (a
+     * held message would otherwise wait for the end its clog had before this call).
+     */
     public void unclogAll() {
         Arrays.fill(nodeClogUntil, 0);
         Arrays.fill(linkClogUntil, 0);
-        trace.record(kernel.nowNanos(), Kernel.NO_NODE, EventKind.CLOG, kernel.nowNanos(), 0, 0, null, "unclog all");
+        long now = kernel.nowNanos();
+        trace.record(now, Kernel.NO_NODE, EventKind.CLOG, now, 0, 0, null, "unclog all");
+        clogEpoch++;
+        for (Held h : held) {
+            if (!h.done) kernel.scheduleAction(now, h.delivery.to, Kernel.ANY_INCARNATION, h.delivery);
+            h.done = true;
+        }
+        held.clear();
+        heldLive = 0;
+    }
+
+    /** The latest end of any clog (virtual nanos), or 0 when nothing was ever clogged or all were ended. */
+    public long latestClogEndNanos() {
+        long latest = 0;
+        for (int n = 0; n < nodeCount; n++) latest = Math.max(latest, nodeClogUntil[n]);
+        for (int a = 0; a < nodeCount; a++) {
+            for (int b = 0; b < nodeCount; b++) latest = Math.max(latest, linkClogUntil[a * capacity + b]);
+        }
+        return latest;
+    }
+
+    /** Messages held by clogs right now. */
+    public int heldCount() {
+        return heldLive;
+    }
+
+    /** A delivery waiting for its clog to end; stale once released by {@link #unclogAll()}. */
+    private final class Held implements Kernel.Action {
+        final Delivery delivery;
+        final long epoch;
+        boolean done;
+
+        Held(Delivery delivery, long epoch) {
+            this.delivery = delivery;
+            this.epoch = epoch;
+        }
+
+        @Override
+        public void fire(long seq) {
+            if (done || epoch != clogEpoch) return; // released early by unclogAll
+            done = true;
+            heldLive--;
+            delivery.fire(seq);
+        }
+    }
+
+    private void hold(Delivery delivery, long untilNanos) {
+        // Drop released entries now and then so the list stays as long as what is really held.
+        if (held.size() >= 64 && held.size() > 2 * heldLive) held.removeIf(h -> h.done);
+        Held h = new Held(delivery, clogEpoch);
+        held.add(h);
+        heldLive++;
+        kernel.scheduleAction(untilNanos, delivery.to, Kernel.ANY_INCARNATION, h);
     }
 
     private long clogUntil(int from, int to) {
@@ -310,7 +373,7 @@ public final class SimulatedNetwork {
             long now = kernel.nowNanos();
             long clog = clogUntil(from, to);
             if (clog > now) {
-                kernel.scheduleAction(clog, to, Kernel.ANY_INCARNATION, this);
+                hold(this, clog);
                 return;
             }
             if (!kernel.isUp(to) || kernel.incarnation(to) != toIncarnation) {

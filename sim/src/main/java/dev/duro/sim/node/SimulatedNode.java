@@ -116,11 +116,13 @@ public final class SimulatedNode {
     public void crash() {
         Invariants.check(state == NodeState.UP, "%s can only crash when up (state %s)", id, state);
         state = NodeState.DOWN;
+        kernel.trace().record(kernel.nowNanos(), index, EventKind.CRASH, incarnation, 0, 0, null, null);
+        // The device applies its crash model while the dying incarnation's trace sink still
+        // records, so "disk-crash" (lost and torn writes) reaches the trace; it runs no node code.
+        device.crash();
         kernel.nodeState(index, incarnation, false);
         Invariants.check(!loop.alive(), "a crashed incarnation's loop must be dead");
         network.nodeDown(index);
-        kernel.trace().record(kernel.nowNanos(), index, EventKind.CRASH, incarnation, 0, 0, null, null);
-        device.crash();
         loop = null;
         world = null;
     }
@@ -147,12 +149,18 @@ public final class SimulatedNode {
         Invariants.check(durationNanos > 0, "pause duration must be > 0, got %d", durationNanos);
         long until = kernel.nowNanos() + durationNanos;
         kernel.trace().record(kernel.nowNanos(), index, EventKind.PAUSE, durationNanos, 0, 0, null, null);
-        boolean wasPaused = kernel.isPaused(index);
+        long endBefore = kernel.pausedUntilNanos(index);
         kernel.pauseUntil(index, until);
-        if (!wasPaused) {
-            // Tagged with the node so that it, too, waits out any extension of the pause.
-            kernel.scheduleAction(until, index, incarnation, seq ->
-                    kernel.trace().record(kernel.nowNanos(), index, EventKind.RESUME, 0, 0, 0, null, null));
+        if (until > endBefore) {
+            // A harness entry, not the node's: queued before anything is deferred to this end, so
+            // "resume" precedes the deferred work. Silent if the pause was extended or ended by a crash.
+            int pausedIncarnation = incarnation;
+            kernel.scheduleAction(until, Kernel.NO_NODE, Kernel.ANY_INCARNATION, seq -> {
+                if (kernel.isUp(index) && kernel.incarnation(index) == pausedIncarnation
+                        && kernel.pausedUntilNanos(index) == kernel.nowNanos()) {
+                    kernel.trace().record(kernel.nowNanos(), index, EventKind.RESUME, 0, 0, 0, null, null);
+                }
+            });
         }
     }
 

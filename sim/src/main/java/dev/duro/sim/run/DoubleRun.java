@@ -56,8 +56,13 @@ public final class DoubleRun {
     /** Both results and the divergence, if any. */
     public record Result(RunResult first, RunResult second, Divergence divergence) {
         public boolean deterministic() {
-            return divergence == null && first.digest().equals(second.digest())
-                    && first.violations().equals(second.violations());
+            return divergence == null && first.digest().equals(second.digest()) && sameOutcome();
+        }
+
+        /** Same verdict and same end: equal traces must also take as many steps and stop the same way. */
+        private boolean sameOutcome() {
+            return first.violations().equals(second.violations()) && first.stopReason() == second.stopReason()
+                    && first.events() == second.events() && first.simTimeNanos() == second.simTimeNanos();
         }
 
         /** The violation to report when the runs differ, or null. */
@@ -69,8 +74,14 @@ public final class DoubleRun {
                         + " (t=" + TraceEvent.formatMillis(e.timeNanos()) + ", node " + (e.node() < 0 ? "-" : "n" + e.node())
                         + "): digests " + first.digest() + " vs " + second.digest());
             }
+            if (!first.violations().equals(second.violations())) {
+                return new Violation("P7", FailureClass.DETERMINISM, "same trace digest " + first.digest()
+                        + " but different verdicts: " + first.violations() + " vs " + second.violations());
+            }
             return new Violation("P7", FailureClass.DETERMINISM, "same trace digest " + first.digest()
-                    + " but different verdicts: " + first.violations() + " vs " + second.violations());
+                    + " but different ends: " + first.stopReason() + " after " + first.events() + " events at "
+                    + first.simTimeNanos() + "ns vs " + second.stopReason() + " after " + second.events() + " events at "
+                    + second.simTimeNanos() + "ns");
         }
     }
 
@@ -103,6 +114,11 @@ public final class DoubleRun {
                 }
             }
             verified = common;
+            // A run that has stopped has its final length: once the other run passes it, they
+            // differ at the shorter one's end. Caught now, while that event is still in the ring.
+            if (divergence == null && ((ra != null && tb.count() > ta.count()) || (rb != null && ta.count() > tb.count()))) {
+                divergence = divergenceAt(ta, tb, common, contextEvents);
+            }
         }
         if (divergence == null && ta.count() != tb.count()) {
             divergence = divergenceAt(ta, tb, Math.min(ta.count(), tb.count()), contextEvents);

@@ -395,6 +395,22 @@ class SimDiskDeviceTest {
     }
 
     @Test
+    @DisplayName("a random slow sync inside a slow-fsync window takes the larger factor, not the product")
+    void slowFactorsDoNotCompound() {
+        Rig r = rig(DiskFaultConfig.none().withSyncLatencyNanos(1_000, 1_000).withSlowSync(1.0, 20));
+        DiskFile file = r.disk.open("f", true);
+        r.device.slowFsync(50);
+        long start = r.loop.nowNanos();
+        r.await(file.sync());
+        assertThat(r.loop.nowNanos() - start).isEqualTo(50_000); // was 1 000 000 (20 x 50)
+        r.device.slowFsync(1);
+        start = r.loop.nowNanos();
+        r.await(file.sync());
+        assertThat(r.loop.nowNanos() - start).isEqualTo(20_000);
+        assertThat(r.device.stats().faults(DiskFaultKind.SLOW_SYNC)).isEqualTo(2);
+    }
+
+    @Test
     @DisplayName("bit flips touch only synced bytes, are visible to reads and are traced")
     void bitFlipsOnlyInSyncedData() {
         Rig r = rig(DiskFaultConfig.none().withSectorBytes(512));

@@ -161,4 +161,36 @@ class SimulatedNetworkTest {
         List<String> payloads = received.stream().map(s -> s.substring(s.indexOf(':') + 1, s.indexOf('@'))).toList();
         assertThat(payloads).isNotEqualTo(payloads.stream().sorted().toList());
     }
+
+    @Test
+    void unclogAllReleasesHeldMessagesAtOnceInHoldOrder() {
+        build(FIXED);
+        sim.network().clogNode(1, Simulation.millis(10_000));
+        send(0, 1, "a");
+        send(2, 1, "b");
+        runUntil(5);
+        assertThat(received).isEmpty();
+        assertThat(sim.network().heldCount()).isEqualTo(2);
+        sim.network().unclogAll();
+        runUntil(6);
+        // Before the fix they waited for the old clog end at 10 s.
+        assertThat(received).containsExactly("n0->n1:a@5", "n2->n1:b@5");
+        assertThat(sim.network().heldCount()).isZero();
+        assertThat(sim.network().latestClogEndNanos()).isZero();
+        runUntil(11_000); // the stale hold entries at the old clog end deliver nothing twice
+        assertThat(received).hasSize(2);
+        assertThat(count(EventKind.DROP, null)).isZero();
+    }
+
+    @Test
+    void aMessageClogAgainAfterUnclogIsHeldByTheNewClog() {
+        build(FIXED);
+        sim.network().clogNode(1, Simulation.millis(10_000));
+        send(0, 1, "a");
+        runUntil(5);
+        sim.network().unclogAll();
+        sim.network().clogLink(0, 1, Simulation.millis(20)); // clogged again before it went out
+        runUntil(100);
+        assertThat(received).containsExactly("n0->n1:a@25");
+    }
 }

@@ -148,6 +148,50 @@ class SimulatedNodeTest {
     }
 
     @Test
+    void workDueDuringAPauseRunsBeforeWorkDueExactlyAtItsEnd() {
+        SimulatedNode node = addNode();
+        sim.startAll();
+        runUntil(1);
+        World w = worlds.get(0);
+        List<String> fired = new ArrayList<>();
+        node.pause(Simulation.millis(9)); // until 10 ms
+        w.loop().execute(() -> fired.add("task due at 1ms"));
+        w.loop().schedule(Simulation.millis(9), () -> fired.add("timer due at 10ms"));
+        runUntil(50);
+        // Deferred work keeps (time, sequence) order: the 1 ms task used to run after the 10 ms timer.
+        assertThat(fired).containsExactly("task due at 1ms", "timer due at 10ms");
+        List<EventKind> kinds = sim.trace().recent(64).stream().map(e -> e.kind())
+                .filter(k -> k == EventKind.RESUME || k == EventKind.TASK || k == EventKind.TIMER).toList();
+        assertThat(kinds).containsSubsequence(EventKind.RESUME, EventKind.TASK, EventKind.TIMER);
+    }
+
+    @Test
+    void anExtendedPauseResumesOnceAtItsNewEnd() {
+        SimulatedNode node = addNode();
+        sim.startAll();
+        runUntil(1);
+        node.pause(Simulation.millis(4));
+        sim.at(Simulation.millis(3), () -> node.pause(Simulation.millis(10))); // until 13 ms
+        runUntil(50);
+        assertThat(sim.trace().recent(64)).filteredOn(e -> e.kind() == EventKind.RESUME)
+                .extracting(e -> e.timeNanos()).containsExactly(Simulation.millis(13));
+    }
+
+    @Test
+    void theDisksCrashRecordReachesTheTraceAfterTheCrashEvent() {
+        Simulation traced = new Simulation(Simulation.Options.seed(12));
+        SimulatedNode node = traced.addNode(world -> { }, (id, entropy) -> new dev.duro.sim.disk.SimDiskDevice(
+                dev.duro.sim.disk.DiskFaultConfig.none(), entropy));
+        traced.startAll();
+        traced.at(Simulation.millis(1), node::crash);
+        traced.run(Simulation.millis(2), 1_000);
+        List<String> seen = traced.trace().recent(64).stream()
+                .filter(e -> e.kind() == EventKind.CRASH || "disk-crash".equals(e.label()))
+                .map(e -> e.kind() == EventKind.CRASH ? "crash" : e.label()).toList();
+        assertThat(seen).containsExactly("crash", "disk-crash"); // disk-crash used to be swallowed by the dead sink
+    }
+
+    @Test
     void clockAndLoopTouchedFromAForeignThreadThrow() throws Exception {
         addNode();
         sim.startAll();
