@@ -1,5 +1,7 @@
 package dev.duro.model.util;
 
+import java.util.Locale;
+
 /**
  * Always-on assertions. Unlike {@code assert}, these cannot be switched off: a broken invariant in
  * a simulation run is a found bug, and in production it must stop the damage. Keep the conditions
@@ -13,9 +15,12 @@ public final class Invariants {
         if (!condition) throw new InvariantViolation(message);
     }
 
-    /** As {@link #check(boolean, String)}, formatting the message only on failure. */
+    /**
+     * As {@link #check(boolean, String)}, formatting the message only on failure, in the root
+     * locale: the message can reach a trace, whose digest must not depend on the machine.
+     */
     public static void check(boolean condition, String format, Object... args) {
-        if (!condition) throw new InvariantViolation(String.format(format, args));
+        if (!condition) throw new InvariantViolation(String.format(Locale.ROOT, format, args));
     }
 
     /** Marks a branch that must be unreachable. */
