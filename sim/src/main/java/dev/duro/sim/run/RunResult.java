@@ -67,6 +67,10 @@ public record RunResult(RunConfig config, long untilMs, SequencedMap<String, Str
         out.add("events: " + events + " (trace events: " + traceEvents + ")");
         out.add("sim time: " + simTimeMs() + " ms (budget " + untilMs + " ms, " + config.maxEvents() + " events)");
         out.add("stop: " + stopReason + " (" + stopReason.description() + ")");
+        if (stopReason == StopReason.EVENT_LIMIT) {
+            // A PASS here means "no safety violation so far": the run never reached its liveness phase's end.
+            out.add("note: the event budget stopped the run early: safety was checked up to here, liveness was not judged");
+        }
         out.add("verdict: " + verdict());
         if (violations.isEmpty()) {
             out.add("violations: none");
