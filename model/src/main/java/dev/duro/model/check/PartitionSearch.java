@@ -91,7 +91,12 @@ final class PartitionSearch {
             order[2 * i + 1] = 2 * i + 1;
         }
         Arrays.sort(order, (a, b) -> {
-            int c = Long.compare(time[a], time[b]);
+            // Indeterminate returns go after everything, not just at time NEVER: an ok op may
+            // complete at Long.MAX_VALUE too, and reaching an indeterminate return must mean
+            // every completed op is linearized.
+            int c = Boolean.compare(isIndeterminateReturn(a), isIndeterminateReturn(b));
+            if (c != 0) return c;
+            c = Long.compare(time[a], time[b]);
             if (c != 0) return c;
             c = Integer.compare(a & 1, b & 1); // calls first
             return c != 0 ? c : Integer.compare(a, b);
@@ -103,6 +108,10 @@ final class PartitionSearch {
             last = e;
         }
         next[last] = -1;
+    }
+
+    private boolean isIndeterminateReturn(int entry) {
+        return (entry & 1) == 1 && indeterminate[entry >>> 1];
     }
 
     Outcome outcome() {

@@ -207,4 +207,17 @@ class EdgeCaseSemanticsTest {
         assertThat(LinearizabilityChecker.check(one, Models.create("register", null),
                 UNBOUNDED.withDeadline(1, () -> late.getAndAdd(1_000_000_000L))).verdict()).isEqualTo(Verdict.LINEARIZABLE);
     }
+
+    @Test
+    void anOkOpCompletingAtTheEndOfTimeIsStillCheckedBeforeIndeterminateOnesAreDropped() {
+        // The read of 7 completes at Long.MAX_VALUE, the same time as an indeterminate return;
+        // nobody writes 7, so this is a violation however the tie is broken.
+        String text = jsonl(
+                "{\"type\":\"invoke\",\"process\":0,\"f\":\"write\",\"value\":1,\"time\":0}",
+                "{\"type\":\"invoke\",\"process\":1,\"f\":\"read\",\"value\":null,\"time\":1}",
+                "{\"type\":\"ok\",\"process\":1,\"f\":\"read\",\"value\":7,\"time\":9223372036854775807}");
+        CheckResult r = check("register", HistoryFormat.DURO_JSONL, text);
+        assertThat(r.verdict()).isEqualTo(Verdict.VIOLATION);
+        assertThat(r.counterexample().failing().output()).isEqualTo(7L);
+    }
 }
