@@ -107,7 +107,12 @@ public final class BenchLinCommand implements Callable<Integer> {
         for (Map.Entry<String, double[]> e : groups.entrySet()) {
             double[] g = e.getValue();
             if (json) {
-                totals.put(e.getKey(), Map.of("oursMs", round(g[0] * 1e3), "porcupineMs", round(g[1] * 1e3), "ratio", round(g[0] / g[1])));
+                // Insertion-ordered: Map.of's iteration order changes from run to run.
+                Map<String, Object> group = new LinkedHashMap<>();
+                group.put("oursMs", round(g[0] * 1e3));
+                group.put("porcupineMs", round(g[1] * 1e3));
+                group.put("ratio", round(g[0] / g[1]));
+                totals.put(e.getKey(), group);
             } else {
                 out.printf(Locale.ROOT, "%-34s ours %10.3f ms  porcupine %10.3f ms  ratio %6.3f%n", e.getKey(), g[0] * 1e3, g[1] * 1e3, g[0] / g[1]);
             }

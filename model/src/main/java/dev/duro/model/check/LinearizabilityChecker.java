@@ -15,7 +15,8 @@ import java.util.function.LongSupplier;
  * <p>Deterministic: single threaded, and the verdict depends only on the history, the model and
  * the step budget. A wall-clock deadline comes in through {@code nanoClock} (the CLI passes
  * {@code System::nanoTime}); when it or the step budget runs out the verdict is UNKNOWN. Memory is
- * bounded by {@link Options#memoBytes()} per partition.
+ * bounded by {@link Options#memoBytes()} over all partitions: past it the memo stops remembering
+ * (slower, still correct), and a state that no longer fits ends the check with UNKNOWN.
  */
 public final class LinearizabilityChecker {
     private LinearizabilityChecker() {}
@@ -32,7 +33,8 @@ public final class LinearizabilityChecker {
      * @param maxSteps total step budget over all partitions ({@link Long#MAX_VALUE}: none)
      * @param timeoutNanos wall-clock budget read from {@code nanoClock} ({@link Long#MAX_VALUE}: none)
      * @param nanoClock a monotonic clock, read once per slice
-     * @param memoBytes approximate memo cap per partition
+     * @param memoBytes approximate cap on what the search remembers (memo entries and model
+     *     states), over all partitions of one check
      */
     public record Options(boolean partition, long maxSteps, long timeoutNanos, LongSupplier nanoClock, long memoBytes) {
         public Options {
@@ -40,7 +42,7 @@ public final class LinearizabilityChecker {
             Invariants.check(nanoClock != null, "a nano clock is required (use () -> 0 with no deadline)");
         }
 
-        /** Partitioned, no deadline, no step cap, 512 MiB of memo per partition. */
+        /** Partitioned, no deadline, no step cap, 512 MiB of memo and states. */
         public static Options unbounded() {
             return new Options(true, Long.MAX_VALUE, Long.MAX_VALUE, () -> 0L, 512L << 20);
         }
@@ -72,8 +74,9 @@ public final class LinearizabilityChecker {
         List<Model.Partition> parts = options.partition() ? model.partition(ops) : List.of(new Model.Partition("all", ops, model));
         List<PartitionSearch> active = new ArrayList<>();
         List<PartitionSearch> all = new ArrayList<>();
+        MemoryBudget budget = new MemoryBudget(options.memoBytes());
         for (Model.Partition p : parts) {
-            PartitionSearch s = new PartitionSearch(p, options.memoBytes());
+            PartitionSearch s = new PartitionSearch(p, budget);
             active.add(s);
             all.add(s);
         }
@@ -90,6 +93,11 @@ public final class LinearizabilityChecker {
                 steps += s.steps() - before;
                 if (o == PartitionSearch.Outcome.ILLEGAL) {
                     return result(Verdict.VIOLATION, ops.size(), all, steps, "", s.counterexample());
+                }
+                if (o == PartitionSearch.Outcome.OUT_OF_MEMORY) {
+                    return result(Verdict.UNKNOWN, ops.size(), all, steps, "memory budget of "
+                            + options.memoBytes() / 1024 + " KiB exhausted in partition " + s.partition().name()
+                            + ": no room for another model state", null);
                 }
                 if (o == PartitionSearch.Outcome.LINEARIZABLE) {
                     active.remove(i);
@@ -118,7 +126,7 @@ public final class LinearizabilityChecker {
             memo += s.memo().size();
             saturated |= s.memo().saturated();
         }
-        if (v == Verdict.UNKNOWN && saturated) reason += " (memo cache was full: states were forgotten)";
+        if (v == Verdict.UNKNOWN && saturated) reason += " (memo cache was full: explored states were forgotten)";
         return new CheckResult(v, ops, all.size(), steps, memo, saturated, reason, cex);
     }
 }

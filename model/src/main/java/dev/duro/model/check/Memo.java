@@ -6,12 +6,19 @@ import java.util.Arrays;
 /**
  * The set of (linearized-ops bitset, model state) pairs already explored: reaching one again
  * cannot lead anywhere new (Lowe, "Testing for linearizability", 2017). Open addressing over
- * flat arrays; the caller passes an incrementally maintained hash of the bitset. Bounded: past
- * {@code maxEntries} it stops remembering (the search stays correct, only slower) and says so.
+ * flat arrays; the caller passes an incrementally maintained hash of the bitset. Bounded by a
+ * {@link MemoryBudget} shared with the other partitions: when an entry does not fit it stops
+ * remembering (the search stays correct, only slower) and says so.
  */
 final class Memo {
     private final int words;
-    private final int maxEntries;
+    private final MemoryBudget budget;
+    /**
+     * Bytes charged per entry: its hash, state and bitset, twice (arrays grow by doubling), plus
+     * up to four table slots (the table is kept at most half full and grows by doubling).
+     */
+    private final long bytesPerEntry;
+    private long bytesTaken;
     private int[] table; // slot -> entry index + 1, 0 = empty
     private long[] hashes;
     private long[] bits;
@@ -19,10 +26,11 @@ final class Memo {
     private int size;
     private boolean saturated;
 
-    Memo(int words, int maxEntries) {
-        Invariants.check(words > 0 && maxEntries > 0, "memo needs words > 0 and a positive cap");
+    Memo(int words, MemoryBudget budget) {
+        Invariants.check(words > 0, "memo needs words > 0");
         this.words = words;
-        this.maxEntries = maxEntries;
+        this.budget = budget;
+        this.bytesPerEntry = 2 * (8 + 4 + 8L * words) + 16;
         int initial = 1024;
         table = new int[initial * 2];
         hashes = new long[initial];
@@ -42,10 +50,11 @@ final class Memo {
             if (hashes[e] == h && states[e] == state && sameBits(e, set)) return false;
             slot = (slot + 1) & mask;
         }
-        if (size >= maxEntries) {
+        if (saturated || !budget.take(bytesPerEntry)) {
             saturated = true;
             return true;
         }
+        bytesTaken += bytesPerEntry;
         if (size == hashes.length) grow();
         hashes[size] = h;
         System.arraycopy(set, 0, bits, size * words, words);
@@ -80,6 +89,16 @@ final class Memo {
             while (table[slot] != 0) slot = (slot + 1) & mask;
             table[slot] = e + 1;
         }
+    }
+
+    /** Frees the entries (the partition is done) and returns their bytes to the budget. */
+    void release() {
+        budget.giveBack(bytesTaken);
+        bytesTaken = 0;
+        table = new int[2];
+        hashes = new long[0];
+        bits = new long[0];
+        states = new int[0];
     }
 
     int size() {

@@ -17,7 +17,7 @@ import java.util.List;
  * so reaching one means every completed op is linearized and the rest may simply never happen.
  */
 final class PartitionSearch {
-    enum Outcome { RUNNING, LINEARIZABLE, ILLEGAL }
+    enum Outcome { RUNNING, LINEARIZABLE, ILLEGAL, OUT_OF_MEMORY }
 
     private final Model.Partition partition;
     private final Model model;
@@ -45,7 +45,7 @@ final class PartitionSearch {
     private int[] bestStates = new int[0];
     private int bestBlockingOp = -1;
 
-    PartitionSearch(Model.Partition partition, long memoBytes) {
+    PartitionSearch(Model.Partition partition, MemoryBudget budget) {
         this.partition = partition;
         this.model = partition.model();
         this.ops = partition.ops().toArray(new Operation[0]);
@@ -68,11 +68,10 @@ final class PartitionSearch {
         this.bits = new long[words];
         this.stackEntry = new int[n];
         this.stackState = new int[n];
-        long perEntry = words * 8L + 28;
-        this.memo = new Memo(words, (int) Math.max(16, Math.min(Integer.MAX_VALUE / 4, memoBytes / perEntry)));
+        this.memo = new Memo(words, budget);
         buildList();
-        this.table = new StateTable(model, prepared);
-        this.state = table.intern(model.initialState());
+        this.table = new StateTable(model, prepared, budget, model.initialState());
+        this.state = 0;
         this.entry = next[head];
     }
 
@@ -92,7 +91,12 @@ final class PartitionSearch {
             order[2 * i + 1] = 2 * i + 1;
         }
         Arrays.sort(order, (a, b) -> {
-            int c = Long.compare(time[a], time[b]);
+            // Indeterminate returns go after everything, not just at time NEVER: an ok op may
+            // complete at Long.MAX_VALUE too, and reaching an indeterminate return must mean
+            // every completed op is linearized.
+            int c = Boolean.compare(isIndeterminateReturn(a), isIndeterminateReturn(b));
+            if (c != 0) return c;
+            c = Long.compare(time[a], time[b]);
             if (c != 0) return c;
             c = Integer.compare(a & 1, b & 1); // calls first
             return c != 0 ? c : Integer.compare(a, b);
@@ -104,6 +108,10 @@ final class PartitionSearch {
             last = e;
         }
         next[last] = -1;
+    }
+
+    private boolean isIndeterminateReturn(int entry) {
+        return (entry & 1) == 1 && indeterminate[entry >>> 1];
     }
 
     Outcome outcome() {
@@ -136,6 +144,7 @@ final class PartitionSearch {
             int op = e >>> 1;
             if ((e & 1) == 0) {
                 int ns = table.step(state, op);
+                if (ns == StateTable.OUT_OF_MEMORY) return finish(Outcome.OUT_OF_MEMORY, taken);
                 if (ns != StateTable.ILLEGAL) {
                     bits[op >>> 6] |= 1L << op;
                     bitsHash ^= zobrist[op];
@@ -173,6 +182,11 @@ final class PartitionSearch {
     private Outcome finish(Outcome o, long taken) {
         outcome = o;
         steps += taken;
+        if (o == Outcome.LINEARIZABLE) {
+            // Done for good: what it remembered goes back to the partitions still searching.
+            memo.release();
+            table.release();
+        }
         return o;
     }
 

@@ -1,9 +1,13 @@
 package dev.duro.model.history;
 
+import dev.duro.model.util.Invariants;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.TreeMap;
 
 /**
  * Duro's own history format: one JSON object per line, one line per event, in time order.
@@ -60,18 +64,29 @@ public final class DuroJsonLines {
         return EventPairing.pair(events, source);
     }
 
-    /** The history as event lines, sorted by time (completions before invokes at equal times would break closed intervals, so invokes go first). */
+    /**
+     * The history as event lines in time order. The reader pairs a completion with its process's
+     * open invoke by line order, and a process's completion and next invoke may share a time, so
+     * each process's events keep their own order (invoke, completion, next invoke, ...) and the
+     * processes are merged by time; at equal times completions go first, which the reader does
+     * not mind: intervals come from the times, not from the line order.
+     */
     public static String write(History history) {
-        record Line(long time, int order, int id, String text) {}
-        List<Line> out = new ArrayList<>();
+        record Line(long time, int order, int process, String text) {}
+        Map<Integer, ArrayDeque<Line>> byProcess = new TreeMap<>();
         for (Operation op : history.operations()) {
+            ArrayDeque<Line> lines = byProcess.computeIfAbsent(op.process(), p -> new ArrayDeque<>());
+            Line previous = lines.peekLast();
+            Invariants.check(previous == null || (previous.order() == 1 && previous.time() <= op.invokeNanos()),
+                    "process %s invokes %s at %s while its previous operation is still open: not writable as events",
+                    op.process(), op.f(), op.invokeNanos());
             StringBuilder b = new StringBuilder("{\"type\":\"invoke\",\"process\":").append(op.process())
                     .append(",\"f\":");
             Json.write(b, op.f());
             if (op.key() != null) Json.write(b.append(",\"key\":"), op.key());
             Json.write(b.append(",\"value\":"), op.input());
             b.append(",\"time\":").append(op.invokeNanos()).append('}');
-            out.add(new Line(op.invokeNanos(), 0, op.id(), b.toString()));
+            lines.add(new Line(op.invokeNanos(), 0, op.process(), b.toString()));
             if (op.status() == Status.INFO && op.completeNanos() == Operation.NEVER) continue;
             StringBuilder c = new StringBuilder("{\"type\":\"").append(op.status().label()).append("\",\"process\":")
                     .append(op.process()).append(",\"f\":");
@@ -79,11 +94,18 @@ public final class DuroJsonLines {
             if (op.key() != null) Json.write(c.append(",\"key\":"), op.key());
             if (op.status() == Status.OK && op.output() != Unknown.VALUE) Json.write(c.append(",\"value\":"), op.output());
             c.append(",\"time\":").append(op.completeNanos()).append('}');
-            out.add(new Line(op.completeNanos(), 1, op.id(), c.toString()));
+            lines.add(new Line(op.completeNanos(), 1, op.process(), c.toString()));
         }
-        out.sort(Comparator.comparingLong(Line::time).thenComparingInt(Line::order).thenComparingInt(Line::id));
+        Comparator<ArrayDeque<Line>> byHead = Comparator.comparing(ArrayDeque::peekFirst,
+                Comparator.comparingLong(Line::time).thenComparingInt(l -> -l.order()).thenComparingInt(Line::process));
+        PriorityQueue<ArrayDeque<Line>> heads = new PriorityQueue<>(byHead);
+        for (ArrayDeque<Line> lines : byProcess.values()) heads.add(lines);
         StringBuilder all = new StringBuilder();
-        for (Line l : out) all.append(l.text()).append('\n');
+        while (!heads.isEmpty()) {
+            ArrayDeque<Line> lines = heads.poll();
+            all.append(lines.pollFirst().text()).append('\n');
+            if (!lines.isEmpty()) heads.add(lines);
+        }
         return all.toString();
     }
 }

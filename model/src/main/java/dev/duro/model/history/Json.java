@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Minimal JSON for history lines: objects to insertion-ordered {@link Map}, arrays to
@@ -62,9 +63,16 @@ public final class Json {
             }
             b.append('}');
         } else if (v instanceof Collection<?> c) {
+            Collection<?> elements = c;
+            if (v instanceof Set) {
+                // A set's iteration order may differ between runs (Set.of, HashSet): sort it.
+                List<Object> sorted = new ArrayList<>(c);
+                sorted.sort(Values.ORDER);
+                elements = sorted;
+            }
             b.append('[');
             boolean first = true;
-            for (Object o : c) {
+            for (Object o : elements) {
                 if (!first) b.append(',');
                 first = false;
                 write(b, o);

@@ -47,4 +47,22 @@ class LinearizabilityReportTest {
         String html = LinearizabilityReport.render("ok", "register", h, res);
         assertThat(html).contains("LINEARIZABLE").doesNotContain("Longest partial linearization");
     }
+
+    @Test
+    void userStringsAreEscapedEverywhere() {
+        // Keys and values are the user's: a partition name, op descriptions, states and tooltips all carry them.
+        String nasty = "<script>alert('x')</script>&amp;\"q\"";
+        HistoryRecorder r = new HistoryRecorder();
+        r.ok(r.invoke(0, "put", nasty, nasty, 0), nasty, 10);
+        r.ok(r.invoke(1, "get", nasty, null, 20), "<b>stale</b> & \"other\"", 30);
+        History h = r.build();
+        CheckResult res = LinearizabilityChecker.check(h, Models.create("kv", null), LinearizabilityChecker.Options.unbounded());
+        String html = LinearizabilityReport.render("t<i>&\"", "kv<", h, res);
+        assertThat(res.counterexample().partitionName()).contains("<script>");
+        assertThat(html).doesNotContain("<script").doesNotContain("<b>stale").doesNotContain("<i>").doesNotContain("kv<")
+                .doesNotContain("&amp;\"q").doesNotContain("& \"other");
+        assertThat(html).contains("&lt;script&gt;alert('x')&lt;/script&gt;&amp;amp;")
+                .contains("&lt;b&gt;stale&lt;/b&gt; &amp; \\&quot;other\\&quot;")
+                .contains("t&lt;i&gt;&amp;&quot;");
+    }
 }
