@@ -31,6 +31,8 @@ public final class Nemesis {
     private final SeededEntropy entropy;
     /** Faults strike nodes n0..n(targets-1) only; later nodes (clients, observers) are left alone. */
     private final int targets;
+    /** Counts partition strikes; a scheduled heal applies only to the strike it was drawn for. */
+    private long partitionShape;
     /** The targets' simulated disks, by node index; empty when the nodes have none. */
     private final List<SimDiskDevice> disks;
 
@@ -133,7 +135,12 @@ public final class Nemesis {
             }
         }
         long duration = untilHeal(e, plan.partitionMaxMs());
-        sim.after(duration, net::heal);
+        long strike = ++partitionShape;
+        sim.note("partition-strike", "strike " + strike + " lasts " + duration + "ns");
+        // Only this shape's own heal ends it: a newer partition must last its full drawn time.
+        sim.after(duration, () -> {
+            if (partitionShape == strike) net.heal();
+        });
     }
 
     private void clog(SeededEntropy e) {

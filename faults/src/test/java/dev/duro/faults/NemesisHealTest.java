@@ -12,6 +12,8 @@ import dev.duro.sim.run.FaultSelection;
 import dev.duro.sim.trace.TraceListener;
 import java.util.ArrayList;
 import java.util.List;
+import dev.duro.sim.trace.EventKind;
+import dev.duro.sim.trace.TraceEvent;
 import org.junit.jupiter.api.Test;
 
 /** Every strike heals by the heal time, and the heal leaves a healthy world. */
@@ -42,6 +44,36 @@ class NemesisHealTest {
             rig.sim.run(rig.healAtNanos + Simulation.millis(3_000), 5_000_000);
             assertThat(rig.sim.network().blockedLinks()).isEmpty();
             assertThat(rig.sim.nodes()).allMatch(SimulatedNode::isUp);
+        }
+    }
+
+    @Test
+    void everyPartitionLastsItsDrawnTimeUnlessANewerStrikeOrTheHealReplacesIt() {
+        for (long seed = 1; seed <= 40; seed++) {
+            List<TraceEvent> events = new ArrayList<>();
+            NemesisRig rig = new NemesisRig(seed, 3 + (int) (seed % 3), 4_000, e -> {
+                boolean strike = e.kind() == EventKind.NOTE && "partition-strike".equals(e.label());
+                if (strike || e.kind() == EventKind.HEAL) events.add(e);
+            });
+            rig.sim.run(rig.healAtNanos + 1, 5_000_000);
+            for (int i = 0; i < events.size(); i++) {
+                TraceEvent strike = events.get(i);
+                if (strike.kind() != EventKind.NOTE) continue;
+                String detail = strike.detail();
+                long lasts = Long.parseLong(detail.substring(detail.indexOf("lasts ") + 6, detail.length() - 2));
+                long replacedAt = rig.healAtNanos;
+                for (int j = i + 1; j < events.size(); j++) {
+                    if (events.get(j).kind() == EventKind.NOTE) {
+                        replacedAt = events.get(j).timeNanos();
+                        break;
+                    }
+                }
+                long endsAt = Math.min(strike.timeNanos() + lasts, replacedAt);
+                for (int j = i + 1; j < events.size() && events.get(j).kind() == EventKind.HEAL; j++) {
+                    assertThat(events.get(j).timeNanos()).as("seed %d: %s healed early", seed, detail)
+                            .isGreaterThanOrEqualTo(endsAt);
+                }
+            }
         }
     }
 
