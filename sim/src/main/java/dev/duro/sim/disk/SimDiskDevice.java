@@ -14,6 +14,7 @@ import dev.duro.sim.disk.Inode.FileInode;
 import dev.duro.sim.disk.Inode.PendingOp;
 import dev.duro.sim.disk.Inode.Truncate;
 import dev.duro.sim.disk.Inode.Write;
+import dev.duro.sim.trace.Trace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -517,7 +518,13 @@ public final class SimDiskDevice implements DiskDevice, AutoCloseable {
         if (growthBytes > 0) checkSpace(path, growthBytes, length, position);
         materialize(file);
         writeFully(file.volatileChannel, ByteBuffer.wrap(from, offset, length), position);
-        file.pending.add(new Write(nextOpSeq++, position, Arrays.copyOfRange(from, offset, offset + length)));
+        byte[] data = Arrays.copyOfRange(from, offset, offset + length);
+        file.pending.add(new Write(nextOpSeq++, position, data));
+        if (trace != TraceSink.NONE) { // the only per-write cost that nobody may be listening to
+            // The content hash puts the bytes themselves under the run's digest.
+            trace.record("disk-write", "path=" + path + " position=" + position + " length=" + length
+                    + " hash=" + Long.toHexString(Trace.hashBytes(data)));
+        }
         file.volatileSize = Math.max(file.volatileSize, end);
         usedBytes += growthBytes;
         bytesWritten += length;
@@ -530,6 +537,7 @@ public final class SimDiskDevice implements DiskDevice, AutoCloseable {
         materialize(file);
         ioRun(() -> file.volatileChannel.truncate(size));
         file.pending.add(new Truncate(nextOpSeq++, size));
+        trace.record("disk-truncate", "path=" + file.lastPath + " size=" + size);
         usedBytes -= file.volatileSize - size;
         file.volatileSize = size;
     }
