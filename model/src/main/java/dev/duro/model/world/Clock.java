@@ -10,7 +10,7 @@ package dev.duro.model.world;
  * guards safety reads it.
  *
  * <p>In simulation both derive from virtual time (plus this node's offset and drift); in
- * deployment from {@code System.nanoTime} and {@code System.currentTimeMillis}. A crash does not
+ * deployment from the JVM's monotonic timer and its system clock. A crash does not
  * reset the monotonic clock's origin in simulation; code must not assume anything about its
  * absolute value, only differences.
  */
