@@ -1,0 +1,2 @@
+/** Hibernatable WebSockets: the server-side socket, its handler interface and auto-responses. */
+package dev.duro.model.websocket;
