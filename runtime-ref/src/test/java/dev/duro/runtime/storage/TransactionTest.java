@@ -118,6 +118,6 @@ class TransactionTest {
         h.commit();
         byte[] live = s.imageForTest();
         ObjectStore reopened = h.open();
-        assertThat(Harness.masked(reopened.imageForTest())).isEqualTo(Harness.masked(live));
+        Harness.assertSameImage(reopened.imageForTest(), live);
     }
 }
