@@ -138,6 +138,20 @@ class SqlTest {
     }
 
     @Test
+    void cachedStatementsSeeSchemaChanges() {
+        sql.exec("INSERT INTO t(name) VALUES ('a')");
+        assertThat(sql.exec("SELECT * FROM t").columnNames()).hasSize(4);
+        sql.exec("ALTER TABLE t ADD COLUMN extra DEFAULT 5");
+        var row = sql.exec("SELECT * FROM t").one();
+        assertThat(row.columns()).hasSize(5);
+        assertThat(row.get("extra")).isEqualTo(5L);
+        sql.exec("DROP TABLE t");
+        sql.exec("CREATE TABLE t(only)");
+        sql.exec("INSERT INTO t VALUES (1)");
+        assertThat(sql.exec("SELECT * FROM t").one().columns()).containsExactly("only");
+    }
+
+    @Test
     void triggersWithSeveralStatementsAreOneStatement() {
         sql.exec("CREATE TABLE log(msg)");
         sql.exec("CREATE TRIGGER tr AFTER INSERT ON t BEGIN INSERT INTO log VALUES (CASE WHEN new.id > 0 THEN 'pos' ELSE 'neg' END); "
