@@ -163,4 +163,40 @@ class StubsHooksAndBugsTest {
             assertThat(eventWhileLoading).as("bug=" + bug).isEqualTo(bug);
         }
     }
+
+    @Test
+    void plantedInputGateOpenLetsEventsIntoBlockConcurrencyWhile() {
+        for (boolean bug : new boolean[] {false, true}) {
+            Scripted s = new Scripted();
+            s.fetch = (ctx, r) -> r.pathOnly().equals("/slow-init")
+                    ? ctx.blockConcurrencyWhile(() -> ObjectHostCoreTest.sleep(ctx.promise().loop(), 100, 0).map(v -> {
+                        ctx.storage().put("n", 41L);
+                        return Response.ok("init");
+                    }))
+                    : Scripted.counter(ctx, r);
+            RuntimeConfig config = HostRig.config().withPlantedBugs(bug ? Set.of(PlantedBug.INPUT_GATE_OPEN) : Set.of());
+            HostRig rig = new HostRig(58, config, s.plain(NS));
+            rig.fetch("a", "/get");
+            Promise<Response> init = rig.fetchAsync("a", Request.get("/slow-init"));
+            Promise<Response> inc = rig.fetchAsync("a", Request.get("/inc"));
+            rig.runUntil(() -> init.isDone() && inc.isDone(), 5_000);
+            assertThat(inc.value().bodyText()).as("bug=" + bug).isEqualTo(bug ? "1" : "42");
+        }
+    }
+
+    @Test
+    void theSameSeedGivesTheSameTraceDigest() {
+        long[] digests = new long[2];
+        for (int run = 0; run < 2; run++) {
+            Scripted s = AlarmTest.alarmScript();
+            s.alarm = (ctx, info) -> info.retryCount() < 2 ? ctx.failed(new IllegalStateException("retry")) : ctx.completed(null);
+            HostRig rig = new HostRig(59, HostRig.config(), s.full(NS));
+            for (int i = 0; i < 5; i++) rig.fetch("o" + (i % 3), "/inc");
+            rig.fetch("o1", "/set?in=500");
+            rig.runMillis(160_000);
+            rig.fetch("o2", "/get");
+            digests[run] = rig.sim.trace().digest();
+        }
+        assertThat(digests[1]).isEqualTo(digests[0]);
+    }
 }
