@@ -30,6 +30,7 @@ import dev.duro.runtime.gateway.wire.WireMessage.SocketPong;
 import dev.duro.runtime.ids.ObjectIds;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -148,7 +149,7 @@ public final class GatewayClient {
                         + "); the outcome is unknown: it may or may not have taken effect"));
             }
         });
-        calls.put(requestId, new Call(gateway, result, timer, listener));
+        calls.put(requestId, new Call(gateway, result, timer, listener, new ArrayList<>()));
         world.transport().send(gateway, frame);
         return result;
     }
@@ -169,19 +170,10 @@ public final class GatewayClient {
                 if (call != null) call.result.fail(new DuroException(m.code(), m.message()));
             }
             case SocketOpened m -> onOpened(from, m);
-            case ObjectSocketMessage m -> onSocketFrame(from, m.handle(), m.seq(), m);
-            case ObjectSocketClose m -> onSocketFrame(from, m.handle(), m.seq(), m);
-            case SocketPong m -> {
-                Socket socket = socketFrom(from, m.handle());
-                if (socket != null) {
-                    socket.lastHeardNanos = now();
-                    socket.inbound.noteSentUpTo(m.sentUpToSeq(), now());
-                }
-            }
-            case SocketAbort m -> {
-                Socket socket = socketFrom(from, m.handle());
-                if (socket != null) closeLocally(socket, "the gateway dropped the socket: " + m.reason(), false);
-            }
+            case ObjectSocketMessage m -> onSocketFrame(from, m.handle(), m);
+            case ObjectSocketClose m -> onSocketFrame(from, m.handle(), m);
+            case SocketPong m -> onSocketFrame(from, m.handle(), m);
+            case SocketAbort m -> onSocketFrame(from, m.handle(), m);
             case ObjectCall ignored -> strayFrames++;
             case ClientSocketMessage ignored -> strayFrames++;
             case ClientSocketClose ignored -> strayFrames++;
@@ -227,22 +219,44 @@ public final class GatewayClient {
         sockets.put(socket.handle, socket);
         schedulePing(socket);
         call.result.complete(socket);
-    }
-
-    private Socket socketFrom(NodeId from, long handle) {
-        Socket socket = sockets.get(handle);
-        if (socket == null || !socket.gateway.equals(from)) {
-            strayFrames++;
-            return null;
+        // frames that overtook the 101 on the network: to the listener now, in order (the promise callbacks run later)
+        for (WireMessage early : call.earlySocketFrames) {
+            if (socket.open) onSocketFrame(socket, early);
         }
-        return socket;
     }
 
-    private void onSocketFrame(NodeId from, long handle, long seq, WireMessage frame) {
-        Socket socket = socketFrom(from, handle);
-        if (socket == null) return;
-        socket.lastHeardNanos = now();
-        List<WireMessage> ready = socket.inbound.offer(seq, frame, now());
+    private void onSocketFrame(NodeId from, long handle, WireMessage frame) {
+        Socket socket = sockets.get(handle);
+        if (socket != null && socket.gateway.equals(from)) {
+            onSocketFrame(socket, frame);
+            return;
+        }
+        Call connecting = calls.get(handle);
+        if (connecting != null && connecting.listener != null && connecting.gateway.equals(from)) {
+            connecting.earlySocketFrames.add(frame); // overtook the SocketOpened frame
+            return;
+        }
+        strayFrames++;
+    }
+
+    private void onSocketFrame(Socket socket, WireMessage frame) {
+        long now = now();
+        socket.lastHeardNanos = now;
+        long seq;
+        switch (frame) {
+            case ObjectSocketMessage m -> seq = m.seq();
+            case ObjectSocketClose m -> seq = m.seq();
+            case SocketPong m -> {
+                socket.inbound.noteSentUpTo(m.sentUpToSeq(), now);
+                return;
+            }
+            case SocketAbort m -> {
+                closeLocally(socket, "the gateway dropped the socket: " + m.reason(), false);
+                return;
+            }
+            default -> throw Invariants.unreachable("not a socket frame for the client: " + frame);
+        }
+        List<WireMessage> ready = socket.inbound.offer(seq, frame, now);
         if (ready == null) {
             abort(socket, "too many frames waiting behind a lost one");
             return;
@@ -330,7 +344,8 @@ public final class GatewayClient {
         return sockets.size();
     }
 
-    private record Call(NodeId gateway, Promise<Object> result, TimerHandle timer, ClientWebSocket.Listener listener) {
+    private record Call(NodeId gateway, Promise<Object> result, TimerHandle timer, ClientWebSocket.Listener listener,
+                        List<WireMessage> earlySocketFrames) {
     }
 
     private final class Socket implements ClientWebSocket {
