@@ -13,9 +13,9 @@ import java.util.Map;
 
 /**
  * Replaces SQLite's functions whose result depends on when, where or after what they run, so a
- * replayed statement computes what the live one did. {@code random()}, {@code randomblob()},
- * {@code changes()}, {@code total_changes()}, {@code last_insert_rowid()} and the
- * {@code CURRENT_*} keywords always fail. The date and time functions fail when an argument is
+ * replayed statement computes what the live one did. {@code random()}, {@code randomblob()} and
+ * the {@code CURRENT_*} keywords always fail ({@code changes()}, {@code total_changes()} and
+ * {@code last_insert_rowid()} are refused by {@link SqlGuard}). The date and time functions fail when an argument is
  * {@code 'now'} (or they have none, which means now) or the machine-dependent modifiers
  * {@code 'localtime'}/{@code 'utc'}; otherwise they are computed by SQLite itself on a private
  * helper connection, so results are SQLite's. The failure text carries {@link #MARKER}, which
@@ -37,8 +37,10 @@ final class DeterminismFunctions implements AutoCloseable {
     /** Installs the replacements on {@code conn}; the returned object owns the helper connection. */
     static DeterminismFunctions install(SQLiteConnection conn) throws SQLException {
         DeterminismFunctions f = new DeterminismFunctions();
-        for (Map.Entry<String, String> e : WHY.entrySet()) {
-            Function.create(conn, e.getKey(), refuse(e.getKey() + "() " + e.getValue()), -1, 0);
+        // changes(), total_changes() and last_insert_rowid() are refused by SqlGuard only: the
+        // driver itself runs "SELECT last_insert_rowid()" after inserts.
+        for (String name : new String[] {"random", "randomblob"}) {
+            Function.create(conn, name, refuse(name + "() " + WHY.get(name)), -1, 0);
         }
         for (String kw : new String[] {"current_time", "current_date", "current_timestamp"}) {
             Function.create(conn, kw, refuse(kw.toUpperCase(Locale.ROOT)
