@@ -21,7 +21,6 @@ import dev.duro.sim.disk.SimDiskDevice;
 import dev.duro.sim.kernel.StopReason;
 import dev.duro.sim.node.NoDiskDevice;
 import dev.duro.sim.node.SimulatedNode;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -33,7 +32,6 @@ import static dev.duro.sim.Simulation.millis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A runtime node and a client node in the simulator: the whole path from client library to storage and back. */
-@Disabled("until branch host wires ObjectStore into ObjectStoreEngine.open (it fails every recovery today)")
 class DuroNodeTest {
     private static final byte[] SECRET = "duro node test secret, 32 bytes!".getBytes(StandardCharsets.UTF_8);
     private static final NodeId SERVER = NodeId.of(0);
