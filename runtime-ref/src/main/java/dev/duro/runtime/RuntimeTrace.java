@@ -12,7 +12,8 @@ public final class RuntimeTrace {
     public static final String RECOVER_BEGIN = "obj-recover-begin";
     /** State loaded: {@code id=.. epoch=<n> seq=<last batch>}. */
     public static final String RECOVER_END = "obj-recover-end";
-    /** An event handler starts: {@code id=.. epoch=<n> event=<fetch|alarm|ws-message|ws-close|ws-error|timer|resume|construct>}. */
+    /** An event handler starts: {@code id=.. epoch=<n> event=<fetch|alarm|ws-message|ws-close|ws-error|timer|resume|construct|test>}
+     * ({@code test}: a test hook running code inside the object). */
     public static final String EVENT_BEGIN = "obj-event-begin";
     /** The handler's synchronous part returned: {@code id=.. epoch=<n>}. */
     public static final String EVENT_END = "obj-event-end";
@@ -31,8 +32,19 @@ public final class RuntimeTrace {
     public static final String OUTPUT = "obj-output";
     /** An alarm was set durably-pending: {@code id=.. epoch=<n> at=<wall ms>} (durable once its seal is). */
     public static final String ALARM_SET = "alarm-set";
+    /**
+     * The alarm was deleted (by {@code deleteAlarm}, {@code deleteAll}, or by the host after its
+     * handler succeeded or exhausted its retries), durably-pending like {@link #ALARM_SET}:
+     * {@code id=.. epoch=<n>}.
+     */
+    public static final String ALARM_DELETE = "alarm-delete";
     /** An alarm handler starts: {@code id=.. epoch=<n> scheduled=<wall ms> now=<wall ms> retry=<n>}. */
     public static final String ALARM_FIRE = "alarm-fire";
+    /**
+     * An activation ended without a reset (idle eviction, hibernation, test hook) after its writes
+     * were durable: {@code id=.. epoch=<n> reason=<idle|hibernate|evict-hook|hibernate-hook|probe>}.
+     */
+    public static final String EVICT = "obj-evict";
     /** An alarm handler succeeded and the alarm was cleared: {@code id=.. epoch=<n> scheduled=<wall ms>}. */
     public static final String ALARM_DONE = "alarm-done";
 

@@ -1,0 +1,822 @@
+package dev.duro.runtime.host;
+
+import dev.duro.model.async.Promise;
+import dev.duro.model.object.AlarmHandler;
+import dev.duro.model.object.AlarmInfo;
+import dev.duro.model.object.DuroException;
+import dev.duro.model.object.DurableObject;
+import dev.duro.model.object.ErrorCode;
+import dev.duro.model.object.ObjectContext;
+import dev.duro.model.object.Request;
+import dev.duro.model.object.Response;
+import dev.duro.model.util.Invariants;
+import dev.duro.model.websocket.WebSocketHandler;
+import dev.duro.model.world.Loop;
+import dev.duro.model.world.TimerHandle;
+import dev.duro.runtime.PlantedBug;
+import dev.duro.runtime.RuntimeTrace;
+import dev.duro.runtime.gateway.ObjectEndpoint;
+import dev.duro.runtime.host.StoreEngine.EngineStore;
+import dev.duro.runtime.host.StoreEngine.StoreEvents;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * One activation of one object: its store, its instance, and the two gates.
+ *
+ * <p>State machine (docs/runtime.md "Activation lifecycle"):
+ * <pre>
+ *   LOADING --recovered--> LIVE --reset/evict--> CLOSING --appends settled--> CLOSED
+ *   LOADING --recovery failed--> CLOSING
+ *   LOADING --empty store ready (planted INPUT_GATE_OPEN only)--> EARLY --recovered--> LIVE
+ * </pre>
+ *
+ * <p>Input gate: the slot delivers events only when {@link #canDeliver()}: never while LOADING,
+ * never inside {@code blockConcurrencyWhile}. Output gate: {@link #emit} holds every output until
+ * the batch sealed when it was produced is durable, releasing in production order.
+ */
+final class Activation {
+    enum State { LOADING, EARLY, LIVE, CLOSING, CLOSED }
+
+    /** An output waiting for {@code seq} to be durable. */
+    private record Output(String kind, long seq, Runnable release, Runnable discard) {
+    }
+
+    /** Work to run once {@code seq} is durable, or {@code dropped} if the activation ends first. */
+    private record Waiter(Runnable ok, Runnable dropped) {
+    }
+
+    /** Hears one store's events; only the activation's current store is listened to. */
+    private final class Listener implements StoreEvents {
+        boolean active;
+
+        @Override
+        public void onWrite(String op) {
+            if (active) Activation.this.onWrite(op);
+        }
+
+        @Override
+        public void onAlarmChanged(Optional<Long> scheduledMillis) {
+            if (active) Activation.this.onAlarmChanged(scheduledMillis);
+        }
+    }
+
+    /** A {@code setTimeout} timer; its task runs as an event of this activation. */
+    private final class ObjectTimer implements TimerHandle {
+        TimerHandle handle;
+        boolean done;
+
+        @Override
+        public boolean cancel() {
+            if (done) return false;
+            done = true;
+            timers.remove(this);
+            handle.cancel();
+            return true;
+        }
+    }
+
+    final ObjectSlot slot;
+    final ObjectHost host;
+    final ObjectKey key;
+    final long epoch;
+    private final Loop loop;
+    final HostContext context;
+    final HostStorage storage;
+
+    private State state = State.LOADING;
+    private boolean opening;
+    private EngineStore store;
+    private Listener listener;
+    private DurableObject instance;
+    boolean constructing;
+    boolean provisionalAlarmSet;
+
+    // Output gate and coalescing.
+    private long durableSeq;
+    private int inflightSeals;
+    private boolean sealScheduled;
+    private final ArrayDeque<Output> held = new ArrayDeque<>();
+    private final TreeMap<Long, List<Waiter>> afterDurable = new TreeMap<>();
+    private Optional<Long> unsealedAlarm; // null: no alarm change since the last seal
+    private final TreeMap<Long, Optional<Long>> sealedAlarms = new TreeMap<>();
+
+    // Events in flight: delivered, not answered yet. Failed with RESET if the activation ends.
+    private long lastToken;
+    private final LinkedHashMap<Long, Consumer<DuroException>> inflight = new LinkedHashMap<>();
+    private final IdentityHashMap<Request, HostWebSocket> accepted = new IdentityHashMap<>();
+    int pendingCalls;
+
+    // Input gate: blockConcurrencyWhile.
+    private int bcwDepth;
+    private final List<Promise<?>> bcwResults = new ArrayList<>();
+    private final List<TimerHandle> bcwTimeouts = new ArrayList<>();
+
+    private final LinkedHashSet<ObjectTimer> timers = new LinkedHashSet<>();
+    private TimerHandle idleTimer;
+    private boolean idleCheckScheduled;
+
+    Activation(ObjectSlot slot, long epoch) {
+        this.slot = slot;
+        this.host = slot.host;
+        this.key = slot.key;
+        this.epoch = epoch;
+        this.loop = host.loop;
+        this.storage = new HostStorage(this);
+        this.context = new HostContext(this);
+    }
+
+    // ---------------------------------------------------------------- recovery
+
+    void begin() {
+        trace(RuntimeTrace.RECOVER_BEGIN, "");
+        opening = true;
+        Listener l = new Listener();
+        Promise<EngineStore> opened;
+        try {
+            opened = host.engine.open(host.logs.open(key.namespace(), key.id()), true, l);
+        } catch (RuntimeException e) {
+            opened = Promise.failed(loop, e);
+        }
+        opened.whenComplete((s, e) -> onOpened(l, s, e));
+        if (host.config.has(PlantedBug.INPUT_GATE_OPEN)) {
+            // Planted bug: serve at once from an empty store, as a runtime without an input gate would.
+            Listener early = new Listener();
+            host.engine.open(new VolatileEmptyLog(loop), true, early).whenComplete((s, e) -> {
+                if (e != null) return;
+                if (state != State.LOADING) {
+                    s.close();
+                    return;
+                }
+                store = s;
+                listener = early;
+                early.active = true;
+                durableSeq = s.durableSeq();
+                state = State.EARLY;
+                slot.schedulePump();
+            });
+        }
+    }
+
+    private void onOpened(Listener l, EngineStore s, Throwable failure) {
+        opening = false;
+        if (state == State.CLOSING || state == State.CLOSED) {
+            if (s != null) s.close();
+            maybeFinishClose();
+            return;
+        }
+        if (failure != null) {
+            trace(RuntimeTrace.RESET, "reason=recover-failed");
+            EngineStore early = store;
+            beginClose(1011, "recovery failed");
+            if (early != null) early.close();
+            store = null;
+            slot.onRecovered(this, failure);
+            maybeFinishClose();
+            return;
+        }
+        if (state == State.EARLY) {
+            // Planted INPUT_GATE_OPEN: the loaded state replaces what the early events saw and wrote.
+            EngineStore early = store;
+            listener.active = false;
+            sealedAlarms.clear();
+            unsealedAlarm = null;
+            List<Output> outs = new ArrayList<>(held);
+            held.clear();
+            for (Output o : outs) release(o);
+            early.close();
+        }
+        store = s;
+        listener = l;
+        l.active = true;
+        durableSeq = s.durableSeq();
+        state = State.LIVE;
+        trace(RuntimeTrace.RECOVER_END, "seq=" + s.durableSeq());
+        Optional<Long> recoveredAlarm;
+        try {
+            recoveredAlarm = s.storage().getAlarm();
+        } catch (RuntimeException e) {
+            recoveredAlarm = Optional.empty();
+        }
+        slot.onAlarmRecovered(recoveredAlarm);
+        slot.onRecovered(this, null);
+        scheduleIdleCheck();
+    }
+
+    boolean isLoading() {
+        return state == State.LOADING;
+    }
+
+    /** Has a store and may run user code (LIVE, or EARLY under the planted bug). */
+    boolean isServing() {
+        return state == State.LIVE || state == State.EARLY;
+    }
+
+    boolean canDeliver() {
+        return isServing() && (bcwDepth == 0 || host.config.has(PlantedBug.INPUT_GATE_OPEN));
+    }
+
+    boolean constructed() {
+        return instance != null;
+    }
+
+    DurableObject instance() {
+        return instance;
+    }
+
+    EngineStore store() {
+        return store;
+    }
+
+    /** Throws RESET for code of an activation that is gone (a replaced instance finds out here). */
+    void checkServing() {
+        if (!isServing()) {
+            throw new DuroException(ErrorCode.RESET, "this activation of " + key + " (epoch " + epoch
+                    + ") has ended (reset or evicted); its storage, sockets and timers are gone");
+        }
+    }
+
+    // ---------------------------------------------------------------- constructor and events
+
+    /** Runs the constructor as the first event. False if it failed (the head event gets the error). */
+    boolean construct() {
+        Invariants.check(instance == null && isServing(), "%s: construct twice or while not serving", key);
+        beginEvent("construct");
+        constructing = true;
+        DurableObject obj = null;
+        RuntimeException failure = null;
+        try {
+            obj = slot.factory.create(context);
+            if (obj == null) failure = new IllegalStateException("the object factory returned null");
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        constructing = false;
+        endEvent();
+        if (!isServing()) return false; // the constructor aborted, or its blockConcurrencyWhile failed at once
+        if (failure == null) {
+            boolean capable = obj instanceof AlarmHandler;
+            host.learnAlarmCapable(key.namespace(), capable);
+            if (!capable && provisionalAlarmSet) {
+                failure = noAlarmHandler(key.namespace());
+            }
+        }
+        if (failure != null) {
+            DuroException err = failure instanceof DuroException d && d.code() == ErrorCode.NO_ALARM_HANDLER ? d
+                    : new DuroException(ErrorCode.OBJECT_ERROR, "the constructor of " + key + " threw: "
+                    + describe(failure), failure);
+            QueuedEvent head = slot.pollHeadDeliverable();
+            reset("constructor-failed");
+            if (head != null) head.reject().accept(err);
+            return false;
+        }
+        instance = obj;
+        return true;
+    }
+
+    static DuroException noAlarmHandler(String namespace) {
+        return new DuroException(ErrorCode.NO_ALARM_HANDLER, "objects of namespace '" + namespace
+                + "' have no alarm handler: implement dev.duro.model.object.AlarmHandler to use setAlarm");
+    }
+
+    void deliverFetch(Request request, Promise<Response> result) {
+        long token = track(result::fail);
+        beginEvent("fetch");
+        Promise<Response> p = callUser(() -> instance.fetch(request));
+        endEvent();
+        p.whenComplete((resp, err) -> finishFetch(token, request, resp, err, result));
+    }
+
+    private void finishFetch(long token, Request request, Response resp, Throwable err, Promise<Response> result) {
+        HostWebSocket ws = accepted.remove(request);
+        if (!untrack(token)) {
+            if (ws != null) slot.dropSocket(ws);
+            return;
+        }
+        if (err != null) {
+            if (ws != null) slot.dropSocket(ws);
+            DuroException out = toCallerError(err);
+            emit("response", () -> result.fail(out), () -> result.fail(resetError("its output gate broke")));
+            scheduleIdleCheck();
+            return;
+        }
+        Response r = resp;
+        if (ws != null && r.status() != 101) {
+            slot.dropSocket(ws); // accepted but not answered with 101: the socket never opens
+            ws = null;
+        }
+        if (ws != null) {
+            TreeMap<String, String> headers = new TreeMap<>(r.headers());
+            headers.put(ObjectEndpoint.SOCKET_ID_HEADER, Long.toString(ws.id()));
+            r = new Response(r.status(), headers, r.body());
+        }
+        HostWebSocket opened = ws;
+        Response answer = r;
+        emit("response", () -> {
+            result.complete(answer);
+            if (opened != null) opened.opened();
+        }, () -> {
+            if (opened != null) slot.dropSocket(opened);
+            result.fail(resetError("its output gate broke"));
+        });
+        scheduleIdleCheck();
+    }
+
+    <T> void deliverRunInObject(BiFunction<ObjectContext, DurableObject, Promise<T>> fn, Promise<T> result) {
+        long token = track(result::fail);
+        beginEvent("test");
+        Promise<T> p = callUser(() -> fn.apply(context, instance));
+        endEvent();
+        p.whenComplete((v, err) -> {
+            if (!untrack(token)) return;
+            if (err != null) {
+                Throwable out = err instanceof DuroException ? err : new DuroException(ErrorCode.OBJECT_ERROR, describe(err), err);
+                emit("response", () -> result.fail(out), () -> result.fail(resetError("its output gate broke")));
+            } else {
+                emit("response", () -> result.complete(v), () -> result.fail(resetError("its output gate broke")));
+            }
+            scheduleIdleCheck();
+        });
+    }
+
+    /** Timers and responses to the object's own calls: no caller waits, failures stay inside. */
+    void deliverSimple(String kind, Runnable body) {
+        beginEvent(kind);
+        try {
+            body.run();
+        } catch (RuntimeException ignored) {
+            // A timer task threw: nobody to tell (as an uncaught exception in a Workers timer).
+        }
+        endEvent();
+        scheduleIdleCheck();
+    }
+
+    void deliverSocketEvent(HostWebSocket ws, HostWebSocket.Incoming in) {
+        long token = track(e -> slot.socketEventDone(ws));
+        beginEvent(in.close() ? "ws-close" : "ws-message");
+        Promise<Void> p;
+        if (instance instanceof WebSocketHandler h) {
+            p = callUser(() -> in.close()
+                    ? orDone(h.webSocketClose(ws, in.code(), in.reason(), in.wasClean()))
+                    : h.webSocketMessage(ws, in.message()));
+        } else {
+            p = Promise.succeeded(loop, null);
+        }
+        endEvent();
+        p.whenComplete((v, e) -> {
+            if (!untrack(token)) return;
+            slot.socketEventDone(ws);
+            scheduleIdleCheck();
+        });
+    }
+
+    private Promise<Void> orDone(Promise<Void> p) {
+        return p == null ? Promise.succeeded(loop, null) : p;
+    }
+
+    void deliverAlarm(long atMillis, int retry, Promise<Boolean> hookResult) {
+        beginEvent("alarm");
+        Optional<Long> current = store.storage().getAlarm();
+        if (!current.equals(Optional.of(atMillis))) {
+            // Replaced or deleted since the timer fired; the new value has its own timer.
+            endEvent();
+            slot.alarmAttemptFinished(atMillis, retry, true, hookResult);
+            return;
+        }
+        if (!(instance instanceof AlarmHandler handler)) {
+            // Persisted by an earlier class that had a handler: nothing can ever run it.
+            store.storage().deleteAlarm();
+            endEvent();
+            sealNow();
+            slot.alarmAttemptFinished(atMillis, retry, true, hookResult);
+            return;
+        }
+        trace(RuntimeTrace.ALARM_FIRE, "scheduled=" + atMillis + " now=" + host.world.clock().wallMillis() + " retry=" + retry);
+        if (host.config.has(PlantedBug.ALARM_CLEARED_BEFORE_HANDLER)) {
+            store.storage().deleteAlarm();
+            sealNow();
+        }
+        long token = track(e -> slot.alarmAttemptFinished(atMillis, retry, false, hookResult));
+        Promise<Void> p = callUser(() -> orDone(handler.alarm(new AlarmInfo(atMillis, retry))));
+        endEvent();
+        p.whenComplete((v, e) -> {
+            if (!untrack(token)) return;
+            if (e != null) {
+                slot.alarmAttemptFinished(atMillis, retry, false, hookResult);
+                scheduleIdleCheck();
+                return;
+            }
+            // Success: clear the alarm unless the handler set a new one, and report once that is durable.
+            if (store.storage().getAlarm().equals(Optional.of(atMillis))) store.storage().deleteAlarm();
+            long seq = sealNow();
+            long done = track(err -> slot.alarmAttemptFinished(atMillis, retry, false, hookResult));
+            afterDurable(seq, () -> {
+                if (!untrack(done)) return;
+                trace(RuntimeTrace.ALARM_DONE, "scheduled=" + atMillis);
+                slot.alarmAttemptFinished(atMillis, retry, true, hookResult);
+                scheduleIdleCheck();
+            });
+        });
+    }
+
+    /** Retries exhausted: delete the alarm if it is still the one that failed. */
+    void deleteAlarmIfStill(long atMillis, Runnable then) {
+        beginEvent("alarm");
+        if (store.storage().getAlarm().equals(Optional.of(atMillis))) store.storage().deleteAlarm();
+        endEvent();
+        long seq = sealNow();
+        afterDurable(seq, then, then);
+    }
+
+    private <T> Promise<T> callUser(Supplier<Promise<T>> handler) {
+        try {
+            Promise<T> p = handler.get();
+            return p != null ? p : Promise.failed(loop, new IllegalStateException("the handler returned a null promise"));
+        } catch (RuntimeException e) {
+            return Promise.failed(loop, e);
+        }
+    }
+
+    private void beginEvent(String kind) {
+        trace(RuntimeTrace.EVENT_BEGIN, "event=" + kind);
+    }
+
+    private void endEvent() {
+        trace(RuntimeTrace.EVENT_END, "");
+    }
+
+    private long track(Consumer<DuroException> onAbandon) {
+        long token = ++lastToken;
+        inflight.put(token, onAbandon);
+        return token;
+    }
+
+    /** True if the event was still in flight (not abandoned by a reset). */
+    private boolean untrack(long token) {
+        return inflight.remove(token) != null;
+    }
+
+    void noteActivity() {
+        cancelIdleTimer();
+    }
+
+    static DuroException toCallerError(Throwable err) {
+        if (err instanceof DuroException d && d.code() == ErrorCode.RESET) return d;
+        return new DuroException(ErrorCode.OBJECT_ERROR, describe(err), err);
+    }
+
+    static String describe(Throwable t) {
+        return t.getMessage() != null ? t.getMessage() : t.getClass().getName();
+    }
+
+    DuroException resetError(String why) {
+        return new DuroException(ErrorCode.RESET, "object " + key + " was reset (epoch " + epoch + "): " + why
+                + "; it is safe to retry if the operation is idempotent");
+    }
+
+    // ---------------------------------------------------------------- coalescing and the output gate
+
+    private void onWrite(String op) {
+        if (!isServing()) return;
+        trace(RuntimeTrace.WRITE, "op=" + op);
+        if (!sealScheduled) {
+            sealScheduled = true;
+            // Every write of the current task joins one batch: the seal runs after this task.
+            loop.execute(() -> {
+                sealScheduled = false;
+                if (isServing()) sealNow();
+            });
+        }
+    }
+
+    private void onAlarmChanged(Optional<Long> scheduledMillis) {
+        if (!isServing()) return;
+        if (scheduledMillis.isPresent()) trace(RuntimeTrace.ALARM_SET, "at=" + scheduledMillis.get());
+        else trace(RuntimeTrace.ALARM_DELETE, "");
+        unsealedAlarm = scheduledMillis;
+    }
+
+    /** Seals pending writes (if any) and returns the last sealed seq: what an output produced now waits for. */
+    long sealNow() {
+        EngineStore s = store;
+        Invariants.check(s != null && isServing(), "%s: seal without a serving store", key);
+        if (s.hasPendingWrites()) {
+            Promise<Long> p;
+            try {
+                p = s.seal();
+            } catch (RuntimeException e) {
+                storeFailed();
+                return s.sealedSeq();
+            }
+            long seq = s.sealedSeq();
+            trace(RuntimeTrace.SEAL, "seq=" + seq);
+            if (unsealedAlarm != null) {
+                sealedAlarms.put(seq, unsealedAlarm);
+                unsealedAlarm = null;
+            }
+            inflightSeals++;
+            p.whenComplete((v, e) -> onSealSettled(s, seq, e));
+        } else if (unsealedAlarm != null) {
+            // An alarm change with no write left (rolled back to the same value): effective at the last batch.
+            sealedAlarms.merge(s.sealedSeq(), unsealedAlarm, (a, b) -> b);
+            unsealedAlarm = null;
+            if (durableSeq >= s.sealedSeq()) onDurable(durableSeq);
+        }
+        Invariants.check(!s.hasPendingWrites() || s.failed(), "%s: writes pending right after a seal", key);
+        return s.sealedSeq();
+    }
+
+    private void onSealSettled(EngineStore s, long seq, Throwable failure) {
+        inflightSeals--;
+        Invariants.check(inflightSeals >= 0, "%s: negative in-flight seals", key);
+        if (failure == null) trace(RuntimeTrace.DURABLE, "seq=" + seq);
+        if (s == store && isServing()) {
+            if (failure != null || s.failed()) storeFailed();
+            else onDurable(seq);
+        }
+        maybeFinishClose();
+    }
+
+    private void storeFailed() {
+        reset("write-failed");
+    }
+
+    private void onDurable(long seq) {
+        durableSeq = Math.max(durableSeq, seq);
+        while (!sealedAlarms.isEmpty() && sealedAlarms.firstKey() <= durableSeq) {
+            Optional<Long> value = sealedAlarms.pollFirstEntry().getValue();
+            slot.onAlarmWriteDurable(value);
+        }
+        while (!held.isEmpty() && held.peekFirst().seq() <= durableSeq && isServing()) {
+            release(held.pollFirst());
+        }
+        while (!afterDurable.isEmpty() && afterDurable.firstKey() <= durableSeq && isServing()) {
+            for (Waiter w : afterDurable.pollFirstEntry().getValue()) w.ok().run();
+        }
+        scheduleIdleCheck();
+    }
+
+    /**
+     * The output gate: {@code release} runs once every write made before this call is durable,
+     * after every earlier output; {@code discard} runs instead if the activation ends first.
+     */
+    void emit(String kind, Runnable release, Runnable discard) {
+        if (!isServing()) {
+            discard.run();
+            return;
+        }
+        long seq = sealNow();
+        if (!isServing()) {
+            discard.run();
+            return;
+        }
+        Output o = new Output(kind, seq, release, discard);
+        if (host.config.has(PlantedBug.OUTPUT_GATE_OPEN_EARLY) || (held.isEmpty() && durableSeq >= seq)) {
+            release(o);
+        } else {
+            held.addLast(o);
+        }
+    }
+
+    private void release(Output o) {
+        trace(RuntimeTrace.OUTPUT, "kind=" + o.kind() + " seq=" + o.seq());
+        o.release().run();
+    }
+
+    void afterDurable(long seq, Runnable ok, Runnable dropped) {
+        if (!isServing()) {
+            dropped.run();
+            return;
+        }
+        if (durableSeq >= seq) {
+            ok.run();
+            return;
+        }
+        afterDurable.computeIfAbsent(seq, k -> new ArrayList<>()).add(new Waiter(ok, dropped));
+    }
+
+    void afterDurable(long seq, Runnable ok) {
+        afterDurable(seq, ok, () -> { });
+    }
+
+    /** {@code storage.sync()}: completes when every write so far is durable. */
+    Promise<Void> sync() {
+        Promise<Void> p = Promise.on(loop);
+        long seq = sealNow();
+        afterDurable(seq, () -> p.complete(null), () -> p.fail(resetError("it ended before the writes were durable")));
+        return p;
+    }
+
+    // ---------------------------------------------------------------- blockConcurrencyWhile, timers, calls
+
+    <T> Promise<T> blockConcurrencyWhile(Supplier<Promise<T>> fn) {
+        checkServing();
+        Promise<T> out = Promise.on(loop);
+        bcwResults.add(out);
+        bcwDepth++;
+        TimerHandle timeout = loop.schedule(host.config.blockConcurrencyTimeoutMs() * 1_000_000L, () -> {
+            if (isServing() && !out.isDone()) reset("bcw-timeout");
+        });
+        bcwTimeouts.add(timeout);
+        Promise<T> p = callUser(fn);
+        p.whenComplete((v, e) -> {
+            timeout.cancel();
+            bcwTimeouts.remove(timeout);
+            bcwResults.remove(out);
+            if (!isServing()) {
+                out.fail(resetError("it ended during blockConcurrencyWhile"));
+                return;
+            }
+            bcwDepth--;
+            if (e != null) {
+                out.fail(resetError("blockConcurrencyWhile failed: " + describe(e)));
+                reset("bcw-failed");
+                return;
+            }
+            out.complete(v);
+            slot.schedulePump();
+            scheduleIdleCheck();
+        });
+        return out;
+    }
+
+    TimerHandle setTimeout(long delayMillis, Runnable task) {
+        checkServing();
+        ObjectTimer t = new ObjectTimer();
+        timers.add(t);
+        t.handle = loop.schedule(Math.max(0, delayMillis) * 1_000_000L, () -> {
+            if (t.done) return;
+            t.done = true;
+            timers.remove(t);
+            slot.enqueueBound(this, "timer", task);
+        });
+        return t;
+    }
+
+    boolean insideBlockConcurrency() {
+        return bcwDepth > 0;
+    }
+
+    /**
+     * A response to one of this activation's outgoing calls: an event, queued behind the input
+     * gate, unless the call was made inside blockConcurrencyWhile (then it is part of that work).
+     */
+    void deliverResume(boolean partOfBlockConcurrency, Runnable body) {
+        if (!isServing()) return;
+        if (partOfBlockConcurrency) deliverSimple("resume", body);
+        else slot.enqueueBound(this, "resume", body);
+    }
+
+    boolean hasTimers() {
+        return !timers.isEmpty();
+    }
+
+    /** {@code ctx.abort}: drop uncommitted writes and reset; the current event fails with RESET. */
+    void abort(String reason) {
+        checkServing();
+        reset("abort");
+        throw new DuroException(ErrorCode.RESET, "object " + key + " aborted: " + reason);
+    }
+
+    HostWebSocket acceptWebSocket(Request request, List<String> tags) {
+        checkServing();
+        if (!request.isWebSocketUpgrade()) {
+            throw new DuroException(ErrorCode.MALFORMED_REQUEST, "acceptWebSocket needs the upgrade request "
+                    + "(GET with header 'upgrade: websocket'), got " + request);
+        }
+        if (accepted.containsKey(request)) {
+            throw new DuroException(ErrorCode.WEBSOCKET_LIMIT, "this upgrade request was already accepted");
+        }
+        if (tags.size() > 10) {
+            throw new DuroException(ErrorCode.WEBSOCKET_LIMIT, "a WebSocket takes at most 10 tags, got " + tags.size());
+        }
+        for (String tag : tags) {
+            if (tag == null || tag.length() > 256) {
+                throw new DuroException(ErrorCode.WEBSOCKET_LIMIT, "WebSocket tags are non-null and at most 256 characters"
+                        + (tag == null ? "; got null" : "; got one of " + tag.length()));
+            }
+        }
+        HostWebSocket ws = slot.acceptSocket(List.copyOf(tags));
+        accepted.put(request, ws);
+        return ws;
+    }
+
+    // ---------------------------------------------------------------- reset, eviction, idleness
+
+    /** Drops uncommitted writes, fails work in flight and held outputs with RESET, closes sockets (1011). */
+    void reset(String reason) {
+        if (!(state == State.LOADING || isServing())) return;
+        trace(RuntimeTrace.RESET, "reason=" + reason);
+        beginClose(1011, "object reset (" + reason + ")");
+    }
+
+    /** Ends an idle activation whose writes are durable; {@code closeCode} 0 keeps the sockets. */
+    void evict(String reason, int closeCode) {
+        if (!isServing()) return;
+        trace(RuntimeTrace.EVICT, "reason=" + reason);
+        beginClose(closeCode, "object evicted");
+    }
+
+    /** Test hook: end once the writes so far are durable, whatever else is in flight. */
+    void evictWhenDurable(String reason, int closeCode) {
+        if (!isServing()) return;
+        long seq = sealNow();
+        afterDurable(seq, () -> evict(reason, closeCode));
+    }
+
+    private void beginClose(int socketCloseCode, String why) {
+        state = State.CLOSING;
+        cancelIdleTimer();
+        for (ObjectTimer t : new ArrayList<>(timers)) t.cancel();
+        for (TimerHandle t : bcwTimeouts) t.cancel();
+        bcwTimeouts.clear();
+        DuroException err = resetError(why);
+        List<Output> outs = new ArrayList<>(held);
+        held.clear();
+        for (Output o : outs) o.discard().run();
+        List<Waiter> waiters = new ArrayList<>();
+        for (List<Waiter> ws : afterDurable.values()) waiters.addAll(ws);
+        afterDurable.clear();
+        for (Waiter w : waiters) w.dropped().run();
+        List<Promise<?>> bcws = new ArrayList<>(bcwResults);
+        bcwResults.clear();
+        for (Promise<?> p : bcws) p.fail(err);
+        List<Consumer<DuroException>> abandoned = new ArrayList<>(inflight.values());
+        inflight.clear();
+        for (Consumer<DuroException> c : abandoned) c.accept(err);
+        for (HostWebSocket ws : accepted.values()) slot.dropSocket(ws);
+        accepted.clear();
+        unsealedAlarm = null;
+        sealedAlarms.clear();
+        if (listener != null) listener.active = false;
+        slot.onActivationEnding(this, socketCloseCode, why);
+        maybeFinishClose();
+    }
+
+    private void maybeFinishClose() {
+        if (state != State.CLOSING || inflightSeals > 0 || opening) return;
+        state = State.CLOSED;
+        if (store != null) store.close();
+        slot.onActivationClosed(this);
+    }
+
+    boolean isIdle() {
+        return isServing() && !slot.hasEventsFor(this) && inflight.isEmpty() && held.isEmpty() && afterDurable.isEmpty()
+                && bcwDepth == 0 && pendingCalls == 0 && inflightSeals == 0 && !sealScheduled
+                && !store.hasPendingWrites();
+    }
+
+    void scheduleIdleCheck() {
+        if (idleCheckScheduled || !isServing()) return;
+        idleCheckScheduled = true;
+        loop.execute(() -> {
+            idleCheckScheduled = false;
+            checkIdle();
+        });
+    }
+
+    private void checkIdle() {
+        if (state != State.LIVE) return;
+        if (!isIdle()) {
+            cancelIdleTimer();
+            return;
+        }
+        if (instance == null) {
+            evict("probe", 0); // recovered for no event (alarm re-arm, hooks): nothing to keep
+            return;
+        }
+        if (idleTimer != null) return;
+        boolean hibernate = timers.isEmpty() && !slot.sockets.isEmpty();
+        long delayMs = hibernate ? host.config.hibernateIdleMs() : host.drawEvictDelayMs();
+        idleTimer = loop.schedule(delayMs * 1_000_000L, () -> {
+            idleTimer = null;
+            if (state == State.LIVE && isIdle()) evict(slot.sockets.isEmpty() ? "idle" : "hibernate", 0);
+        });
+    }
+
+    private void cancelIdleTimer() {
+        if (idleTimer != null) {
+            idleTimer.cancel();
+            idleTimer = null;
+        }
+    }
+
+    void trace(String kind, String rest) {
+        host.trace(kind, key, epoch, rest);
+    }
+
+    @Override
+    public String toString() {
+        return "Activation[" + key + " epoch " + epoch + " " + state + "]";
+    }
+}

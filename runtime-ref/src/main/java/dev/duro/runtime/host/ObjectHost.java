@@ -1,0 +1,267 @@
+package dev.duro.runtime.host;
+
+import dev.duro.model.async.Promise;
+import dev.duro.model.object.DuroException;
+import dev.duro.model.object.ErrorCode;
+import dev.duro.model.object.ObjectId;
+import dev.duro.model.object.Request;
+import dev.duro.model.object.Response;
+import dev.duro.model.util.Invariants;
+import dev.duro.model.websocket.WebSocketMessage;
+import dev.duro.model.world.Entropy;
+import dev.duro.model.world.Loop;
+import dev.duro.model.world.World;
+import dev.duro.runtime.config.Deployment;
+import dev.duro.runtime.config.NamespaceBinding;
+import dev.duro.runtime.config.RuntimeConfig;
+import dev.duro.runtime.gateway.ClientSockets;
+import dev.duro.runtime.gateway.ObjectEndpoint;
+import dev.duro.runtime.ids.ObjectIds;
+import dev.duro.runtime.log.LogStore;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.BiFunction;
+
+/**
+ * Runs the objects of one node: activation, the input and output gates, write coalescing, resets,
+ * alarms, hibernatable WebSockets, eviction and the test hooks (docs/runtime.md).
+ *
+ * <p>Everything runs on {@code world.loop()}: no locks, no threads. Per object the host keeps an
+ * {@link ObjectSlot} (event queue, WebSocket registry, alarm timer: what outlives one activation)
+ * and at most one {@link Activation} (store, instance, gates: what a reset or eviction drops).
+ *
+ * <p>Life on a node: construct, {@link #attachClientSockets}, {@link #start()} (re-arms persisted
+ * alarms), then serve {@link #fetch} and WebSocket events. A crash loses the host with the node's
+ * memory; the restarted node builds a new one on the same disk and calls {@code start()} again.
+ */
+public final class ObjectHost implements ObjectEndpoint {
+    final World world;
+    final Loop loop;
+    final Deployment deployment;
+    final LogStore logs;
+    final RuntimeConfig config;
+    final StoreEngine engine;
+
+    private final TreeMap<ObjectKey, ObjectSlot> slots = new TreeMap<>();
+    private final Map<String, ObjectIds> idsByNamespace = new LinkedHashMap<>();
+    // Learned from the first instance built per namespace (keys are strings: never iterated for output).
+    private final Map<String, Boolean> alarmCapable = new HashMap<>();
+    private final Entropy evictEntropy;
+    final Entropy idEntropy;
+    private final HostTestHooks testHooks;
+    private long lastEpoch;
+    private long lastSocketId;
+    private ClientSockets clientSockets;
+    private boolean resetting;
+    private boolean started;
+
+    public ObjectHost(World world, Deployment deployment, LogStore logs, RuntimeConfig config) {
+        this(world, deployment, logs, config, new ObjectStoreEngine(world, config));
+    }
+
+    ObjectHost(World world, Deployment deployment, LogStore logs, RuntimeConfig config, StoreEngine engine) {
+        this.world = world;
+        this.loop = world.loop();
+        this.deployment = deployment;
+        this.logs = logs;
+        this.config = config;
+        this.engine = engine;
+        for (NamespaceBinding b : deployment.namespaces().values()) {
+            idsByNamespace.put(b.name(), new ObjectIds(b.name(), deployment.secret()));
+        }
+        this.evictEntropy = world.entropy().derive("host/evict");
+        this.idEntropy = world.entropy().derive("host/unique-ids");
+        this.testHooks = new HostTestHooks(this);
+    }
+
+    /**
+     * Call once after construction (on the loop), after every node (re)start: lists every object
+     * with a log, recovers each in turn (no constructor runs), arms its persisted alarm, and lets it
+     * go again. Objects that receive an event meanwhile simply stay active.
+     */
+    public void start() {
+        Invariants.check(!started, "ObjectHost.start() called twice");
+        started = true;
+        List<String> namespaces = new ArrayList<>(deployment.namespaces().keySet());
+        rearmNamespaces(namespaces, 0, 0);
+    }
+
+    private void rearmNamespaces(List<String> namespaces, int index, int attempt) {
+        if (index >= namespaces.size()) return;
+        String ns = namespaces.get(index);
+        logs.list(ns).whenComplete((ids, failure) -> {
+            if (failure != null) {
+                // Alarms must not be lost: try the listing again later.
+                world.trace().record("host-rearm-retry", "namespace=" + ns + " cause=" + word(failure));
+                loop.schedule(backoffNanos(attempt), () -> rearmNamespaces(namespaces, index, attempt + 1));
+                return;
+            }
+            rearmObjects(ns, ids, 0, () -> rearmNamespaces(namespaces, index + 1, 0));
+        });
+    }
+
+    private void rearmObjects(String ns, List<ObjectId> ids, int index, Runnable then) {
+        if (index >= ids.size()) {
+            then.run();
+            return;
+        }
+        ObjectSlot slot = slot(new ObjectKey(ns, ids.get(index)));
+        slot.probeAlarm(0).whenComplete((v, e) -> rearmObjects(ns, ids, index + 1, then));
+    }
+
+    long backoffNanos(int attempt) {
+        long ms = config.alarmRetryInitialMs() << Math.min(attempt, 10);
+        return ms * 1_000_000L;
+    }
+
+    public TestHooks testHooks() {
+        return testHooks;
+    }
+
+    @Override
+    public void attachClientSockets(ClientSockets sink) {
+        this.clientSockets = sink;
+    }
+
+    ClientSockets clientSockets() {
+        return clientSockets;
+    }
+
+    @Override
+    public Promise<Response> fetch(String namespace, ObjectId id, Request request) {
+        ObjectSlot slot;
+        try {
+            slot = slotFor(namespace, id);
+        } catch (DuroException e) {
+            return Promise.failed(loop, e);
+        }
+        return slot.submitFetch(request);
+    }
+
+    @Override
+    public void webSocketMessage(String namespace, ObjectId id, long socketId, WebSocketMessage message) {
+        ObjectSlot slot = slots.get(new ObjectKey(namespace, id));
+        if (slot == null || !slot.receiveSocketMessage(socketId, message)) {
+            unknownSocket(namespace, id, socketId);
+        }
+    }
+
+    @Override
+    public void webSocketClose(String namespace, ObjectId id, long socketId, int code, String reason, boolean wasClean) {
+        ObjectSlot slot = slots.get(new ObjectKey(namespace, id));
+        if (slot != null) slot.receiveSocketClose(socketId, code, reason, wasClean);
+    }
+
+    private void unknownSocket(String namespace, ObjectId id, long socketId) {
+        // The socket is gone (closed, or lost with a crash): tell the client instead of dropping silently.
+        if (clientSockets != null) {
+            clientSockets.close(namespace, id, socketId, 1011, "unknown socket");
+        }
+    }
+
+    /** The slot of a valid object; throws UNKNOWN_NAMESPACE / INVALID_ID. */
+    ObjectSlot slotFor(String namespace, ObjectId id) {
+        deployment.namespace(namespace);
+        if (!ids(namespace).belongs(id)) {
+            throw new DuroException(ErrorCode.INVALID_ID, "object id " + id.hex() + " does not belong to namespace '"
+                    + namespace + "'; make ids with that namespace's idFromName/newUniqueId/idFromString");
+        }
+        return slot(new ObjectKey(namespace, id));
+    }
+
+    private ObjectSlot slot(ObjectKey key) {
+        ObjectSlot s = slots.get(key);
+        if (s == null) {
+            s = new ObjectSlot(this, key, deployment.namespace(key.namespace()).factory());
+            slots.put(key, s);
+        }
+        return s;
+    }
+
+    ObjectSlot existingSlot(ObjectKey key) {
+        return slots.get(key);
+    }
+
+    ObjectIds ids(String namespace) {
+        ObjectIds ids = idsByNamespace.get(namespace);
+        if (ids == null) deployment.namespace(namespace); // throws UNKNOWN_NAMESPACE with the list
+        return ids;
+    }
+
+    /** Drops a slot that holds nothing any more (no activation, queue, sockets, alarm). */
+    void forget(ObjectSlot slot) {
+        ObjectSlot removed = slots.remove(slot.key);
+        Invariants.check(removed == slot, "forgot a slot that was not registered: %s", slot.key);
+    }
+
+    List<ObjectSlot> allSlots() {
+        return new ArrayList<>(slots.values());
+    }
+
+    long nextEpoch() {
+        return ++lastEpoch;
+    }
+
+    long nextSocketId() {
+        return ++lastSocketId;
+    }
+
+    boolean resetting() {
+        return resetting;
+    }
+
+    void setResetting(boolean on) {
+        resetting = on;
+        if (!on) {
+            for (ObjectSlot s : allSlots()) s.ensureActiveIfNeeded();
+        }
+    }
+
+    /** Null when unknown (no instance built yet in this namespace). */
+    Boolean alarmCapable(String namespace) {
+        return alarmCapable.get(namespace);
+    }
+
+    void learnAlarmCapable(String namespace, boolean capable) {
+        alarmCapable.put(namespace, capable);
+    }
+
+    long drawEvictDelayMs() {
+        long span = config.evictIdleMaxMs() - config.evictIdleMinMs();
+        return config.evictIdleMinMs() + (span == 0 ? 0 : evictEntropy.nextLong(span + 1));
+    }
+
+    /** {@code id=<hex> epoch=<n>} plus {@code rest}: the shape every RuntimeTrace detail has. */
+    void trace(String kind, ObjectKey key, long epoch, String rest) {
+        world.trace().record(kind, "id=" + key.id().hex() + " epoch=" + epoch + (rest.isEmpty() ? "" : " " + rest));
+    }
+
+    /** Test-hook helpers live in {@link HostTestHooks}; these are its entry points into the slots. */
+    <T> Promise<T> runInObject(String namespace, ObjectId id,
+                               BiFunction<dev.duro.model.object.ObjectContext, dev.duro.model.object.DurableObject, Promise<T>> fn) {
+        ObjectSlot slot;
+        try {
+            slot = slotFor(namespace, id);
+        } catch (DuroException e) {
+            return Promise.failed(loop, e);
+        }
+        return slot.submitRunInObject(fn);
+    }
+
+    Optional<ActivationInfo> info(String namespace, ObjectId id) {
+        ObjectSlot s = slots.get(new ObjectKey(namespace, id));
+        return s == null ? Optional.empty() : Optional.of(s.info());
+    }
+
+    /** A one-word summary of a failure for trace details (values contain no spaces). */
+    static String word(Throwable t) {
+        String name = t instanceof DuroException d ? d.code().name() : t.getClass().getSimpleName();
+        return name.replace(' ', '_');
+    }
+}

@@ -1,0 +1,521 @@
+package dev.duro.runtime.host;
+
+import dev.duro.model.async.Promise;
+import dev.duro.model.object.AlarmHandler;
+import dev.duro.model.object.DuroException;
+import dev.duro.model.object.DurableObject;
+import dev.duro.model.object.ErrorCode;
+import dev.duro.model.object.ObjectContext;
+import dev.duro.model.object.ObjectFactory;
+import dev.duro.model.object.Request;
+import dev.duro.model.object.Response;
+import dev.duro.model.util.Invariants;
+import dev.duro.model.websocket.AutoResponse;
+import dev.duro.model.websocket.WebSocketMessage;
+import dev.duro.model.world.TimerHandle;
+import dev.duro.runtime.PlantedBug;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BiFunction;
+
+/**
+ * Everything the host keeps for one object across activations: the FIFO event queue, the current
+ * activation (if any), the WebSocket registry and auto-response (they survive hibernation), and
+ * the alarm as known durably with its timer and retry state (they survive eviction).
+ */
+final class ObjectSlot {
+    static final int MAX_SOCKETS = 32_768;
+
+    final ObjectHost host;
+    final ObjectKey key;
+    final ObjectFactory factory;
+
+    private final ArrayDeque<QueuedEvent> queue = new ArrayDeque<>();
+    private int externalQueued;
+    private boolean pumpScheduled;
+    private Activation activation;
+    private long lastEpoch;
+    private final List<Promise<Void>> closedWaiters = new ArrayList<>();
+    private final List<Promise<Activation>> recoveredWaiters = new ArrayList<>();
+
+    // WebSockets: in acceptance order.
+    final LinkedHashMap<Long, HostWebSocket> sockets = new LinkedHashMap<>();
+    AutoResponse autoResponse;
+
+    // Alarm, as durably known.
+    private Optional<Long> alarm = Optional.empty();
+    private TimerHandle alarmTimer;
+    private int alarmRetryCount;
+    private TimerHandle alarmRetryTimer;
+    private boolean alarmRunning;
+    private boolean alarmRefire;
+    private int probeAttempts;
+
+    ObjectSlot(ObjectHost host, ObjectKey key, ObjectFactory factory) {
+        this.host = host;
+        this.key = key;
+        this.factory = factory;
+    }
+
+    // ---------------------------------------------------------------- events in
+
+    Promise<Response> submitFetch(Request request) {
+        Promise<Response> result = Promise.on(host.loop);
+        if (externalQueued >= host.config.maxQueuedEvents()) {
+            result.fail(new DuroException(ErrorCode.OVERLOADED, "object " + key + " has " + externalQueued
+                    + " requests waiting (limit " + host.config.maxQueuedEvents() + "); retry later, with backoff"));
+            return result;
+        }
+        enqueue(new QueuedEvent("fetch", true, null, a -> a.deliverFetch(request, result), result::fail));
+        return result;
+    }
+
+    <T> Promise<T> submitRunInObject(BiFunction<ObjectContext, DurableObject, Promise<T>> fn) {
+        Promise<T> result = Promise.on(host.loop);
+        enqueue(new QueuedEvent("test", false, null, a -> a.deliverRunInObject(fn, result), result::fail));
+        return result;
+    }
+
+    void enqueue(QueuedEvent e) {
+        queue.add(e);
+        if (e.external()) externalQueued++;
+        ensureActiveIfNeeded();
+        schedulePump();
+    }
+
+    /** Responses and timers of {@code a}; dropped if {@code a} is gone by delivery. */
+    void enqueueBound(Activation a, String kind, Runnable body) {
+        if (activation != a || !a.isServing()) return;
+        queue.add(new QueuedEvent(kind, false, a, x -> x.deliverSimple(kind, body), e -> { }));
+        schedulePump();
+    }
+
+    void ensureActiveIfNeeded() {
+        if (activation == null && !host.resetting() && hasDeliverable(null)) activate();
+    }
+
+    private boolean hasDeliverable(Activation a) {
+        for (QueuedEvent e : queue) {
+            if (e.boundTo() == null || e.boundTo() == a) return true;
+        }
+        return false;
+    }
+
+    void schedulePump() {
+        if (pumpScheduled) return;
+        pumpScheduled = true;
+        host.loop.execute(this::pump);
+    }
+
+    /** Delivers at most one event; the next one gets its own task (after this handler's synchronous part). */
+    private void pump() {
+        pumpScheduled = false;
+        Activation a = activation;
+        if (a == null || !a.canDeliver()) return;
+        QueuedEvent next = null;
+        for (Iterator<QueuedEvent> it = queue.iterator(); it.hasNext(); ) {
+            QueuedEvent e = it.next();
+            if (e.boundTo() != null && e.boundTo() != a) {
+                it.remove(); // a dead activation's response or timer
+                continue;
+            }
+            next = e;
+            break;
+        }
+        if (next == null) {
+            a.scheduleIdleCheck();
+            return;
+        }
+        if (!a.constructed()) {
+            if (!a.construct()) {
+                // The constructor failed: the event that woke the object gets the error (see Activation#construct).
+                return;
+            }
+            schedulePump();
+            return;
+        }
+        queue.remove(next);
+        if (next.external()) externalQueued--;
+        a.noteActivity();
+        next.deliver().accept(a);
+        if (!queue.isEmpty()) schedulePump();
+        else a.scheduleIdleCheck();
+    }
+
+    /** Removes and returns the first event any activation may take (the one a failed constructor answers). */
+    QueuedEvent pollHeadDeliverable() {
+        for (Iterator<QueuedEvent> it = queue.iterator(); it.hasNext(); ) {
+            QueuedEvent e = it.next();
+            if (e.boundTo() == null) {
+                it.remove();
+                if (e.external()) externalQueued--;
+                return e;
+            }
+        }
+        return null;
+    }
+
+    boolean hasEventsFor(Activation a) {
+        return hasDeliverable(a);
+    }
+
+    int queuedEvents() {
+        return queue.size();
+    }
+
+    // ---------------------------------------------------------------- activation lifecycle
+
+    private void activate() {
+        Invariants.check(activation == null, "%s: activate while activation %s exists", key, activation);
+        long epoch = host.nextEpoch();
+        lastEpoch = epoch;
+        Activation a = new Activation(this, epoch);
+        activation = a;
+        a.begin();
+    }
+
+    Activation activation() {
+        return activation;
+    }
+
+    /** Recovery finished (or failed): the activation reports here. */
+    void onRecovered(Activation a, Throwable failure) {
+        if (activation != a) return;
+        if (failure != null) {
+            DuroException err = new DuroException(ErrorCode.INTERNAL, "recovering object " + key
+                    + " failed, so it cannot run: " + failure.getMessage() + " (the next request tries again)", failure);
+            List<QueuedEvent> rejected = new ArrayList<>();
+            for (Iterator<QueuedEvent> it = queue.iterator(); it.hasNext(); ) {
+                QueuedEvent e = it.next();
+                if (e.boundTo() == null) rejected.add(e);
+                it.remove();
+            }
+            externalQueued = 0;
+            for (Promise<Activation> w : drain(recoveredWaiters)) w.fail(err);
+            for (QueuedEvent e : rejected) e.reject().accept(err);
+            return;
+        }
+        for (Promise<Activation> w : drain(recoveredWaiters)) w.complete(a);
+        schedulePump();
+    }
+
+    void onActivationClosed(Activation a) {
+        if (activation != a) return;
+        activation = null;
+        queue.removeIf(e -> e.boundTo() == a);
+        for (Promise<Void> w : drain(closedWaiters)) w.complete(null);
+        if (hasDeliverable(null)) {
+            host.loop.execute(this::ensureActiveIfNeeded);
+        } else {
+            maybeForget();
+        }
+    }
+
+    /** Called as an activation starts closing. {@code closeSocketsCode} 0 keeps the sockets (hibernation). */
+    void onActivationEnding(Activation a, int closeSocketsCode, String reason) {
+        if (closeSocketsCode != 0) closeAllSockets(closeSocketsCode, reason);
+    }
+
+    private static <T> List<T> drain(List<T> list) {
+        List<T> copy = new ArrayList<>(list);
+        list.clear();
+        return copy;
+    }
+
+    /** A promise that completes when no activation is in memory (now, or when the current one closes). */
+    Promise<Void> whenInactive() {
+        Promise<Void> p = Promise.on(host.loop);
+        if (activation == null) p.complete(null);
+        else closedWaiters.add(p);
+        return p;
+    }
+
+    /** The current activation once recovered, activating for no event if needed (alarm re-arm, hooks). */
+    Promise<Activation> whenRecovered() {
+        Promise<Activation> p = Promise.on(host.loop);
+        if (activation == null) {
+            if (host.resetting()) {
+                p.fail(new DuroException(ErrorCode.RESET, "all state is being reset"));
+                return p;
+            }
+            activate();
+        }
+        if (activation.isServing()) p.complete(activation);
+        else if (activation.isLoading()) recoveredWaiters.add(p);
+        else {
+            // Closing: wait for it to go, then try again.
+            whenInactive().whenComplete((v, e) -> whenRecovered().whenComplete((a, e2) -> {
+                if (e2 != null) p.fail(e2);
+                else p.complete(a);
+            }));
+        }
+        return p;
+    }
+
+    void maybeForget() {
+        if (activation == null && queue.isEmpty() && sockets.isEmpty() && alarm.isEmpty() && alarmTimer == null
+                && alarmRetryTimer == null && !alarmRunning && closedWaiters.isEmpty() && recoveredWaiters.isEmpty()
+                && autoResponse == null && host.existingSlot(key) == this) {
+            host.forget(this);
+        }
+    }
+
+    ActivationInfo info() {
+        ActivationInfo.State state;
+        if (activation == null) state = ActivationInfo.State.INACTIVE;
+        else if (activation.isLoading()) state = ActivationInfo.State.LOADING;
+        else if (activation.isServing()) state = ActivationInfo.State.ACTIVE;
+        else state = ActivationInfo.State.CLOSING;
+        return new ActivationInfo(lastEpoch, state, queue.size(), sockets.size(), alarm, alarmRetryCount);
+    }
+
+    /** Host-wide reset: ends the activation, forgets sockets, alarms and queued events. */
+    Promise<Void> resetForHostReset() {
+        DuroException err = new DuroException(ErrorCode.RESET, "object " + key + " was reset with all state (test hook)");
+        List<QueuedEvent> rejected = new ArrayList<>(queue);
+        queue.clear();
+        externalQueued = 0;
+        for (QueuedEvent e : rejected) e.reject().accept(err);
+        cancelAlarmTimers();
+        alarm = Optional.empty();
+        alarmRetryCount = 0;
+        alarmRunning = false;
+        autoResponse = null;
+        if (activation != null) activation.reset("test-reset");
+        closeAllSockets(1001, "state reset");
+        return whenInactive();
+    }
+
+    // ---------------------------------------------------------------- WebSockets
+
+    HostWebSocket acceptSocket(List<String> tags) {
+        if (sockets.size() >= MAX_SOCKETS) {
+            throw new DuroException(ErrorCode.WEBSOCKET_LIMIT, "object " + key + " already has " + sockets.size()
+                    + " accepted WebSockets (limit " + MAX_SOCKETS + "); close some first");
+        }
+        HostWebSocket ws = new HostWebSocket(this, host.nextSocketId(), tags);
+        sockets.put(ws.id(), ws);
+        return ws;
+    }
+
+    void closeSocketsByHook(int code, String reason) {
+        closeAllSockets(code, reason);
+        maybeForget();
+    }
+
+    void dropSocket(HostWebSocket ws) {
+        sockets.remove(ws.id());
+    }
+
+    private void closeAllSockets(int code, String reason) {
+        for (HostWebSocket ws : new ArrayList<>(sockets.values())) {
+            ws.closeByPlatform(code, reason);
+        }
+        sockets.clear();
+    }
+
+    /** False if the socket is unknown here. */
+    boolean receiveSocketMessage(long socketId, WebSocketMessage message) {
+        HostWebSocket ws = sockets.get(socketId);
+        if (ws == null || !ws.isOpen()) return false;
+        AutoResponse auto = autoResponse;
+        if (auto != null && message instanceof WebSocketMessage.Text t && t.text().equals(auto.request())) {
+            // Answered by the host itself: no event, no activation, no storage.
+            if (host.clientSockets() != null) {
+                host.clientSockets().send(key.namespace(), key.id(), socketId, new WebSocketMessage.Text(auto.response()));
+            }
+            return true;
+        }
+        ws.inbox(new HostWebSocket.Incoming(message, 0, null, false, false));
+        pumpSocket(ws);
+        return true;
+    }
+
+    void receiveSocketClose(long socketId, int code, String reason, boolean wasClean) {
+        HostWebSocket ws = sockets.get(socketId);
+        if (ws == null) return;
+        ws.markClosedByClient();
+        sockets.remove(socketId);
+        ws.inbox(new HostWebSocket.Incoming(null, code, reason, wasClean, true));
+        pumpSocket(ws);
+    }
+
+    /** One event per socket at a time: the next message waits until the previous handler finished. */
+    void pumpSocket(HostWebSocket ws) {
+        if (ws.busy()) return;
+        HostWebSocket.Incoming in = ws.nextIncoming();
+        if (in == null) return;
+        ws.setBusy(true);
+        String kind = in.close() ? "ws-close" : "ws-message";
+        enqueue(new QueuedEvent(kind, false, null, a -> a.deliverSocketEvent(ws, in), e -> socketEventDone(ws)));
+    }
+
+    void socketEventDone(HostWebSocket ws) {
+        ws.setBusy(false);
+        pumpSocket(ws);
+    }
+
+    // ---------------------------------------------------------------- alarms
+
+    /** The alarm value after a batch that changed it became durable (user write, or the host clearing it). */
+    void onAlarmWriteDurable(Optional<Long> newAlarm) {
+        // A new durable value replaces any pending retry.
+        cancelAlarmTimers();
+        alarmRetryCount = 0;
+        alarm = newAlarm;
+        newAlarm.ifPresent(this::armAlarm);
+        maybeForget();
+    }
+
+    /** The alarm as recovered from the log by an activation. */
+    void onAlarmRecovered(Optional<Long> recovered) {
+        if (recovered.equals(alarm) && (alarmTimer != null || alarmRetryTimer != null || alarmRunning)) return;
+        cancelAlarmTimers();
+        if (!recovered.equals(alarm)) alarmRetryCount = 0;
+        alarm = recovered;
+        if (!alarmRunning) recovered.ifPresent(this::armAlarm);
+    }
+
+    Optional<Long> alarm() {
+        return alarm;
+    }
+
+    private void cancelAlarmTimers() {
+        if (alarmTimer != null) {
+            alarmTimer.cancel();
+            alarmTimer = null;
+        }
+        if (alarmRetryTimer != null) {
+            alarmRetryTimer.cancel();
+            alarmRetryTimer = null;
+        }
+    }
+
+    private void armAlarm(long atMillis) {
+        if (alarmTimer != null) alarmTimer.cancel();
+        long delayMs = Math.max(0, atMillis - host.world.clock().wallMillis());
+        alarmTimer = host.loop.schedule(delayMs * 1_000_000L, () -> alarmTimerFired(atMillis));
+    }
+
+    private void alarmTimerFired(long atMillis) {
+        alarmTimer = null;
+        if (!alarm.equals(Optional.of(atMillis))) return; // replaced meanwhile
+        long now = host.world.clock().wallMillis();
+        if (now < atMillis) {
+            armAlarm(atMillis); // the wall clock is behind the monotonic timer: not yet
+            return;
+        }
+        if (alarmRunning) {
+            alarmRefire = true;
+            return;
+        }
+        startAlarmAttempt(atMillis, alarmRetryCount, null);
+    }
+
+    private void startAlarmAttempt(long atMillis, int retry, Promise<Boolean> hookResult) {
+        alarmRunning = true;
+        alarmRefire = false;
+        enqueue(new QueuedEvent("alarm", false, null, a -> a.deliverAlarm(atMillis, retry, hookResult),
+                e -> alarmAttemptFinished(atMillis, retry, false, hookResult)));
+    }
+
+    /** {@link TestHooks#fireAlarmNow}: runs the alarm at once, cancelling its timer. */
+    void fireAlarmNow(Promise<Boolean> result) {
+        whenRecovered().whenComplete((a, e) -> {
+            if (e != null) {
+                result.fail(e);
+                return;
+            }
+            if (alarm.isEmpty() || alarmRunning) {
+                result.complete(alarm.isPresent());
+                return;
+            }
+            cancelAlarmTimers();
+            startAlarmAttempt(alarm.get(), alarmRetryCount, result);
+        });
+    }
+
+    /**
+     * An attempt ended. {@code succeeded}: the handler succeeded and the clearing write is durable.
+     * Otherwise the handler failed, or the activation died under it: retry with backoff.
+     */
+    void alarmAttemptFinished(long atMillis, int retry, boolean succeeded, Promise<Boolean> hookResult) {
+        alarmRunning = false;
+        if (hookResult != null) hookResult.complete(true);
+        if (succeeded) {
+            alarmRetryCount = 0;
+        } else if (alarm.equals(Optional.of(atMillis)) && alarmRetryTimer == null && alarmTimer == null) {
+            int next = retry + 1;
+            if (next > host.config.alarmMaxRetries()) {
+                giveUpAlarm(atMillis);
+            } else {
+                alarmRetryCount = next;
+                long baseMs = host.config.alarmRetryInitialMs() << Math.min(next - 1, 20);
+                long jitterMs = alarmJitter().nextLong(Math.max(1, baseMs / 4));
+                alarmRetryTimer = host.loop.schedule((baseMs + jitterMs) * 1_000_000L, () -> {
+                    alarmRetryTimer = null;
+                    if (alarm.equals(Optional.of(atMillis)) && !alarmRunning) startAlarmAttempt(atMillis, next, null);
+                });
+            }
+        }
+        if (alarmRefire && !alarmRunning && alarmRetryTimer == null) {
+            alarmRefire = false;
+            alarm.ifPresent(this::armAlarm);
+        }
+        maybeForget();
+    }
+
+    private dev.duro.model.world.Entropy jitter;
+
+    private dev.duro.model.world.Entropy alarmJitter() {
+        if (jitter == null) jitter = host.world.entropy().derive("alarm-jitter/" + key.id().hex());
+        return jitter;
+    }
+
+    /** Retries exhausted: the alarm is deleted (durably, through a normal activation). */
+    private void giveUpAlarm(long atMillis) {
+        alarmRetryCount = 0;
+        alarmRunning = true;
+        enqueue(new QueuedEvent("alarm", false, null, a -> a.deleteAlarmIfStill(atMillis, () -> {
+            alarmRunning = false;
+            maybeForget();
+        }), e -> {
+            alarmRunning = false;
+            maybeForget();
+        }));
+    }
+
+    /** Recover the object for no event, to learn its alarm (node start); retried with backoff on failure. */
+    Promise<Void> probeAlarm(int attempt) {
+        Promise<Void> done = Promise.on(host.loop);
+        whenRecovered().whenComplete((a, e) -> {
+            if (e != null && attempt < host.config.alarmMaxRetries()) {
+                host.loop.schedule(host.backoffNanos(attempt), () -> probeAlarm(attempt + 1));
+            }
+            done.complete(null);
+        });
+        return done;
+    }
+
+    boolean alarmHandlerPresent(DurableObject instance) {
+        return instance instanceof AlarmHandler;
+    }
+
+    boolean plantedBug(PlantedBug bug) {
+        return host.config.has(bug);
+    }
+
+    void trace(String kind, long epoch, String rest) {
+        host.trace(kind, key, epoch, rest);
+    }
+
+    @Override
+    public String toString() {
+        return "ObjectSlot[" + key + "]";
+    }
+}

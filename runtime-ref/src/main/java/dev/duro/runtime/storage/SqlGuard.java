@@ -1,0 +1,282 @@
+package dev.duro.runtime.storage;
+
+import dev.duro.model.object.DuroException;
+import dev.duro.model.object.ErrorCode;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Decides, before SQLite sees it, whether a user statement may run and whether it must be logged.
+ * Works on tokens (string literals, comments and quoted identifiers are recognised), never on raw
+ * text. What it refuses and why is in docs/storage.md; functions whose value depends on when or
+ * where they run are refused at run time by {@link DeterminismFunctions}.
+ */
+final class SqlGuard {
+    /** How a permitted statement takes part in batches. */
+    enum Kind {
+        /** Cannot change the database (SELECT, VALUES, EXPLAIN, allow-listed PRAGMA reads): not logged. */
+        READ,
+        /** DML (INSERT/REPLACE/UPDATE/DELETE/WITH): logged when it changed at least one row. */
+        DML,
+        /** Schema changes and other writes: always logged. */
+        DDL
+    }
+
+    static final Set<String> RESERVED_PREFIXES = Set.of("_cf_", "_duro_", "sqlite_");
+    /** sqlite_ names users may read (and, for sqlite_sequence, write as SQLite allows). */
+    private static final Set<String> ALLOWED_SQLITE_NAMES = Set.of("sqlite_master", "sqlite_schema", "sqlite_sequence",
+            "sqlite_version", "sqlite_source_id", "sqlite_compileoption_get", "sqlite_compileoption_used", "sqlite_offset");
+    /** Read-only PRAGMAs (also usable as pragma_* table-valued functions). */
+    static final Set<String> PRAGMA_READS = Set.of("table_info", "table_xinfo", "table_list", "index_list", "index_info",
+            "index_xinfo", "foreign_key_list", "foreign_key_check", "foreign_keys", "quick_check", "integrity_check",
+            "page_count", "page_size", "freelist_count", "schema_version", "user_version", "collation_list");
+    private static final Set<String> TRANSACTION_WORDS = Set.of("BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE");
+    private static final Set<String> TIME_KEYWORDS = Set.of("CURRENT_TIME", "CURRENT_DATE", "CURRENT_TIMESTAMP");
+    private static final Set<String> NON_DETERMINISTIC_FUNCTIONS = Set.of("random", "randomblob", "changes",
+            "total_changes", "last_insert_rowid");
+    /** Keywords after which SQLite reads a string literal as a table/index/view/trigger name. */
+    private static final Set<String> NAME_POSITIONS = Set.of("FROM", "JOIN", "INTO", "UPDATE", "TABLE", "EXISTS", "ON",
+            "REFERENCES", "VIEW", "INDEX", "TRIGGER");
+
+    private SqlGuard() {
+    }
+
+    enum T { WORD, QUOTED, STRING, BLOB, NUMBER, PARAM, PUNCT }
+
+    record Token(T type, String text) {
+        String upper() {
+            return text.toUpperCase(Locale.ROOT);
+        }
+
+        boolean isPunct(String p) {
+            return type == T.PUNCT && text.equals(p);
+        }
+
+        boolean isWord(String w) {
+            return type == T.WORD && text.equalsIgnoreCase(w);
+        }
+
+        /** Bare or quoted identifier (a bare word may also be a keyword). */
+        boolean isName() {
+            return type == T.WORD || type == T.QUOTED;
+        }
+    }
+
+    /** Checks {@code query}; returns its kind or throws a DuroException saying what is refused. */
+    static Kind check(String query) {
+        List<Token> all = tokenize(query);
+        int semi = -1;
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i).isPunct(";")) {
+                semi = i;
+                break;
+            }
+        }
+        List<Token> tokens = semi < 0 ? all : all.subList(0, semi);
+        if (semi >= 0) {
+            for (Token t : all.subList(semi + 1, all.size())) {
+                if (!t.isPunct(";")) {
+                    throw new DuroException(ErrorCode.FORBIDDEN_SQL,
+                            "exec runs one statement per call; split the text at ';' and call exec for each "
+                                    + "(inside transactionSync if they must be atomic)");
+                }
+            }
+        }
+        if (tokens.isEmpty()) throw new DuroException(ErrorCode.SQL_ERROR, "the query contains no statement");
+
+        int start = 0;
+        boolean explain = false;
+        if (tokens.get(0).isWord("EXPLAIN")) {
+            explain = true;
+            start = 1;
+            if (tokens.size() > 2 && tokens.get(1).isWord("QUERY") && tokens.get(2).isWord("PLAN")) start = 3;
+            if (start >= tokens.size()) throw new DuroException(ErrorCode.SQL_ERROR, "EXPLAIN of nothing");
+        }
+        List<Token> stmt = tokens.subList(start, tokens.size());
+        checkNames(stmt);
+        Kind kind = classify(stmt);
+        return explain ? Kind.READ : kind;
+    }
+
+    private static Kind classify(List<Token> stmt) {
+        Token first = stmt.get(0);
+        String w = first.type == T.WORD ? first.upper() : "";
+        if (TRANSACTION_WORDS.contains(w)) {
+            throw new DuroException(ErrorCode.FORBIDDEN_SQL, w + " is not allowed: wrap the statements in "
+                    + "storage.transactionSync(...) instead; writes without an explicit transaction commit as one batch anyway");
+        }
+        switch (w) {
+            case "ATTACH", "DETACH" -> throw new DuroException(ErrorCode.FORBIDDEN_SQL,
+                    w + " is not allowed: an object has exactly one database");
+            case "VACUUM" -> throw new DuroException(ErrorCode.FORBIDDEN_SQL, "VACUUM is not allowed: the platform manages the database file");
+            case "ANALYZE" -> throw new DuroException(ErrorCode.FORBIDDEN_SQL,
+                    "ANALYZE is not allowed: it writes sqlite_stat tables the platform does not manage");
+            case "PRAGMA" -> {
+                return classifyPragma(stmt);
+            }
+            case "SELECT", "VALUES" -> {
+                return Kind.READ;
+            }
+            case "WITH", "INSERT", "REPLACE", "UPDATE", "DELETE" -> {
+                return Kind.DML;
+            }
+            case "CREATE" -> {
+                if (stmt.size() > 1 && (stmt.get(1).isWord("TEMP") || stmt.get(1).isWord("TEMPORARY"))) {
+                    throw new DuroException(ErrorCode.FORBIDDEN_SQL,
+                            "temporary tables, views and triggers are not allowed: their contents would not survive a restart; use a normal table");
+                }
+                return Kind.DDL;
+            }
+            default -> {
+                return Kind.DDL;
+            }
+        }
+    }
+
+    private static Kind classifyPragma(List<Token> stmt) {
+        int i = 1;
+        if (stmt.size() > i + 1 && stmt.get(i + 1).isPunct(".")) {
+            if (!unquote(stmt.get(i)).equalsIgnoreCase("main")) {
+                throw new DuroException(ErrorCode.FORBIDDEN_SQL, "PRAGMA on schema '" + unquote(stmt.get(i)) + "': only main exists");
+            }
+            i += 2;
+        }
+        if (i >= stmt.size() || !stmt.get(i).isName()) throw new DuroException(ErrorCode.SQL_ERROR, "PRAGMA without a name");
+        String name = unquote(stmt.get(i)).toLowerCase(Locale.ROOT);
+        boolean assigns = stmt.subList(i + 1, stmt.size()).stream().anyMatch(t -> t.isPunct("="));
+        if (name.equals("user_version") && assigns) return Kind.DDL;
+        if (!PRAGMA_READS.contains(name) || assigns) {
+            throw new DuroException(ErrorCode.FORBIDDEN_SQL, "PRAGMA " + name + (assigns ? " = ..." : "")
+                    + " is not allowed; allowed: reading " + new java.util.TreeSet<>(PRAGMA_READS) + " and setting user_version");
+        }
+        return Kind.READ;
+    }
+
+    /** Reserved names, the temp schema, pragma_* functions and non-deterministic keywords/functions. */
+    private static void checkNames(List<Token> stmt) {
+        for (int i = 0; i < stmt.size(); i++) {
+            Token t = stmt.get(i);
+            Token prev = i > 0 ? stmt.get(i - 1) : null;
+            Token next = i + 1 < stmt.size() ? stmt.get(i + 1) : null;
+            boolean nameLike = t.isName()
+                    || (t.type == T.STRING && ((prev != null && prev.type == T.WORD && NAME_POSITIONS.contains(prev.upper()))
+                    || (next != null && next.isPunct("."))));
+            if (!nameLike) continue;
+            String name = unquote(t);
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (next != null && next.isPunct(".") && (lower.equals("temp") || lower.equals("temporary"))) {
+                throw new DuroException(ErrorCode.FORBIDDEN_SQL,
+                        "the temp schema is not allowed: its contents would not survive a restart; use a normal table");
+            }
+            for (String p : RESERVED_PREFIXES) {
+                if (lower.startsWith(p) && !ALLOWED_SQLITE_NAMES.contains(lower)) {
+                    throw new DuroException(ErrorCode.RESERVED_NAME, "'" + name + "': names starting with _cf_, _duro_ or "
+                            + "sqlite_ are reserved for the platform; choose another name");
+                }
+            }
+            if (t.type == T.WORD && TIME_KEYWORDS.contains(t.upper())) {
+                throw new DuroException(ErrorCode.NON_DETERMINISTIC_SQL, t.upper() + " reads the clock, so replaying the "
+                        + "log would give a different result; pass the time as a bind parameter instead");
+            }
+            boolean call = next != null && next.isPunct("(");
+            if (call && NON_DETERMINISTIC_FUNCTIONS.contains(lower)) {
+                throw new DuroException(ErrorCode.NON_DETERMINISTIC_SQL, lower + "() " + DeterminismFunctions.WHY.get(lower));
+            }
+            if (lower.startsWith("pragma_") && !PRAGMA_READS.contains(lower.substring("pragma_".length()))) {
+                throw new DuroException(ErrorCode.FORBIDDEN_SQL, "'" + name + "' is not an allowed PRAGMA function; allowed: pragma_ + "
+                        + new java.util.TreeSet<>(PRAGMA_READS));
+            }
+        }
+    }
+
+    static String unquote(Token t) {
+        String s = t.text;
+        return switch (t.type) {
+            case QUOTED -> {
+                char q = s.charAt(0);
+                String body = s.substring(1, s.length() - 1);
+                yield q == '[' ? body : body.replace(String.valueOf(q) + q, String.valueOf(q));
+            }
+            case STRING -> s.substring(1, s.length() - 1).replace("''", "'");
+            default -> s;
+        };
+    }
+
+    /** SQLite's lexical rules, enough to find words, names and punctuation; unterminated literals are SQL errors. */
+    static List<Token> tokenize(String sql) {
+        List<Token> out = new ArrayList<>();
+        int n = sql.length();
+        int i = 0;
+        while (i < n) {
+            char c = sql.charAt(i);
+            if (Character.isWhitespace(c)) {
+                i++;
+            } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+                while (i < n && sql.charAt(i) != '\n') i++;
+            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+                int end = sql.indexOf("*/", i + 2);
+                i = end < 0 ? n : end + 2; // SQLite accepts an unterminated comment at the end
+            } else if (c == '\'' || c == '"' || c == '`') {
+                int end = closing(sql, i, c);
+                out.add(new Token(c == '\'' ? T.STRING : T.QUOTED, sql.substring(i, end)));
+                i = end;
+            } else if (c == '[') {
+                int end = sql.indexOf(']', i + 1);
+                if (end < 0) throw unterminated("[");
+                out.add(new Token(T.QUOTED, sql.substring(i, end + 1)));
+                i = end + 1;
+            } else if ((c == 'x' || c == 'X') && i + 1 < n && sql.charAt(i + 1) == '\'') {
+                int end = closing(sql, i + 1, '\'');
+                out.add(new Token(T.BLOB, sql.substring(i, end)));
+                i = end;
+            } else if (Character.isDigit(c) || (c == '.' && i + 1 < n && Character.isDigit(sql.charAt(i + 1)))) {
+                int s = i;
+                while (i < n && (Character.isLetterOrDigit(sql.charAt(i)) || sql.charAt(i) == '.' || sql.charAt(i) == '_'
+                        || ((sql.charAt(i) == '+' || sql.charAt(i) == '-') && (sql.charAt(i - 1) == 'e' || sql.charAt(i - 1) == 'E')))) {
+                    i++;
+                }
+                out.add(new Token(T.NUMBER, sql.substring(s, i)));
+            } else if (c == '?' || c == ':' || c == '@' || c == '$') {
+                int s = i++;
+                while (i < n && (Character.isLetterOrDigit(sql.charAt(i)) || sql.charAt(i) == '_')) i++;
+                out.add(new Token(T.PARAM, sql.substring(s, i)));
+            } else if (isIdentStart(c)) {
+                int s = i;
+                while (i < n && isIdentPart(sql.charAt(i))) i++;
+                out.add(new Token(T.WORD, sql.substring(s, i)));
+            } else {
+                out.add(new Token(T.PUNCT, String.valueOf(c)));
+                i++;
+            }
+        }
+        return out;
+    }
+
+    private static int closing(String sql, int open, char q) {
+        int i = open + 1;
+        while (true) {
+            int end = sql.indexOf(q, i);
+            if (end < 0) throw unterminated(String.valueOf(q));
+            if (end + 1 < sql.length() && sql.charAt(end + 1) == q) {
+                i = end + 2; // doubled quote inside
+            } else {
+                return end + 1;
+            }
+        }
+    }
+
+    private static boolean isIdentStart(char c) {
+        return Character.isLetter(c) || c == '_' || c > 0x7f;
+    }
+
+    private static boolean isIdentPart(char c) {
+        return isIdentStart(c) || Character.isDigit(c) || c == '$';
+    }
+
+    private static DuroException unterminated(String what) {
+        return new DuroException(ErrorCode.SQL_ERROR, "unterminated " + what + " in the query");
+    }
+}
