@@ -26,10 +26,11 @@ import java.util.TreeMap;
  * </ul>
  *
  * Obligations are per object and survive crashes (a durable alarm must survive them); batches not
- * yet durable are per node incarnation and vanish with it. Deletions are not traced as such: with
- * {@code deletesReplace} a {@code obj-write} whose op names an alarm deletion or {@code deleteAll}
- * drops the obligation too; without it (workloads that never delete alarms) such writes are
- * ignored, so a runtime that clears an alarm before its handler succeeded is still caught.
+ * yet durable are per node incarnation and vanish with it. An {@code alarm-delete} is traced both
+ * for the user's deletions and for the host's own clearing (after success, or after the last
+ * retry), so the two cannot be told apart: with {@code deletesReplace} a deletion drops the
+ * obligation; without it (workloads that never delete alarms) deletions are ignored, so a runtime
+ * that clears an alarm before its handler succeeded is still caught.
  */
 public final class AlarmChecker implements FactChecker {
     public static final String EARLY = "P5-early";
@@ -83,8 +84,8 @@ public final class AlarmChecker implements FactChecker {
                 latestChange.put(f.id(), f.index());
                 obligations.remove(f.id());
             }
-            case RuntimeTrace.WRITE -> {
-                if (deletesReplace && isDeletion(f.text("op"))) {
+            case RuntimeTrace.ALARM_DELETE -> {
+                if (deletesReplace) {
                     latestChange.put(f.id(), f.index());
                     obligations.remove(f.id());
                 }
@@ -138,10 +139,6 @@ public final class AlarmChecker implements FactChecker {
         }
     }
 
-    private static boolean isDeletion(String op) {
-        String o = op.toLowerCase(java.util.Locale.ROOT).replace("-", "").replace("_", "");
-        return o.contains("deletealarm") || o.contains("deleteall");
-    }
 
     @Override
     public void onCrash(int node) {

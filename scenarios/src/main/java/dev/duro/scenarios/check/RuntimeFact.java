@@ -27,7 +27,8 @@ public record RuntimeFact(long index, long timeNanos, int node, long incarnation
     /** The kinds this package understands; other RECORD labels (disk ops, exits) are not facts. */
     public static final Set<String> KINDS = Set.of(RuntimeTrace.RECOVER_BEGIN, RuntimeTrace.RECOVER_END,
             RuntimeTrace.EVENT_BEGIN, RuntimeTrace.EVENT_END, RuntimeTrace.WRITE, RuntimeTrace.SEAL, RuntimeTrace.DURABLE,
-            RuntimeTrace.RESET, RuntimeTrace.OUTPUT, RuntimeTrace.ALARM_SET, RuntimeTrace.ALARM_FIRE, RuntimeTrace.ALARM_DONE);
+            RuntimeTrace.RESET, RuntimeTrace.OUTPUT, RuntimeTrace.ALARM_SET, RuntimeTrace.ALARM_DELETE, RuntimeTrace.ALARM_FIRE,
+            RuntimeTrace.ALARM_DONE, RuntimeTrace.EVICT);
 
     public RuntimeFact {
         fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));

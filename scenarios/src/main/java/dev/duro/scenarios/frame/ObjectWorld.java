@@ -74,7 +74,9 @@ public final class ObjectWorld {
         this.runtime = runtime;
         this.root = new SeededEntropy(config.seed());
         this.plan = NemesisPlan.draw(config.faults(), root.derive("nemesis-plan"));
-        this.gates = new GateChecker(GateChecker.OutputRule.ALL_PRIOR_WRITES);
+        // The host seals when an output is produced and releases outputs in production order; writes
+        // made after production may still be in flight when it leaves, so the declared batch is the rule.
+        this.gates = new GateChecker(GateChecker.OutputRule.DECLARED_SEQ);
         this.alarms = new AlarmChecker(runtime.alarmMaxRetries(), false);
         this.tap = new RuntimeTraceTap(listener, List.of(gates, alarms));
         this.sim = new Simulation(plan.simulationOptions(config, tap));

@@ -52,6 +52,18 @@ class AlarmCheckerTest {
     }
 
     @Test
+    void anAlarmClearedBeforeItsHandlerFailedIsCaughtWhenTheWorkloadNeverDeletes() {
+        AlarmChecker c = durableSet(1000)
+                .on(RuntimeTrace.ALARM_FIRE, "epoch=1 scheduled=1000 now=1001 retry=0")
+                .on(RuntimeTrace.ALARM_DELETE, "epoch=1")
+                .on(RuntimeTrace.SEAL, "epoch=1 seq=2")
+                .on(RuntimeTrace.DURABLE, "epoch=1 seq=2")
+                .crash(0)
+                .feed(new AlarmChecker(6, false));
+        assertThat(c.finish(5_000)).extracting(Violation::property).containsExactly(AlarmChecker.LOST);
+    }
+
+    @Test
     void aFailedHandlerThatIsNeverRetriedIsCaught() {
         // The handler started (fire) but never succeeded and nobody re-set the alarm.
         AlarmChecker c = durableSet(1000)
@@ -101,7 +113,7 @@ class AlarmCheckerTest {
 
     @Test
     void deletionsCountOnlyWhenTheWorkloadDeletes() {
-        Facts f = durableSet(1000).on(RuntimeTrace.WRITE, "epoch=1 op=deleteAlarm");
+        Facts f = durableSet(1000).on(RuntimeTrace.ALARM_DELETE, "epoch=1");
         assertThat(f.feed(new AlarmChecker(6, true)).finish(5_000)).isEmpty();
         assertThat(f.feed(new AlarmChecker(6, false)).finish(5_000)).hasSize(1);
     }
