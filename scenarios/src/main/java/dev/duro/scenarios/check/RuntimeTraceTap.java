@@ -29,15 +29,20 @@ public final class RuntimeTraceTap implements TraceListener {
         } else if (event.kind() == EventKind.RECORD) {
             RuntimeFact.of(event).ifPresent(f -> {
                 counts.merge(f.kind(), 1L, Long::sum);
-                String ev = f.fields().get("event");
-                if (ev != null) counts.merge(f.kind() + ":" + ev, 1L, Long::sum);
+                for (String field : new String[] {"event", "reason"}) {
+                    String v = f.fields().get(field);
+                    if (v != null) counts.merge(f.kind() + ":" + v, 1L, Long::sum);
+                }
                 for (FactChecker c : checkers) c.onFact(f);
             });
         }
         next.onEvent(event);
     }
 
-    /** How many facts of {@code kind} were seen ({@code kind:event} counts event kinds of obj-event-begin). */
+    /**
+     * How many facts of {@code kind} were seen; {@code kind:value} counts those whose {@code event=}
+     * or {@code reason=} is {@code value} (e.g. {@code obj-evict:hibernate}).
+     */
     public long count(String kind) {
         return counts.getOrDefault(kind, 0L);
     }
