@@ -5,11 +5,9 @@ import dev.duro.model.object.ErrorCode;
 import dev.duro.model.object.ObjectId;
 import dev.duro.model.world.Entropy;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -35,7 +33,7 @@ public final class ObjectIds {
     private static final int BODY_BYTES = 16;
     private static final int MAC_BYTES = ObjectId.BYTES - BODY_BYTES;
     private static final int HEX_DIGITS = ObjectId.BYTES * 2;
-    private static final String HMAC = "HmacSHA256";
+    private static final int SHA256_BLOCK_BYTES = 64;
 
     private final String namespace;
     private final byte[] namespaceKey;
@@ -129,14 +127,33 @@ public final class ObjectIds {
         return Arrays.copyOf(hmac(namespaceKey, body), MAC_BYTES);
     }
 
-    private static byte[] hmac(byte[] key, byte[] data) {
+    /**
+     * HMAC-SHA256 (RFC 2104) over {@link MessageDigest}: the same bytes {@code javax.crypto.Mac}
+     * "HmacSHA256" gives (a test checks), without depending on {@code javax.crypto}, which the
+     * runtime's dependency rule (java.. and model only) leaves out.
+     */
+    static byte[] hmac(byte[] key, byte[] data) {
+        MessageDigest sha256 = sha256();
+        byte[] block = key.length > SHA256_BLOCK_BYTES ? sha256.digest(key) : key;
+        byte[] inner = new byte[SHA256_BLOCK_BYTES];
+        byte[] outer = new byte[SHA256_BLOCK_BYTES];
+        for (int i = 0; i < SHA256_BLOCK_BYTES; i++) {
+            byte k = i < block.length ? block[i] : 0;
+            inner[i] = (byte) (k ^ 0x36);
+            outer[i] = (byte) (k ^ 0x5c);
+        }
+        sha256.update(inner);
+        byte[] innerHash = sha256.digest(data);
+        sha256.update(outer);
+        return sha256.digest(innerHash);
+    }
+
+    private static MessageDigest sha256() {
         try {
-            Mac mac = Mac.getInstance(HMAC);
-            mac.init(new SecretKeySpec(key, HMAC));
-            return mac.doFinal(data);
-        } catch (GeneralSecurityException e) {
-            // HmacSHA256 is required of every JDK; missing it is a broken runtime, not an input error.
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            // SHA-256 is required of every JDK; missing it is a broken runtime, not an input error.
+            throw new IllegalStateException("SHA-256 unavailable", e);
         }
     }
 

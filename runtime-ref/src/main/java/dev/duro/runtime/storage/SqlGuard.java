@@ -68,13 +68,7 @@ final class SqlGuard {
     /** Checks {@code query}; returns its kind or throws a DuroException saying what is refused. */
     static Kind check(String query) {
         List<Token> all = tokenize(query);
-        int semi = -1;
-        for (int i = 0; i < all.size(); i++) {
-            if (all.get(i).isPunct(";")) {
-                semi = i;
-                break;
-            }
-        }
+        int semi = statementEnd(all);
         List<Token> tokens = semi < 0 ? all : all.subList(0, semi);
         if (semi >= 0) {
             for (Token t : all.subList(semi + 1, all.size())) {
@@ -99,6 +93,25 @@ final class SqlGuard {
         checkNames(stmt);
         Kind kind = classify(stmt);
         return explain ? Kind.READ : kind;
+    }
+
+    /**
+     * The index of the ';' ending the first statement, or -1. A CREATE TRIGGER body holds
+     * statements of its own, so there (as in SQLite's sqlite3_complete) only a ';' right after
+     * {@code ; END} ends the statement.
+     */
+    static int statementEnd(List<Token> tokens) {
+        int first = 0;
+        if (!tokens.isEmpty() && tokens.get(0).isWord("EXPLAIN")) first = 1;
+        boolean trigger = false;
+        for (int i = first + 1; i < Math.min(tokens.size(), first + 4); i++) {
+            if (tokens.get(first).isWord("CREATE") && tokens.get(i).isWord("TRIGGER")) trigger = true;
+        }
+        for (int i = 0; i < tokens.size(); i++) {
+            if (!tokens.get(i).isPunct(";")) continue;
+            if (!trigger || (i >= 2 && tokens.get(i - 1).isWord("END") && tokens.get(i - 2).isPunct(";"))) return i;
+        }
+        return -1;
     }
 
     private static Kind classify(List<Token> stmt) {

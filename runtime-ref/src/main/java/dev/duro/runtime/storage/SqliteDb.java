@@ -56,6 +56,10 @@ final class SqliteDb implements AutoCloseable {
 
     private void init() throws SQLException {
         functions = DeterminismFunctions.install(conn);
+        // Deleted content is zeroed and a page becoming a B-tree page is cleared whole. A live run
+        // may leave stale bytes in a page a rolled-back write used; replay never made that write.
+        // With this, such bytes can only survive in free pages, never in a page in use.
+        execInternal("PRAGMA secure_delete = ON");
         // Foreign keys stay off (SQLite's default): see docs/storage.md, "Foreign keys".
         execInternal("CREATE TABLE IF NOT EXISTS _duro_kv(key BLOB PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID");
         execInternal("CREATE TABLE IF NOT EXISTS _duro_meta(name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID");

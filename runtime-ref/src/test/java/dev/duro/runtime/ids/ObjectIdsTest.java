@@ -118,6 +118,18 @@ class ObjectIdsTest {
         assertInvalid(allZero, "was not made by idFromName/newUniqueId");
     }
 
+    @Property(tries = 100)
+    void hmacMatchesTheJdkImplementation(@ForAll byte[] key, @ForAll byte[] data) throws Exception {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        byte[] usableKey = key.length == 0 ? new byte[] {0} : key; // SecretKeySpec refuses empty keys
+        mac.init(new javax.crypto.spec.SecretKeySpec(usableKey, "HmacSHA256"));
+        assertThat(ObjectIds.hmac(usableKey, data)).isEqualTo(mac.doFinal(data));
+        byte[] longKey = new byte[100 + key.length]; // longer than a block: hashed first
+        System.arraycopy(key, 0, longKey, 0, key.length);
+        mac.init(new javax.crypto.spec.SecretKeySpec(longKey, "HmacSHA256"));
+        assertThat(ObjectIds.hmac(longKey, data)).isEqualTo(mac.doFinal(data));
+    }
+
     @Test
     void shortSecretIsRefused() {
         assertThatThrownBy(() -> new ObjectIds("X", new byte[8]))

@@ -60,14 +60,48 @@ final class Harness {
     }
 
     /**
-     * The database image with the header fields that count commits (file change counter at 24,
-     * version-valid-for at 92) zeroed: replay groups a batch's writes in one transaction while the
-     * live run commits each write, so only these counters may differ.
+     * The database image with what is not state zeroed: the header fields that count commits (file
+     * change counter at 24, version-valid-for at 92, the SQLite version that wrote it at 96) and the
+     * contents of free pages (freelist leaf pages, and trunk pages past their entries). A live run
+     * commits each write and rolls back failed ones, so a page it used and released may keep
+     * stale bytes that a replay, which never made that write, leaves zero; every page in use,
+     * the page count and the freelist itself must match exactly.
      */
     static byte[] masked(byte[] image) {
         byte[] b = image.clone();
         Arrays.fill(b, 24, 28, (byte) 0);
-        Arrays.fill(b, 92, 96, (byte) 0);
+        Arrays.fill(b, 92, 100, (byte) 0);
+        int pageSize = ((b[16] & 0xff) << 8) | (b[17] & 0xff);
+        if (pageSize == 1) pageSize = 65536;
+        long trunk = u32(b, 32);
+        int guard = 0;
+        while (trunk != 0 && guard++ < 1_000_000) {
+            int base = (int) ((trunk - 1) * pageSize);
+            long next = u32(b, base);
+            int leaves = (int) u32(b, base + 4);
+            for (int i = 0; i < leaves; i++) {
+                long leaf = u32(b, base + 8 + 4 * i);
+                Arrays.fill(b, (int) ((leaf - 1) * pageSize), (int) (leaf * pageSize), (byte) 0);
+            }
+            Arrays.fill(b, base + 8 + 4 * leaves, base + pageSize, (byte) 0);
+            trunk = next;
+        }
         return b;
+    }
+
+    private static long u32(byte[] b, int at) {
+        return ((b[at] & 0xffL) << 24) | ((b[at + 1] & 0xffL) << 16) | ((b[at + 2] & 0xffL) << 8) | (b[at + 3] & 0xffL);
+    }
+
+    /** Asserts two images are identical up to {@link #masked}; reports the first differing offset. */
+    static void assertSameImage(byte[] actual, byte[] expected) {
+        byte[] a = masked(actual);
+        byte[] e = masked(expected);
+        int diff = Arrays.mismatch(a, e);
+        if (diff >= 0) {
+            throw new AssertionError("database images differ at byte " + diff + " (page " + (diff / 4096 + 1) + ", if 4 KiB pages); "
+                    + "lengths " + a.length + " vs " + e.length + "; freelist " + u32(a, 32) + "/" + u32(a, 36) + " vs "
+                    + u32(e, 32) + "/" + u32(e, 36));
+        }
     }
 }

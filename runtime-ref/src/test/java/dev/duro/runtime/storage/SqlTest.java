@@ -72,7 +72,8 @@ class SqlTest {
             "ATTACH 'x.db' AS x", "DETACH x", "VACUUM", "ANALYZE", "CREATE TEMP TABLE x(a)", "CREATE TEMPORARY VIEW v AS SELECT 1",
             "CREATE TABLE temp.x(a)", "CREATE TABLE \"temp\".x(a)", "PRAGMA foreign_keys = ON", "PRAGMA writable_schema = 1",
             "PRAGMA journal_mode", "PRAGMA other.table_info(t)", "SELECT * FROM pragma_data_version",
-            "SELECT 1; SELECT 2", "INSERT INTO t(name) VALUES ('a'); DROP TABLE t"})
+            "SELECT 1; SELECT 2", "INSERT INTO t(name) VALUES ('a'); DROP TABLE t",
+            "CREATE TRIGGER tr AFTER INSERT ON t BEGIN DELETE FROM t WHERE id < 0; END; DROP TABLE t"})
     void forbiddenStatements(String q) {
         assertRefused(ErrorCode.FORBIDDEN_SQL, q);
     }
@@ -134,6 +135,30 @@ class SqlTest {
         } catch (dev.duro.model.object.DuroException e) {
             assertThat(e.getMessage()).contains("syntax error");
         }
+    }
+
+    @Test
+    void cachedStatementsSeeSchemaChanges() {
+        sql.exec("INSERT INTO t(name) VALUES ('a')");
+        assertThat(sql.exec("SELECT * FROM t").columnNames()).hasSize(4);
+        sql.exec("ALTER TABLE t ADD COLUMN extra DEFAULT 5");
+        var row = sql.exec("SELECT * FROM t").one();
+        assertThat(row.columns()).hasSize(5);
+        assertThat(row.get("extra")).isEqualTo(5L);
+        sql.exec("DROP TABLE t");
+        sql.exec("CREATE TABLE t(only)");
+        sql.exec("INSERT INTO t VALUES (1)");
+        assertThat(sql.exec("SELECT * FROM t").one().columns()).containsExactly("only");
+    }
+
+    @Test
+    void triggersWithSeveralStatementsAreOneStatement() {
+        sql.exec("CREATE TABLE log(msg)");
+        sql.exec("CREATE TRIGGER tr AFTER INSERT ON t BEGIN INSERT INTO log VALUES (CASE WHEN new.id > 0 THEN 'pos' ELSE 'neg' END); "
+                + "INSERT INTO log VALUES ('second'); END;");
+        sql.exec("INSERT INTO t(name) VALUES ('x')");
+        assertThat(sql.exec("SELECT msg FROM log ORDER BY rowid").raw()).containsExactly(List.of("pos"), List.of("second"));
+        assertRefused(ErrorCode.NON_DETERMINISTIC_SQL, "CREATE TRIGGER bad AFTER INSERT ON t BEGIN INSERT INTO log VALUES (random()); END");
     }
 
     @Test
