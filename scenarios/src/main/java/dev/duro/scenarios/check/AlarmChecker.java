@@ -55,7 +55,7 @@ public final class AlarmChecker implements FactChecker {
     }
 
     /** An alarm the runtime owes: durable since {@code durableIndex}. */
-    private record Obligation(long at, long setIndex, long durableIndex) {}
+    private record Obligation(long at, long setIndex, long durableIndex, long durableNanos) {}
 
     private final int maxRetries;
     private final boolean deletesReplace;
@@ -106,7 +106,7 @@ public final class AlarmChecker implements FactChecker {
                         // Only the latest change of the object's alarm counts.
                         if (latestChange.getOrDefault(p.id(), -1L) == p.setIndex()) {
                             durableSets++;
-                            obligations.put(p.id(), new Obligation(p.at(), p.setIndex(), f.index()));
+                            obligations.put(p.id(), new Obligation(p.at(), p.setIndex(), f.index(), f.timeNanos()));
                         }
                     }
                 }
@@ -148,15 +148,16 @@ public final class AlarmChecker implements FactChecker {
     }
 
     /**
-     * The liveness verdict: every obligation for a time at or before {@code deadlineWallMillis} must
-     * have been met. Call once, only for a run that reached its end.
+     * The liveness verdict: every obligation for a time at or before {@code deadlineWallMillis},
+     * durable since virtual time {@code durableByNanos} or earlier, must have been met. Call once,
+     * only for a run that reached its end.
      */
-    public List<Violation> finish(long deadlineWallMillis) {
+    public List<Violation> finish(long deadlineWallMillis, long durableByNanos) {
         List<Violation> out = new ArrayList<>();
         int n = 0;
         for (Map.Entry<String, Obligation> e : obligations.entrySet()) {
             Obligation o = e.getValue();
-            if (o.at() > deadlineWallMillis) continue;
+            if (o.at() > deadlineWallMillis || o.durableNanos() > durableByNanos) continue;
             if (n++ < GateChecker.MAX_REPORTED) {
                 String id = e.getKey().length() > 12 ? e.getKey().substring(0, 12) : e.getKey();
                 out.add(new Violation(LOST, FailureClass.LIVENESS, "object " + id + ": alarm for wall " + o.at()

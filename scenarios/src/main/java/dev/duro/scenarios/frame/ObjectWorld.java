@@ -49,7 +49,10 @@ public final class ObjectWorld {
     public static final byte[] SECRET = "duro-scenarios-deployment-secret".getBytes(StandardCharsets.UTF_8);
     /** The runtime node. */
     public static final NodeId RUNTIME = NodeId.of(0);
-    /** How long after an alarm's time it may still be pending at the deadline (retries, jitter). */
+    /**
+     * How long an alarm may still be pending at the end after its time and after it became durable
+     * (retries, jitter).
+     */
     public static final long ALARM_GRACE_MS = 3_000;
 
     private final String scenario;
@@ -166,12 +169,15 @@ public final class ObjectWorld {
 
     /**
      * The gate (P4) and alarm (P5) verdicts; alarm liveness only when the run reached its end,
-     * for alarms due {@link #ALARM_GRACE_MS} before the runtime node's clock at the end.
+     * for alarms due, and durable, {@link #ALARM_GRACE_MS} before the end (due on the runtime
+     * node's clock).
      */
     public List<Violation> traceViolations(boolean reachedEnd) {
         List<Violation> out = new ArrayList<>(gates.violations());
         out.addAll(alarms.violations());
-        if (reachedEnd) out.addAll(alarms.finish(runtimeWallMillis() - ALARM_GRACE_MS));
+        if (reachedEnd) {
+            out.addAll(alarms.finish(runtimeWallMillis() - ALARM_GRACE_MS, sim.nowNanos() - Simulation.millis(ALARM_GRACE_MS)));
+        }
         params.put("trace", gates.eventsChecked() + " events and " + gates.outputsChecked() + " outputs gate-checked, "
                 + tap.count("obj-recover-begin") + " activations, " + alarms.fires() + " alarm firings ("
                 + alarms.done() + " done, " + alarms.durableSets() + " durable sets)");

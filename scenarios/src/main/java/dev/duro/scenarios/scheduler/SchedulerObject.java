@@ -15,7 +15,7 @@ import java.util.List;
  * An alarm-driven job scheduler on the SQL API. {@code POST /schedule?id=&at=} stores job
  * {@code id} to run at wall time {@code at} (idempotent by id) and moves the alarm earlier if the
  * job is due before it. The alarm handler runs every pending job due by the alarm's scheduled
- * time, recording each run with the object's clock in {@code runs}, marks them done, and re-arms
+ * time (by now, if later), recording each run with the object's clock in {@code runs}, marks them done, and re-arms
  * for the earliest job left. With probability {@code failRate} an attempt throws before doing
  * anything (first attempt and first retry only), to exercise the platform's retries.
  * {@code GET /jobs} answers {@code now=<ms>} then one line per job {@code id at ranAt|-}, then one
@@ -78,8 +78,11 @@ public final class SchedulerObject implements DurableObject, AlarmHandler {
         }
         SqlStorage sql = sql();
         long now = ctx.nowMillis();
+        // Due: by the alarm's own time (so an alarm firing early shows as an early run), and, once
+        // the alarm is on time, everything due by now (a backlog after downtime clears in one go).
+        long dueBy = now >= info.scheduledMillis() ? now : info.scheduledMillis();
         List<SqlRow> due = sql.exec("SELECT id FROM jobs WHERE ran_at IS NULL AND run_at <= ? ORDER BY run_at, id",
-                info.scheduledMillis()).toList();
+                dueBy).toList();
         for (SqlRow r : due) {
             sql.exec("UPDATE jobs SET ran_at = ? WHERE id = ?", now, r.getString("id"));
             sql.exec("INSERT INTO runs (job, ran_at) VALUES (?, ?)", r.getString("id"), now);

@@ -23,8 +23,15 @@ class AlarmCheckerTest {
                 .on(RuntimeTrace.ALARM_DONE, "epoch=1 scheduled=1000")
                 .feed(new AlarmChecker(6, false));
         assertThat(c.violations()).isEmpty();
-        assertThat(c.finish(5_000)).isEmpty();
+        assertThat(c.finish(5_000, Long.MAX_VALUE)).isEmpty();
         assertThat(c.durableSets()).isEqualTo(1);
+    }
+
+    @Test
+    void anAlarmDurableTooLateToJudgeIsNotJudged() {
+        AlarmChecker c = durableSet(1000).feed(new AlarmChecker(6, false)); // durable at virtual 3000 ns
+        assertThat(c.finish(5_000, 2_999)).isEmpty();
+        assertThat(c.finish(5_000, 3_000)).hasSize(1);
     }
 
     @Test
@@ -44,11 +51,11 @@ class AlarmCheckerTest {
                 .crash(0)
                 .on(RuntimeTrace.RECOVER_BEGIN, "epoch=2")
                 .feed(new AlarmChecker(6, false));
-        assertThat(c.finish(5_000)).singleElement().satisfies(v -> {
+        assertThat(c.finish(5_000, Long.MAX_VALUE)).singleElement().satisfies(v -> {
             assertThat(v.property()).isEqualTo(AlarmChecker.LOST);
             assertThat(v.failureClass()).isEqualTo(FailureClass.LIVENESS);
         });
-        assertThat(c.finish(999)).as("not yet due at the deadline: no verdict").isEmpty();
+        assertThat(c.finish(999, Long.MAX_VALUE)).as("not yet due at the deadline: no verdict").isEmpty();
     }
 
     @Test
@@ -60,7 +67,7 @@ class AlarmCheckerTest {
                 .on(RuntimeTrace.DURABLE, "epoch=1 seq=2")
                 .crash(0)
                 .feed(new AlarmChecker(6, false));
-        assertThat(c.finish(5_000)).extracting(Violation::property).containsExactly(AlarmChecker.LOST);
+        assertThat(c.finish(5_000, Long.MAX_VALUE)).extracting(Violation::property).containsExactly(AlarmChecker.LOST);
     }
 
     @Test
@@ -69,7 +76,7 @@ class AlarmCheckerTest {
         AlarmChecker c = durableSet(1000)
                 .on(RuntimeTrace.ALARM_FIRE, "epoch=1 scheduled=1000 now=1001 retry=0")
                 .feed(new AlarmChecker(6, false));
-        assertThat(c.finish(5_000)).extracting(Violation::property).containsExactly(AlarmChecker.LOST);
+        assertThat(c.finish(5_000, Long.MAX_VALUE)).extracting(Violation::property).containsExactly(AlarmChecker.LOST);
     }
 
     @Test
@@ -77,7 +84,7 @@ class AlarmCheckerTest {
         AlarmChecker c = durableSet(1000)
                 .on(RuntimeTrace.ALARM_FIRE, "epoch=1 scheduled=1000 now=1001 retry=6")
                 .feed(new AlarmChecker(6, false));
-        assertThat(c.finish(5_000)).isEmpty();
+        assertThat(c.finish(5_000, Long.MAX_VALUE)).isEmpty();
     }
 
     @Test
@@ -88,7 +95,7 @@ class AlarmCheckerTest {
                 .crash(0)
                 .on(RuntimeTrace.DURABLE, "epoch=1 seq=1") // a stale fact of a new incarnation's epoch 1: not the same batch
                 .feed(new AlarmChecker(6, false));
-        assertThat(c.finish(5_000)).isEmpty();
+        assertThat(c.finish(5_000, Long.MAX_VALUE)).isEmpty();
     }
 
     @Test
@@ -100,21 +107,21 @@ class AlarmCheckerTest {
                 .on(RuntimeTrace.ALARM_FIRE, "epoch=1 scheduled=2000 now=2000 retry=0")
                 .on(RuntimeTrace.ALARM_DONE, "epoch=1 scheduled=2000")
                 .feed(new AlarmChecker(6, false));
-        assertThat(c.finish(5_000)).isEmpty();
+        assertThat(c.finish(5_000, Long.MAX_VALUE)).isEmpty();
         AlarmChecker missing = durableSet(1000)
                 .on(RuntimeTrace.ALARM_SET, "epoch=1 at=2000")
                 .on(RuntimeTrace.SEAL, "epoch=1 seq=2")
                 .on(RuntimeTrace.DURABLE, "epoch=1 seq=2")
                 .on(RuntimeTrace.ALARM_DONE, "epoch=1 scheduled=1000")
                 .feed(new AlarmChecker(6, false));
-        assertThat(missing.finish(5_000)).singleElement()
+        assertThat(missing.finish(5_000, Long.MAX_VALUE)).singleElement()
                 .satisfies(v -> assertThat(v.message()).contains("alarm for wall 2000"));
     }
 
     @Test
     void deletionsCountOnlyWhenTheWorkloadDeletes() {
         Facts f = durableSet(1000).on(RuntimeTrace.ALARM_DELETE, "epoch=1");
-        assertThat(f.feed(new AlarmChecker(6, true)).finish(5_000)).isEmpty();
-        assertThat(f.feed(new AlarmChecker(6, false)).finish(5_000)).hasSize(1);
+        assertThat(f.feed(new AlarmChecker(6, true)).finish(5_000, Long.MAX_VALUE)).isEmpty();
+        assertThat(f.feed(new AlarmChecker(6, false)).finish(5_000, Long.MAX_VALUE)).hasSize(1);
     }
 }
