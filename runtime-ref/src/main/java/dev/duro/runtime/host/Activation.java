@@ -101,6 +101,8 @@ final class Activation {
     private DurableObject instance;
     boolean constructing;
     boolean provisionalAlarmSet;
+    /** transactionSync nesting: a batch holds whole transactions, so no seal happens inside one. */
+    int transactionDepth;
 
     // Output gate and coalescing.
     private long durableSeq;
@@ -141,14 +143,6 @@ final class Activation {
     void begin() {
         trace(RuntimeTrace.RECOVER_BEGIN, "");
         opening = true;
-        Listener l = new Listener();
-        Promise<EngineStore> opened;
-        try {
-            opened = host.engine.open(host.logs.open(key.namespace(), key.id()), true, l);
-        } catch (RuntimeException e) {
-            opened = Promise.failed(loop, e);
-        }
-        opened.whenComplete((s, e) -> onOpened(l, s, e));
         if (host.config.has(PlantedBug.INPUT_GATE_OPEN)) {
             // Planted bug: serve at once from an empty store, as a runtime without an input gate would.
             Listener early = new Listener();
@@ -163,9 +157,17 @@ final class Activation {
                 early.active = true;
                 durableSeq = s.durableSeq();
                 state = State.EARLY;
-                slot.schedulePump();
+                slot.deliverAllNow();
             });
         }
+        Listener l = new Listener();
+        Promise<EngineStore> opened;
+        try {
+            opened = host.engine.open(host.logs.open(key.namespace(), key.id()), true, l);
+        } catch (RuntimeException e) {
+            opened = Promise.failed(loop, e);
+        }
+        opened.whenComplete((s, e) -> onOpened(l, s, e));
     }
 
     private void onOpened(Listener l, EngineStore s, Throwable failure) {
@@ -177,11 +179,12 @@ final class Activation {
         }
         if (failure != null) {
             trace(RuntimeTrace.RESET, "reason=recover-failed");
+            // Fail the waiting events first: closing lets the slot activate again for what is queued.
+            slot.onRecovered(this, failure);
             EngineStore early = store;
             beginClose(1011, "recovery failed");
             if (early != null) early.close();
             store = null;
-            slot.onRecovered(this, failure);
             maybeFinishClose();
             return;
         }
@@ -489,14 +492,47 @@ final class Activation {
     private void onWrite(String op) {
         if (!isServing()) return;
         trace(RuntimeTrace.WRITE, "op=" + op);
-        if (!sealScheduled) {
-            sealScheduled = true;
-            // Every write of the current task joins one batch: the seal runs after this task.
-            loop.execute(() -> {
-                sealScheduled = false;
-                if (isServing()) sealNow();
-            });
+        scheduleSeal();
+    }
+
+    private void scheduleSeal() {
+        if (sealScheduled) return;
+        sealScheduled = true;
+        // Every write of the current task joins one batch: the seal runs after this task.
+        loop.execute(() -> {
+            sealScheduled = false;
+            if (!isServing()) return;
+            sealNow();
+            if (isServing()) settleDeferredSeqs();
+        });
+    }
+
+    /**
+     * Outputs produced inside a transaction waited for "the next batch"; if the transaction rolled
+     * back and nothing was left to seal, that batch never comes: they wait for the last one instead.
+     */
+    private void settleDeferredSeqs() {
+        long sealed = store.sealedSeq();
+        boolean changed = false;
+        ArrayDeque<Output> fixed = new ArrayDeque<>();
+        for (Output o : held) {
+            if (o.seq() > sealed) {
+                fixed.add(new Output(o.kind(), sealed, o.release(), o.discard()));
+                changed = true;
+            } else {
+                fixed.add(o);
+            }
         }
+        if (changed) {
+            held.clear();
+            held.addAll(fixed);
+        }
+        while (!afterDurable.isEmpty() && afterDurable.lastKey() > sealed) {
+            List<Waiter> ws = afterDurable.pollLastEntry().getValue();
+            afterDurable.computeIfAbsent(sealed, k -> new ArrayList<>()).addAll(ws);
+            changed = true;
+        }
+        if (changed && durableSeq >= sealed) onDurable(durableSeq);
     }
 
     private void onAlarmChanged(Optional<Long> scheduledMillis) {
@@ -510,6 +546,12 @@ final class Activation {
     long sealNow() {
         EngineStore s = store;
         Invariants.check(s != null && isServing(), "%s: seal without a serving store", key);
+        if (transactionDepth > 0) {
+            // Inside transactionSync: what was written so far becomes the next batch when the turn ends.
+            if (!s.hasPendingWrites()) return s.sealedSeq();
+            scheduleSeal();
+            return s.sealedSeq() + 1;
+        }
         if (s.hasPendingWrites()) {
             Promise<Long> p;
             try {

@@ -105,7 +105,13 @@ final class HostStorage implements Storage {
 
     @Override
     public <T> T transactionSync(Supplier<T> fn) {
-        return store().transactionSync(fn);
+        Storage s = store();
+        activation.transactionDepth++;
+        try {
+            return s.transactionSync(fn);
+        } finally {
+            activation.transactionDepth--;
+        }
     }
 
     @Override

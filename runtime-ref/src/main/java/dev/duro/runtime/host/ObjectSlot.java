@@ -147,6 +147,13 @@ final class ObjectSlot {
         else a.scheduleIdleCheck();
     }
 
+    /** Planted INPUT_GATE_OPEN only: delivers everything queued at once, no gate in between. */
+    void deliverAllNow() {
+        for (int guard = 0; guard < 10_000 && activation != null && activation.canDeliver() && hasDeliverable(activation); guard++) {
+            pump();
+        }
+    }
+
     /** Removes and returns the first event any activation may take (the one a failed constructor answers). */
     QueuedEvent pollHeadDeliverable() {
         for (Iterator<QueuedEvent> it = queue.iterator(); it.hasNext(); ) {
