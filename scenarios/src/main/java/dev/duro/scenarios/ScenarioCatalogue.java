@@ -1,7 +1,13 @@
 package dev.duro.scenarios;
 
+import dev.duro.scenarios.bank.BankScenario;
+import dev.duro.scenarios.chat.ChatScenario;
+import dev.duro.scenarios.counter.CounterScenario;
 import dev.duro.scenarios.demo.LogDemoScenario;
+import dev.duro.scenarios.kv.KvScenario;
 import dev.duro.scenarios.ping.PingScenario;
+import dev.duro.scenarios.ratelimit.LimiterScenario;
+import dev.duro.scenarios.scheduler.SchedulerScenario;
 import dev.duro.sim.run.Scenario;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,9 +19,15 @@ import java.util.Optional;
  */
 public final class ScenarioCatalogue {
     /** What {@code duro sim run} runs when no {@code --scenario} is given. */
-    public static final String DEFAULT = LogDemoScenario.NAME;
+    public static final String DEFAULT = KvScenario.NAME;
 
     private static final List<Scenario> ALL = List.of(
+            new KvScenario(),
+            new CounterScenario(),
+            new BankScenario(),
+            new ChatScenario(),
+            new LimiterScenario(),
+            new SchedulerScenario(),
             new LogDemoScenario(),
             new PingScenario());
 

@@ -1,0 +1,109 @@
+package dev.duro.scenarios.chat;
+
+import dev.duro.runtime.PlantedBug;
+import dev.duro.runtime.config.NamespaceBinding;
+import dev.duro.scenarios.frame.ObjectWorld;
+import dev.duro.scenarios.frame.Timeline;
+import dev.duro.sim.Simulation;
+import dev.duro.sim.random.SeededEntropy;
+import dev.duro.sim.run.RunConfig;
+import dev.duro.sim.run.Scenario;
+import dev.duro.sim.run.ScenarioRun;
+import dev.duro.sim.run.Violation;
+import dev.duro.sim.trace.TraceListener;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A chat room on hibernatable WebSockets ({@link ChatRoom}): 2–3 members ({@link ChatMember})
+ * connect, post, leave and come back, and catch up from history, with 1–2 quiet windows longer
+ * than the hibernation timeout so the room hibernates and wakes, under the nemesis of
+ * {@link ObjectWorld} (a node crash breaks every socket; members reconnect). Properties H1–H5
+ * ({@link ChatChecks}): in-order gap-free delivery per connection, nothing seen is lost, a clean
+ * log, acknowledged posts durable, complete catch-up; H6 (P6) the final log read and every
+ * member's final catch-up are answered. P4, P5 from the trace. Not checked: that a post is
+ * delivered live to members connected at the time (a crash may swallow the broadcast; catch-up
+ * covers it), exactly-once delivery across connections (catch-up overlaps live delivery by design).
+ */
+public final class ChatScenario implements Scenario {
+    public static final String NAME = "chat";
+    static final String NAMESPACE = "ROOMS";
+    static final String ROOM = "lobby";
+
+    private final Set<PlantedBug> bugs;
+
+    public ChatScenario() {
+        this(Set.of());
+    }
+
+    public ChatScenario(Set<PlantedBug> bugs) {
+        this.bugs = Set.copyOf(bugs);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "a chat room on hibernatable WebSockets (SQL log, broadcast, catch-up, auto-response, hibernation) "
+                + "under node crashes, disk and network faults; checks ordered gap-free delivery and durable posts";
+    }
+
+    @Override
+    public long defaultUntilMs() {
+        return 20_000;
+    }
+
+    @Override
+    public ScenarioRun setUp(RunConfig config, TraceListener listener) {
+        long untilMs = config.untilMs() > 0 ? config.untilMs() : defaultUntilMs();
+        Timeline t = Timeline.of(untilMs, 72);
+        SeededEntropy p = new SeededEntropy(config.seed()).derive("scenario/" + NAME);
+        long hibernateMs = p.between(300, 800);
+        ObjectWorld w = new ObjectWorld(NAME, config, listener, t, List.of(new NamespaceBinding(NAMESPACE, ChatRoom::new)),
+                ObjectWorld.runtimeConfig(p.between(1_000, 6_000), hibernateMs, 2_000, bugs));
+        int members = (int) p.between(2, 3);
+        long intervalMs = p.between(40, 150);
+        long timeoutMs = p.between(300, 1_000);
+        double leaveChance = p.between(0, 5) / 100.0;
+        List<long[]> quiet = new ArrayList<>();
+        int windows = (int) p.between(1, 2);
+        for (int i = 0; i < windows; i++) {
+            long start = untilMs * p.between(10, 50) / 100;
+            quiet.add(new long[] {Simulation.millis(start), Simulation.millis(start + hibernateMs + p.between(300, 1_200))});
+        }
+        List<ChatMember> ms = new ArrayList<>();
+        for (int i = 0; i < members; i++) {
+            ChatMember m = new ChatMember(i, w::nowNanos, Simulation.millis(timeoutMs),
+                    new ChatMember.Settings("m" + i, Simulation.millis(intervalMs), leaveChance, quiet,
+                            Simulation.millis(t.stopAtMs()), Simulation.millis(t.finalReadAtMs()), Simulation.millis(untilMs), i == 0));
+            w.addClient(m);
+            ms.add(m);
+        }
+        StringBuilder windowsText = new StringBuilder();
+        for (long[] q : quiet) windowsText.append(q[0] / 1_000_000).append('-').append(q[1] / 1_000_000).append("ms ");
+        w.params().put("workload", members + " members, a post every ~" + intervalMs + "ms each, leave chance " + leaveChance
+                + " per tick, timeout " + timeoutMs + "ms, hibernate after " + hibernateMs + "ms idle, quiet windows "
+                + windowsText.toString().trim());
+        w.start();
+        return w.run(reason -> {
+            List<ChatChecks.MemberView> views = new ArrayList<>();
+            for (ChatMember m : ms) views.add(m.view());
+            List<ChatChecks.Seen> log = ms.get(0).finalLog();
+            List<Violation> out = new ArrayList<>(ChatChecks.check(views, log));
+            if (ObjectWorld.reachedEnd(reason)) {
+                if (log == null) out.add(ObjectWorld.unanswered("H6", "the room's final log read"));
+                for (ChatMember m : ms) if (!m.finalDone()) out.add(ObjectWorld.unanswered("H6", m.name() + "'s final catch-up"));
+            }
+            w.params().put("outcome", ms.stream().mapToInt(ChatMember::posts).sum() + " posts, final log "
+                    + (log == null ? "unread" : log.size() + " messages") + ", " + ms.stream().mapToInt(ChatMember::connections).sum()
+                    + " connections (" + ms.stream().mapToInt(ChatMember::breaks).sum() + " broken), "
+                    + ms.stream().mapToInt(ChatMember::pongs).sum() + " pongs, " + w.tap().count("obj-evict:hibernate")
+                    + " hibernations, " + w.tap().count("obj-event-begin:construct") + " constructions (wakes included)");
+            return out;
+        });
+    }
+}

@@ -1,0 +1,106 @@
+package dev.duro.scenarios.frame;
+
+import dev.duro.model.async.Promise;
+import dev.duro.model.object.Request;
+import dev.duro.model.object.Response;
+import dev.duro.model.util.Invariants;
+import dev.duro.model.world.Entropy;
+import dev.duro.model.world.NodeProgram;
+import dev.duro.model.world.World;
+import dev.duro.runtime.gateway.GatewayClient;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * A workload client on its own node (the nemesis never touches it): talks to the runtime node
+ * through a {@link GatewayClient}, stamps its history with virtual time (shared by all clients of
+ * a run) and schedules on its node's loop.
+ */
+public abstract class ClientProgram implements NodeProgram {
+    private final String name;
+    private final int index;
+    private final LongSupplier virtualNanos;
+    private int generation;
+    protected final long timeoutNanos;
+    protected World world;
+    protected GatewayClient gateway;
+    protected Entropy entropy;
+
+    protected ClientProgram(String name, int index, LongSupplier virtualNanos, long timeoutNanos) {
+        this.name = name;
+        this.index = index;
+        this.virtualNanos = virtualNanos;
+        this.timeoutNanos = timeoutNanos;
+    }
+
+    @Override
+    public final void start(World world) {
+        Invariants.check(this.world == null, "client %s must never restart: the nemesis leaves it alone", name);
+        this.world = world;
+        this.gateway = new GatewayClient(world, ObjectWorld.SECRET);
+        this.entropy = world.entropy().derive(name);
+        begin();
+    }
+
+    /** Schedules the workload. */
+    protected abstract void begin();
+
+    /** Virtual time for the history. */
+    protected final long now() {
+        return virtualNanos.getAsLong();
+    }
+
+    /** Runs {@code task} at virtual time {@code atNanos} (this node's clock has no drift: the nemesis leaves it alone). */
+    protected final void at(long atNanos, Runnable task) {
+        world.loop().schedule(Math.max(0, atNanos - now()), task);
+    }
+
+    protected final void after(long delayNanos, Runnable task) {
+        world.loop().schedule(delayNanos, task);
+    }
+
+    /** Calls object {@code objectName} of {@code namespace}; {@code then} runs with what came back. */
+    protected final void call(String namespace, String objectName, Request request, Consumer<Outcome> then) {
+        Promise<Response> p = gateway.fetch(ObjectWorld.RUNTIME, namespace, objectName, request, timeoutNanos);
+        p.whenComplete((r, t) -> then.accept(Outcome.of(r, t)));
+    }
+
+    /**
+     * This client's current process id in the histories. After an indeterminate operation the
+     * process is replaced by a fresh one (as Jepsen does), since the old operation may still take
+     * effect at any later time.
+     */
+    protected final int process() {
+        return index * 1_000_000 + generation;
+    }
+
+    /** The current process gave up on an operation: later operations come from a new process. */
+    protected final void retireProcess() {
+        generation++;
+    }
+
+    /**
+     * Sends {@code request} until a 2xx answer comes back (for idempotent final reads), then runs
+     * {@code then} with it.
+     */
+    protected final void untilAnswered(String namespace, String objectName, Request request, Consumer<Response> then) {
+        call(namespace, objectName, request, o -> {
+            if (o instanceof Outcome.Answer a && a.response().isOk()) {
+                then.accept(a.response());
+            } else {
+                after(RETRY_NANOS, () -> untilAnswered(namespace, objectName, request, then));
+            }
+        });
+    }
+
+    /** Pause before resending a final read that got no answer. */
+    protected static final long RETRY_NANOS = 100_000_000L;
+
+    public int index() {
+        return index;
+    }
+
+    public String name() {
+        return name;
+    }
+}

@@ -1,0 +1,127 @@
+package dev.duro.scenarios.check;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.duro.runtime.RuntimeTrace;
+import dev.duro.sim.run.FailureClass;
+import dev.duro.sim.run.Violation;
+import org.junit.jupiter.api.Test;
+
+class AlarmCheckerTest {
+    private static Facts durableSet(long at) {
+        return new Facts()
+                .on(RuntimeTrace.ALARM_SET, "epoch=1 at=" + at)
+                .on(RuntimeTrace.WRITE, "epoch=1 op=setAlarm")
+                .on(RuntimeTrace.SEAL, "epoch=1 seq=1")
+                .on(RuntimeTrace.DURABLE, "epoch=1 seq=1");
+    }
+
+    @Test
+    void aDurableAlarmThatCompletesPasses() {
+        AlarmChecker c = durableSet(1000)
+                .on(RuntimeTrace.ALARM_FIRE, "epoch=1 scheduled=1000 now=1000 retry=0")
+                .on(RuntimeTrace.ALARM_DONE, "epoch=1 scheduled=1000")
+                .feed(new AlarmChecker(6, false));
+        assertThat(c.violations()).isEmpty();
+        assertThat(c.finish(5_000, Long.MAX_VALUE)).isEmpty();
+        assertThat(c.durableSets()).isEqualTo(1);
+    }
+
+    @Test
+    void anAlarmDurableTooLateToJudgeIsNotJudged() {
+        AlarmChecker c = durableSet(1000).feed(new AlarmChecker(6, false)); // durable at virtual 3000 ns
+        assertThat(c.finish(5_000, 2_999)).isEmpty();
+        assertThat(c.finish(5_000, 3_000)).hasSize(1);
+    }
+
+    @Test
+    void anEarlyFiringIsASafetyViolation() {
+        AlarmChecker c = durableSet(1000)
+                .on(RuntimeTrace.ALARM_FIRE, "epoch=1 scheduled=1000 now=990 retry=0")
+                .feed(new AlarmChecker(6, false));
+        assertThat(c.violations()).singleElement().satisfies(v -> {
+            assertThat(v.property()).isEqualTo(AlarmChecker.EARLY);
+            assertThat(v.message()).contains("10 ms before");
+        });
+    }
+
+    @Test
+    void aDurableAlarmLostInACrashIsALivenessViolation() {
+        AlarmChecker c = durableSet(1000)
+                .crash(0)
+                .on(RuntimeTrace.RECOVER_BEGIN, "epoch=2")
+                .feed(new AlarmChecker(6, false));
+        assertThat(c.finish(5_000, Long.MAX_VALUE)).singleElement().satisfies(v -> {
+            assertThat(v.property()).isEqualTo(AlarmChecker.LOST);
+            assertThat(v.failureClass()).isEqualTo(FailureClass.LIVENESS);
+        });
+        assertThat(c.finish(999, Long.MAX_VALUE)).as("not yet due at the deadline: no verdict").isEmpty();
+    }
+
+    @Test
+    void anAlarmClearedBeforeItsHandlerFailedIsCaughtWhenTheWorkloadNeverDeletes() {
+        AlarmChecker c = durableSet(1000)
+                .on(RuntimeTrace.ALARM_FIRE, "epoch=1 scheduled=1000 now=1001 retry=0")
+                .on(RuntimeTrace.ALARM_DELETE, "epoch=1")
+                .on(RuntimeTrace.SEAL, "epoch=1 seq=2")
+                .on(RuntimeTrace.DURABLE, "epoch=1 seq=2")
+                .crash(0)
+                .feed(new AlarmChecker(6, false));
+        assertThat(c.finish(5_000, Long.MAX_VALUE)).extracting(Violation::property).containsExactly(AlarmChecker.LOST);
+    }
+
+    @Test
+    void aFailedHandlerThatIsNeverRetriedIsCaught() {
+        // The handler started (fire) but never succeeded and nobody re-set the alarm.
+        AlarmChecker c = durableSet(1000)
+                .on(RuntimeTrace.ALARM_FIRE, "epoch=1 scheduled=1000 now=1001 retry=0")
+                .feed(new AlarmChecker(6, false));
+        assertThat(c.finish(5_000, Long.MAX_VALUE)).extracting(Violation::property).containsExactly(AlarmChecker.LOST);
+    }
+
+    @Test
+    void theLastRetryMayBeGivenUp() {
+        AlarmChecker c = durableSet(1000)
+                .on(RuntimeTrace.ALARM_FIRE, "epoch=1 scheduled=1000 now=1001 retry=6")
+                .feed(new AlarmChecker(6, false));
+        assertThat(c.finish(5_000, Long.MAX_VALUE)).isEmpty();
+    }
+
+    @Test
+    void anAlarmSetButNeverDurableOwesNothing() {
+        AlarmChecker c = new Facts()
+                .on(RuntimeTrace.ALARM_SET, "epoch=1 at=1000")
+                .on(RuntimeTrace.SEAL, "epoch=1 seq=1")
+                .crash(0)
+                .on(RuntimeTrace.DURABLE, "epoch=1 seq=1") // a stale fact of a new incarnation's epoch 1: not the same batch
+                .feed(new AlarmChecker(6, false));
+        assertThat(c.finish(5_000, Long.MAX_VALUE)).isEmpty();
+    }
+
+    @Test
+    void aReplacedAlarmOwesOnlyTheReplacement() {
+        AlarmChecker c = durableSet(1000)
+                .on(RuntimeTrace.ALARM_SET, "epoch=1 at=2000")
+                .on(RuntimeTrace.SEAL, "epoch=1 seq=2")
+                .on(RuntimeTrace.DURABLE, "epoch=1 seq=2")
+                .on(RuntimeTrace.ALARM_FIRE, "epoch=1 scheduled=2000 now=2000 retry=0")
+                .on(RuntimeTrace.ALARM_DONE, "epoch=1 scheduled=2000")
+                .feed(new AlarmChecker(6, false));
+        assertThat(c.finish(5_000, Long.MAX_VALUE)).isEmpty();
+        AlarmChecker missing = durableSet(1000)
+                .on(RuntimeTrace.ALARM_SET, "epoch=1 at=2000")
+                .on(RuntimeTrace.SEAL, "epoch=1 seq=2")
+                .on(RuntimeTrace.DURABLE, "epoch=1 seq=2")
+                .on(RuntimeTrace.ALARM_DONE, "epoch=1 scheduled=1000")
+                .feed(new AlarmChecker(6, false));
+        assertThat(missing.finish(5_000, Long.MAX_VALUE)).singleElement()
+                .satisfies(v -> assertThat(v.message()).contains("alarm for wall 2000"));
+    }
+
+    @Test
+    void deletionsCountOnlyWhenTheWorkloadDeletes() {
+        Facts f = durableSet(1000).on(RuntimeTrace.ALARM_DELETE, "epoch=1");
+        assertThat(f.feed(new AlarmChecker(6, true)).finish(5_000, Long.MAX_VALUE)).isEmpty();
+        assertThat(f.feed(new AlarmChecker(6, false)).finish(5_000, Long.MAX_VALUE)).hasSize(1);
+    }
+}
