@@ -30,11 +30,10 @@ class ScenarioSeedsProperties {
      * {@code scenario/faults/seed} to the property it breaks. Each must still fail that way (so a
      * fix is noticed and the entry removed); every other seed must pass.
      */
-    static final Map<String, String> KNOWN_RUNTIME_BUGS = Map.of(
-            // The host arms an alarm's timer for (scheduled - wall now) of monotonic time and fires
-            // without re-checking the wall clock, which had jumped back 847 ms: the alarm fires
-            // 571 ms early (also P5-early).
-            "scheduler/all/26", "S3");
+    // Seeds that fail because of a known runtime bug, "scenario/faults/seed" -> property; each must
+    // keep failing until fixed. Empty: the one it held (alarms fired early after the wall clock
+    // jumped back, scheduler/all/26) is fixed by re-checking the wall clock at delivery.
+    static final Map<String, String> KNOWN_RUNTIME_BUGS = Map.of();
 
     @TestFactory
     Stream<DynamicTest> crashAndDiskFaults() {

@@ -126,7 +126,7 @@ class SimCommandTest {
     void scenariosAndHelp() {
         Outcome o = duro("sim", "scenarios");
         assertThat(o.exit()).isZero();
-        assertThat(o.out()).contains("log-demo (default)");
+        assertThat(o.out()).contains("kv (default)");
         for (String sub : new String[] {"run", "replay", "double-run", "scenarios"}) {
             Outcome h = duro("sim", sub, "--help");
             assertThat(h.exit()).isZero();

@@ -404,7 +404,15 @@ final class Activation {
             slot.alarmAttemptFinished(atMillis, retry, true, hookResult);
             return;
         }
-        trace(RuntimeTrace.ALARM_FIRE, "scheduled=" + atMillis + " now=" + host.world.clock().wallMillis() + " retry=" + retry);
+        long nowMillis = host.world.clock().wallMillis();
+        if (nowMillis < atMillis && hookResult == null) {
+            // The wall clock went back between the timer and this delivery (a jump, or a restart on a
+            // node whose clock is behind): an alarm never runs before its time, so wait again.
+            endEvent();
+            slot.alarmNotYetDue(atMillis);
+            return;
+        }
+        trace(RuntimeTrace.ALARM_FIRE, "scheduled=" + atMillis + " now=" + nowMillis + " retry=" + retry);
         if (host.config.has(PlantedBug.ALARM_CLEARED_BEFORE_HANDLER)) {
             store.storage().deleteAlarm();
             sealNow();

@@ -424,6 +424,13 @@ final class ObjectSlot {
         startAlarmAttempt(atMillis, alarmRetryCount, null);
     }
 
+    /** A delivery found the alarm not yet due by the wall clock: no attempt was made; wait for its time again. */
+    void alarmNotYetDue(long atMillis) {
+        Invariants.check(alarmRunning, "%s: alarm not-yet-due report without a running attempt", key);
+        alarmRunning = false;
+        if (alarm.equals(Optional.of(atMillis)) && alarmRetryTimer == null) armAlarm(atMillis);
+    }
+
     private void startAlarmAttempt(long atMillis, int retry, Promise<Boolean> hookResult) {
         alarmRunning = true;
         alarmRefire = false;
