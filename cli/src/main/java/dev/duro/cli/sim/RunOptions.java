@@ -27,7 +27,7 @@ public final class RunOptions {
 
     @Option(names = "--faults", paramLabel = "F", defaultValue = "swarm",
             description = "swarm (each seed picks), none, all, or a comma list of: "
-                    + "loss, dup, reorder, partition, clog, crash, pause, clock, buggify.")
+                    + "loss, dup, reorder, partition, clog, crash, pause, clock, buggify, disk.")
     String faults;
 
     /** Parses {@code 42} or {@code 0x2a}; anything else is a one-line user error. */

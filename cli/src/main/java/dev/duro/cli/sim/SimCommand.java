@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
             SimReplayCommand.class,
             SimRunCommand.class,
             SimScenariosCommand.class,
+            SimSweepCommand.class,
         })
 public class SimCommand implements Runnable {
     @Spec
