@@ -30,6 +30,12 @@ public final class RuntimeTrace {
      * {@code id=.. epoch=<n> kind=<response|call|ws-send|ws-close> seq=<sealed seq it waited for>}.
      */
     public static final String OUTPUT = "obj-output";
+    /**
+     * An output was produced and enters the output gate: {@code id=.. epoch=<n> kind=<..> seq=<n>}, the
+     * batch it will wait for, which must hold every write made before this point. Outputs leave
+     * ({@link #OUTPUT}) in the order they were held, unless a reset discards them.
+     */
+    public static final String OUTPUT_HOLD = "obj-output-hold";
     /** An alarm was set durably-pending: {@code id=.. epoch=<n> at=<wall ms>} (durable once its seal is). */
     public static final String ALARM_SET = "alarm-set";
     /**

@@ -631,6 +631,7 @@ final class Activation {
             return;
         }
         Output o = new Output(kind, seq, release, discard);
+        trace(RuntimeTrace.OUTPUT_HOLD, "kind=" + kind + " seq=" + seq);
         if (host.config.has(PlantedBug.OUTPUT_GATE_OPEN_EARLY) || (held.isEmpty() && durableSeq >= seq)) {
             release(o);
         } else {

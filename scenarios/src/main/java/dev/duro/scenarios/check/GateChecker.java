@@ -27,8 +27,12 @@ import java.util.TreeMap;
  * next incarnation starts from what is on disk. A reset drops the activation's unsealed writes
  * (they will never be committed, and the error outputs that follow do not depend on them).
  *
- * <p>Not judged: {@code blockConcurrencyWhile} (not traced), and whether the declared {@code seq}
- * of an output is the right one under {@link OutputRule#DECLARED_SEQ}.
+ * <p>Under both rules, when the host traces {@code obj-output-hold} (an output produced and held),
+ * the checker verifies independently of the host's bookkeeping that the declared {@code seq}
+ * covers every write made before the output was produced, and that outputs leave in the order
+ * they were held.
+ *
+ * <p>Not judged: {@code blockConcurrencyWhile} (not traced).
  */
 public final class GateChecker implements FactChecker {
     public static final String INPUT = "P4-input";
@@ -62,6 +66,11 @@ public final class GateChecker implements FactChecker {
         String firstUnsealedOp = "";
         long sealedSeq;
         long durableSeq;
+        /** Declared seqs of held outputs, in the order they must leave. */
+        final java.util.ArrayDeque<Long> held = new java.util.ArrayDeque<>();
+        /** Smallest seq an output held while writes were unsealed declared: the next seal must not exceed it. */
+        long nextSealAtMost = Long.MAX_VALUE;
+        String nextSealWhy = "";
     }
 
     private final OutputRule rule;
@@ -114,6 +123,12 @@ public final class GateChecker implements FactChecker {
             }
             case RuntimeTrace.SEAL -> {
                 Activation a = activations.computeIfAbsent(key, k -> new Activation());
+                long seq = f.number("seq");
+                if (seq > a.nextSealAtMost) {
+                    report(OUTPUT, a.nextSealWhy + " declared batch " + a.nextSealAtMost + ", but the writes made before it"
+                            + " were sealed only in batch " + seq + " (" + f.where() + ")");
+                }
+                a.nextSealAtMost = Long.MAX_VALUE;
                 a.sealedSeq = Math.max(a.sealedSeq, f.number("seq"));
                 a.unsealedWrites = 0;
                 a.firstUnsealedWriteIndex = -1;
@@ -127,17 +142,47 @@ public final class GateChecker implements FactChecker {
                 if (a != null) {
                     a.unsealedWrites = 0;
                     a.firstUnsealedWriteIndex = -1;
+                    a.held.clear(); // discarded, replaced by errors that depend on nothing
+                    a.nextSealAtMost = Long.MAX_VALUE;
                 }
             }
+            case RuntimeTrace.OUTPUT_HOLD -> checkHold(f, activations.computeIfAbsent(key, k -> new Activation()));
             case RuntimeTrace.OUTPUT -> checkOutput(f, activations.computeIfAbsent(key, k -> new Activation()));
             default -> { }
         }
+    }
+
+    /**
+     * An output is produced: the batch it declares must cover every write before it. Writes already
+     * sealed are covered when the declared seq is at least the last seal; writes not yet sealed
+     * (inside a transaction, sealed when it ends) must land in a batch no later than the declared one.
+     */
+    private void checkHold(RuntimeFact f, Activation a) {
+        long declared = f.number("seq");
+        String what = f.where() + " object " + f.shortId() + " epoch " + f.epoch() + ": output " + f.text("kind");
+        if (declared < a.sealedSeq) {
+            report(OUTPUT, what + " declared batch " + declared + ", older than batch " + a.sealedSeq
+                    + " already sealed with writes made before it");
+        }
+        if (a.unsealedWrites > 0 && declared < a.nextSealAtMost) {
+            a.nextSealAtMost = declared;
+            a.nextSealWhy = what + " (produced after " + a.unsealedWrites + " unsealed write(s), first " + a.firstUnsealedOp
+                    + " at #" + a.firstUnsealedWriteIndex + ")";
+        }
+        a.held.addLast(declared);
     }
 
     private void checkOutput(RuntimeFact f, Activation a) {
         outputsChecked++;
         String what = f.where() + " object " + f.shortId() + " epoch " + f.epoch() + ": output " + f.text("kind");
         long declared = f.fields().containsKey("seq") ? f.number("seq") : 0;
+        if (!a.held.isEmpty()) {
+            long heldSeq = a.held.pollFirst();
+            if (heldSeq != declared) {
+                report(OUTPUT, what + " left declaring batch " + declared + ", but the next held output declared "
+                        + heldSeq + " (outputs out of order, or the declared batch changed)");
+            }
+        }
         if (a.durableSeq < declared) {
             report(OUTPUT, what + " left waiting for batch " + declared + ", but only batches up to " + a.durableSeq
                     + " were durable");

@@ -49,6 +49,58 @@ class GateCheckerTest {
     }
 
     @Test
+    void aHeldOutputMustDeclareTheBatchHoldingTheWritesBeforeIt() {
+        // The host's own claim is not trusted: the declared batch is older than the seal of a prior write.
+        GateChecker c = recovered()
+                .on(RuntimeTrace.EVENT_BEGIN, "epoch=1 event=fetch")
+                .on(RuntimeTrace.WRITE, "epoch=1 op=put")
+                .on(RuntimeTrace.SEAL, "epoch=1 seq=5")
+                .on(RuntimeTrace.OUTPUT_HOLD, "epoch=1 kind=response seq=4")
+                .on(RuntimeTrace.OUTPUT, "epoch=1 kind=response seq=4")
+                .on(RuntimeTrace.DURABLE, "epoch=1 seq=5")
+                .feed(new GateChecker(GateChecker.OutputRule.DECLARED_SEQ));
+        assertThat(c.violations()).extracting(Violation::property).containsExactly(GateChecker.OUTPUT);
+        assertThat(c.violations().get(0).message()).contains("declared batch 4").contains("batch 5");
+    }
+
+    @Test
+    void anOutputHeldOverUnsealedWritesMustNotBeOvertakenByTheirSeal() {
+        Facts ok = recovered()
+                .on(RuntimeTrace.EVENT_BEGIN, "epoch=1 event=fetch")
+                .on(RuntimeTrace.WRITE, "epoch=1 op=sql")
+                .on(RuntimeTrace.OUTPUT_HOLD, "epoch=1 kind=response seq=5")
+                .on(RuntimeTrace.SEAL, "epoch=1 seq=5")
+                .on(RuntimeTrace.DURABLE, "epoch=1 seq=5")
+                .on(RuntimeTrace.OUTPUT, "epoch=1 kind=response seq=5");
+        assertThat(ok.feed(new GateChecker(GateChecker.OutputRule.DECLARED_SEQ)).violations()).isEmpty();
+        Facts late = recovered()
+                .on(RuntimeTrace.EVENT_BEGIN, "epoch=1 event=fetch")
+                .on(RuntimeTrace.WRITE, "epoch=1 op=sql")
+                .on(RuntimeTrace.OUTPUT_HOLD, "epoch=1 kind=response seq=5")
+                .on(RuntimeTrace.SEAL, "epoch=1 seq=6")
+                .on(RuntimeTrace.DURABLE, "epoch=1 seq=6")
+                .on(RuntimeTrace.OUTPUT, "epoch=1 kind=response seq=5");
+        assertThat(late.feed(new GateChecker(GateChecker.OutputRule.DECLARED_SEQ)).violations()).singleElement()
+                .satisfies(v -> assertThat(v.message()).contains("sealed only in batch 6"));
+    }
+
+    @Test
+    void outputsLeaveInTheOrderTheyWereHeld() {
+        GateChecker c = recovered()
+                .on(RuntimeTrace.WRITE, "epoch=1 op=put")
+                .on(RuntimeTrace.SEAL, "epoch=1 seq=5")
+                .on(RuntimeTrace.OUTPUT_HOLD, "epoch=1 kind=response seq=5")
+                .on(RuntimeTrace.WRITE, "epoch=1 op=put")
+                .on(RuntimeTrace.SEAL, "epoch=1 seq=6")
+                .on(RuntimeTrace.OUTPUT_HOLD, "epoch=1 kind=response seq=6")
+                .on(RuntimeTrace.DURABLE, "epoch=1 seq=6")
+                .on(RuntimeTrace.OUTPUT, "epoch=1 kind=response seq=6")
+                .on(RuntimeTrace.OUTPUT, "epoch=1 kind=response seq=5")
+                .feed(new GateChecker(GateChecker.OutputRule.DECLARED_SEQ));
+        assertThat(c.violations()).isNotEmpty().allSatisfy(v -> assertThat(v.message()).contains("out of order"));
+    }
+
+    @Test
     void anOutputOvertakingAnUnsealedWriteIsCaughtUnderTheStrictRuleOnly() {
         Facts f = recovered()
                 .on(RuntimeTrace.EVENT_BEGIN, "epoch=1 event=fetch")
