@@ -50,7 +50,8 @@ public final class JmhLauncher {
                 .measurementIterations(iterations)
                 .measurementTime(TimeValue.milliseconds(timeMs))
                 .shouldFailOnError(true)
-                .verbosity(verbose ? VerboseMode.NORMAL : VerboseMode.SILENT);
+                .verbosity(verbose ? VerboseMode.NORMAL : VerboseMode.SILENT)
+                .jvmArgsAppend(forkJvmArgs());
         for (String include : includes) options = options.include(include);
         Collection<RunResult> results;
         try {
@@ -72,6 +73,16 @@ public final class JmhLauncher {
                 : String.format(Locale.ROOT, "  (target >= %,.0f: %s)", targetOpsPerSecond,
                         s.opsPerSecond() >= targetOpsPerSecond ? "met" : "MISSED");
         out.println(String.format(Locale.ROOT, "%-28s %,14.0f ops/s ± %,.0f%s", label, s.opsPerSecond(), s.error(), verdict));
+    }
+
+    /**
+     * The forked JVMs' flags: sqlite-jdbc loads a JNI library, and JMH itself uses sun.misc.Unsafe;
+     * both print warnings on new JDKs unless allowed (the Unsafe flag exists from JDK 23 on).
+     */
+    static String[] forkJvmArgs() {
+        return Runtime.version().feature() >= 23
+                ? new String[] {"--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"}
+                : new String[] {"--enable-native-access=ALL-UNNAMED"};
     }
 
     public String settings() {
