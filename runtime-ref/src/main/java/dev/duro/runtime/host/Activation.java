@@ -368,18 +368,48 @@ final class Activation {
         long token = track(e -> slot.socketEventDone(ws));
         beginEvent(in.close() ? "ws-close" : "ws-message");
         Promise<Void> p;
-        if (instance instanceof WebSocketHandler h) {
+        WebSocketHandler handler = instance instanceof WebSocketHandler h ? h : null;
+        if (handler != null) {
             p = callUser(() -> in.close()
-                    ? orDone(h.webSocketClose(ws, in.code(), in.reason(), in.wasClean()))
-                    : h.webSocketMessage(ws, in.message()));
+                    ? orDone(handler.webSocketClose(ws, in.code(), in.reason(), in.wasClean()))
+                    : handler.webSocketMessage(ws, in.message()));
         } else {
             p = Promise.succeeded(loop, null);
         }
         endEvent();
         p.whenComplete((v, e) -> {
             if (!untrack(token)) return;
+            if (e != null && isServing()) {
+                socketHandlerFailed(handler, ws, in.close() ? "webSocketClose" : "webSocketMessage", e);
+                return;
+            }
             slot.socketEventDone(ws);
             scheduleIdleCheck();
+        });
+    }
+
+    /**
+     * A WebSocket handler threw (or its promise failed). Not a reset: that socket alone is closed
+     * with 1011 (after the sends made before, through the output gate), then {@code webSocketError}
+     * runs as the socket's next event, so the socket stays sequential. Failures of
+     * {@code webSocketError} itself are only traced.
+     */
+    private void socketHandlerFailed(WebSocketHandler handler, HostWebSocket ws, String which, Throwable error) {
+        trace(RuntimeTrace.WS_HANDLER_FAILED, "socket=" + ws.id() + " handler=" + which
+                + " error=" + error.getClass().getSimpleName());
+        if (ws.isOpen()) ws.close(1011, which + " threw");
+        long token = track(e -> slot.socketEventDone(ws));
+        slot.enqueueBound(this, "ws-error", () -> {
+            Promise<Void> p = callUser(() -> orDone(handler.webSocketError(ws, error)));
+            p.whenComplete((v, e) -> {
+                if (e != null && isServing()) {
+                    trace(RuntimeTrace.WS_HANDLER_FAILED, "socket=" + ws.id() + " handler=webSocketError error="
+                            + e.getClass().getSimpleName());
+                }
+                if (!untrack(token)) return;
+                slot.socketEventDone(ws);
+                scheduleIdleCheck();
+            });
         });
     }
 
@@ -473,9 +503,16 @@ final class Activation {
         cancelIdleTimer();
     }
 
+    /**
+     * What the caller of a failed handler gets: RESET as is; anything else is OBJECT_ERROR (remote).
+     * A platform error the object let escape (say KEY_TOO_LARGE) keeps its code in the message,
+     * "KEY_TOO_LARGE: key is ...", since the caller's code is OBJECT_ERROR.
+     */
     static DuroException toCallerError(Throwable err) {
         if (err instanceof DuroException d && d.code() == ErrorCode.RESET) return d;
-        return new DuroException(ErrorCode.OBJECT_ERROR, describe(err), err);
+        String message = err instanceof DuroException d && d.code() != ErrorCode.OBJECT_ERROR
+                ? d.code() + ": " + describe(err) : describe(err);
+        return new DuroException(ErrorCode.OBJECT_ERROR, message, err);
     }
 
     static String describe(Throwable t) {
