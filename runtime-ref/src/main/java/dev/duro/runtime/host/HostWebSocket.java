@@ -84,8 +84,13 @@ final class HostWebSocket implements WebSocket {
         Activation a = current();
         closed = true;
         closedByObject = true;
-        slot.dropSocket(this);
-        a.emit("ws-close", () -> toClient(sink -> sink.close(slot.key.namespace(), slot.key.id(), id, code, why)), () -> { });
+        // The socket stays registered (closed) until its close has left the output gate, so that a
+        // client message crossing it is dropped instead of answered "unknown socket" ahead of the
+        // object's own, gated, sends and close.
+        a.emit("ws-close", () -> {
+            slot.dropSocket(this);
+            toClient(sink -> sink.close(slot.key.namespace(), slot.key.id(), id, code, why));
+        }, () -> slot.dropSocket(this));
     }
 
     @Override
@@ -157,6 +162,8 @@ final class HostWebSocket implements WebSocket {
     }
 
     Incoming nextIncoming() {
+        // Messages still waiting when the object closed the socket are not delivered; a client close is.
+        while (closedByObject && !inbox.isEmpty() && !inbox.peek().close()) inbox.poll();
         return inbox.poll();
     }
 

@@ -350,7 +350,8 @@ final class ObjectSlot {
     /** False if the socket is unknown here. */
     boolean receiveSocketMessage(long socketId, WebSocketMessage message) {
         HostWebSocket ws = sockets.get(socketId);
-        if (ws == null || !ws.isOpen()) return false;
+        if (ws == null) return false;
+        if (!ws.isOpen()) return true; // the object closed it; its close is on the way to the client
         AutoResponse auto = autoResponse;
         if (auto != null && message instanceof WebSocketMessage.Text t && t.text().equals(auto.request())) {
             // Answered by the host itself: no event, no activation, no storage.
