@@ -182,7 +182,7 @@ final class Activation {
             // Fail the waiting events first: closing lets the slot activate again for what is queued.
             slot.onRecovered(this, failure);
             EngineStore early = store;
-            beginClose(1011, "recovery failed");
+            beginClose(1011, "recovery failed", null);
             if (early != null) early.close();
             store = null;
             maybeFinishClose();
@@ -719,7 +719,7 @@ final class Activation {
             bcwDepth--;
             if (e != null) {
                 out.fail(resetError("blockConcurrencyWhile failed: " + describe(e)));
-                reset("bcw-failed");
+                reset("bcw-failed", "blockConcurrencyWhile failed: " + describe(e));
                 return;
             }
             out.complete(v);
@@ -794,16 +794,21 @@ final class Activation {
 
     /** Drops uncommitted writes, fails work in flight and held outputs with RESET, closes sockets (1011). */
     void reset(String reason) {
+        reset(reason, null);
+    }
+
+    /** As {@link #reset(String)}; {@code detail} (the cause) goes into the callers' RESET messages, not the socket close reason. */
+    void reset(String reason, String detail) {
         if (!(state == State.LOADING || isServing())) return;
         trace(RuntimeTrace.RESET, "reason=" + reason);
-        beginClose(1011, "object reset (" + reason + ")");
+        beginClose(1011, "object reset (" + reason + ")", detail);
     }
 
     /** Ends an idle activation whose writes are durable; {@code closeCode} 0 keeps the sockets. */
     void evict(String reason, int closeCode) {
         if (!isServing()) return;
         trace(RuntimeTrace.EVICT, "reason=" + reason);
-        beginClose(closeCode, "object evicted");
+        beginClose(closeCode, "object evicted", null);
     }
 
     /** Test hook: end once the writes so far are durable, whatever else is in flight. */
@@ -813,13 +818,13 @@ final class Activation {
         afterDurable(seq, () -> evict(reason, closeCode));
     }
 
-    private void beginClose(int socketCloseCode, String why) {
+    private void beginClose(int socketCloseCode, String why, String detail) {
         state = State.CLOSING;
         cancelIdleTimer();
         for (ObjectTimer t : new ArrayList<>(timers)) t.cancel();
         for (TimerHandle t : bcwTimeouts) t.cancel();
         bcwTimeouts.clear();
-        DuroException err = resetError(why);
+        DuroException err = resetError(detail == null ? why : why + ": " + detail);
         List<Output> outs = new ArrayList<>(held);
         held.clear();
         for (Output o : outs) o.discard().run();
