@@ -29,6 +29,7 @@ class ExecutionModelTest {
     static final String NS = "OBJ";
     static final List<String> log = new ArrayList<>();
     static int constructed;
+    static final List<ObjectContext> keptContexts = new ArrayList<>();
 
     /** A raw loop timer: waiting on something that is not storage (and not an event of the object). */
     static <T> Promise<T> sleep(ObjectContext ctx, long ms, T value) {
@@ -83,6 +84,27 @@ class ExecutionModelTest {
                     log.add("stub " + stub.id().hex().length());
                     return ctx.completed(Response.ok("made"));
                 }
+                case "/keep-context" -> {
+                    keptContexts.add(ctx);
+                    return ctx.completed(Response.ok("kept"));
+                }
+                case "/abort" -> {
+                    ctx.abort("test wants a new activation");
+                    return ctx.completed(Response.ok("abort returned"));
+                }
+                case "/tx-fails" -> {
+                    ctx.storage().put("before", 1L);
+                    try {
+                        ctx.storage().transactionSync(() -> {
+                            ctx.storage().put("inside", 1L);
+                            throw new IllegalStateException("validation failed");
+                        });
+                    } catch (IllegalStateException e) {
+                        return ctx.completed(Response.ok("caught " + e.getMessage() + " inside="
+                                + ctx.storage().get("inside", Long.class)));
+                    }
+                    return ctx.completed(Response.ok("not thrown"));
+                }
                 case "/count" -> {
                     inMemory++;
                     Long stored = ctx.storage().get("count", Long.class);
@@ -109,6 +131,7 @@ class ExecutionModelTest {
 
     ExecutionModelTest() {
         log.clear();
+        keptContexts.clear();
         constructed = 0;
         rig = new NodeRig(41, RuntimeConfig.defaults().withMaxQueued(1_000, 1_000_000), new NamespaceBinding(NS, Obj::new));
         events = rig.events;
@@ -142,6 +165,43 @@ class ExecutionModelTest {
         assertThat(rig.text(NS, "a", Request.get("/count"))).as("a new activation: memory lost, storage kept")
                 .isEqualTo("memory=1 stored=2");
         assertThat(constructed).isEqualTo(2);
+    }
+
+    @Test
+    void aReplacedActivationFindsOutAtItsNextStorageAccessOrOutput() {
+        rig.text(NS, "a", Request.get("/keep-context"));
+        ObjectContext old = keptContexts.getFirst();
+        assertThat(rig.fetchError(NS, "a", Request.get("/abort")).code()).isEqualTo(ErrorCode.RESET);
+        rig.text(NS, "a", Request.get("/count")); // a new activation serves
+        DuroException onStorage = rig.awaitOnServer(h -> {
+            try {
+                old.storage().get("count", Long.class);
+                return Promise.succeeded(rig.server.world().loop(), (DuroException) null);
+            } catch (DuroException e) {
+                return Promise.succeeded(rig.server.world().loop(), e);
+            }
+        }).value();
+        assertThat(onStorage).isNotNull();
+        assertThat(onStorage.code()).isEqualTo(ErrorCode.RESET);
+        assertThat(onStorage.getMessage()).contains("has ended");
+        DuroException onOutput = rig.awaitOnServer(h -> {
+            try {
+                old.setTimeout(1, () -> { });
+                return Promise.succeeded(rig.server.world().loop(), (DuroException) null);
+            } catch (DuroException e) {
+                return Promise.succeeded(rig.server.world().loop(), e);
+            }
+        }).value();
+        assertThat(onOutput).isNotNull();
+        assertThat(onOutput.code()).isEqualTo(ErrorCode.RESET);
+    }
+
+    @Test
+    void aFailedTransactionRollsBackAndRethrowsWithoutAReset() {
+        assertThat(rig.text(NS, "a", Request.get("/tx-fails"))).isEqualTo("caught validation failed inside=null");
+        assertThat(rig.trace(RuntimeTrace.RESET)).isEmpty();
+        assertThat(rig.text(NS, "a", Request.get("/count"))).as("same activation").isEqualTo("memory=1 stored=1");
+        assertThat(constructed).isEqualTo(1);
     }
 
     @Test
