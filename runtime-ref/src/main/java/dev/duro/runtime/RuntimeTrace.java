@@ -51,6 +51,12 @@ public final class RuntimeTrace {
      * were durable: {@code id=.. epoch=<n> reason=<idle|hibernate|evict-hook|hibernate-hook|probe>}.
      */
     public static final String EVICT = "obj-evict";
+    /**
+     * A WebSocket handler failed; the socket is closed with 1011 and {@code webSocketError} runs
+     * next: {@code id=.. epoch=<n> socket=<id> handler=<webSocketMessage|webSocketClose|webSocketError>
+     * error=<exception class>}.
+     */
+    public static final String WS_HANDLER_FAILED = "obj-ws-error";
     /** An alarm handler succeeded and the alarm was cleared: {@code id=.. epoch=<n> scheduled=<wall ms>}. */
     public static final String ALARM_DONE = "alarm-done";
 

@@ -182,7 +182,7 @@ final class Activation {
             // Fail the waiting events first: closing lets the slot activate again for what is queued.
             slot.onRecovered(this, failure);
             EngineStore early = store;
-            beginClose(1011, "recovery failed");
+            beginClose(1011, "recovery failed", null);
             if (early != null) early.close();
             store = null;
             maybeFinishClose();
@@ -368,18 +368,48 @@ final class Activation {
         long token = track(e -> slot.socketEventDone(ws));
         beginEvent(in.close() ? "ws-close" : "ws-message");
         Promise<Void> p;
-        if (instance instanceof WebSocketHandler h) {
+        WebSocketHandler handler = instance instanceof WebSocketHandler h ? h : null;
+        if (handler != null) {
             p = callUser(() -> in.close()
-                    ? orDone(h.webSocketClose(ws, in.code(), in.reason(), in.wasClean()))
-                    : h.webSocketMessage(ws, in.message()));
+                    ? orDone(handler.webSocketClose(ws, in.code(), in.reason(), in.wasClean()))
+                    : handler.webSocketMessage(ws, in.message()));
         } else {
             p = Promise.succeeded(loop, null);
         }
         endEvent();
         p.whenComplete((v, e) -> {
             if (!untrack(token)) return;
+            if (e != null && isServing()) {
+                socketHandlerFailed(handler, ws, in.close() ? "webSocketClose" : "webSocketMessage", e);
+                return;
+            }
             slot.socketEventDone(ws);
             scheduleIdleCheck();
+        });
+    }
+
+    /**
+     * A WebSocket handler threw (or its promise failed). Not a reset: that socket alone is closed
+     * with 1011 (after the sends made before, through the output gate), then {@code webSocketError}
+     * runs as the socket's next event, so the socket stays sequential. Failures of
+     * {@code webSocketError} itself are only traced.
+     */
+    private void socketHandlerFailed(WebSocketHandler handler, HostWebSocket ws, String which, Throwable error) {
+        trace(RuntimeTrace.WS_HANDLER_FAILED, "socket=" + ws.id() + " handler=" + which
+                + " error=" + error.getClass().getSimpleName());
+        if (ws.isOpen()) ws.close(1011, which + " threw");
+        long token = track(e -> slot.socketEventDone(ws));
+        slot.enqueueBound(this, "ws-error", () -> {
+            Promise<Void> p = callUser(() -> orDone(handler.webSocketError(ws, error)));
+            p.whenComplete((v, e) -> {
+                if (e != null && isServing()) {
+                    trace(RuntimeTrace.WS_HANDLER_FAILED, "socket=" + ws.id() + " handler=webSocketError error="
+                            + e.getClass().getSimpleName());
+                }
+                if (!untrack(token)) return;
+                slot.socketEventDone(ws);
+                scheduleIdleCheck();
+            });
         });
     }
 
@@ -481,9 +511,16 @@ final class Activation {
         cancelIdleTimer();
     }
 
+    /**
+     * What the caller of a failed handler gets: RESET as is; anything else is OBJECT_ERROR (remote).
+     * A platform error the object let escape (say KEY_TOO_LARGE) keeps its code in the message,
+     * "KEY_TOO_LARGE: key is ...", since the caller's code is OBJECT_ERROR.
+     */
     static DuroException toCallerError(Throwable err) {
         if (err instanceof DuroException d && d.code() == ErrorCode.RESET) return d;
-        return new DuroException(ErrorCode.OBJECT_ERROR, describe(err), err);
+        String message = err instanceof DuroException d && d.code() != ErrorCode.OBJECT_ERROR
+                ? d.code() + ": " + describe(err) : describe(err);
+        return new DuroException(ErrorCode.OBJECT_ERROR, message, err);
     }
 
     static String describe(Throwable t) {
@@ -691,7 +728,7 @@ final class Activation {
             bcwDepth--;
             if (e != null) {
                 out.fail(resetError("blockConcurrencyWhile failed: " + describe(e)));
-                reset("bcw-failed");
+                reset("bcw-failed", "blockConcurrencyWhile failed: " + describe(e));
                 return;
             }
             out.complete(v);
@@ -766,16 +803,21 @@ final class Activation {
 
     /** Drops uncommitted writes, fails work in flight and held outputs with RESET, closes sockets (1011). */
     void reset(String reason) {
+        reset(reason, null);
+    }
+
+    /** As {@link #reset(String)}; {@code detail} (the cause) goes into the callers' RESET messages, not the socket close reason. */
+    void reset(String reason, String detail) {
         if (!(state == State.LOADING || isServing())) return;
         trace(RuntimeTrace.RESET, "reason=" + reason);
-        beginClose(1011, "object reset (" + reason + ")");
+        beginClose(1011, "object reset (" + reason + ")", detail);
     }
 
     /** Ends an idle activation whose writes are durable; {@code closeCode} 0 keeps the sockets. */
     void evict(String reason, int closeCode) {
         if (!isServing()) return;
         trace(RuntimeTrace.EVICT, "reason=" + reason);
-        beginClose(closeCode, "object evicted");
+        beginClose(closeCode, "object evicted", null);
     }
 
     /** Test hook: end once the writes so far are durable, whatever else is in flight. */
@@ -785,13 +827,13 @@ final class Activation {
         afterDurable(seq, () -> evict(reason, closeCode));
     }
 
-    private void beginClose(int socketCloseCode, String why) {
+    private void beginClose(int socketCloseCode, String why, String detail) {
         state = State.CLOSING;
         cancelIdleTimer();
         for (ObjectTimer t : new ArrayList<>(timers)) t.cancel();
         for (TimerHandle t : bcwTimeouts) t.cancel();
         bcwTimeouts.clear();
-        DuroException err = resetError(why);
+        DuroException err = resetError(detail == null ? why : why + ": " + detail);
         List<Output> outs = new ArrayList<>(held);
         held.clear();
         for (Output o : outs) o.discard().run();

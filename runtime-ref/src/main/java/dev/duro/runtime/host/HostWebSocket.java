@@ -31,6 +31,7 @@ final class HostWebSocket implements WebSocket {
     private final List<String> tags;
     private boolean opened;   // the 101 response has left
     private boolean closed;   // no new sends (closed by either side)
+    private boolean closedByObject; // the object called close(): a later send is a bug in the object
     private byte[] attachment;
     private final ArrayDeque<Incoming> inbox = new ArrayDeque<>();
     private boolean busy;
@@ -62,7 +63,12 @@ final class HostWebSocket implements WebSocket {
     }
 
     private void send(WebSocketMessage message) {
-        if (closed) return; // a send on a closed socket is dropped (docs/runtime.md)
+        if (closedByObject) {
+            throw new DuroException(ErrorCode.WEBSOCKET_LIMIT, "socket " + id + " of " + slot.key
+                    + " was closed by the object itself; it cannot send any more (check isOpen() first)");
+        }
+        // Closed by the client or the platform: the peer is gone, the message is dropped (as in browsers).
+        if (closed) return;
         Activation a = current();
         a.emit("ws-send", () -> toClient(sink -> sink.send(slot.key.namespace(), slot.key.id(), id, message)), () -> { });
     }
@@ -77,8 +83,14 @@ final class HostWebSocket implements WebSocket {
         if (closed) return;
         Activation a = current();
         closed = true;
-        slot.dropSocket(this);
-        a.emit("ws-close", () -> toClient(sink -> sink.close(slot.key.namespace(), slot.key.id(), id, code, why)), () -> { });
+        closedByObject = true;
+        // The socket stays registered (closed) until its close has left the output gate, so that a
+        // client message crossing it is dropped instead of answered "unknown socket" ahead of the
+        // object's own, gated, sends and close.
+        a.emit("ws-close", () -> {
+            slot.dropSocket(this);
+            toClient(sink -> sink.close(slot.key.namespace(), slot.key.id(), id, code, why));
+        }, () -> slot.dropSocket(this));
     }
 
     @Override
@@ -150,6 +162,8 @@ final class HostWebSocket implements WebSocket {
     }
 
     Incoming nextIncoming() {
+        // Messages still waiting when the object closed the socket are not delivered; a client close is.
+        while (closedByObject && !inbox.isEmpty() && !inbox.peek().close()) inbox.poll();
         return inbox.poll();
     }
 

@@ -37,6 +37,8 @@ final class ObjectSlot {
 
     private final ArrayDeque<QueuedEvent> queue = new ArrayDeque<>();
     private int externalQueued;
+    /** Body bytes of the requests waiting in {@link #queue}. */
+    private long externalQueuedBytes;
     private boolean pumpScheduled;
     private Activation activation;
     private long lastEpoch;
@@ -71,19 +73,30 @@ final class ObjectSlot {
                     + " requests waiting (limit " + host.config.maxQueuedEvents() + "); retry later, with backoff"));
             return result;
         }
-        enqueue(new QueuedEvent("fetch", true, null, a -> a.deliverFetch(request, result), result::fail));
+        long bytes = request.body().length;
+        // A lone request is always admitted (the wire caps its size); bytes limit what piles up behind one.
+        if (externalQueued > 0 && externalQueuedBytes + bytes > host.config.maxQueuedBytes()) {
+            result.fail(new DuroException(ErrorCode.OVERLOADED, "object " + key + " has " + externalQueuedBytes
+                    + " bytes of requests waiting; this one (" + bytes + " bytes) would pass the limit of "
+                    + host.config.maxQueuedBytes() + "; retry later, with backoff, or send smaller requests"));
+            return result;
+        }
+        enqueue(new QueuedEvent("fetch", true, bytes, null, a -> a.deliverFetch(request, result), result::fail));
         return result;
     }
 
     <T> Promise<T> submitRunInObject(BiFunction<ObjectContext, DurableObject, Promise<T>> fn) {
         Promise<T> result = Promise.on(host.loop);
-        enqueue(new QueuedEvent("test", false, null, a -> a.deliverRunInObject(fn, result), result::fail));
+        enqueue(new QueuedEvent("test", false, 0, null, a -> a.deliverRunInObject(fn, result), result::fail));
         return result;
     }
 
     void enqueue(QueuedEvent e) {
         queue.add(e);
-        if (e.external()) externalQueued++;
+        if (e.external()) {
+            externalQueued++;
+            externalQueuedBytes += e.bytes();
+        }
         ensureActiveIfNeeded();
         schedulePump();
     }
@@ -91,7 +104,7 @@ final class ObjectSlot {
     /** Responses and timers of {@code a}; dropped if {@code a} is gone by delivery. */
     void enqueueBound(Activation a, String kind, Runnable body) {
         if (activation != a || !a.isServing()) return;
-        queue.add(new QueuedEvent(kind, false, a, x -> x.deliverSimple(kind, body), e -> { }));
+        queue.add(new QueuedEvent(kind, false, 0, a, x -> x.deliverSimple(kind, body), e -> { }));
         schedulePump();
     }
 
@@ -140,7 +153,10 @@ final class ObjectSlot {
             return;
         }
         queue.remove(next);
-        if (next.external()) externalQueued--;
+        if (next.external()) {
+            externalQueued--;
+            externalQueuedBytes -= next.bytes();
+        }
         a.noteActivity();
         next.deliver().accept(a);
         if (!queue.isEmpty()) schedulePump();
@@ -160,7 +176,10 @@ final class ObjectSlot {
             QueuedEvent e = it.next();
             if (e.boundTo() == null) {
                 it.remove();
-                if (e.external()) externalQueued--;
+                if (e.external()) {
+                    externalQueued--;
+                    externalQueuedBytes -= e.bytes();
+                }
                 return e;
             }
         }
@@ -203,6 +222,7 @@ final class ObjectSlot {
                 it.remove();
             }
             externalQueued = 0;
+            externalQueuedBytes = 0;
             for (Promise<Activation> w : drain(recoveredWaiters)) w.fail(err);
             for (QueuedEvent e : rejected) e.reject().accept(err);
             return;
@@ -287,6 +307,7 @@ final class ObjectSlot {
         List<QueuedEvent> rejected = new ArrayList<>(queue);
         queue.clear();
         externalQueued = 0;
+        externalQueuedBytes = 0;
         for (QueuedEvent e : rejected) e.reject().accept(err);
         cancelAlarmTimers();
         alarm = Optional.empty();
@@ -329,7 +350,8 @@ final class ObjectSlot {
     /** False if the socket is unknown here. */
     boolean receiveSocketMessage(long socketId, WebSocketMessage message) {
         HostWebSocket ws = sockets.get(socketId);
-        if (ws == null || !ws.isOpen()) return false;
+        if (ws == null) return false;
+        if (!ws.isOpen()) return true; // the object closed it; its close is on the way to the client
         AutoResponse auto = autoResponse;
         if (auto != null && message instanceof WebSocketMessage.Text t && t.text().equals(auto.request())) {
             // Answered by the host itself: no event, no activation, no storage.
@@ -359,7 +381,7 @@ final class ObjectSlot {
         if (in == null) return;
         ws.setBusy(true);
         String kind = in.close() ? "ws-close" : "ws-message";
-        enqueue(new QueuedEvent(kind, false, null, a -> a.deliverSocketEvent(ws, in), e -> socketEventDone(ws)));
+        enqueue(new QueuedEvent(kind, false, 0, null, a -> a.deliverSocketEvent(ws, in), e -> socketEventDone(ws)));
     }
 
     void socketEventDone(HostWebSocket ws) {
@@ -434,7 +456,7 @@ final class ObjectSlot {
     private void startAlarmAttempt(long atMillis, int retry, Promise<Boolean> hookResult) {
         alarmRunning = true;
         alarmRefire = false;
-        enqueue(new QueuedEvent("alarm", false, null, a -> a.deliverAlarm(atMillis, retry, hookResult),
+        enqueue(new QueuedEvent("alarm", false, 0, null, a -> a.deliverAlarm(atMillis, retry, hookResult),
                 e -> alarmAttemptFinished(atMillis, retry, false, hookResult)));
     }
 
@@ -495,7 +517,7 @@ final class ObjectSlot {
     private void giveUpAlarm(long atMillis) {
         alarmRetryCount = 0;
         alarmRunning = true;
-        enqueue(new QueuedEvent("alarm", false, null, a -> a.deleteAlarmIfStill(atMillis, () -> {
+        enqueue(new QueuedEvent("alarm", false, 0, null, a -> a.deleteAlarmIfStill(atMillis, () -> {
             alarmRunning = false;
             maybeForget();
         }), e -> {

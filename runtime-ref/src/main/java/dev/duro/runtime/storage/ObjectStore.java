@@ -434,7 +434,7 @@ public final class ObjectStore implements Storage {
         byte[] b = StorageKeys.utf8(key);
         if (b.length > MAX_KEY_BYTES) {
             throw new DuroException(ErrorCode.KEY_TOO_LARGE, "key is " + b.length + " bytes in UTF-8; the limit is "
-                    + MAX_KEY_BYTES + "; nothing was written");
+                    + MAX_KEY_BYTES + "; nothing was written; use a shorter key (hash long identifiers)");
         }
         return b;
     }

@@ -1,0 +1,388 @@
+package dev.duro.scenarios.testkit;
+
+import dev.duro.model.async.Promise;
+import dev.duro.model.object.DuroException;
+import dev.duro.model.object.DurableObject;
+import dev.duro.model.object.ObjectContext;
+import dev.duro.model.object.ObjectFactory;
+import dev.duro.model.object.ObjectId;
+import dev.duro.model.object.Request;
+import dev.duro.model.object.Response;
+import dev.duro.model.world.NodeId;
+import dev.duro.runtime.config.Deployment;
+import dev.duro.runtime.config.NamespaceBinding;
+import dev.duro.runtime.config.RuntimeConfig;
+import dev.duro.runtime.gateway.GatewayClient;
+import dev.duro.runtime.host.ActivationInfo;
+import dev.duro.runtime.host.ObjectHost;
+import dev.duro.runtime.host.TestHooks;
+import dev.duro.runtime.node.DuroNode;
+import dev.duro.sim.Simulation;
+import dev.duro.sim.disk.DiskFaultConfig;
+import dev.duro.sim.disk.SimDiskDevice;
+import dev.duro.sim.kernel.StopReason;
+import dev.duro.sim.node.NoDiskDevice;
+import dev.duro.sim.node.SimulatedNode;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Tests for your own Durable Objects, on the real runtime, in a deterministic simulation.
+ *
+ * <p>The kit boots a {@link Simulation} with one {@link DuroNode} (on a simulated disk, so
+ * {@link #crashAndRestart()} loses exactly what was not fsynced) and a client node that talks to it
+ * through the real gateway protocol. Every method runs the simulation until its answer arrives, in
+ * virtual time and bounded by {@link Builder#maxWait}; nothing waits on the real clock, so alarms,
+ * idle eviction and timeouts happen when you {@link #advance} time. The same seed gives the same
+ * run ({@link #traceDigest()}).
+ *
+ * <pre>{@code
+ * ObjectTestKit kit = ObjectTestKit.builder().namespace("COUNTERS", Counter::new).build();
+ * assertThat(kit.fetchText("COUNTERS", "c", Request.post("/inc", ""))).isEqualTo("1");
+ * kit.crashAndRestart();
+ * assertThat(kit.fetchText("COUNTERS", "c", Request.get("/get"))).isEqualTo("1");
+ * }</pre>
+ *
+ * <p>Not thread-safe; use one kit per test.
+ */
+public final class ObjectTestKit {
+    private static final NodeId SERVER = NodeId.of(0);
+
+    private final Simulation sim;
+    private final DuroNode duro;
+    private final SimulatedNode server;
+    private final SimulatedNode clientNode;
+    private final List<GatewayClient> clients = new ArrayList<>();
+    private final long callTimeoutNanos;
+    private final long maxWaitNanos;
+    private final long settleNanos;
+
+    private ObjectTestKit(Builder b) {
+        sim = new Simulation(Simulation.Options.seed(b.seed));
+        duro = new DuroNode(new Deployment(b.secret, b.bindings), b.config);
+        server = sim.addNode(duro, (id, entropy) -> new SimDiskDevice(DiskFaultConfig.none(), entropy));
+        clientNode = sim.addNode(w -> clients.add(new GatewayClient(w, b.secret)), NoDiskDevice.FACTORY);
+        callTimeoutNanos = b.callTimeout.toNanos();
+        maxWaitNanos = b.maxWait.toNanos();
+        settleNanos = b.settle.toNanos();
+        sim.startAll();
+        advanceNanos(Simulation.millis(1));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ------------------------------------------------------------------ requests
+
+    /** Sends {@code request} to the object {@code name} of {@code namespace}; throws the {@link DuroException} the caller gets on error. */
+    public Response fetch(String namespace, String name, Request request) {
+        return await(() -> client().fetch(SERVER, namespace, name, request, callTimeoutNanos));
+    }
+
+    /** {@link #fetch} and the body as text. */
+    public String fetchText(String namespace, String name, Request request) {
+        return fetch(namespace, name, request).bodyText();
+    }
+
+    /** {@code GET path}, body as text. */
+    public String get(String namespace, String name, String path) {
+        return fetchText(namespace, name, Request.get(path));
+    }
+
+    /**
+     * Starts a request without running the simulation, for concurrent requests; collect the
+     * answers with {@link #await(Promise)} or {@link #advance}.
+     */
+    public Promise<Response> fetchAsync(String namespace, String name, Request request) {
+        return onClient(() -> client().fetch(SERVER, namespace, name, request, callTimeoutNanos));
+    }
+
+    /** Sends by id (hex), as a client holding an id would; bad ids fail with INVALID_ID. */
+    public Response fetchById(String namespace, String idHex, Request request) {
+        return await(() -> client().fetchById(SERVER, namespace, idHex, request, callTimeoutNanos));
+    }
+
+    /** Runs the simulation until {@code promise} completes (bounded) and returns its value or throws its failure. */
+    public <T> T await(Promise<T> promise) {
+        runUntil(promise::isDone, "waiting for an answer");
+        if (promise.isFailed()) throw rethrow(promise.failure());
+        return promise.value();
+    }
+
+    // ------------------------------------------------------------------ inside the object
+
+    /**
+     * Runs {@code fn} inside the object as one event (activating it, constructor first, if needed)
+     * with its context and instance, and returns its result once the writes it made are durable.
+     * An exception or assertion error thrown by {@code fn} is rethrown here as is.
+     */
+    public <O extends DurableObject, T> T runInObject(String namespace, String name, Class<O> type,
+                                                      BiFunction<ObjectContext, O, T> fn) {
+        Throwable[] thrown = new Throwable[1];
+        Promise<T> p = onServerPromise(hooks -> hooks.runInObject(namespace, id(namespace, name), (ctx, obj) -> {
+            try {
+                return ctx.completed(fn.apply(ctx, type.cast(obj)));
+            } catch (Throwable t) {
+                thrown[0] = t;
+                return ctx.failed(t instanceof RuntimeException r ? r : new RuntimeException(t));
+            }
+        }));
+        runUntil(p::isDone, "waiting for runInObject");
+        if (thrown[0] != null) throw rethrow(thrown[0]);
+        if (p.isFailed()) throw rethrow(p.failure());
+        return p.value();
+    }
+
+    /** {@link #runInObject(String, String, Class, BiFunction)} for any object class. */
+    public <T> T runInObject(String namespace, String name, BiFunction<ObjectContext, DurableObject, T> fn) {
+        return runInObject(namespace, name, DurableObject.class, fn);
+    }
+
+    /** As {@link #runInObject(String, String, BiFunction)}, for code that waits: {@code fn} returns a promise. */
+    public <T> T runInObjectAsync(String namespace, String name, BiFunction<ObjectContext, DurableObject, Promise<T>> fn) {
+        return await(onServerPromise(hooks -> hooks.runInObject(namespace, id(namespace, name), fn)));
+    }
+
+    // ------------------------------------------------------------------ test hooks
+
+    /** Runs the object's alarm now, whatever its time; false if it has none. Success clears it; failure schedules a retry. */
+    public boolean fireAlarmNow(String namespace, String name) {
+        return await(onServerPromise(hooks -> hooks.fireAlarmNow(namespace, id(namespace, name))));
+    }
+
+    /** The object's alarm (wall ms), read inside the object. */
+    public Optional<Long> getAlarm(String namespace, String name) {
+        return runInObject(namespace, name, (ctx, obj) -> ctx.storage().getAlarm());
+    }
+
+    /** Every object of {@code namespace} with durable state. */
+    public List<ObjectId> listIds(String namespace) {
+        return await(onServerPromise(hooks -> hooks.listIds(namespace)));
+    }
+
+    /** Ends the object's activation once its writes are durable: memory is lost, sockets close (1001); the next event re-runs the constructor. */
+    public void evict(String namespace, String name) {
+        await(onServerPromise(hooks -> hooks.evict(namespace, id(namespace, name))));
+    }
+
+    /** As {@link #evict}, but WebSockets stay open; the next message wakes the object (constructor re-run). */
+    public void hibernate(String namespace, String name) {
+        await(onServerPromise(hooks -> hooks.hibernate(namespace, id(namespace, name))));
+    }
+
+    /** Wipes every object: activations, storage, alarms, sockets. For a clean slate between tests sharing a kit. */
+    public void resetAllState() {
+        await(onServerPromise(TestHooks::resetAllState));
+    }
+
+    /** What the host knows of the object (epoch, state, queued events, sockets, alarm); empty if nothing. */
+    public Optional<ActivationInfo> activationInfo(String namespace, String name) {
+        return await(onServerPromise(hooks -> Promise.succeeded(server.world().loop(),
+                hooks.activationInfo(namespace, id(namespace, name)))));
+    }
+
+    // ------------------------------------------------------------------ time, crashes, sockets
+
+    /** Advances virtual time by {@code duration}, running everything due (alarms, retries, eviction, timeouts). */
+    public void advance(Duration duration) {
+        advanceNanos(duration.toNanos());
+    }
+
+    /** The node's wall clock in ms (what {@code ctx.nowMillis()} and alarms use). */
+    public long nowMillis() {
+        return server.world().clock().wallMillis();
+    }
+
+    /**
+     * Crashes the node (memory and unsynced disk writes are lost; acknowledged writes are not) and
+     * starts it again. Persisted alarms are re-armed; open WebSockets break (1006 on the client
+     * after its idle timeout).
+     */
+    public void crashAndRestart() {
+        server.crash();
+        advanceNanos(Simulation.millis(1));
+        server.restart();
+        advanceNanos(Simulation.millis(1));
+    }
+
+    /** Opens a WebSocket to the object (a GET upgrade to {@code /}). Fails like {@link #fetch} if the object refuses. */
+    public TestWebSocket connectWebSocket(String namespace, String name) {
+        return connectWebSocket(namespace, name, Request.webSocketUpgrade("/"));
+    }
+
+    /** Opens a WebSocket with your own upgrade request (path, headers). */
+    public TestWebSocket connectWebSocket(String namespace, String name, Request upgrade) {
+        TestWebSocket ws = new TestWebSocket(this);
+        ws.socket = await(() -> client().connect(SERVER, namespace, name, upgrade, ws.listener(), callTimeoutNanos));
+        return ws;
+    }
+
+    /** The id {@code idFromName(name)} gives in {@code namespace}. */
+    public ObjectId id(String namespace, String name) {
+        return client().idFromName(namespace, name);
+    }
+
+    /** A digest of everything that happened so far: equal for equal seeds and inputs. */
+    public String traceDigest() {
+        return sim.trace().digestHex();
+    }
+
+    /** The simulation, for what the kit does not wrap (fault injection, more nodes). */
+    public Simulation simulation() {
+        return sim;
+    }
+
+    /** The current incarnation's object host. */
+    public ObjectHost host() {
+        return duro.host();
+    }
+
+    /** The client library on the client node (call it on the client's loop, e.g. via {@link #fetchAsync}). */
+    public GatewayClient client() {
+        return clients.getLast();
+    }
+
+    // ------------------------------------------------------------------ running the simulation
+
+    void onClientAndSettle(Runnable action) {
+        onClient(() -> {
+            action.run();
+            return null;
+        });
+        advanceNanos(settleNanos);
+    }
+
+    /** Runs {@code action} on the client's loop now (and the tasks due now), returning its result. */
+    private <T> T onClient(Supplier<T> action) {
+        return runOn(clientNode, action);
+    }
+
+    private <T> Promise<T> onServerPromise(Function<TestHooks, Promise<T>> action) {
+        if (!server.isUp()) throw new IllegalStateException("the node is down");
+        return runOn(server, () -> action.apply(duro.host().testHooks()));
+    }
+
+    private <T> T runOn(SimulatedNode node, Supplier<T> action) {
+        List<T> holder = new ArrayList<>(1);
+        Throwable[] thrown = new Throwable[1];
+        node.world().loop().execute(() -> {
+            try {
+                holder.add(action.get());
+            } catch (RuntimeException | Error e) {
+                thrown[0] = e;
+                holder.add(null);
+            }
+        });
+        check(sim.run(sim.nowNanos(), Long.MAX_VALUE));
+        if (thrown[0] != null) throw rethrow(thrown[0]);
+        if (holder.isEmpty()) throw new IllegalStateException("the action did not run on " + node);
+        return holder.getFirst();
+    }
+
+    private <T> T await(Supplier<Promise<T>> action) {
+        return await(Objects.requireNonNull(onClient(action), "the action returned no promise"));
+    }
+
+    void runUntil(BooleanSupplier done, String what) {
+        long deadline = sim.nowNanos() + maxWaitNanos;
+        while (!done.getAsBoolean()) {
+            if (sim.nowNanos() >= deadline) {
+                throw new IllegalStateException("gave up " + what + " after " + maxWaitNanos / 1_000_000
+                        + " ms of virtual time (raise Builder.maxWait if that is expected)");
+            }
+            // Run in small slices so the loop notices completion without a hook into every promise.
+            long sliceEnd = Math.min(deadline, sim.nowNanos() + Simulation.millis(1));
+            sim.at(sliceEnd, () -> { });
+            check(sim.run(sliceEnd, Long.MAX_VALUE));
+        }
+    }
+
+    private void advanceNanos(long nanos) {
+        long until = sim.nowNanos() + nanos;
+        sim.at(until, () -> { });
+        check(sim.run(until, Long.MAX_VALUE));
+    }
+
+    private void check(StopReason reason) {
+        if (reason == StopReason.FAILURE) {
+            throw new IllegalStateException("a task in the simulation threw: " + sim.kernel().failure(), sim.kernel().failure());
+        }
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) throw r;
+        if (t instanceof Error e) throw e;
+        throw new IllegalStateException(t);
+    }
+
+    /** Settings of a kit; every one has a default. */
+    public static final class Builder {
+        private long seed = 1;
+        private RuntimeConfig config = RuntimeConfig.defaults();
+        private byte[] secret = "object test kit deployment secret".getBytes(StandardCharsets.UTF_8);
+        private final List<NamespaceBinding> bindings = new ArrayList<>();
+        private Duration callTimeout = Duration.ofSeconds(30);
+        private Duration maxWait = Duration.ofSeconds(120);
+        private Duration settle = Duration.ofMillis(100);
+
+        private Builder() {
+        }
+
+        /** The simulation seed (default 1): same seed, same run. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** Binds {@code name} to the object class built by {@code factory} (e.g. {@code Counter::new}). */
+        public Builder namespace(String name, ObjectFactory factory) {
+            bindings.add(new NamespaceBinding(name, factory));
+            return this;
+        }
+
+        /** Runtime settings (eviction, alarm retries, limits); default {@link RuntimeConfig#defaults()}. */
+        public Builder config(RuntimeConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /** The deployment secret ids are derived with (default: a fixed test secret). */
+        public Builder secret(byte[] secret) {
+            this.secret = secret.clone();
+            return this;
+        }
+
+        /** How long a call may take before it fails with UNAVAILABLE (default 30 s, virtual). */
+        public Builder callTimeout(Duration timeout) {
+            this.callTimeout = timeout;
+            return this;
+        }
+
+        /** How long any kit method runs the simulation before giving up (default 120 s, virtual). */
+        public Builder maxWait(Duration maxWait) {
+            this.maxWait = maxWait;
+            return this;
+        }
+
+        /** How long {@link TestWebSocket#send} lets the simulation run after sending (default 100 ms, virtual). */
+        public Builder settle(Duration settle) {
+            this.settle = settle;
+            return this;
+        }
+
+        public ObjectTestKit build() {
+            if (bindings.isEmpty()) throw new IllegalStateException("bind at least one namespace with namespace(name, factory)");
+            return new ObjectTestKit(this);
+        }
+    }
+}
