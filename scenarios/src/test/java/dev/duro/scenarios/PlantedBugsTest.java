@@ -66,4 +66,19 @@ class PlantedBugsTest {
         assertThat(firstCatch(PlantedBug.LOG_ACK_BEFORE_FSYNC, CounterScenario::new, "crash,disk",
                 List.of("C1", "C2-lost", "C2-duplicate"))).as("an acknowledged increment lost in a crash").isPositive();
     }
+
+    // The same gates, judged only by what clients observed (no trace facts): the history checkers
+    // alone find the damage each missing gate does.
+
+    @Test
+    void outputGateOpenEarlyIsCaughtByTheClientsHistory() {
+        assertThat(firstCatch(PlantedBug.OUTPUT_GATE_OPEN_EARLY, KvScenario::new, "crash,disk", List.of("K1", "K2")))
+                .as("an acknowledged put lost or a read not linearizable after a crash").isPositive();
+    }
+
+    @Test
+    void inputGateOpenIsCaughtByTheClientsHistory() {
+        assertThat(firstCatch(PlantedBug.INPUT_GATE_OPEN, CounterScenario::new, "crash,disk",
+                List.of("C1", "C2-lost", "C2-duplicate"))).as("a stale read or a lost increment").isPositive();
+    }
 }
