@@ -2,15 +2,13 @@ package dev.duro.scenarios.bank;
 
 import dev.duro.runtime.PlantedBug;
 import dev.duro.runtime.config.NamespaceBinding;
+import dev.duro.scenarios.frame.ObjectScenario;
 import dev.duro.scenarios.frame.ObjectWorld;
 import dev.duro.scenarios.frame.Timeline;
 import dev.duro.sim.Simulation;
 import dev.duro.sim.random.SeededEntropy;
-import dev.duro.sim.run.RunConfig;
-import dev.duro.sim.run.Scenario;
 import dev.duro.sim.run.ScenarioRun;
 import dev.duro.sim.run.Violation;
-import dev.duro.sim.trace.TraceListener;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,46 +25,30 @@ import java.util.TreeSet;
  * transfers; B5 (P6) the ledger answers the final reads. P4, P5 from the trace. Not checked:
  * linearizability of balance reads (the reads' totals and signs are what is judged).
  */
-public final class BankScenario implements Scenario {
+public final class BankScenario extends ObjectScenario {
     public static final String NAME = "bank";
     static final String NAMESPACE = "LEDGERS";
     static final String LEDGER = "ledger";
 
-    private final Set<PlantedBug> bugs;
+    private static final String DESCRIPTION =
+            "a SQL bank ledger with transfers in rollback-on-overdraft transactions under node crashes, disk and "
+            + "network faults; checks the invariant total, no negative balance, and exactly-once durable transfers";
 
     public BankScenario() {
         this(Set.of());
     }
 
     public BankScenario(Set<PlantedBug> bugs) {
-        this.bugs = Set.copyOf(bugs);
+        super(NAME, DESCRIPTION, 70, bugs);
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String description() {
-        return "a SQL bank ledger with transfers in rollback-on-overdraft transactions under node crashes, disk and "
-                + "network faults; checks the invariant total, no negative balance, and exactly-once durable transfers";
-    }
-
-    @Override
-    public long defaultUntilMs() {
-        return 20_000;
-    }
-
-    @Override
-    public ScenarioRun setUp(RunConfig config, TraceListener listener) {
-        long untilMs = config.untilMs() > 0 ? config.untilMs() : defaultUntilMs();
-        Timeline t = Timeline.of(untilMs, 70);
-        SeededEntropy p = new SeededEntropy(config.seed()).derive("scenario/" + NAME);
+    protected ScenarioRun setUp(Setup s) {
+        Timeline t = s.timeline();
+        SeededEntropy p = s.params();
         long evictMs = p.between(1_000, 6_000);
         int accounts = (int) p.between(3, 6);
-        ObjectWorld w = new ObjectWorld(NAME, config, listener, t,
-                List.of(new NamespaceBinding(NAMESPACE, ctx -> new LedgerObject(ctx, accounts))),
+        ObjectWorld w = s.world(new NamespaceBinding(NAMESPACE, ctx -> new LedgerObject(ctx, accounts)),
                 ObjectWorld.runtimeConfig(evictMs, 10_000, 2_000, bugs));
         int clients = (int) p.between(2, 3);
         long intervalMs = p.between(20, 80);

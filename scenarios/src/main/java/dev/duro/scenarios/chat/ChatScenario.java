@@ -2,15 +2,13 @@ package dev.duro.scenarios.chat;
 
 import dev.duro.runtime.PlantedBug;
 import dev.duro.runtime.config.NamespaceBinding;
+import dev.duro.scenarios.frame.ObjectScenario;
 import dev.duro.scenarios.frame.ObjectWorld;
 import dev.duro.scenarios.frame.Timeline;
 import dev.duro.sim.Simulation;
 import dev.duro.sim.random.SeededEntropy;
-import dev.duro.sim.run.RunConfig;
-import dev.duro.sim.run.Scenario;
 import dev.duro.sim.run.ScenarioRun;
 import dev.duro.sim.run.Violation;
-import dev.duro.sim.trace.TraceListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -26,44 +24,29 @@ import java.util.Set;
  * delivered live to members connected at the time (a crash may swallow the broadcast; catch-up
  * covers it), exactly-once delivery across connections (catch-up overlaps live delivery by design).
  */
-public final class ChatScenario implements Scenario {
+public final class ChatScenario extends ObjectScenario {
     public static final String NAME = "chat";
     static final String NAMESPACE = "ROOMS";
     static final String ROOM = "lobby";
 
-    private final Set<PlantedBug> bugs;
+    private static final String DESCRIPTION =
+            "a chat room on hibernatable WebSockets (SQL log, broadcast, catch-up, auto-response, hibernation) "
+            + "under node crashes, disk and network faults; checks ordered gap-free delivery and durable posts";
 
     public ChatScenario() {
         this(Set.of());
     }
 
     public ChatScenario(Set<PlantedBug> bugs) {
-        this.bugs = Set.copyOf(bugs);
+        super(NAME, DESCRIPTION, 72, bugs);
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String description() {
-        return "a chat room on hibernatable WebSockets (SQL log, broadcast, catch-up, auto-response, hibernation) "
-                + "under node crashes, disk and network faults; checks ordered gap-free delivery and durable posts";
-    }
-
-    @Override
-    public long defaultUntilMs() {
-        return 20_000;
-    }
-
-    @Override
-    public ScenarioRun setUp(RunConfig config, TraceListener listener) {
-        long untilMs = config.untilMs() > 0 ? config.untilMs() : defaultUntilMs();
-        Timeline t = Timeline.of(untilMs, 72);
-        SeededEntropy p = new SeededEntropy(config.seed()).derive("scenario/" + NAME);
+    protected ScenarioRun setUp(Setup s) {
+        Timeline t = s.timeline();
+        SeededEntropy p = s.params();
         long hibernateMs = p.between(300, 800);
-        ObjectWorld w = new ObjectWorld(NAME, config, listener, t, List.of(new NamespaceBinding(NAMESPACE, ChatRoom::new)),
+        ObjectWorld w = s.world(new NamespaceBinding(NAMESPACE, ChatRoom::new),
                 ObjectWorld.runtimeConfig(p.between(1_000, 6_000), hibernateMs, 2_000, bugs));
         int members = (int) p.between(2, 3);
         long intervalMs = p.between(40, 150);
@@ -72,14 +55,14 @@ public final class ChatScenario implements Scenario {
         List<long[]> quiet = new ArrayList<>();
         int windows = (int) p.between(1, 2);
         for (int i = 0; i < windows; i++) {
-            long start = untilMs * p.between(10, 50) / 100;
+            long start = s.untilMs() * p.between(10, 50) / 100;
             quiet.add(new long[] {Simulation.millis(start), Simulation.millis(start + hibernateMs + p.between(300, 1_200))});
         }
         List<ChatMember> ms = new ArrayList<>();
         for (int i = 0; i < members; i++) {
             ChatMember m = new ChatMember(i, w::nowNanos, Simulation.millis(timeoutMs),
                     new ChatMember.Settings("m" + i, Simulation.millis(intervalMs), leaveChance, quiet,
-                            Simulation.millis(t.stopAtMs()), Simulation.millis(t.finalReadAtMs()), Simulation.millis(untilMs), i == 0));
+                            Simulation.millis(t.stopAtMs()), Simulation.millis(t.finalReadAtMs()), Simulation.millis(s.untilMs()), i == 0));
             w.addClient(m);
             ms.add(m);
         }

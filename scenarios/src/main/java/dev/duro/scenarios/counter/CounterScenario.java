@@ -4,16 +4,14 @@ import dev.duro.model.history.History;
 import dev.duro.runtime.PlantedBug;
 import dev.duro.runtime.config.NamespaceBinding;
 import dev.duro.scenarios.frame.Lin;
+import dev.duro.scenarios.frame.ObjectScenario;
 import dev.duro.scenarios.frame.ObjectWorld;
 import dev.duro.scenarios.frame.Recorders;
 import dev.duro.scenarios.frame.Timeline;
 import dev.duro.sim.Simulation;
 import dev.duro.sim.random.SeededEntropy;
-import dev.duro.sim.run.RunConfig;
-import dev.duro.sim.run.Scenario;
 import dev.duro.sim.run.ScenarioRun;
 import dev.duro.sim.run.Violation;
-import dev.duro.sim.trace.TraceListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,11 +31,13 @@ import java.util.Set;
  *   <li>P4, P5 from the trace ({@link ObjectWorld}).</li>
  * </ul>
  */
-public final class CounterScenario implements Scenario {
+public final class CounterScenario extends ObjectScenario {
     public static final String NAME = "counter";
     static final String NAMESPACE = "COUNTERS";
 
-    private final Set<PlantedBug> bugs;
+    private static final String DESCRIPTION =
+            "named counters (KV) incremented and read by 2-3 clients under node crashes, disk and network faults; "
+            + "checks linearizability (fetch-and-increment) and that no acknowledged increment is lost";
 
     public CounterScenario() {
         this(Set.of());
@@ -45,33 +45,15 @@ public final class CounterScenario implements Scenario {
 
     /** With planted runtime bugs, for the testbed's self-tests. */
     public CounterScenario(Set<PlantedBug> bugs) {
-        this.bugs = Set.copyOf(bugs);
+        super(NAME, DESCRIPTION, 70, bugs);
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String description() {
-        return "named counters (KV) incremented and read by 2-3 clients under node crashes, disk and network faults; "
-                + "checks linearizability (fetch-and-increment) and that no acknowledged increment is lost";
-    }
-
-    @Override
-    public long defaultUntilMs() {
-        return 20_000;
-    }
-
-    @Override
-    public ScenarioRun setUp(RunConfig config, TraceListener listener) {
-        long untilMs = config.untilMs() > 0 ? config.untilMs() : defaultUntilMs();
-        Timeline t = Timeline.of(untilMs, 70);
-        SeededEntropy p = new SeededEntropy(config.seed()).derive("scenario/" + NAME);
+    protected ScenarioRun setUp(Setup s) {
+        Timeline t = s.timeline();
+        SeededEntropy p = s.params();
         long evictMs = p.between(1_000, 6_000);
-        ObjectWorld w = new ObjectWorld(NAME, config, listener, t,
-                List.of(new NamespaceBinding(NAMESPACE, CounterObject::new)),
+        ObjectWorld w = s.world(new NamespaceBinding(NAMESPACE, CounterObject::new),
                 ObjectWorld.runtimeConfig(evictMs, 10_000, 2_000, bugs));
         int clients = (int) p.between(2, 3);
         int counters = (int) p.between(1, 3);

@@ -5,16 +5,14 @@ import dev.duro.model.history.History;
 import dev.duro.runtime.PlantedBug;
 import dev.duro.runtime.config.NamespaceBinding;
 import dev.duro.scenarios.frame.Lin;
+import dev.duro.scenarios.frame.ObjectScenario;
 import dev.duro.scenarios.frame.ObjectWorld;
 import dev.duro.scenarios.frame.Recorders;
 import dev.duro.scenarios.frame.Timeline;
 import dev.duro.sim.Simulation;
 import dev.duro.sim.random.SeededEntropy;
-import dev.duro.sim.run.RunConfig;
-import dev.duro.sim.run.Scenario;
 import dev.duro.sim.run.ScenarioRun;
 import dev.duro.sim.run.Violation;
-import dev.duro.sim.trace.TraceListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,44 +31,28 @@ import java.util.Set;
  *   <li>P4, P5 from the trace.</li>
  * </ul>
  */
-public final class KvScenario implements Scenario {
+public final class KvScenario extends ObjectScenario {
     public static final String NAME = "kv";
     static final String NAMESPACE = "REGISTERS";
 
-    private final Set<PlantedBug> bugs;
+    private static final String DESCRIPTION =
+            "registers (get/put/cas over keys spread across objects) under node crashes, disk and network faults; "
+            + "checks per-key linearizability and durability of acknowledged writes";
 
     public KvScenario() {
         this(Set.of());
     }
 
     public KvScenario(Set<PlantedBug> bugs) {
-        this.bugs = Set.copyOf(bugs);
+        super(NAME, DESCRIPTION, 70, bugs);
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String description() {
-        return "registers (get/put/cas over keys spread across objects) under node crashes, disk and network faults; "
-                + "checks per-key linearizability and durability of acknowledged writes";
-    }
-
-    @Override
-    public long defaultUntilMs() {
-        return 20_000;
-    }
-
-    @Override
-    public ScenarioRun setUp(RunConfig config, TraceListener listener) {
-        long untilMs = config.untilMs() > 0 ? config.untilMs() : defaultUntilMs();
-        Timeline t = Timeline.of(untilMs, 70);
-        SeededEntropy p = new SeededEntropy(config.seed()).derive("scenario/" + NAME);
+    protected ScenarioRun setUp(Setup s) {
+        Timeline t = s.timeline();
+        SeededEntropy p = s.params();
         long evictMs = p.between(1_000, 6_000);
-        ObjectWorld w = new ObjectWorld(NAME, config, listener, t,
-                List.of(new NamespaceBinding(NAMESPACE, RegisterObject::new)),
+        ObjectWorld w = s.world(new NamespaceBinding(NAMESPACE, RegisterObject::new),
                 ObjectWorld.runtimeConfig(evictMs, 10_000, 2_000, bugs));
         int clients = (int) p.between(2, 3);
         int objects = (int) p.between(2, 4);

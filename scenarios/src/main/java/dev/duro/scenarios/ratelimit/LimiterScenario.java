@@ -2,15 +2,13 @@ package dev.duro.scenarios.ratelimit;
 
 import dev.duro.runtime.PlantedBug;
 import dev.duro.runtime.config.NamespaceBinding;
+import dev.duro.scenarios.frame.ObjectScenario;
 import dev.duro.scenarios.frame.ObjectWorld;
 import dev.duro.scenarios.frame.Timeline;
 import dev.duro.sim.Simulation;
 import dev.duro.sim.random.SeededEntropy;
-import dev.duro.sim.run.RunConfig;
-import dev.duro.sim.run.Scenario;
 import dev.duro.sim.run.ScenarioRun;
 import dev.duro.sim.run.Violation;
-import dev.duro.sim.trace.TraceListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,46 +23,30 @@ import java.util.TreeMap;
  * reads are answered. P4, P5 from the trace. Not checked: that grants are not refused needlessly
  * (a lost grant answer legitimately consumes a token).
  */
-public final class LimiterScenario implements Scenario {
+public final class LimiterScenario extends ObjectScenario {
     public static final String NAME = "rate-limiter";
     static final String NAMESPACE = "LIMITERS";
 
-    private final Set<PlantedBug> bugs;
+    private static final String DESCRIPTION =
+            "a GCRA rate limiter per key under node crashes, clock jumps, disk and network faults; checks that "
+            + "acknowledged grants never exceed the limit in any window and that bucket updates are durable";
 
     public LimiterScenario() {
         this(Set.of());
     }
 
     public LimiterScenario(Set<PlantedBug> bugs) {
-        this.bugs = Set.copyOf(bugs);
+        super(NAME, DESCRIPTION, 70, bugs);
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String description() {
-        return "a GCRA rate limiter per key under node crashes, clock jumps, disk and network faults; checks that "
-                + "acknowledged grants never exceed the limit in any window and that bucket updates are durable";
-    }
-
-    @Override
-    public long defaultUntilMs() {
-        return 20_000;
-    }
-
-    @Override
-    public ScenarioRun setUp(RunConfig config, TraceListener listener) {
-        long untilMs = config.untilMs() > 0 ? config.untilMs() : defaultUntilMs();
-        Timeline t = Timeline.of(untilMs, 70);
-        SeededEntropy p = new SeededEntropy(config.seed()).derive("scenario/" + NAME);
+    protected ScenarioRun setUp(Setup s) {
+        Timeline t = s.timeline();
+        SeededEntropy p = s.params();
         long evictMs = p.between(1_000, 6_000);
         int limit = (int) p.between(2, 8);
         long windowMs = limit * p.between(50, 250);
-        ObjectWorld w = new ObjectWorld(NAME, config, listener, t,
-                List.of(new NamespaceBinding(NAMESPACE, ctx -> new LimiterObject(ctx, windowMs, limit))),
+        ObjectWorld w = s.world(new NamespaceBinding(NAMESPACE, ctx -> new LimiterObject(ctx, windowMs, limit)),
                 ObjectWorld.runtimeConfig(evictMs, 10_000, 2_000, bugs));
         int clients = (int) p.between(2, 3);
         int objects = (int) p.between(1, 2);

@@ -2,15 +2,13 @@ package dev.duro.scenarios.scheduler;
 
 import dev.duro.runtime.PlantedBug;
 import dev.duro.runtime.config.NamespaceBinding;
+import dev.duro.scenarios.frame.ObjectScenario;
 import dev.duro.scenarios.frame.ObjectWorld;
 import dev.duro.scenarios.frame.Timeline;
 import dev.duro.sim.Simulation;
 import dev.duro.sim.random.SeededEntropy;
-import dev.duro.sim.run.RunConfig;
-import dev.duro.sim.run.Scenario;
 import dev.duro.sim.run.ScenarioRun;
 import dev.duro.sim.run.Violation;
-import dev.duro.sim.trace.TraceListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,47 +25,31 @@ import java.util.TreeMap;
  * (alarms never early, durable alarms never lost) from the trace. Not checked: exactly-once runs
  * (alarms are at-least-once; a run whose marking was lost in a crash runs again).
  */
-public final class SchedulerScenario implements Scenario {
+public final class SchedulerScenario extends ObjectScenario {
     public static final String NAME = "scheduler";
     static final String NAMESPACE = "SCHEDULERS";
     /** How long after its time a job may still be waiting at the final read (retries, jitter). */
     static final long GRACE_MS = 1_500;
 
-    private final Set<PlantedBug> bugs;
+    private static final String DESCRIPTION =
+            "an alarm-driven job scheduler (SQL, handler failures and retries) under node crashes, clock faults, "
+            + "disk and network faults; checks every acknowledged job runs at least once, never early";
 
     public SchedulerScenario() {
         this(Set.of());
     }
 
     public SchedulerScenario(Set<PlantedBug> bugs) {
-        this.bugs = Set.copyOf(bugs);
+        super(NAME, DESCRIPTION, 85, bugs);
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String description() {
-        return "an alarm-driven job scheduler (SQL, handler failures and retries) under node crashes, clock faults, "
-                + "disk and network faults; checks every acknowledged job runs at least once, never early";
-    }
-
-    @Override
-    public long defaultUntilMs() {
-        return 20_000;
-    }
-
-    @Override
-    public ScenarioRun setUp(RunConfig config, TraceListener listener) {
-        long untilMs = config.untilMs() > 0 ? config.untilMs() : defaultUntilMs();
-        Timeline t = Timeline.of(untilMs, 85);
-        SeededEntropy p = new SeededEntropy(config.seed()).derive("scenario/" + NAME);
+    protected ScenarioRun setUp(Setup s) {
+        Timeline t = s.timeline();
+        SeededEntropy p = s.params();
         long evictMs = p.between(1_000, 6_000);
         double failRate = p.between(0, 40) / 100.0;
-        ObjectWorld w = new ObjectWorld(NAME, config, listener, t,
-                List.of(new NamespaceBinding(NAMESPACE, ctx -> new SchedulerObject(ctx, failRate))),
+        ObjectWorld w = s.world(new NamespaceBinding(NAMESPACE, ctx -> new SchedulerObject(ctx, failRate)),
                 ObjectWorld.runtimeConfig(evictMs, 10_000, 100, bugs));
         int clients = (int) p.between(2, 3);
         int objectCount = (int) p.between(1, 3);

@@ -1,0 +1,77 @@
+package dev.duro.scenarios.frame;
+
+import dev.duro.runtime.PlantedBug;
+import dev.duro.runtime.config.NamespaceBinding;
+import dev.duro.runtime.config.RuntimeConfig;
+import dev.duro.sim.random.SeededEntropy;
+import dev.duro.sim.run.RunConfig;
+import dev.duro.sim.run.Scenario;
+import dev.duro.sim.run.ScenarioRun;
+import dev.duro.sim.trace.TraceListener;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What every object scenario has in common: a name, a description, the default length, the
+ * planted runtime bugs it runs with (none outside the testbed's self-tests), and the start of
+ * {@link #setUp}: the run's length, its {@link Timeline} and the stream its parameters are drawn
+ * from. A subclass builds its {@link ObjectWorld} and workload in {@link #setUp(Setup)}.
+ */
+public abstract class ObjectScenario implements Scenario {
+    /** Simulated length of a run when the config gives none. */
+    public static final long DEFAULT_UNTIL_MS = 20_000;
+
+    private final String name;
+    private final String description;
+    private final int finalReadPercent;
+    /** Planted runtime bugs, for {@link ObjectWorld#runtimeConfig}. */
+    protected final Set<PlantedBug> bugs;
+
+    /**
+     * @param finalReadPercent when the final reads start, in percent of the run (see {@link Timeline#of})
+     */
+    protected ObjectScenario(String name, String description, int finalReadPercent, Set<PlantedBug> bugs) {
+        this.name = name;
+        this.description = description;
+        this.finalReadPercent = finalReadPercent;
+        this.bugs = Set.copyOf(bugs);
+    }
+
+    /** What a scenario builds its run from. {@code params} is the stream of the scenario's own choices. */
+    protected record Setup(String scenario, RunConfig config, TraceListener listener, Timeline timeline,
+                           SeededEntropy params) {
+        public long untilMs() {
+            return timeline.untilMs();
+        }
+
+        /** The world serving one namespace. */
+        public ObjectWorld world(NamespaceBinding namespace, RuntimeConfig runtime) {
+            return new ObjectWorld(scenario, config, listener, timeline, List.of(namespace), runtime);
+        }
+    }
+
+    @Override
+    public final String name() {
+        return name;
+    }
+
+    @Override
+    public final String description() {
+        return description;
+    }
+
+    @Override
+    public final long defaultUntilMs() {
+        return DEFAULT_UNTIL_MS;
+    }
+
+    @Override
+    public final ScenarioRun setUp(RunConfig config, TraceListener listener) {
+        long untilMs = config.untilMs() > 0 ? config.untilMs() : defaultUntilMs();
+        return setUp(new Setup(name, config, listener, Timeline.of(untilMs, finalReadPercent),
+                new SeededEntropy(config.seed()).derive("scenario/" + name)));
+    }
+
+    /** Builds the world, the workload and the check; nothing runs yet. */
+    protected abstract ScenarioRun setUp(Setup setup);
+}
