@@ -1,7 +1,7 @@
 package dev.duro.scenarios.bank;
 
 import dev.duro.model.object.Request;
-import dev.duro.scenarios.frame.ClientProgram;
+import dev.duro.scenarios.frame.LoopClient;
 import dev.duro.scenarios.frame.Outcome;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,9 +16,8 @@ import java.util.function.LongSupplier;
  * unanswered: the ledger applies an id once) and balance reads; client 0 also reads the final
  * balances and transfer table.
  */
-final class BankClient extends ClientProgram {
-    record Settings(int accounts, long maxAmount, long intervalNanos, long stopAtNanos, long finalReadAtNanos,
-                    boolean finalReader) {}
+final class BankClient extends LoopClient {
+    record Settings(int accounts, long maxAmount) {}
 
     private final Settings settings;
     private final Map<String, BankChecks.Transfer> sent = new LinkedHashMap<>();
@@ -30,19 +29,13 @@ final class BankClient extends ClientProgram {
     private int unknown;
     private int transfers;
 
-    BankClient(int index, LongSupplier virtualNanos, long timeoutNanos, Settings settings) {
-        super("bank-client-" + index, index, virtualNanos, timeoutNanos);
+    BankClient(int index, LongSupplier virtualNanos, long timeoutNanos, Pace pace, Settings settings) {
+        super("bank-client-" + index, index, virtualNanos, timeoutNanos, pace);
         this.settings = settings;
     }
 
     @Override
-    protected void begin() {
-        after(entropy.nextLong(settings.intervalNanos()) + 1, this::next);
-        if (settings.finalReader()) at(settings.finalReadAtNanos(), this::finalReads);
-    }
-
-    private void next() {
-        if (now() >= settings.stopAtNanos()) return;
+    protected void next() {
         if (entropy.chance(0.25)) {
             call(BankScenario.NAMESPACE, BankScenario.LEDGER, Request.get("/balances"), o -> {
                 if (o instanceof Outcome.Answer a && a.response().isOk()) {
@@ -57,19 +50,13 @@ final class BankClient extends ClientProgram {
         BankChecks.Transfer t = new BankChecks.Transfer("t" + index() + "-" + (++transfers), "a" + from, "a" + to,
                 1 + entropy.nextLong(settings.maxAmount()));
         sent.put(t.id(), t);
-        attempt(t, 1);
-    }
-
-    private void attempt(BankChecks.Transfer t, int attempt) {
+        // Resent while unanswered: the ledger applies an id once. A refusal (409) is an answer.
         Request r = Request.post("/transfer?id=" + t.id() + "&from=" + t.from() + "&to=" + t.to() + "&amount=" + t.amount(), "");
-        call(BankScenario.NAMESPACE, BankScenario.LEDGER, r, o -> {
-            if (o instanceof Outcome.Answer a && a.response().isOk()) {
-                if (now() < settings.stopAtNanos()) acknowledged.add(t.id());
-            } else if (o instanceof Outcome.Answer a && a.response().status() == 409) {
+        callResending(BankScenario.NAMESPACE, BankScenario.LEDGER, r, 3, o -> ok(o) || refusal(o), o -> {
+            if (ok(o)) {
+                if (!stopped()) acknowledged.add(t.id());
+            } else if (refusal(o)) {
                 refused++;
-            } else if (attempt < 3 && now() < settings.stopAtNanos()) {
-                attempt(t, attempt + 1);
-                return;
             } else {
                 unknown++;
             }
@@ -77,11 +64,12 @@ final class BankClient extends ClientProgram {
         });
     }
 
-    private void done() {
-        after(settings.intervalNanos() / 2 + entropy.nextLong(settings.intervalNanos()), this::next);
+    private static boolean refusal(Outcome o) {
+        return o instanceof Outcome.Answer a && a.response().status() == 409;
     }
 
-    private void finalReads() {
+    @Override
+    protected void finalReads() {
         untilAnswered(BankScenario.NAMESPACE, BankScenario.LEDGER, Request.get("/balances"),
                 r -> finalBalances = new BankChecks.Read(now() / 1_000_000, BankChecks.parseBalances(r.bodyText())));
         untilAnswered(BankScenario.NAMESPACE, BankScenario.LEDGER, Request.get("/transfers"), r -> {

@@ -2,6 +2,7 @@ package dev.duro.scenarios.bank;
 
 import dev.duro.runtime.PlantedBug;
 import dev.duro.runtime.config.NamespaceBinding;
+import dev.duro.scenarios.frame.LoopClient;
 import dev.duro.scenarios.frame.ObjectScenario;
 import dev.duro.scenarios.frame.ObjectWorld;
 import dev.duro.scenarios.frame.Timeline;
@@ -54,14 +55,8 @@ public final class BankScenario extends ObjectScenario {
         long intervalMs = p.between(20, 80);
         long timeoutMs = p.between(300, 1_000);
         long maxAmount = p.between(10, 80);
-        List<BankClient> cs = new ArrayList<>();
-        for (int i = 0; i < clients; i++) {
-            BankClient c = new BankClient(i, w::nowNanos, Simulation.millis(timeoutMs),
-                    new BankClient.Settings(accounts, maxAmount, Simulation.millis(intervalMs), Simulation.millis(t.stopAtMs()),
-                            Simulation.millis(t.finalReadAtMs()), i == 0));
-            w.addClient(c);
-            cs.add(c);
-        }
+        List<BankClient> cs = w.addClients(clients, i -> new BankClient(i, w::nowNanos, Simulation.millis(timeoutMs),
+                LoopClient.Pace.of(intervalMs, t, i), new BankClient.Settings(accounts, maxAmount)));
         w.params().put("workload", clients + " clients, " + accounts + " accounts of " + LedgerObject.INITIAL_BALANCE
                 + ", transfers of 1.." + maxAmount + " (75%) and balance reads, an op every ~" + intervalMs
                 + "ms per client, timeout " + timeoutMs + "ms, evict idle after " + evictMs + "ms");

@@ -58,14 +58,9 @@ public final class ChatScenario extends ObjectScenario {
             long start = s.untilMs() * p.between(10, 50) / 100;
             quiet.add(new long[] {Simulation.millis(start), Simulation.millis(start + hibernateMs + p.between(300, 1_200))});
         }
-        List<ChatMember> ms = new ArrayList<>();
-        for (int i = 0; i < members; i++) {
-            ChatMember m = new ChatMember(i, w::nowNanos, Simulation.millis(timeoutMs),
-                    new ChatMember.Settings("m" + i, Simulation.millis(intervalMs), leaveChance, quiet,
-                            Simulation.millis(t.stopAtMs()), Simulation.millis(t.finalReadAtMs()), Simulation.millis(s.untilMs()), i == 0));
-            w.addClient(m);
-            ms.add(m);
-        }
+        List<ChatMember> ms = w.addClients(members, i -> new ChatMember(i, w::nowNanos, Simulation.millis(timeoutMs),
+                new ChatMember.Settings("m" + i, Simulation.millis(intervalMs), leaveChance, quiet,
+                        Simulation.millis(t.stopAtMs()), Simulation.millis(t.finalReadAtMs()), Simulation.millis(s.untilMs()), i == 0)));
         StringBuilder windowsText = new StringBuilder();
         for (long[] q : quiet) windowsText.append(q[0] / 1_000_000).append('-').append(q[1] / 1_000_000).append("ms ");
         w.params().put("workload", members + " members, a post every ~" + intervalMs + "ms each, leave chance " + leaveChance

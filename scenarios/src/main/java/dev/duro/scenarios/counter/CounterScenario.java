@@ -4,6 +4,7 @@ import dev.duro.model.history.History;
 import dev.duro.runtime.PlantedBug;
 import dev.duro.runtime.config.NamespaceBinding;
 import dev.duro.scenarios.frame.Lin;
+import dev.duro.scenarios.frame.LoopClient;
 import dev.duro.scenarios.frame.ObjectScenario;
 import dev.duro.scenarios.frame.ObjectWorld;
 import dev.duro.scenarios.frame.Recorders;
@@ -62,14 +63,8 @@ public final class CounterScenario extends ObjectScenario {
         List<String> names = new ArrayList<>();
         for (int i = 0; i < counters; i++) names.add("counter-" + i);
         Recorders histories = new Recorders();
-        List<CounterClient> cs = new ArrayList<>();
-        for (int i = 0; i < clients; i++) {
-            CounterClient c = new CounterClient(i, w::nowNanos, Simulation.millis(timeoutMs),
-                    new CounterClient.Settings(names, Simulation.millis(intervalMs), Simulation.millis(t.stopAtMs()),
-                            Simulation.millis(t.finalReadAtMs()), i == 0), histories);
-            w.addClient(c);
-            cs.add(c);
-        }
+        List<CounterClient> cs = w.addClients(clients, i -> new CounterClient(i, w::nowNanos, Simulation.millis(timeoutMs),
+                LoopClient.Pace.of(intervalMs, t, i), names, histories));
         w.params().put("workload", clients + " clients, counters " + names + ", an op every ~" + intervalMs
                 + "ms per client, timeout " + timeoutMs + "ms, evict idle after " + evictMs + "ms");
         w.start();

@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.SequencedMap;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
  * The frame every object scenario shares: one runtime node {@code n0} ({@link DuroNode} on a
@@ -112,6 +113,17 @@ public final class ObjectWorld {
     public NodeId addClient(NodeProgram program) {
         Invariants.check(!started, "clients are added before start()");
         return sim.addNode(program, NoDiskDevice.FACTORY).id();
+    }
+
+    /** Adds {@code count} clients, client {@code i} made by {@code make.apply(i)}, in index order. */
+    public <C extends NodeProgram> List<C> addClients(int count, IntFunction<C> make) {
+        List<C> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            C client = make.apply(i);
+            addClient(client);
+            out.add(client);
+        }
+        return List.copyOf(out);
     }
 
     public Simulation simulation() {

@@ -2,8 +2,7 @@ package dev.duro.scenarios.kv;
 
 import dev.duro.model.history.HistoryRecorder;
 import dev.duro.model.object.Request;
-import dev.duro.scenarios.frame.ClientProgram;
-import dev.duro.scenarios.frame.Outcome;
+import dev.duro.scenarios.frame.LoopClient;
 import dev.duro.scenarios.frame.Recorders;
 import java.util.List;
 import java.util.Map;
@@ -15,20 +14,18 @@ import java.util.function.LongSupplier;
  * unique values and compare-and-sets from the last value it saw, on random keys; client 0 also
  * reads every key at the end.
  */
-final class KvClient extends ClientProgram {
-    record Settings(List<String> keys, int objects, long intervalNanos, long stopAtNanos, long finalReadAtNanos,
-                    boolean finalReader) {}
+final class KvClient extends LoopClient {
+    record Settings(List<String> keys, int objects) {}
 
     private final Settings settings;
     private final Recorders histories;
     private final Map<String, String> lastSeen = new TreeMap<>();
     private final Map<String, String> finalValues = new TreeMap<>();
     private int issued;
-    private int answered;
     private int values;
 
-    KvClient(int index, LongSupplier virtualNanos, long timeoutNanos, Settings settings, Recorders histories) {
-        super("kv-client-" + index, index, virtualNanos, timeoutNanos);
+    KvClient(int index, LongSupplier virtualNanos, long timeoutNanos, Pace pace, Settings settings, Recorders histories) {
+        super("kv-client-" + index, index, virtualNanos, timeoutNanos, pace);
         this.settings = settings;
         this.histories = histories;
     }
@@ -39,19 +36,13 @@ final class KvClient extends ClientProgram {
     }
 
     @Override
-    protected void begin() {
-        after(entropy.nextLong(settings.intervalNanos()) + 1, this::next);
-        if (settings.finalReader()) at(settings.finalReadAtNanos(), this::finalReads);
-    }
-
-    private void next() {
-        if (now() >= settings.stopAtNanos()) return;
+    protected void next() {
         String key = settings.keys().get(entropy.nextInt(settings.keys().size()));
         double dice = entropy.nextDouble();
         HistoryRecorder h = histories.of(key);
         issued++;
         if (dice < 0.4) {
-            read(key, h, h.invoke(process(), "read", key, null, now()), 0);
+            read(key, h, h.invoke(process(), "read", key, null, now()));
             return;
         }
         String value = "v" + index() + "-" + (++values);
@@ -59,10 +50,10 @@ final class KvClient extends ClientProgram {
             HistoryRecorder.Handle op = h.invoke(process(), "write", key, value, now());
             call(KvScenario.NAMESPACE, objectOf(key, settings.objects()),
                     Request.post("/put?key=" + key + "&value=" + value, ""), o -> {
-                        if (answered(o)) {
+                        acknowledged(o).ifPresent(r -> {
                             h.ok(op, null, now());
                             lastSeen.put(key, value);
-                        }
+                        });
                         done();
                     });
         } else {
@@ -71,56 +62,38 @@ final class KvClient extends ClientProgram {
             HistoryRecorder.Handle op = h.invoke(process(), "cas", key, java.util.Arrays.asList(fromValue, value), now());
             call(KvScenario.NAMESPACE, objectOf(key, settings.objects()),
                     Request.post("/cas?key=" + key + "&from=" + from + "&to=" + value, ""), o -> {
-                        if (answered(o)) {
-                            boolean swapped = Boolean.parseBoolean(((Outcome.Answer) o).response().bodyText());
+                        acknowledged(o).ifPresent(r -> {
+                            boolean swapped = Boolean.parseBoolean(r.bodyText());
                             h.ok(op, swapped, now());
                             if (swapped) lastSeen.put(key, value);
-                        }
+                        });
                         done();
                     });
         }
     }
 
-    /** A read is retried while unanswered (up to 3 times): it changes nothing, so resending is safe. */
-    private void read(String key, HistoryRecorder h, HistoryRecorder.Handle op, int attempt) {
-        call(KvScenario.NAMESPACE, objectOf(key, settings.objects()), Request.get("/get?key=" + key), o -> {
-            if (!isAnswer(o) && attempt < 2 && now() < settings.stopAtNanos()) {
-                read(key, h, op, attempt + 1); // same operation, same process: nothing retired yet
-                return;
-            }
-            if (answered(o)) {
-                Object v = parse(((Outcome.Answer) o).response().bodyText());
-                h.ok(op, v, now());
-                if (v != null) lastSeen.put(key, (String) v);
-            }
-            done();
-        });
-    }
-
-    private boolean isAnswer(Outcome o) {
-        return o instanceof Outcome.Answer a && a.response().isOk() && now() < settings.stopAtNanos();
-    }
-
-    /** Counts an answer, or retires the process of an indeterminate operation (left open). */
-    private boolean answered(Outcome o) {
-        boolean ok = isAnswer(o);
-        if (ok) {
-            answered++;
-        } else {
-            retireProcess(); // indeterminate: left open
-        }
-        return ok;
-    }
-
-    private void done() {
-        after(settings.intervalNanos() / 2 + entropy.nextLong(settings.intervalNanos()), this::next);
+    /**
+     * A read is resent while unanswered (3 attempts in all) as the same operation of the same
+     * process: it changes nothing, so resending is safe.
+     */
+    private void read(String key, HistoryRecorder h, HistoryRecorder.Handle op) {
+        callResending(KvScenario.NAMESPACE, objectOf(key, settings.objects()), Request.get("/get?key=" + key), 3,
+                LoopClient::ok, o -> {
+                    acknowledged(o).ifPresent(r -> {
+                        Object v = parse(r.bodyText());
+                        h.ok(op, v, now());
+                        if (v != null) lastSeen.put(key, (String) v);
+                    });
+                    done();
+                });
     }
 
     static Object parse(String body) {
         return body.equals(RegisterObject.NIL) ? null : body.substring(1);
     }
 
-    private void finalReads() {
+    @Override
+    protected void finalReads() {
         int p = -1;
         for (String key : settings.keys()) {
             HistoryRecorder h = histories.of(key);
@@ -139,9 +112,5 @@ final class KvClient extends ClientProgram {
 
     int issued() {
         return issued;
-    }
-
-    int answered() {
-        return answered;
     }
 }

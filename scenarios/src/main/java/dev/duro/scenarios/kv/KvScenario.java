@@ -5,6 +5,7 @@ import dev.duro.model.history.History;
 import dev.duro.runtime.PlantedBug;
 import dev.duro.runtime.config.NamespaceBinding;
 import dev.duro.scenarios.frame.Lin;
+import dev.duro.scenarios.frame.LoopClient;
 import dev.duro.scenarios.frame.ObjectScenario;
 import dev.duro.scenarios.frame.ObjectWorld;
 import dev.duro.scenarios.frame.Recorders;
@@ -62,14 +63,8 @@ public final class KvScenario extends ObjectScenario {
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < keyCount; i++) keys.add("k" + i);
         Recorders histories = new Recorders();
-        List<KvClient> cs = new ArrayList<>();
-        for (int i = 0; i < clients; i++) {
-            KvClient c = new KvClient(i, w::nowNanos, Simulation.millis(timeoutMs),
-                    new KvClient.Settings(keys, objects, Simulation.millis(intervalMs), Simulation.millis(t.stopAtMs()),
-                            Simulation.millis(t.finalReadAtMs()), i == 0), histories);
-            w.addClient(c);
-            cs.add(c);
-        }
+        List<KvClient> cs = w.addClients(clients, i -> new KvClient(i, w::nowNanos, Simulation.millis(timeoutMs),
+                LoopClient.Pace.of(intervalMs, t, i), new KvClient.Settings(keys, objects), histories));
         w.params().put("workload", clients + " clients, " + keyCount + " keys over " + objects + " objects, an op every ~"
                 + intervalMs + "ms per client (40% read, 35% write, 25% cas), timeout " + timeoutMs
                 + "ms, evict idle after " + evictMs + "ms");

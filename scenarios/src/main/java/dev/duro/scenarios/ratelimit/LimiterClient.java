@@ -1,7 +1,7 @@
 package dev.duro.scenarios.ratelimit;
 
 import dev.duro.model.object.Request;
-import dev.duro.scenarios.frame.ClientProgram;
+import dev.duro.scenarios.frame.LoopClient;
 import dev.duro.scenarios.frame.Outcome;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,9 +13,8 @@ import java.util.function.LongSupplier;
  * One limiter client: asks for grants on random keys faster than the limit allows (never resent:
  * a take is not idempotent); client 0 also reads every key's final state.
  */
-final class LimiterClient extends ClientProgram {
-    record Settings(List<String> keys, int objects, long intervalNanos, long stopAtNanos, long finalReadAtNanos,
-                    boolean finalReader) {}
+final class LimiterClient extends LoopClient {
+    record Settings(List<String> keys, int objects) {}
 
     private final Settings settings;
     private final Map<String, List<LimiterChecks.Grant>> grants = new TreeMap<>();
@@ -24,8 +23,8 @@ final class LimiterClient extends ClientProgram {
     private int granted;
     private int denied;
 
-    LimiterClient(int index, LongSupplier virtualNanos, long timeoutNanos, Settings settings) {
-        super("limiter-client-" + index, index, virtualNanos, timeoutNanos);
+    LimiterClient(int index, LongSupplier virtualNanos, long timeoutNanos, Pace pace, Settings settings) {
+        super("limiter-client-" + index, index, virtualNanos, timeoutNanos, pace);
         this.settings = settings;
     }
 
@@ -34,13 +33,7 @@ final class LimiterClient extends ClientProgram {
     }
 
     @Override
-    protected void begin() {
-        after(entropy.nextLong(settings.intervalNanos()) + 1, this::next);
-        if (settings.finalReader()) at(settings.finalReadAtNanos(), this::finalReads);
-    }
-
-    private void next() {
-        if (now() >= settings.stopAtNanos()) return;
+    protected void next() {
         String key = settings.keys().get(entropy.nextInt(settings.keys().size()));
         asked++;
         call(LimiterScenario.NAMESPACE, objectOf(key, settings.objects()), Request.post("/take?key=" + key, ""), o -> {
@@ -54,11 +47,12 @@ final class LimiterClient extends ClientProgram {
                     denied++;
                 }
             }
-            after(settings.intervalNanos() / 2 + entropy.nextLong(settings.intervalNanos()), this::next);
+            done();
         });
     }
 
-    private void finalReads() {
+    @Override
+    protected void finalReads() {
         for (String key : settings.keys()) {
             untilAnswered(LimiterScenario.NAMESPACE, objectOf(key, settings.objects()), Request.get("/state?key=" + key),
                     r -> finalTats.put(key, Long.parseLong(r.bodyText().split(" ")[0])));

@@ -2,6 +2,7 @@ package dev.duro.scenarios.ratelimit;
 
 import dev.duro.runtime.PlantedBug;
 import dev.duro.runtime.config.NamespaceBinding;
+import dev.duro.scenarios.frame.LoopClient;
 import dev.duro.scenarios.frame.ObjectScenario;
 import dev.duro.scenarios.frame.ObjectWorld;
 import dev.duro.scenarios.frame.Timeline;
@@ -55,14 +56,8 @@ public final class LimiterScenario extends ObjectScenario {
         long timeoutMs = p.between(300, 1_000);
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < keyCount; i++) keys.add("user" + i);
-        List<LimiterClient> cs = new ArrayList<>();
-        for (int i = 0; i < clients; i++) {
-            LimiterClient c = new LimiterClient(i, w::nowNanos, Simulation.millis(timeoutMs),
-                    new LimiterClient.Settings(keys, objects, Simulation.millis(intervalMs), Simulation.millis(t.stopAtMs()),
-                            Simulation.millis(t.finalReadAtMs()), i == 0));
-            w.addClient(c);
-            cs.add(c);
-        }
+        List<LimiterClient> cs = w.addClients(clients, i -> new LimiterClient(i, w::nowNanos, Simulation.millis(timeoutMs),
+                LoopClient.Pace.of(intervalMs, t, i), new LimiterClient.Settings(keys, objects)));
         w.params().put("workload", clients + " clients, " + keyCount + " keys over " + objects + " objects, limit " + limit
                 + " per " + windowMs + "ms, a request every ~" + intervalMs + "ms per client, timeout " + timeoutMs
                 + "ms, evict idle after " + evictMs + "ms");

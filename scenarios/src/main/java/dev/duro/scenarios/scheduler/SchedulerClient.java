@@ -1,8 +1,7 @@
 package dev.duro.scenarios.scheduler;
 
 import dev.duro.model.object.Request;
-import dev.duro.scenarios.frame.ClientProgram;
-import dev.duro.scenarios.frame.Outcome;
+import dev.duro.scenarios.frame.LoopClient;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -13,9 +12,8 @@ import java.util.function.LongSupplier;
  * random scheduler objects (resent up to twice while unanswered: idempotent by id); client 0
  * reads every object's final state.
  */
-final class SchedulerClient extends ClientProgram {
-    record Settings(List<String> objects, long intervalNanos, long maxDelayMs, long stopAtNanos, long finalReadAtNanos,
-                    boolean finalReader) {}
+final class SchedulerClient extends LoopClient {
+    record Settings(List<String> objects, long maxDelayMs) {}
 
     private final Settings settings;
     /** Per object: job id to its time, sent / acknowledged. */
@@ -24,39 +22,27 @@ final class SchedulerClient extends ClientProgram {
     private final Map<String, SchedulerChecks.FinalState> finals = new TreeMap<>();
     private int jobs;
 
-    SchedulerClient(int index, LongSupplier virtualNanos, long timeoutNanos, Settings settings) {
-        super("scheduler-client-" + index, index, virtualNanos, timeoutNanos);
+    SchedulerClient(int index, LongSupplier virtualNanos, long timeoutNanos, Pace pace, Settings settings) {
+        super("scheduler-client-" + index, index, virtualNanos, timeoutNanos, pace);
         this.settings = settings;
     }
 
     @Override
-    protected void begin() {
-        after(entropy.nextLong(settings.intervalNanos()) + 1, this::next);
-        if (settings.finalReader()) at(settings.finalReadAtNanos(), this::finalReads);
-    }
-
-    private void next() {
-        if (now() >= settings.stopAtNanos()) return;
+    protected void next() {
         String object = settings.objects().get(entropy.nextInt(settings.objects().size()));
         String id = "j" + index() + "-" + (++jobs);
         long at = world.clock().wallMillis() + entropy.nextLong(settings.maxDelayMs());
         sent.computeIfAbsent(object, k -> new TreeMap<>()).put(id, at);
-        attempt(object, id, at, 1);
+        // Resent while unanswered: the object schedules an id once.
+        callResending(SchedulerScenario.NAMESPACE, object, Request.post("/schedule?id=" + id + "&at=" + at, ""), 3,
+                LoopClient::ok, o -> {
+                    if (ok(o) && !stopped()) acknowledged.computeIfAbsent(object, k -> new TreeMap<>()).put(id, at);
+                    done();
+                });
     }
 
-    private void attempt(String object, String id, long at, int attempt) {
-        call(SchedulerScenario.NAMESPACE, object, Request.post("/schedule?id=" + id + "&at=" + at, ""), o -> {
-            if (o instanceof Outcome.Answer a && a.response().isOk()) {
-                if (now() < settings.stopAtNanos()) acknowledged.computeIfAbsent(object, k -> new TreeMap<>()).put(id, at);
-            } else if (attempt < 3 && now() < settings.stopAtNanos()) {
-                attempt(object, id, at, attempt + 1);
-                return;
-            }
-            after(settings.intervalNanos() / 2 + entropy.nextLong(settings.intervalNanos()), this::next);
-        });
-    }
-
-    private void finalReads() {
+    @Override
+    protected void finalReads() {
         for (String object : settings.objects()) {
             untilAnswered(SchedulerScenario.NAMESPACE, object, Request.get("/jobs"),
                     r -> finals.put(object, SchedulerChecks.FinalState.parse(r.bodyText())));

@@ -2,6 +2,7 @@ package dev.duro.scenarios.scheduler;
 
 import dev.duro.runtime.PlantedBug;
 import dev.duro.runtime.config.NamespaceBinding;
+import dev.duro.scenarios.frame.LoopClient;
 import dev.duro.scenarios.frame.ObjectScenario;
 import dev.duro.scenarios.frame.ObjectWorld;
 import dev.duro.scenarios.frame.Timeline;
@@ -58,14 +59,8 @@ public final class SchedulerScenario extends ObjectScenario {
         long maxDelayMs = Math.max(100, Math.min(p.between(100, 3_000), (t.finalReadAtMs() - t.stopAtMs()) / 2));
         List<String> objects = new ArrayList<>();
         for (int i = 0; i < objectCount; i++) objects.add("scheduler-" + i);
-        List<SchedulerClient> cs = new ArrayList<>();
-        for (int i = 0; i < clients; i++) {
-            SchedulerClient c = new SchedulerClient(i, w::nowNanos, Simulation.millis(timeoutMs),
-                    new SchedulerClient.Settings(objects, Simulation.millis(intervalMs), maxDelayMs,
-                            Simulation.millis(t.stopAtMs()), Simulation.millis(t.finalReadAtMs()), i == 0));
-            w.addClient(c);
-            cs.add(c);
-        }
+        List<SchedulerClient> cs = w.addClients(clients, i -> new SchedulerClient(i, w::nowNanos, Simulation.millis(timeoutMs),
+                LoopClient.Pace.of(intervalMs, t, i), new SchedulerClient.Settings(objects, maxDelayMs)));
         w.params().put("workload", clients + " clients, " + objectCount + " scheduler objects, a job every ~" + intervalMs
                 + "ms per client due within " + maxDelayMs + "ms, handler failure rate " + failRate
                 + " (first attempt and first retry), timeout " + timeoutMs + "ms, evict idle after " + evictMs + "ms");
