@@ -106,6 +106,8 @@ final class Activation {
 
     // Output gate and coalescing.
     private long durableSeq;
+    /** The last batch this host sealed; a store sealing on its own would leave outputs waiting forever. */
+    private long hostSealedSeq;
     private int inflightSeals;
     private boolean sealScheduled;
     private final ArrayDeque<Output> held = new ArrayDeque<>();
@@ -156,6 +158,7 @@ final class Activation {
                 listener = early;
                 early.active = true;
                 durableSeq = s.durableSeq();
+                hostSealedSeq = s.sealedSeq();
                 state = State.EARLY;
                 slot.deliverAllNow();
             });
@@ -203,6 +206,7 @@ final class Activation {
         listener = l;
         l.active = true;
         durableSeq = s.durableSeq();
+        hostSealedSeq = s.sealedSeq();
         state = State.LIVE;
         trace(RuntimeTrace.RECOVER_END, "seq=" + s.durableSeq());
         Optional<Long> recoveredAlarm;
@@ -591,6 +595,8 @@ final class Activation {
     long sealNow() {
         EngineStore s = store;
         Invariants.check(s != null && isServing(), "%s: seal without a serving store", key);
+        Invariants.check(s.sealedSeq() == hostSealedSeq, "%s: the store sealed batch %s behind the host (host sealed %s)",
+                key, s.sealedSeq(), hostSealedSeq);
         if (transactionDepth > 0) {
             // Inside transactionSync: what was written so far becomes the next batch when the turn ends.
             if (!s.hasPendingWrites()) return s.sealedSeq();
@@ -606,6 +612,7 @@ final class Activation {
                 return s.sealedSeq();
             }
             long seq = s.sealedSeq();
+            hostSealedSeq = seq;
             trace(RuntimeTrace.SEAL, "seq=" + seq);
             if (unsealedAlarm != null) {
                 sealedAlarms.put(seq, unsealedAlarm);
