@@ -247,6 +247,9 @@ final class Activation {
 
     /** Throws RESET for code of an activation that is gone (a replaced instance finds out here). */
     void checkServing() {
+        // A store fails outside a seal too (a snapshot, a rollback): reset now, or every storage
+        // call of this activation would throw RESET while nothing ever resets it.
+        if (isServing() && store.failed()) storeFailed();
         if (!isServing()) {
             throw new DuroException(ErrorCode.RESET, "this activation of " + key + " (epoch " + epoch
                     + ") has ended (reset or evicted); its storage, sockets and timers are gone");
@@ -635,8 +638,10 @@ final class Activation {
         Invariants.check(inflightSeals >= 0, "%s: negative in-flight seals", key);
         if (failure == null) trace(RuntimeTrace.DURABLE, "seq=" + seq);
         if (s == store && isServing()) {
-            if (failure != null || s.failed()) storeFailed();
-            else onDurable(seq);
+            // Batch seq is durable even if the store failed since (a later append, a snapshot):
+            // its outputs may leave; what waits for later batches is discarded by the reset.
+            if (failure == null) onDurable(seq);
+            if (isServing() && (failure != null || s.failed())) storeFailed();
         }
         maybeFinishClose();
     }

@@ -1,6 +1,19 @@
 package dev.duro.runtime.host;
 
 import dev.duro.model.async.Promise;
+import dev.duro.model.object.DuroException;
+import dev.duro.model.object.ErrorCode;
+import dev.duro.model.object.ObjectId;
+import dev.duro.model.world.Loop;
+import dev.duro.runtime.config.RuntimeConfig;
+import dev.duro.runtime.log.LogEntry;
+import dev.duro.runtime.log.LogStore;
+import dev.duro.runtime.log.ObjectLog;
+import dev.duro.runtime.log.Recovery;
+import dev.duro.runtime.log.Snapshot;
+import java.io.IOException;
+import java.util.List;
+import java.util.Set;
 import dev.duro.model.object.Request;
 import dev.duro.model.object.Response;
 import dev.duro.runtime.RuntimeTrace;
@@ -32,5 +45,78 @@ class ReviewFindingsTest {
         // ... and only after the batch holding the write was durable.
         String obj = "id=" + HostRig.id("b").hex();
         assertThat(rig.indexOf(RuntimeTrace.OUTPUT, obj)).isGreaterThan(rig.indexOf(RuntimeTrace.DURABLE, obj + " epoch=1 seq=1"));
+    }
+
+    /**
+     * A failed snapshot (after its batch was durable) marks the store failed, and every storage
+     * call then throws RESET. The host heard of it only at its next seal, which never came (the
+     * writes that would seal throw first): the activation answered RESET to every request until
+     * it went idle, which under steady traffic is never.
+     */
+    @Test
+    void aStoreThatFailedOutsideASealResetsTheActivationAtItsNextStorageCall() {
+        Scripted s = new Scripted();
+        RuntimeConfig d = RuntimeConfig.defaults();
+        RuntimeConfig snapshotEveryBatch = new RuntimeConfig(d.evictIdleMinMs(), d.evictIdleMaxMs(), d.hibernateIdleMs(),
+                d.blockConcurrencyTimeoutMs(), d.alarmRetryInitialMs(), d.alarmMaxRetries(), d.maxQueuedEvents(),
+                d.storageSizeLimitBytes(), d.retentionMillis(), 1, Set.of());
+        HostRig rig = new HostRig(72, snapshotEveryBatch, s.plain(NS));
+        int[] snapshotFailuresLeft = {1};
+        rig.logWrapper = logs -> new FailingSnapshots(logs, rig.world.loop(), snapshotFailuresLeft);
+        rig.crash();
+        rig.restart();
+        assertThat(rig.fetch("a", "/inc")).isEqualTo("1"); // its snapshot fails after the batch is durable
+        assertThat(snapshotFailuresLeft[0]).isZero();
+        rig.runMillis(10); // the snapshot has failed by now
+        Throwable t = rig.failure(r -> r.host.fetch(NS, HostRig.id("a"), Request.get("/inc")));
+        assertThat(((DuroException) t).code()).isEqualTo(ErrorCode.RESET);
+        assertThat(rig.fetch("a", "/inc")).as("a new activation serves the next request").isEqualTo("2");
+        assertThat(rig.trace(RuntimeTrace.RESET)).hasSize(1);
+    }
+
+    /** Fails the first {@code left[0]} snapshots; everything else goes to the real log. */
+    private record FailingSnapshots(LogStore inner, Loop loop, int[] left) implements LogStore {
+        @Override
+        public ObjectLog open(String namespace, ObjectId id) {
+            ObjectLog log = inner.open(namespace, id);
+            return new ObjectLog() {
+                @Override
+                public Promise<Recovery> recover() {
+                    return log.recover();
+                }
+
+                @Override
+                public Promise<Void> append(LogEntry entry) {
+                    return log.append(entry);
+                }
+
+                @Override
+                public Promise<Void> snapshot(Snapshot snapshot) {
+                    if (left[0] > 0) {
+                        left[0]--;
+                        // Fails a while later, as a disk does: after the host heard the batch is durable.
+                        Promise<Void> p = Promise.on(loop);
+                        loop.schedule(1_000_000L, () -> p.fail(new IOException("snapshot failed (test)")));
+                        return p;
+                    }
+                    return log.snapshot(snapshot);
+                }
+
+                @Override
+                public Promise<Recovery> recoverAt(long seq) {
+                    return log.recoverAt(seq);
+                }
+
+                @Override
+                public Promise<Void> destroy() {
+                    return log.destroy();
+                }
+            };
+        }
+
+        @Override
+        public Promise<List<ObjectId>> list(String namespace) {
+            return inner.list(namespace);
+        }
     }
 }
