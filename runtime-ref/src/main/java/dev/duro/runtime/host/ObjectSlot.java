@@ -345,6 +345,8 @@ final class ObjectSlot {
             ws.closeByPlatform(code, reason);
         }
         sockets.clear();
+        // Their events still queued would wake a new activation for sockets the client was told are closed.
+        queue.removeIf(e -> e.boundTo() == null && (e.kind().equals("ws-message") || e.kind().equals("ws-close")));
     }
 
     /** False if the socket is unknown here. */

@@ -74,6 +74,34 @@ class ReviewFindingsTest {
         assertThat(rig.trace(RuntimeTrace.RESET)).hasSize(1);
     }
 
+    /**
+     * A reset closes every socket (1011). A message that was waiting behind the handler the reset
+     * abandoned (or queued for another socket) was still delivered afterwards: it woke a new
+     * activation and handed it a socket the client had already been told is closed.
+     */
+    @Test
+    void messagesOfSocketsClosedByAResetAreNotDeliveredToTheNextActivation() {
+        Scripted s = WebSocketTest.wsScript();
+        var echo = s.onMessage;
+        s.onMessage = (ctx, ws) -> {
+            if (s.received.getLast().endsWith(":boom")) ctx.abort("boom");
+            return echo.apply(ctx, ws);
+        };
+        HostRig rig = new HostRig(73, HostRig.config(), s.full(NS));
+        long a = WebSocketTest.connect(rig, "room", "red");
+        long b = WebSocketTest.connect(rig, "room", "blue");
+        rig.start(x -> {
+            x.host.webSocketMessage(NS, HostRig.id("room"), a, new dev.duro.model.websocket.WebSocketMessage.Text("boom"));
+            x.host.webSocketMessage(NS, HostRig.id("room"), a, new dev.duro.model.websocket.WebSocketMessage.Text("after-a"));
+            x.host.webSocketMessage(NS, HostRig.id("room"), b, new dev.duro.model.websocket.WebSocketMessage.Text("after-b"));
+            return Promise.succeeded(x.world.loop(), null);
+        });
+        rig.runMillis(100);
+        assertThat(s.received).containsExactly(a + ":boom");
+        assertThat(rig.sockets.lines).containsExactly(a + " close 1011 object reset (abort)", b + " close 1011 object reset (abort)");
+        assertThat(s.constructed).as("nothing woke the object again").isEqualTo(1);
+    }
+
     /** Fails the first {@code left[0]} snapshots; everything else goes to the real log. */
     private record FailingSnapshots(LogStore inner, Loop loop, int[] left) implements LogStore {
         @Override
