@@ -114,6 +114,8 @@ final class Activation {
     private final TreeMap<Long, List<Waiter>> afterDurable = new TreeMap<>();
     private Optional<Long> unsealedAlarm; // null: no alarm change since the last seal
     private final TreeMap<Long, Optional<Long>> sealedAlarms = new TreeMap<>();
+    /** setAlarm calls so far, same value included (the store reports no change for those). */
+    private long alarmSetCalls;
 
     // Events in flight: delivered, not answered yet. Failed with RESET if the activation ends.
     private long lastToken;
@@ -455,6 +457,7 @@ final class Activation {
             sealNow();
         }
         long token = track(e -> slot.alarmAttemptFinished(atMillis, retry, false, hookResult));
+        long setCallsBefore = alarmSetCalls;
         Promise<Void> p = callUser(() -> orDone(handler.alarm(new AlarmInfo(atMillis, retry))));
         endEvent();
         p.whenComplete((v, e) -> {
@@ -464,14 +467,17 @@ final class Activation {
                 scheduleIdleCheck();
                 return;
             }
-            // Success: clear the alarm unless the handler set a new one, and report once that is durable.
-            if (store.storage().getAlarm().equals(Optional.of(atMillis))) store.storage().deleteAlarm();
+            // Success: clear the alarm unless a new one was set meanwhile, and report once that is durable.
+            // A setAlarm of the very same (now past) time counts: it asks to run again.
+            boolean setAgain = alarmSetCalls != setCallsBefore;
+            if (!setAgain && store.storage().getAlarm().equals(Optional.of(atMillis))) store.storage().deleteAlarm();
             long seq = sealNow();
             long done = track(err -> slot.alarmAttemptFinished(atMillis, retry, false, hookResult));
             afterDurable(seq, () -> {
                 if (!untrack(done)) return;
                 trace(RuntimeTrace.ALARM_DONE, "scheduled=" + atMillis);
                 slot.alarmAttemptFinished(atMillis, retry, true, hookResult);
+                if (setAgain) slot.rearmSameAlarm(atMillis);
                 scheduleIdleCheck();
             });
         });
@@ -544,6 +550,7 @@ final class Activation {
     private void onWrite(String op) {
         if (!isServing()) return;
         trace(RuntimeTrace.WRITE, "op=" + op);
+        if (op.equals("set-alarm")) alarmSetCalls++;
         scheduleSeal();
     }
 

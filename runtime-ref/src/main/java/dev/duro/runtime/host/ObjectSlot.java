@@ -508,6 +508,13 @@ final class ObjectSlot {
         maybeForget();
     }
 
+    /** The handler set the alarm again to the time it just ran for (the store saw no change): run it again. */
+    void rearmSameAlarm(long atMillis) {
+        if (alarm.equals(Optional.of(atMillis)) && alarmTimer == null && alarmRetryTimer == null && !alarmRunning) {
+            armAlarm(atMillis);
+        }
+    }
+
     private dev.duro.model.world.Entropy jitter;
 
     private dev.duro.model.world.Entropy alarmJitter() {

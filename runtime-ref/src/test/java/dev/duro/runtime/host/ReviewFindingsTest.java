@@ -102,6 +102,25 @@ class ReviewFindingsTest {
         assertThat(s.constructed).as("nothing woke the object again").isEqualTo(1);
     }
 
+    /**
+     * An alarm handler that sets the alarm again for the very time it ran for (a past time: fire
+     * again as soon as possible) had its setAlarm silently dropped: the host saw the same value
+     * still there and cleared it as "not replaced".
+     */
+    @Test
+    void anAlarmHandlerThatSetsTheSameTimeAgainRunsAgain() {
+        Scripted s = AlarmTest.alarmScript();
+        s.alarm = (ctx, info) -> {
+            if (s.alarms.size() == 1) ctx.storage().setAlarm(info.scheduledMillis());
+            return ctx.completed(null);
+        };
+        HostRig rig = new HostRig(74, HostRig.config(), s.full(NS));
+        long at = Long.parseLong(rig.fetch("a", "/set?in=100"));
+        rig.runMillis(1_000);
+        assertThat(s.alarms).extracting(dev.duro.model.object.AlarmInfo::scheduledMillis).containsExactly(at, at);
+        assertThat(rig.fetch("a", "/alarm")).isEqualTo("none");
+    }
+
     /** Fails the first {@code left[0]} snapshots; everything else goes to the real log. */
     private record FailingSnapshots(LogStore inner, Loop loop, int[] left) implements LogStore {
         @Override
