@@ -285,9 +285,11 @@ final class ObjectSlot {
     }
 
     void maybeForget() {
+        // The auto-response does not keep a slot: with no socket it answers nothing, and the
+        // object's code sets it again in the activation that accepts the next socket.
         if (activation == null && queue.isEmpty() && sockets.isEmpty() && alarm.isEmpty() && alarmTimer == null
                 && alarmRetryTimer == null && !alarmRunning && closedWaiters.isEmpty() && recoveredWaiters.isEmpty()
-                && autoResponse == null && host.existingSlot(key) == this) {
+                && host.existingSlot(key) == this) {
             host.forget(this);
         }
     }

@@ -121,6 +121,20 @@ class ReviewFindingsTest {
         assertThat(rig.fetch("a", "/alarm")).isEqualTo("none");
     }
 
+    /**
+     * An object that ever set a WebSocket auto-response kept its slot in the host forever, even
+     * with no socket left and no activation: memory that grew with every such object ever used.
+     */
+    @Test
+    void anIdleObjectWithAnAutoResponseButNoSocketsIsForgotten() {
+        Scripted s = WebSocketTest.wsScript();
+        HostRig rig = new HostRig(75, HostRig.config(), s.full(NS));
+        assertThat(rig.fetch("a", "/auto")).isEqualTo("set");
+        rig.runMillis(150_000); // past the longest idle eviction
+        assertThat(rig.trace(RuntimeTrace.EVICT)).hasSize(1);
+        assertThat(rig.host.testHooks().activationInfo(NS, HostRig.id("a"))).as("slot forgotten").isEmpty();
+    }
+
     /** Fails the first {@code left[0]} snapshots; everything else goes to the real log. */
     private record FailingSnapshots(LogStore inner, Loop loop, int[] left) implements LogStore {
         @Override
