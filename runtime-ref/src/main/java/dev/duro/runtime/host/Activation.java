@@ -114,6 +114,8 @@ final class Activation {
     private final TreeMap<Long, List<Waiter>> afterDurable = new TreeMap<>();
     private Optional<Long> unsealedAlarm; // null: no alarm change since the last seal
     private final TreeMap<Long, Optional<Long>> sealedAlarms = new TreeMap<>();
+    /** Closed with alarm changes sealed but not known durable: they may be, so the slot must re-read the log. */
+    boolean droppedSealedAlarms;
     /** setAlarm calls so far, same value included (the store reports no change for those). */
     private long alarmSetCalls;
 
@@ -869,6 +871,7 @@ final class Activation {
         for (HostWebSocket ws : accepted.values()) slot.dropSocket(ws);
         accepted.clear();
         unsealedAlarm = null;
+        droppedSealedAlarms = !sealedAlarms.isEmpty();
         sealedAlarms.clear();
         if (listener != null) listener.active = false;
         slot.onActivationEnding(this, socketCloseCode, why);

@@ -238,6 +238,9 @@ final class ObjectSlot {
         for (Promise<Void> w : drain(closedWaiters)) w.complete(null);
         if (hasDeliverable(null)) {
             host.loop.execute(this::ensureActiveIfNeeded);
+        } else if (a.droppedSealedAlarms && !host.resetting()) {
+            // An alarm change in flight when it ended may have become durable: learn it from the log.
+            probeAlarm(0);
         } else {
             maybeForget();
         }

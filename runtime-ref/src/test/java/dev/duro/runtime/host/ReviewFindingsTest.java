@@ -135,6 +135,31 @@ class ReviewFindingsTest {
         assertThat(rig.host.testHooks().activationInfo(NS, HostRig.id("a"))).as("slot forgotten").isEmpty();
     }
 
+    /**
+     * A reset while the batch holding a setAlarm is being appended: the append still becomes
+     * durable, but the reset had dropped the host's note of which alarm that batch carries, so the
+     * slot never armed it (and forgot the object): a durable alarm that never fired (until a
+     * node restart re-read every log).
+     */
+    @Test
+    void anAlarmWhoseWriteBecameDurableDuringAResetStillFires() {
+        Scripted s = AlarmTest.alarmScript();
+        s.fetch = (ctx, r) -> {
+            ctx.storage().setAlarm(ctx.nowMillis() + 100);
+            ctx.storage().sync(); // sealed and on its way to the disk
+            ctx.abort("reset while the alarm's batch is in flight");
+            return ctx.completed(Response.ok("unreachable"));
+        };
+        HostRig rig = new HostRig(76, HostRig.config(), s.full(NS));
+        Throwable t = rig.failure(r -> r.host.fetch(NS, HostRig.id("a"), Request.get("/")));
+        assertThat(((DuroException) t).code()).isEqualTo(ErrorCode.RESET);
+        rig.runMillis(50);
+        String obj = "id=" + HostRig.id("a").hex();
+        assertThat(rig.trace(RuntimeTrace.DURABLE)).as("the batch became durable after the reset").contains(obj + " epoch=1 seq=1");
+        rig.runMillis(5_000);
+        assertThat(s.alarms).as("the durable alarm fired").hasSize(1);
+    }
+
     /** Fails the first {@code left[0]} snapshots; everything else goes to the real log. */
     private record FailingSnapshots(LogStore inner, Loop loop, int[] left) implements LogStore {
         @Override
