@@ -156,6 +156,8 @@ final class ObjectSlot {
         if (next.external()) {
             externalQueued--;
             externalQueuedBytes -= next.bytes();
+            Invariants.check(externalQueued >= 0 && externalQueuedBytes >= 0 && (externalQueued > 0 || externalQueuedBytes == 0),
+                    "%s: overload counters drifted: %s requests, %s bytes queued", key, externalQueued, externalQueuedBytes);
         }
         a.noteActivity();
         next.deliver().accept(a);
