@@ -106,12 +106,18 @@ final class Activation {
 
     // Output gate and coalescing.
     private long durableSeq;
+    /** The last batch this host sealed; a store sealing on its own would leave outputs waiting forever. */
+    private long hostSealedSeq;
     private int inflightSeals;
     private boolean sealScheduled;
     private final ArrayDeque<Output> held = new ArrayDeque<>();
     private final TreeMap<Long, List<Waiter>> afterDurable = new TreeMap<>();
     private Optional<Long> unsealedAlarm; // null: no alarm change since the last seal
     private final TreeMap<Long, Optional<Long>> sealedAlarms = new TreeMap<>();
+    /** Closed with alarm changes sealed but not known durable: they may be, so the slot must re-read the log. */
+    boolean droppedSealedAlarms;
+    /** setAlarm calls so far, same value included (the store reports no change for those). */
+    private long alarmSetCalls;
 
     // Events in flight: delivered, not answered yet. Failed with RESET if the activation ends.
     private long lastToken;
@@ -156,6 +162,7 @@ final class Activation {
                 listener = early;
                 early.active = true;
                 durableSeq = s.durableSeq();
+                hostSealedSeq = s.sealedSeq();
                 state = State.EARLY;
                 slot.deliverAllNow();
             });
@@ -203,6 +210,7 @@ final class Activation {
         listener = l;
         l.active = true;
         durableSeq = s.durableSeq();
+        hostSealedSeq = s.sealedSeq();
         state = State.LIVE;
         trace(RuntimeTrace.RECOVER_END, "seq=" + s.durableSeq());
         Optional<Long> recoveredAlarm;
@@ -243,6 +251,9 @@ final class Activation {
 
     /** Throws RESET for code of an activation that is gone (a replaced instance finds out here). */
     void checkServing() {
+        // A store fails outside a seal too (a snapshot, a rollback): reset now, or every storage
+        // call of this activation would throw RESET while nothing ever resets it.
+        if (isServing() && store.failed()) storeFailed();
         if (!isServing()) {
             throw new DuroException(ErrorCode.RESET, "this activation of " + key + " (epoch " + epoch
                     + ") has ended (reset or evicted); its storage, sockets and timers are gone");
@@ -448,6 +459,7 @@ final class Activation {
             sealNow();
         }
         long token = track(e -> slot.alarmAttemptFinished(atMillis, retry, false, hookResult));
+        long setCallsBefore = alarmSetCalls;
         Promise<Void> p = callUser(() -> orDone(handler.alarm(new AlarmInfo(atMillis, retry))));
         endEvent();
         p.whenComplete((v, e) -> {
@@ -457,14 +469,17 @@ final class Activation {
                 scheduleIdleCheck();
                 return;
             }
-            // Success: clear the alarm unless the handler set a new one, and report once that is durable.
-            if (store.storage().getAlarm().equals(Optional.of(atMillis))) store.storage().deleteAlarm();
+            // Success: clear the alarm unless a new one was set meanwhile, and report once that is durable.
+            // A setAlarm of the very same (now past) time counts: it asks to run again.
+            boolean setAgain = alarmSetCalls != setCallsBefore;
+            if (!setAgain && store.storage().getAlarm().equals(Optional.of(atMillis))) store.storage().deleteAlarm();
             long seq = sealNow();
             long done = track(err -> slot.alarmAttemptFinished(atMillis, retry, false, hookResult));
             afterDurable(seq, () -> {
                 if (!untrack(done)) return;
                 trace(RuntimeTrace.ALARM_DONE, "scheduled=" + atMillis);
                 slot.alarmAttemptFinished(atMillis, retry, true, hookResult);
+                if (setAgain) slot.rearmSameAlarm(atMillis);
                 scheduleIdleCheck();
             });
         });
@@ -537,6 +552,7 @@ final class Activation {
     private void onWrite(String op) {
         if (!isServing()) return;
         trace(RuntimeTrace.WRITE, "op=" + op);
+        if (op.equals("set-alarm")) alarmSetCalls++;
         scheduleSeal();
     }
 
@@ -591,6 +607,8 @@ final class Activation {
     long sealNow() {
         EngineStore s = store;
         Invariants.check(s != null && isServing(), "%s: seal without a serving store", key);
+        Invariants.check(s.sealedSeq() == hostSealedSeq, "%s: the store sealed batch %s behind the host (host sealed %s)",
+                key, s.sealedSeq(), hostSealedSeq);
         if (transactionDepth > 0) {
             // Inside transactionSync: what was written so far becomes the next batch when the turn ends.
             if (!s.hasPendingWrites()) return s.sealedSeq();
@@ -606,6 +624,7 @@ final class Activation {
                 return s.sealedSeq();
             }
             long seq = s.sealedSeq();
+            hostSealedSeq = seq;
             trace(RuntimeTrace.SEAL, "seq=" + seq);
             if (unsealedAlarm != null) {
                 sealedAlarms.put(seq, unsealedAlarm);
@@ -628,8 +647,10 @@ final class Activation {
         Invariants.check(inflightSeals >= 0, "%s: negative in-flight seals", key);
         if (failure == null) trace(RuntimeTrace.DURABLE, "seq=" + seq);
         if (s == store && isServing()) {
-            if (failure != null || s.failed()) storeFailed();
-            else onDurable(seq);
+            // Batch seq is durable even if the store failed since (a later append, a snapshot):
+            // its outputs may leave; what waits for later batches is discarded by the reset.
+            if (failure == null) onDurable(seq);
+            if (isServing() && (failure != null || s.failed())) storeFailed();
         }
         maybeFinishClose();
     }
@@ -850,6 +871,7 @@ final class Activation {
         for (HostWebSocket ws : accepted.values()) slot.dropSocket(ws);
         accepted.clear();
         unsealedAlarm = null;
+        droppedSealedAlarms = !sealedAlarms.isEmpty();
         sealedAlarms.clear();
         if (listener != null) listener.active = false;
         slot.onActivationEnding(this, socketCloseCode, why);

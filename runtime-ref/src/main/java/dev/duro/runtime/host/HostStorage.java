@@ -133,7 +133,9 @@ final class HostStorage implements Storage {
 
     @Override
     public String currentBookmark() {
-        return store().currentBookmark();
+        Storage s = store();
+        sealThroughHost();
+        return s.currentBookmark();
     }
 
     @Override
@@ -143,6 +145,18 @@ final class HostStorage implements Storage {
 
     @Override
     public String restoreOnNextActivation(String bookmark) {
-        return store().restoreOnNextActivation(bookmark);
+        Storage s = store();
+        sealThroughHost();
+        return s.restoreOnNextActivation(bookmark);
+    }
+
+    /**
+     * The store seals pending writes itself before naming a bookmark; a batch sealed behind the
+     * host's back is one the output gate never hears become durable. Seal here first, so the store
+     * finds nothing pending (inside transactionSync it seals nothing anyway).
+     */
+    private void sealThroughHost() {
+        if (activation.transactionDepth == 0) activation.sealNow();
+        activation.checkServing(); // the seal may have failed at once and reset the activation
     }
 }

@@ -156,6 +156,8 @@ final class ObjectSlot {
         if (next.external()) {
             externalQueued--;
             externalQueuedBytes -= next.bytes();
+            Invariants.check(externalQueued >= 0 && externalQueuedBytes >= 0 && (externalQueued > 0 || externalQueuedBytes == 0),
+                    "%s: overload counters drifted: %s requests, %s bytes queued", key, externalQueued, externalQueuedBytes);
         }
         a.noteActivity();
         next.deliver().accept(a);
@@ -238,6 +240,9 @@ final class ObjectSlot {
         for (Promise<Void> w : drain(closedWaiters)) w.complete(null);
         if (hasDeliverable(null)) {
             host.loop.execute(this::ensureActiveIfNeeded);
+        } else if (a.droppedSealedAlarms && !host.resetting()) {
+            // An alarm change in flight when it ended may have become durable: learn it from the log.
+            probeAlarm(0);
         } else {
             maybeForget();
         }
@@ -285,9 +290,11 @@ final class ObjectSlot {
     }
 
     void maybeForget() {
+        // The auto-response does not keep a slot: with no socket it answers nothing, and the
+        // object's code sets it again in the activation that accepts the next socket.
         if (activation == null && queue.isEmpty() && sockets.isEmpty() && alarm.isEmpty() && alarmTimer == null
                 && alarmRetryTimer == null && !alarmRunning && closedWaiters.isEmpty() && recoveredWaiters.isEmpty()
-                && autoResponse == null && host.existingSlot(key) == this) {
+                && host.existingSlot(key) == this) {
             host.forget(this);
         }
     }
@@ -345,6 +352,8 @@ final class ObjectSlot {
             ws.closeByPlatform(code, reason);
         }
         sockets.clear();
+        // Their events still queued would wake a new activation for sockets the client was told are closed.
+        queue.removeIf(e -> e.boundTo() == null && (e.kind().equals("ws-message") || e.kind().equals("ws-close")));
     }
 
     /** False if the socket is unknown here. */
@@ -504,6 +513,13 @@ final class ObjectSlot {
             alarm.ifPresent(this::armAlarm);
         }
         maybeForget();
+    }
+
+    /** The handler set the alarm again to the time it just ran for (the store saw no change): run it again. */
+    void rearmSameAlarm(long atMillis) {
+        if (alarm.equals(Optional.of(atMillis)) && alarmTimer == null && alarmRetryTimer == null && !alarmRunning) {
+            armAlarm(atMillis);
+        }
     }
 
     private dev.duro.model.world.Entropy jitter;
