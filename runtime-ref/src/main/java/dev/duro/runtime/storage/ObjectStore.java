@@ -325,7 +325,8 @@ public final class ObjectStore implements Storage {
 
     private void checkUsable() {
         if (closed) throw closedError();
-        if (failed) throw failure;
+        // A fresh exception per call, so its stack shows who touched the failed store (the cause is the failure).
+        if (failed) throw new DuroException(ErrorCode.RESET, failure.getMessage(), failure);
     }
 
     // =====================================================================================

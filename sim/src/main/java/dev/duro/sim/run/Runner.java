@@ -36,14 +36,23 @@ public final class Runner {
         List<Violation> violations = new ArrayList<>();
         if (reason == StopReason.FAILURE) {
             Throwable t = kernel.failure();
-            StackTraceElement top = t.getStackTrace().length > 0 ? t.getStackTrace()[0] : null;
             violations.add(new Violation("crash", FailureClass.CRASH, t.getClass().getSimpleName() + ": " + t.getMessage()
-                    + (top == null ? "" : " at " + top) + " (t=" + kernel.nowNanos() / 1_000_000 + "ms, node "
+                    + stackSummary(t) + " (t=" + kernel.nowNanos() / 1_000_000 + "ms, node "
                     + (kernel.currentNode() < 0 ? "-" : "n" + kernel.currentNode()) + ")"));
         } else {
             violations.addAll(run.check(reason));
         }
         return new RunResult(config, untilMs, run.parameters(), sim.trace().digestHex(), kernel.steps(),
                 sim.trace().count(), kernel.nowNanos(), reason, violations);
+    }
+
+    /** The innermost frames (at most 8), innermost first, so a crash report shows where and from where. */
+    static String stackSummary(Throwable t) {
+        StackTraceElement[] frames = t.getStackTrace();
+        if (frames.length == 0) return "";
+        StringBuilder b = new StringBuilder(" at ").append(frames[0]);
+        for (int i = 1; i < Math.min(8, frames.length); i++) b.append(" < ").append(frames[i]);
+        if (frames.length > 8) b.append(" < ...");
+        return b.toString();
     }
 }
