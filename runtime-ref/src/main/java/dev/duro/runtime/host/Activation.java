@@ -234,7 +234,15 @@ final class Activation {
     }
 
     boolean canDeliver() {
+        // A store that failed between events (a batch the log refused) resets before the next event,
+        // which then goes to a fresh activation instead of meeting a dead store.
+        resetIfStoreFailed();
         return isServing() && (bcwDepth == 0 || host.config.has(PlantedBug.INPUT_GATE_OPEN));
+    }
+
+    /** The store reported a failure the host has not acted on yet (its seal callback may still be queued): reset now. */
+    private void resetIfStoreFailed() {
+        if (isServing() && store != null && store.failed()) storeFailed();
     }
 
     boolean constructed() {
@@ -253,7 +261,7 @@ final class Activation {
     void checkServing() {
         // A store fails outside a seal too (a snapshot, a rollback): reset now, or every storage
         // call of this activation would throw RESET while nothing ever resets it.
-        if (isServing() && store.failed()) storeFailed();
+        resetIfStoreFailed();
         if (!isServing()) {
             throw new DuroException(ErrorCode.RESET, "this activation of " + key + " (epoch " + epoch
                     + ") has ended (reset or evicted); its storage, sockets and timers are gone");
@@ -463,6 +471,7 @@ final class Activation {
         Promise<Void> p = callUser(() -> orDone(handler.alarm(new AlarmInfo(atMillis, retry))));
         endEvent();
         p.whenComplete((v, e) -> {
+            resetIfStoreFailed(); // abandons this attempt through its token: the alarm is retried
             if (!untrack(token)) return;
             if (e != null) {
                 slot.alarmAttemptFinished(atMillis, retry, false, hookResult);
@@ -487,6 +496,11 @@ final class Activation {
 
     /** Retries exhausted: delete the alarm if it is still the one that failed. */
     void deleteAlarmIfStill(long atMillis, Runnable then) {
+        resetIfStoreFailed();
+        if (!isServing()) {
+            then.run();
+            return;
+        }
         beginEvent("alarm");
         if (store.storage().getAlarm().equals(Optional.of(atMillis))) store.storage().deleteAlarm();
         endEvent();

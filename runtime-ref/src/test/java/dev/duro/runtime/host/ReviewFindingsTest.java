@@ -68,8 +68,8 @@ class ReviewFindingsTest {
         assertThat(rig.fetch("a", "/inc")).isEqualTo("1"); // its snapshot fails after the batch is durable
         assertThat(snapshotFailuresLeft[0]).isZero();
         rig.runMillis(10); // the snapshot has failed by now
-        Throwable t = rig.failure(r -> r.host.fetch(NS, HostRig.id("a"), Request.get("/inc")));
-        assertThat(((DuroException) t).code()).isEqualTo(ErrorCode.RESET);
+        // The failed store resets the activation before the next event is delivered, so the next
+        // request meets a fresh activation instead of a dead store (it does not even see an error).
         assertThat(rig.fetch("a", "/inc")).as("a new activation serves the next request").isEqualTo("2");
         assertThat(rig.trace(RuntimeTrace.RESET)).hasSize(1);
     }
