@@ -83,7 +83,10 @@ final class ChatMember extends ClientProgram {
                 Request.webSocketUpgrade("/connect?member=" + settings.member()), listener, timeoutNanos)
                 .whenComplete((ws, failure) -> {
                     connecting = false;
-                    if (failure != null) {
+                    // Closed already: its onClose ran before this callback (a reset right after the
+                    // 101), when this connection was not yet current, so nothing else will reconnect.
+                    if (failure != null || !ws.isOpen()) {
+                        if (failure == null) breaks++;
                         after(100_000_000L + entropy.nextLong(500_000_000L), this::connect);
                         return;
                     }
