@@ -35,6 +35,8 @@ public final class Nemesis {
     private long partitionShape;
     /** The targets' simulated disks, by node index; empty when the nodes have none. */
     private final List<SimDiskDevice> disks;
+    /** Whether disk strikes include windows of full disk; off for targets written before that fault existed. */
+    private boolean fullDiskStrikes;
 
     public Nemesis(Simulation sim, NemesisPlan plan, long healAtNanos) {
         this(sim, plan, healAtNanos, sim.nodes().size(), List.of());
@@ -57,6 +59,16 @@ public final class Nemesis {
         Invariants.check(disks.isEmpty() || disks.size() == targets, "need one disk per target, got %d for %d",
                 disks.size(), targets);
         this.disks = List.copyOf(disks);
+    }
+
+    /**
+     * Lets disk strikes also fill a disk for a window (writes that grow a file fail with
+     * {@code NO_SPACE}). For targets whose code handles a full disk (the runtime's log does; the
+     * demo log does not). Call before {@link #install()}.
+     */
+    public Nemesis withFullDiskStrikes() {
+        this.fullDiskStrikes = true;
+        return this;
     }
 
     /** Installs the schedule; call once, after the nodes were added and before running. */
@@ -181,14 +193,22 @@ public final class Nemesis {
                 node.clock().driftPpm(), node.clock().wallOffsetNanos(), 0, null, null);
     }
 
-    /** A burst of failed fsyncs, or a window of slow ones, on one disk. */
+    /** A burst of failed fsyncs, a window of slow ones, or a window of full disk, on one disk. */
     private void disk(SeededEntropy e) {
         SimDiskDevice disk = disks.get(e.nextInt(disks.size()));
-        if (e.chance(0.5)) {
+        double pick = e.nextDouble();
+        // Without full-disk strikes the split is the original one: half fail, half slow.
+        double failBelow = fullDiskStrikes ? 0.4 : 0.5;
+        double slowBelow = fullDiskStrikes ? 0.8 : 1.0;
+        if (pick < failBelow) {
             disk.failNextSyncs(1 + e.nextInt(3));
-        } else {
+        } else if (pick < slowBelow) {
             disk.slowFsync(10 + e.nextInt(190));
             sim.after(untilHeal(e, plan.slowDiskMaxMs()), () -> disk.slowFsync(1));
+        } else {
+            // Writes that would grow a file fail with NO_SPACE: the runtime must refuse, not corrupt or exit.
+            disk.setFull(true);
+            sim.after(untilHeal(e, plan.slowDiskMaxMs()), () -> disk.setFull(false));
         }
     }
 

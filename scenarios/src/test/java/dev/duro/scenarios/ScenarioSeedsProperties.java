@@ -6,6 +6,7 @@ import dev.duro.sim.run.FaultSelection;
 import dev.duro.sim.run.RunConfig;
 import dev.duro.sim.run.RunResult;
 import dev.duro.sim.run.Scenario;
+import dev.duro.sim.run.Runner;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,17 +47,21 @@ class ScenarioSeedsProperties {
     }
 
     private static Stream<DynamicTest> sweep(String faults, int seeds) {
-        return ScenarioCatalogue.all().stream().filter(s -> OBJECT_SCENARIOS.contains(s.name()))
+        Probes probes = new Probes();
+        Stream<DynamicTest> runs = ScenarioCatalogue.all().stream().filter(s -> OBJECT_SCENARIOS.contains(s.name()))
                 .map(s -> DynamicTest.dynamicTest(s.name() + " seeds 1.." + seeds + " --faults " + faults,
-                        () -> passes(s, faults, seeds)));
+                        () -> passes(s, faults, seeds, probes)));
+        return Stream.concat(runs, Stream.of(DynamicTest.dynamicTest("the rare branches ran (--faults " + faults + ")",
+                () -> probes.assertReached(faults.equals("all") ? Probes.UNDER_ALL_FAULTS : Probes.UNDER_CRASH_AND_DISK))));
     }
 
-    static void passes(Scenario scenario, String faults, int seeds) {
+    static void passes(Scenario scenario, String faults, int seeds, Probes probes) {
         long startNanos = System.nanoTime();
         List<String> failures = new ArrayList<>();
         long events = 0;
         for (long seed = 1; seed <= seeds; seed++) {
-            RunResult r = scenario.run(RunConfig.of(seed, scenario.name()).withFaults(FaultSelection.parse(faults)));
+            RunResult r = Runner.run(scenario, RunConfig.of(seed, scenario.name()).withFaults(FaultSelection.parse(faults)),
+                    probes);
             events += r.events();
             String known = KNOWN_RUNTIME_BUGS.get(scenario.name() + "/" + faults + "/" + seed);
             if (known != null) {

@@ -161,7 +161,7 @@ public final class ObjectWorld {
         Invariants.check(!started, "start() once");
         started = true;
         sim.startAll();
-        new Nemesis(sim, plan, Simulation.millis(timeline.healAtMs()), 1, disks).install();
+        new Nemesis(sim, plan, Simulation.millis(timeline.healAtMs()), 1, disks).withFullDiskStrikes().install();
         sim.at(Simulation.millis(timeline.restartAtMs()), () -> {
             sim.note("phase", "crash and restart of the runtime node on a healthy disk");
             SimulatedNode node = sim.node(0);
