@@ -37,9 +37,15 @@ final class SqlGuard {
     private static final Set<String> TIME_KEYWORDS = Set.of("CURRENT_TIME", "CURRENT_DATE", "CURRENT_TIMESTAMP");
     private static final Set<String> NON_DETERMINISTIC_FUNCTIONS = Set.of("random", "randomblob", "changes",
             "total_changes", "last_insert_rowid");
-    /** Keywords after which SQLite reads a string literal as a table/index/view/trigger name. */
+    /**
+     * Keywords after which SQLite reads a string literal as a table/index/view/trigger name
+     * ({@code UPDATE OR REPLACE 'x'}, {@code ALTER TABLE t RENAME TO 'x'}, {@code REINDEX 'x'} included).
+     */
     private static final Set<String> NAME_POSITIONS = Set.of("FROM", "JOIN", "INTO", "UPDATE", "TABLE", "EXISTS", "ON",
-            "REFERENCES", "VIEW", "INDEX", "TRIGGER");
+            "REFERENCES", "VIEW", "INDEX", "TRIGGER", "TO", "REPLACE", "IGNORE", "ROLLBACK", "ABORT", "FAIL", "REINDEX");
+    /** Keywords that end a FROM clause's table list at their parenthesis depth. */
+    private static final Set<String> NOT_TABLE_LIST = Set.of("SELECT", "VALUES", "WHERE", "GROUP", "HAVING", "WINDOW", "ORDER",
+            "LIMIT", "SET", "RETURNING", "UNION", "INTERSECT", "EXCEPT", "DO");
 
     private SqlGuard() {
     }
@@ -170,13 +176,30 @@ final class SqlGuard {
 
     /** Reserved names, the temp schema, pragma_* functions and non-deterministic keywords/functions. */
     private static void checkNames(List<Token> stmt) {
+        // Per parenthesis depth: inside a FROM clause's table list, where a string literal after
+        // ',' or '(' is a table name ("FROM t, 'x'", "FROM ('x')").
+        java.util.ArrayDeque<Boolean> tableList = new java.util.ArrayDeque<>();
+        boolean inTableList = false;
         for (int i = 0; i < stmt.size(); i++) {
             Token t = stmt.get(i);
             Token prev = i > 0 ? stmt.get(i - 1) : null;
             Token next = i + 1 < stmt.size() ? stmt.get(i + 1) : null;
+            if (t.isPunct("(")) {
+                tableList.push(inTableList);
+                inTableList = inTableList && prev != null && (prev.isWord("FROM") || prev.isWord("JOIN") || prev.isPunct(",")
+                        || prev.isPunct("("));
+            } else if (t.isPunct(")")) {
+                inTableList = !tableList.isEmpty() && tableList.pop();
+            } else if (t.isWord("FROM") || t.isWord("JOIN")) {
+                inTableList = true;
+            } else if (t.type == T.WORD && NOT_TABLE_LIST.contains(t.upper())) {
+                inTableList = false;
+            }
             boolean nameLike = t.isName()
                     || (t.type == T.STRING && ((prev != null && prev.type == T.WORD && NAME_POSITIONS.contains(prev.upper()))
-                    || (next != null && next.isPunct("."))));
+                    || (prev != null && prev.isPunct("."))
+                    || (next != null && next.isPunct("."))
+                    || (inTableList && prev != null && (prev.isPunct(",") || prev.isPunct("(")))));
             if (!nameLike) continue;
             String name = unquote(t);
             String lower = name.toLowerCase(Locale.ROOT);
