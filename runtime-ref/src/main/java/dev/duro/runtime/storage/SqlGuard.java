@@ -275,10 +275,14 @@ final class SqlGuard {
                     i++;
                 }
                 out.add(new Token(T.NUMBER, sql.substring(s, i)));
-            } else if (c == '?' || c == ':' || c == '@' || c == '$') {
+            } else if (c == '?') {
                 int s = i++;
-                while (i < n && (Character.isLetterOrDigit(sql.charAt(i)) || sql.charAt(i) == '_')) i++;
+                while (i < n && sql.charAt(i) >= '0' && sql.charAt(i) <= '9') i++; // ?NNN: digits only, as in SQLite
                 out.add(new Token(T.PARAM, sql.substring(s, i)));
+            } else if (c == ':' || c == '@' || c == '$') {
+                int end = namedParameterEnd(sql, i);
+                out.add(new Token(T.PARAM, sql.substring(i, end)));
+                i = end;
             } else if (isIdentStart(c)) {
                 int s = i;
                 while (i < n && isIdentPart(sql.charAt(i))) i++;
@@ -289,6 +293,40 @@ final class SqlGuard {
             }
         }
         return out;
+    }
+
+    /**
+     * The end of a :name, @name or $name parameter, as SQLite's tokenizer finds it: identifier
+     * characters, "::" and, after at least one of them, a TCL-style "(...)" suffix without
+     * whitespace. Whatever that suffix holds (quotes included) is part of the name.
+     */
+    private static int namedParameterEnd(String sql, int start) {
+        int n = sql.length();
+        int i = start + 1;
+        int idChars = 0;
+        while (i < n) {
+            char c = sql.charAt(i);
+            if (isIdentPart(c)) {
+                idChars++;
+                i++;
+            } else if (c == '(' && idChars > 0) {
+                do {
+                    i++;
+                } while (i < n && !isSqliteSpace(sql.charAt(i)) && sql.charAt(i) != ')');
+                if (i >= n || sql.charAt(i) != ')') throw new DuroException(ErrorCode.SQL_ERROR, "unterminated parameter name in the query");
+                return i + 1;
+            } else if (c == ':' && i + 1 < n && sql.charAt(i + 1) == ':') {
+                i += 2;
+            } else {
+                break;
+            }
+        }
+        if (idChars == 0) throw new DuroException(ErrorCode.SQL_ERROR, "a parameter name is missing after '" + sql.charAt(start) + "'");
+        return i;
+    }
+
+    private static boolean isSqliteSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' || c == 0x0b;
     }
 
     private static int closing(String sql, int open, char q) {
