@@ -33,6 +33,9 @@ final class SqlGuard {
     static final Set<String> PRAGMA_READS = Set.of("table_info", "table_xinfo", "table_list", "index_list", "index_info",
             "index_xinfo", "foreign_key_list", "foreign_key_check", "foreign_keys", "quick_check", "integrity_check",
             "page_count", "page_size", "freelist_count", "schema_version", "user_version", "collation_list");
+    /** The read-only PRAGMAs whose "(argument)" names what to read; for the others "PRAGMA x(v)" sets x, as "PRAGMA x = v" does. */
+    private static final Set<String> PRAGMA_READS_WITH_ARGUMENT = Set.of("table_info", "table_xinfo", "table_list", "index_list",
+            "index_info", "index_xinfo", "foreign_key_list", "foreign_key_check", "quick_check", "integrity_check");
     private static final Set<String> TRANSACTION_WORDS = Set.of("BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE");
     private static final Set<String> TIME_KEYWORDS = Set.of("CURRENT_TIME", "CURRENT_DATE", "CURRENT_TIMESTAMP");
     private static final Set<String> NON_DETERMINISTIC_FUNCTIONS = Set.of("random", "randomblob", "changes",
@@ -165,7 +168,8 @@ final class SqlGuard {
         }
         if (i >= stmt.size() || !stmt.get(i).isName()) throw new DuroException(ErrorCode.SQL_ERROR, "PRAGMA without a name");
         String name = unquote(stmt.get(i)).toLowerCase(Locale.ROOT);
-        boolean assigns = stmt.subList(i + 1, stmt.size()).stream().anyMatch(t -> t.isPunct("="));
+        boolean assigns = stmt.subList(i + 1, stmt.size()).stream().anyMatch(t -> t.isPunct("="))
+                || (i + 1 < stmt.size() && !PRAGMA_READS_WITH_ARGUMENT.contains(name));
         if (name.equals("user_version") && assigns) return Kind.DDL;
         if (!PRAGMA_READS.contains(name) || assigns) {
             throw new DuroException(ErrorCode.FORBIDDEN_SQL, "PRAGMA " + name + (assigns ? " = ..." : "")
