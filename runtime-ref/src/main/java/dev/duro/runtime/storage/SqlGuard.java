@@ -217,6 +217,12 @@ final class SqlGuard {
                             + "sqlite_ are reserved for the platform; choose another name");
                 }
             }
+            if (i > 0 && t.isWord("ROLLBACK")) {
+                // OR ROLLBACK, ON CONFLICT ROLLBACK, RAISE(ROLLBACK, ...): SQLite would end the whole
+                // transaction, the engine's savepoints (and an enclosing transactionSync) included.
+                throw new DuroException(ErrorCode.FORBIDDEN_SQL, "the ROLLBACK conflict resolution is not allowed: it would end "
+                        + "the transaction the platform manages; use ABORT (the default) and let transactionSync roll back");
+            }
             if (t.type == T.WORD && TIME_KEYWORDS.contains(t.upper())) {
                 throw new DuroException(ErrorCode.NON_DETERMINISTIC_SQL, t.upper() + " reads the clock, so replaying the "
                         + "log would give a different result; pass the time as a bind parameter instead");
