@@ -154,7 +154,10 @@ public final class ObjectStore implements Storage {
         switch (m) {
             case Mutation.KvPut p -> target.kvPut(p.key(), p.value());
             case Mutation.KvDelete d -> target.kvDelete(d.key());
-            case Mutation.Sql s -> target.runUser(s.query(), s.binds());
+            case Mutation.Sql s -> {
+                target.runUser(s.query(), s.binds());
+                target.flushVirtualTables();
+            }
             case Mutation.SetAlarm a -> target.setMeta(SqliteDb.META_ALARM, a.scheduledMillis());
             case Mutation.DeleteAlarm ignored -> target.deleteMeta(SqliteDb.META_ALARM);
             case Mutation.DeleteAll ignored -> target.deleteAll();
@@ -760,6 +763,7 @@ public final class ObjectStore implements Storage {
             SqlGuard.Kind k = kind;
             SqliteDb.Result r = write(() -> {
                 SqliteDb.Result res = db.runUser(query, normalized);
+                db.flushVirtualTables();
                 if (k == SqlGuard.Kind.DDL || res.changes() > 0) pending.add(new Mutation.Sql(query, normalized));
                 return res;
             }, true, 0);

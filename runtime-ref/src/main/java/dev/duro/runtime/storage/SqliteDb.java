@@ -120,6 +120,17 @@ final class SqliteDb implements AutoCloseable {
         execInternal("RELEASE duro_" + depth);
     }
 
+    /**
+     * Makes FTS tables write out the terms they buffer in memory. FTS3/4/5 flush those at a
+     * savepoint and at commit, so without this the flush points would be the live run's
+     * transaction boundaries, which replay (one transaction per batch) does not have. Called after
+     * every user write, live and on replay, so both lay out the same segments.
+     */
+    void flushVirtualTables() throws SQLException {
+        execInternal("SAVEPOINT duro_flush");
+        execInternal("RELEASE duro_flush");
+    }
+
     /** Undoes everything since {@code savepoint(depth)} and ends that savepoint. */
     void rollback(int depth) throws SQLException {
         execInternal("ROLLBACK TO duro_" + depth);
