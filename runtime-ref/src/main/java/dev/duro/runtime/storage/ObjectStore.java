@@ -758,6 +758,12 @@ public final class ObjectStore implements Storage {
             List<Object> normalized = normalizeBinds(binds == null ? new Object[] {null} : binds);
             if (kind == SqlGuard.Kind.READ) {
                 SqliteDb.Result r = read(() -> db.runUser(query, normalized));
+                if (r.changes() > 0) {
+                    // A "read" that wrote after all (a virtual table function the guard does not
+                    // know): its effect is already in the database, so log it for replay.
+                    pending.add(new Mutation.Sql(query, normalized));
+                    hooks.onWrite("sql");
+                }
                 return new MaterializedCursor(r.columns(), r.rows(), r.changes());
             }
             SqlGuard.Kind k = kind;

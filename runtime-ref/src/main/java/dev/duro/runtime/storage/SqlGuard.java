@@ -228,6 +228,10 @@ final class SqlGuard {
                         + "log would give a different result; pass the time as a bind parameter instead");
             }
             boolean call = next != null && next.isPunct("(");
+            if (call && lower.equals("optimize")) {
+                throw new DuroException(ErrorCode.FORBIDDEN_SQL, "optimize() rewrites an FTS3/FTS4 index from inside a "
+                        + "query, a write the platform cannot log; use INSERT INTO f(f) VALUES ('optimize')");
+            }
             if (call && NON_DETERMINISTIC_FUNCTIONS.contains(lower)) {
                 throw new DuroException(ErrorCode.NON_DETERMINISTIC_SQL, lower + "() " + DeterminismFunctions.WHY.get(lower));
             }
