@@ -767,13 +767,19 @@ public final class ObjectStore implements Storage {
                 return new MaterializedCursor(r.columns(), r.rows(), r.changes());
             }
             SqlGuard.Kind k = kind;
+            boolean[] logged = new boolean[1];
             SqliteDb.Result r = write(() -> {
+                String counters = k == SqlGuard.Kind.DML ? db.autoincrementState() : null;
                 SqliteDb.Result res = db.runUser(query, normalized);
                 db.flushVirtualTables();
-                if (k == SqlGuard.Kind.DDL || res.changes() > 0) pending.add(new Mutation.Sql(query, normalized));
+                // A DML statement that changed no row changed nothing, unless an ignored INSERT
+                // raised an AUTOINCREMENT counter.
+                logged[0] = k == SqlGuard.Kind.DDL || res.changes() > 0
+                        || (counters != null && !counters.equals(db.autoincrementState()));
+                if (logged[0]) pending.add(new Mutation.Sql(query, normalized));
                 return res;
             }, true, 0);
-            if (k == SqlGuard.Kind.DDL || r.changes() > 0) hooks.onWrite("sql");
+            if (logged[0]) hooks.onWrite("sql");
             return new MaterializedCursor(r.columns(), r.rows(), r.changes());
         }
 

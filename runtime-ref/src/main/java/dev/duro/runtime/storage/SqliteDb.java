@@ -110,6 +110,19 @@ final class SqliteDb implements AutoCloseable {
         return conn.getDatabase().total_changes();
     }
 
+    /**
+     * The AUTOINCREMENT counters ("name=seq,..."), or null when no table uses AUTOINCREMENT. An
+     * INSERT that SQLite ignores may still raise them, so a statement that changed no row may
+     * have changed the database.
+     */
+    String autoincrementState() throws SQLException {
+        if (queryLong("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'sqlite_sequence'") == 0) return null;
+        try (ResultSet rs = prepared("SELECT group_concat(name || '=' || seq, ',') FROM (SELECT name, seq FROM sqlite_sequence "
+                + "ORDER BY rowid)").executeQuery()) {
+            return rs.next() ? String.valueOf(rs.getString(1)) : "";
+        }
+    }
+
     // ---- savepoints: name = depth, so nesting follows the Java call stack ----
 
     void savepoint(int depth) throws SQLException {
