@@ -426,6 +426,16 @@ public final class ObjectStore implements Storage {
 
     private static byte[] keyBytes(String key) {
         if (key == null) throw new DuroException(ErrorCode.UNSUPPORTED_VALUE, "a key must not be null");
+        byte[] b = boundBytes(key);
+        if (b.length > MAX_KEY_BYTES) {
+            throw new DuroException(ErrorCode.KEY_TOO_LARGE, "key is " + b.length + " bytes in UTF-8; the limit is "
+                    + MAX_KEY_BYTES + "; nothing was written; use a shorter key (hash long identifiers)");
+        }
+        return b;
+    }
+
+    /** UTF-8 of a key or a list bound; an unpaired surrogate (no UTF-8 form) is refused, not turned into '?'. */
+    private static byte[] boundBytes(String key) {
         for (int i = 0; i < key.length(); i++) {
             char c = key.charAt(i);
             if (Character.isHighSurrogate(c) && i + 1 < key.length() && Character.isLowSurrogate(key.charAt(i + 1))) {
@@ -435,12 +445,7 @@ public final class ObjectStore implements Storage {
                         + ", so it has no UTF-8 form; use valid Unicode");
             }
         }
-        byte[] b = StorageKeys.utf8(key);
-        if (b.length > MAX_KEY_BYTES) {
-            throw new DuroException(ErrorCode.KEY_TOO_LARGE, "key is " + b.length + " bytes in UTF-8; the limit is "
-                    + MAX_KEY_BYTES + "; nothing was written; use a shorter key (hash long identifiers)");
-        }
-        return b;
+        return StorageKeys.utf8(key);
     }
 
     private static byte[] valueBytes(String key, Object value) {
@@ -574,14 +579,14 @@ public final class ObjectStore implements Storage {
         checkUsable();
         byte[] lower = null;
         boolean lowerExclusive = false;
-        if (o.start() != null) lower = StorageKeys.utf8(o.start());
+        if (o.start() != null) lower = boundBytes(o.start());
         if (o.startAfter() != null) {
-            lower = StorageKeys.utf8(o.startAfter());
+            lower = boundBytes(o.startAfter());
             lowerExclusive = true;
         }
-        byte[] upper = o.end() == null ? null : StorageKeys.utf8(o.end());
+        byte[] upper = o.end() == null ? null : boundBytes(o.end());
         if (o.prefix() != null) {
-            byte[] p = StorageKeys.utf8(o.prefix());
+            byte[] p = boundBytes(o.prefix());
             int c = lower == null ? 1 : Arrays.compareUnsigned(p, lower);
             if (c > 0) {
                 lower = p;
