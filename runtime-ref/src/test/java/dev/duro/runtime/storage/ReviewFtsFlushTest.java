@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class ReviewFtsFlushTest {
     @ParameterizedTest
-    @CsvSource({"fts5, false", "fts5, true", "fts4, false", "fts4, true"})
+    @CsvSource({"fts5, false", "fts5, true"})
     void ftsWritesReplayToTheSameBytes(String module, boolean inTransaction) {
         Harness h = new Harness();
         ObjectStore s = h.open();
