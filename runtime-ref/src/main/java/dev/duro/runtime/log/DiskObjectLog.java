@@ -299,8 +299,10 @@ final class DiskObjectLog implements ObjectLog {
         }
         state = State.RECOVERING;
         Promise<Recovery> promise = Promise.on(loop);
-        // Let syncs of earlier appends finish: recovery must see a settled file.
-        waitDurable(issuedTicket, () -> {
+        // Let a snapshot in flight finish first (the scan would delete its .tmp as a leftover and
+        // its rename would then fail-stop), then syncs of earlier appends: recovery must see a
+        // settled file.
+        maintenance.whenComplete((ignored, maintenanceFailure) -> waitDurable(issuedTicket, () -> {
             try {
                 Recovery recovery = scanAndRepair();
                 // Whatever recovery read or repaired is made durable before it is served: after a
@@ -315,7 +317,7 @@ final class DiskObjectLog implements ObjectLog {
                 promise.fail(e instanceof LogCorruptedException ? e : new IllegalStateException(
                         "recovery of object " + id.hex() + " failed: " + e.getMessage(), e));
             }
-        }, promise::fail);
+        }, promise::fail));
         return promise;
     }
 

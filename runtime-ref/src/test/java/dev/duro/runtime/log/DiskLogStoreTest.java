@@ -349,4 +349,34 @@ class DiskLogStoreTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> LogLayout.escapeNamespace("/".repeat(100)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("too long");
     }
+    @Test
+    void recoveryWaitsForASnapshotInFlightInsteadOfDeletingItsTemporaryFile() {
+        // The store issues a snapshot after a durable append; the activation may end right then and
+        // the next one recovers while the snapshot's .tmp is being synced. Recovery used to delete
+        // that .tmp as a leftover, the rename then failed, and the node exited (fail-stop).
+        LogRig rig = new LogRig(12, NO_FAULTS, LogOptions.defaults());
+        rig.recover();
+        appendAll(rig, 1, 3);
+        @SuppressWarnings("unchecked")
+        Promise<Void>[] snapshot = new Promise[1];
+        Promise<Recovery> recovery = rig.await(r -> {
+            snapshot[0] = r.log().snapshot(new Snapshot(3, 0, new byte[] {1, 2, 3}));
+            Promise<Recovery> next = Promise.on(r.world.loop());
+            // a later task: the snapshot has written its .tmp and waits for its sync
+            r.world.loop().execute(() -> r.world.loop().execute(() -> r.log().recover().whenComplete((v, e) -> {
+                if (e != null) next.fail(e);
+                else next.complete(v);
+            })));
+            return next;
+        });
+        assertThat(rig.labels("exit")).as("no fail-stop").isEmpty();
+        assertThat(rig.node.isUp()).as("node still up").isTrue();
+        assertThat(rig.labels("log-snapshot-sync-failed")).isEmpty();
+        assertThat(snapshot[0].isDone() && !snapshot[0].isFailed()).as("snapshot succeeded: %s", snapshot[0]).isTrue();
+        assertThat(recovery.isDone() && !recovery.isFailed()).as("recovered: %s", recovery).isTrue();
+        assertThat(recovery.value().lastSeq()).isEqualTo(3);
+        rig.crashAndRestart();
+        Recovery afterCrash = rig.recover();
+        assertThat(afterCrash.snapshot()).map(Snapshot::seq).contains(3L);
+    }
 }
