@@ -78,6 +78,12 @@ public final class Gateway implements ClientSockets {
     private final Map<String, ObjectIds> idsByNamespace = new LinkedHashMap<>();
 
     private final Map<CallKey, Boolean> recentCalls;
+    /**
+     * The close frames of the last sockets the object closed, by client handle. A client frame that
+     * crossed the close gets the close again, not an abort: an abort could overtake the close (and
+     * the messages before it) and turn a clean close into a 1006.
+     */
+    private final Map<ClientKey, byte[]> closedByObject;
     private final Map<ClientKey, Socket> socketsByClient = new LinkedHashMap<>();
     private final Map<ObjectSocketKey, Socket> socketsByObject = new LinkedHashMap<>();
     /** Upgrade fetches in flight per object, so object output that beats the 101 to us can wait. */
@@ -104,6 +110,12 @@ public final class Gateway implements ClientSockets {
         this.recentCalls = new LinkedHashMap<>(16, 0.75f, false) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<CallKey, Boolean> eldest) {
+                return size() > window;
+            }
+        };
+        this.closedByObject = new LinkedHashMap<>(16, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<ClientKey, byte[]> eldest) {
                 return size() > window;
             }
         };
@@ -329,6 +341,11 @@ public final class Gateway implements ClientSockets {
     }
 
     private void unknownSocket(NodeId from, long handle) {
+        byte[] close = closedByObject.get(new ClientKey(from, handle));
+        if (close != null) {
+            world.transport().send(from, close); // the client's sequence drops it if it has it already
+            return;
+        }
         world.trace().record(TRACE_SOCKET_ABORT, "client=" + from + " handle=" + handle + " why=unknown");
         send(from, new SocketAbort(handle, "this gateway does not know the socket (the node restarted, or it timed out)"));
     }
@@ -372,7 +389,10 @@ public final class Gateway implements ClientSockets {
             return;
         }
         world.transport().send(socket.client.node(), bytes);
-        if (out.message() == null) forget(socket); // the object closed it; nothing more goes either way
+        if (out.message() == null) {
+            forget(socket); // the object closed it; nothing more goes either way
+            closedByObject.put(socket.client, bytes);
+        }
     }
 
     /** Breaks {@code socket} on both ends: 1006 to the object, an abort to the client. */

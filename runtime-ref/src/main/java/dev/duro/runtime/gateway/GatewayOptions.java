@@ -11,7 +11,9 @@ package dev.duro.runtime.gateway;
  * @param sweepIntervalNanos      how often the gateway checks its sockets for the two timeouts
  * @param maxBufferedFrames       frames that may wait behind a gap per socket before it is aborted
  * @param dedupWindow             how many recent (client, request id) pairs are remembered so a
- *                                duplicated request frame runs once
+ *                                duplicated request frame runs once; also how many sockets the
+ *                                object closed keep their close frame, resent to client frames
+ *                                that crossed it
  * @param maxErrorMessageChars    longer error messages are cut before they are sent
  */
 public record GatewayOptions(long socketIdleTimeoutNanos, long gapTimeoutNanos, long sweepIntervalNanos,

@@ -223,4 +223,30 @@ class GatewayWebSocketTest {
         assertThat(rig.endpoint().eventsStartingWith("ws-close")).containsExactly("ws-close 100 1006 false");
         assertThat(rig.gateway().openSockets()).isZero();
     }
+    @Test
+    void aClientFrameThatCrossesAnObjectCloseDoesNotTurnTheCleanCloseIntoAnAbort() {
+        // The client sends "y" right after "close": the gateway has forgotten the socket when "y"
+        // arrives. It used to answer with an abort; if that abort overtook the close (or the echo
+        // before it) on the network, the client lost the echo and saw 1006 instead of 1000.
+        GatewayRig rig = new GatewayRig(16);
+        Recorder rec = new Recorder(rig);
+        ClientWebSocket ws = open(rig, rec, "/ws");
+        List<byte[]> held = new ArrayList<>();
+        rig.onClientLoop(c -> {
+            rig.clientWorld().transport().onReceive((from, frame) -> held.add(frame)); // hold what the gateway sends
+            ws.send("x");
+            ws.send("close");
+        });
+        rig.runFor(50);
+        rig.onClientLoop(c -> ws.send("y")); // crossed the close on the network
+        rig.runFor(50);
+        assertThat(held).hasSize(3); // echo:x, the object's close, the answer to "y"
+        rig.onClientLoop(c -> {
+            for (byte[] frame : held.reversed()) c.receive(GATEWAY, frame); // the network reordered them
+        });
+        rig.runFor(50);
+        assertThat(rec.messages).containsExactly("echo:x");
+        assertThat(rec.closes).containsExactly("1000 true");
+        assertThat(rig.endpoint().eventsStartingWith("ws-close")).isEmpty();
+    }
 }
