@@ -308,6 +308,7 @@ public final class Gateway implements ClientSockets {
             return;
         }
         for (WireMessage m : ready) {
+            if (socketsByClient.get(socket.client) != socket) return; // the object closed (or broke) it meanwhile
             ObjectSocketKey o = socket.object;
             switch (m) {
                 case ClientSocketMessage msg -> endpoint.webSocketMessage(o.namespace(), o.id(), o.socketId(), msg.message());

@@ -249,4 +249,23 @@ class GatewayWebSocketTest {
         assertThat(rec.closes).containsExactly("1000 true");
         assertThat(rig.endpoint().eventsStartingWith("ws-close")).isEmpty();
     }
+    @Test
+    void framesReleasedTogetherWithAMessageThatMadeTheObjectCloseDoNotReachTheObject() {
+        // "y" (seq 2) overtakes "close" (seq 1); when "close" arrives both are released at once.
+        // The object closes the socket while handling "close"; "y" belongs to a closed socket.
+        GatewayRig rig = new GatewayRig(17);
+        Recorder rec = new Recorder(rig);
+        ClientWebSocket ws = open(rig, rec, "/ws");
+        long handle = ws.socketId();
+        dev.duro.model.world.NodeId client = rig.clientNode.id();
+        rig.gatewayNode.world().loop().execute(() -> {
+            rig.gateway().receive(client, dev.duro.runtime.gateway.wire.WireCodec.encode(
+                    new dev.duro.runtime.gateway.wire.WireMessage.ClientSocketMessage(handle, 2, new WebSocketMessage.Text("y"))));
+            rig.gateway().receive(client, dev.duro.runtime.gateway.wire.WireCodec.encode(
+                    new dev.duro.runtime.gateway.wire.WireMessage.ClientSocketMessage(handle, 1, new WebSocketMessage.Text("close"))));
+        });
+        rig.runFor(50);
+        assertThat(rig.endpoint().eventsStartingWith("ws-message")).containsExactly("ws-message 100 close");
+        assertThat(rec.closes).containsExactly("1000 true");
+    }
 }
