@@ -184,6 +184,9 @@ final class SqlGuard {
         // ',' or '(' is a table name ("FROM t, 'x'", "FROM ('x')").
         java.util.ArrayDeque<Boolean> tableList = new java.util.ArrayDeque<>();
         boolean inTableList = false;
+        // A virtual table's module arguments may name tables in string literals (FTS5's
+        // content='t', fts5vocab('main', 't', ...)): there every string literal counts as a name.
+        boolean virtualTable = stmt.size() > 1 && stmt.get(0).isWord("CREATE") && stmt.get(1).isWord("VIRTUAL");
         for (int i = 0; i < stmt.size(); i++) {
             Token t = stmt.get(i);
             Token prev = i > 0 ? stmt.get(i - 1) : null;
@@ -200,7 +203,8 @@ final class SqlGuard {
                 inTableList = false;
             }
             boolean nameLike = t.isName()
-                    || (t.type == T.STRING && ((prev != null && prev.type == T.WORD && NAME_POSITIONS.contains(prev.upper()))
+                    || (t.type == T.STRING && (virtualTable
+                    || (prev != null && prev.type == T.WORD && NAME_POSITIONS.contains(prev.upper()))
                     || (prev != null && prev.isPunct("."))
                     || (next != null && next.isPunct("."))
                     || (inTableList && prev != null && (prev.isPunct(",") || prev.isPunct("(")))));
