@@ -42,10 +42,10 @@ final class SqlGuard {
             "total_changes", "last_insert_rowid");
     /**
      * Keywords after which SQLite reads a string literal as a table/index/view/trigger name
-     * ({@code UPDATE OR REPLACE 'x'}, {@code ALTER TABLE t RENAME TO 'x'}, {@code REINDEX 'x'} included).
+     * ({@code UPDATE OR REPLACE 'x'}, {@code ALTER TABLE t RENAME TO 'x'}, {@code REINDEX 'x'}, {@code expr IN 'x'} included).
      */
     private static final Set<String> NAME_POSITIONS = Set.of("FROM", "JOIN", "INTO", "UPDATE", "TABLE", "EXISTS", "ON",
-            "REFERENCES", "VIEW", "INDEX", "TRIGGER", "TO", "REPLACE", "IGNORE", "ROLLBACK", "ABORT", "FAIL", "REINDEX");
+            "REFERENCES", "VIEW", "INDEX", "TRIGGER", "TO", "REPLACE", "IGNORE", "ROLLBACK", "ABORT", "FAIL", "REINDEX", "IN");
     /** Keywords that end a FROM clause's table list at their parenthesis depth. */
     private static final Set<String> NOT_TABLE_LIST = Set.of("SELECT", "VALUES", "WHERE", "GROUP", "HAVING", "WINDOW", "ORDER",
             "LIMIT", "SET", "RETURNING", "UNION", "INTERSECT", "EXCEPT", "DO");
