@@ -92,6 +92,20 @@ class GuardReservedProperties {
             "CREATE VIRTUAL TABLE x USING fts5vocab({N}, row)",
             "CREATE TABLE x(a REFERENCES {N}(key))",
             "SELECT * FROM t INDEXED BY {N}",
+            "WITH {N} AS (SELECT 1, 2) SELECT * FROM {N}",
+            "WITH c AS (SELECT * FROM t) INSERT INTO {N} SELECT * FROM c",
+            "SELECT * FROM t ORDER BY (SELECT count(*) FROM {N})",
+            "SELECT * FROM t WHERE key = ? AND value IN (SELECT value FROM {N})",
+            "SELECT * FROM t UNION SELECT * FROM {N}",
+            "SELECT @p, * FROM t, {N}",
+            "SELECT * FROM t WHERE value = :v OR EXISTS (SELECT 1 FROM {N})",
+            "INSERT INTO t SELECT * FROM t UNION ALL SELECT * FROM {N}",
+            "UPDATE OR REPLACE {N} SET value = ?",
+            "CREATE TRIGGER tr AFTER INSERT ON t BEGIN UPDATE OR REPLACE {N} SET value = new.value; END",
+            "CREATE TRIGGER tr AFTER DELETE ON t BEGIN DELETE FROM {N} WHERE value = old.value; END",
+            "CREATE TRIGGER tr AFTER INSERT ON t WHEN EXISTS (SELECT 1 FROM {N}) BEGIN INSERT INTO t2 VALUES (1, 1); END",
+            "CREATE TABLE x(a) ; DELETE FROM {N}",
+            "SELECT * FROM json_each((SELECT json_group_array(hex(value)) FROM {N}))",
             "SELECT * FROM pragma_table_info({N})",
             "INSERT INTO sqlite_master VALUES ('table', ?, ?, 0, ?)",
             "UPDATE sqlite_master SET sql = ? WHERE name = {N}",
@@ -130,7 +144,7 @@ class GuardReservedProperties {
                 .list().ofSize(3);
     }
 
-    @Property(tries = 600)
+    @Property(tries = 1500)
     void reservedTablesStayUntouchedAndUnread(@ForAll("statements") String statement, @ForAll("binds") List<Object> binds)
             throws SQLException {
         Harness withData = store(true);
