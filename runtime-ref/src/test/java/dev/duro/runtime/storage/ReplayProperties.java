@@ -114,6 +114,17 @@ class ReplayProperties {
                     + "INSERT INTO f(body) VALUES ('trig ' || new.u); END",
             "CREATE TRIGGER IF NOT EXISTS ai_del AFTER DELETE ON ai BEGIN DELETE FROM audit WHERE n = old.id; END",
             "DROP TRIGGER IF EXISTS ai_log",
+            "CREATE TRIGGER IF NOT EXISTS ai_skip BEFORE INSERT ON ai WHEN new.u = 'zz' BEGIN INSERT INTO audit VALUES (-2); "
+                    + "SELECT RAISE(IGNORE); END",
+            "CREATE TRIGGER IF NOT EXISTS ai_before BEFORE INSERT ON ai BEGIN INSERT INTO audit VALUES (0); END",
+            "DROP TRIGGER IF EXISTS ai_before",
+            "UPDATE OR FAIL ai SET u = 'y' WHERE id > ?",
+            "INSERT OR FAIL INTO ai(u) SELECT 'x' FROM audit",
+            "UPDATE sqlite_sequence SET seq = seq + ? WHERE name = 'ai'",
+            "CREATE VIRTUAL TABLE IF NOT EXISTS fc USING fts5(body, content='')",
+            "INSERT INTO fc(rowid, body) VALUES (?, 'alpha beta')",
+            "INSERT INTO fc(fc, rowid, body) VALUES ('delete', ?, 'alpha beta')",
+            "INSERT INTO fc(fc) VALUES ('delete-all')",
             "CREATE VIEW IF NOT EXISTS av AS SELECT id, u FROM ai",
             "CREATE TRIGGER IF NOT EXISTS av_ins INSTEAD OF INSERT ON av BEGIN INSERT OR IGNORE INTO ai(u) VALUES (new.u); "
                     + "INSERT INTO audit VALUES (-1); END",
