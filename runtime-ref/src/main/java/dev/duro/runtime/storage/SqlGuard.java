@@ -238,6 +238,11 @@ final class SqlGuard {
                 throw new DuroException(ErrorCode.NON_DETERMINISTIC_SQL, t.text() + " tables merge their index at commit "
                         + "points that replay cannot reproduce; use fts5 (CREATE VIRTUAL TABLE ... USING fts5(...))");
             }
+            if (lower.equals("dbstat") && t.type != T.STRING) {
+                // dbstat lists every table's pages, the platform's included (how many KV entries, how big).
+                throw new DuroException(ErrorCode.FORBIDDEN_SQL, "dbstat is not allowed: it reads the pages of the platform's "
+                        + "tables too; use sql().databaseSize() for the database size");
+            }
             boolean call = next != null && next.isPunct("(");
             if (call && lower.equals("optimize")) {
                 throw new DuroException(ErrorCode.FORBIDDEN_SQL, "optimize() rewrites an FTS3/FTS4 index from inside a "

@@ -111,7 +111,12 @@ class GuardReservedProperties {
             "UPDATE sqlite_master SET sql = ? WHERE name = {N}",
             "UPDATE main.sqlite_master SET name = ?",
             "DELETE FROM sqlite_schema WHERE name = {N}",
-            "REPLACE INTO sqlite_schema SELECT * FROM sqlite_schema");
+            "REPLACE INTO sqlite_schema SELECT * FROM sqlite_schema",
+            // Virtual tables that read other tables' pages or content by name.
+            "SELECT name, ncell, payload FROM dbstat WHERE lower(name) = lower({N})",
+            "SELECT name, ncell, payload FROM dbstat({N}) ORDER BY name",
+            "CREATE VIRTUAL TABLE x USING dbstat",
+            "SELECT count(*) FROM fts5vocab({N}, 'row')");
 
     /** Run after the generated statement on both stores: they fire triggers and read what it created. */
     private static final List<String> FOLLOW_UPS = List.of(
@@ -123,6 +128,7 @@ class GuardReservedProperties {
             "SELECT * FROM x",
             "INSERT INTO x(x) VALUES ('rebuild')",
             "SELECT * FROM x",
+            "SELECT name, ncell, payload FROM x ORDER BY name",
             "SELECT * FROM stolen",
             "DELETE FROM t");
 
