@@ -125,6 +125,11 @@ class ReplayProperties {
             "INSERT INTO fc(rowid, body) VALUES (?, 'alpha beta')",
             "INSERT INTO fc(fc, rowid, body) VALUES ('delete', ?, 'alpha beta')",
             "INSERT INTO fc(fc) VALUES ('delete-all')",
+            "CREATE VIRTUAL TABLE IF NOT EXISTS r USING rtree(id, x0, x1)",
+            "INSERT INTO r VALUES (NULL, ?, 50)",
+            "INSERT INTO r SELECT NULL, x0 + 1, x1 + 2 FROM r LIMIT 30",
+            "DELETE FROM r WHERE id % 3 = ?",
+            "SELECT id FROM r WHERE x0 < ? AND x1 > 3",
             "CREATE VIEW IF NOT EXISTS av AS SELECT id, u FROM ai",
             "CREATE TRIGGER IF NOT EXISTS av_ins INSTEAD OF INSERT ON av BEGIN INSERT OR IGNORE INTO ai(u) VALUES (new.u); "
                     + "INSERT INTO audit VALUES (-1); END",
