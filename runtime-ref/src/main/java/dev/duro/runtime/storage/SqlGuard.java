@@ -42,10 +42,10 @@ final class SqlGuard {
             "total_changes", "last_insert_rowid");
     /**
      * Keywords after which SQLite reads a string literal as a table/index/view/trigger name
-     * ({@code UPDATE OR REPLACE 'x'}, {@code ALTER TABLE t RENAME TO 'x'}, {@code REINDEX 'x'} included).
+     * ({@code UPDATE OR REPLACE 'x'}, {@code ALTER TABLE t RENAME TO 'x'}, {@code REINDEX 'x'}, {@code expr IN 'x'} included).
      */
     private static final Set<String> NAME_POSITIONS = Set.of("FROM", "JOIN", "INTO", "UPDATE", "TABLE", "EXISTS", "ON",
-            "REFERENCES", "VIEW", "INDEX", "TRIGGER", "TO", "REPLACE", "IGNORE", "ROLLBACK", "ABORT", "FAIL", "REINDEX");
+            "REFERENCES", "VIEW", "INDEX", "TRIGGER", "TO", "REPLACE", "IGNORE", "ROLLBACK", "ABORT", "FAIL", "REINDEX", "IN");
     /** Keywords that end a FROM clause's table list at their parenthesis depth. */
     private static final Set<String> NOT_TABLE_LIST = Set.of("SELECT", "VALUES", "WHERE", "GROUP", "HAVING", "WINDOW", "ORDER",
             "LIMIT", "SET", "RETURNING", "UNION", "INTERSECT", "EXCEPT", "DO");
@@ -184,6 +184,9 @@ final class SqlGuard {
         // ',' or '(' is a table name ("FROM t, 'x'", "FROM ('x')").
         java.util.ArrayDeque<Boolean> tableList = new java.util.ArrayDeque<>();
         boolean inTableList = false;
+        // A virtual table's module arguments may name tables in string literals (FTS5's
+        // content='t', fts5vocab('main', 't', ...)): there every string literal counts as a name.
+        boolean virtualTable = stmt.size() > 1 && stmt.get(0).isWord("CREATE") && stmt.get(1).isWord("VIRTUAL");
         for (int i = 0; i < stmt.size(); i++) {
             Token t = stmt.get(i);
             Token prev = i > 0 ? stmt.get(i - 1) : null;
@@ -200,7 +203,8 @@ final class SqlGuard {
                 inTableList = false;
             }
             boolean nameLike = t.isName()
-                    || (t.type == T.STRING && ((prev != null && prev.type == T.WORD && NAME_POSITIONS.contains(prev.upper()))
+                    || (t.type == T.STRING && (virtualTable
+                    || (prev != null && prev.type == T.WORD && NAME_POSITIONS.contains(prev.upper()))
                     || (prev != null && prev.isPunct("."))
                     || (next != null && next.isPunct("."))
                     || (inTableList && prev != null && (prev.isPunct(",") || prev.isPunct("(")))));
@@ -233,6 +237,11 @@ final class SqlGuard {
                 // a live run and a replay commit at different points: use FTS5, which the engine flushes per write.
                 throw new DuroException(ErrorCode.NON_DETERMINISTIC_SQL, t.text() + " tables merge their index at commit "
                         + "points that replay cannot reproduce; use fts5 (CREATE VIRTUAL TABLE ... USING fts5(...))");
+            }
+            if (lower.equals("dbstat") && t.type != T.STRING) {
+                // dbstat lists every table's pages, the platform's included (how many KV entries, how big).
+                throw new DuroException(ErrorCode.FORBIDDEN_SQL, "dbstat is not allowed: it reads the pages of the platform's "
+                        + "tables too; use sql().databaseSize() for the database size");
             }
             boolean call = next != null && next.isPunct("(");
             if (call && lower.equals("optimize")) {
