@@ -266,7 +266,13 @@ public final class Gateway implements ClientSockets {
         Socket stale = socketsByObject.get(objectSocket);
         if (stale != null) abort(stale, "replaced", "socket id reused by the object");
         ClientKey clientKey = new ClientKey(client, call.requestId());
-        Invariants.check(!socketsByClient.containsKey(clientKey), "socket handle %s registered twice", clientKey);
+        if (socketsByClient.containsKey(clientKey)) {
+            // A duplicate of an upgrade so old it left the dedup window ran again: the client holds the
+            // first socket; close the object's second one instead of routing two sockets to one handle.
+            endpoint.webSocketClose(object.namespace(), object.id(), socketId, ABNORMAL_CLOSURE,
+                    "a duplicate of an upgrade already answered", false);
+            return;
+        }
         if (!sendOrFail(client, call.requestId(), new SocketOpened(call.requestId(), response))) {
             endpoint.webSocketClose(object.namespace(), object.id(), socketId, ABNORMAL_CLOSURE,
                     "the upgrade response could not be sent", false);
