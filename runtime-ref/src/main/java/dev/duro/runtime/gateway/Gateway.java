@@ -84,8 +84,8 @@ public final class Gateway implements ClientSockets {
      * the messages before it) and turn a clean close into a 1006.
      */
     private final Map<ClientKey, byte[]> closedByObject;
-    private final Map<ClientKey, Socket> socketsByClient = new LinkedHashMap<>();
-    private final Map<ObjectSocketKey, Socket> socketsByObject = new LinkedHashMap<>();
+    private final Map<ClientKey, RoutedSocket> socketsByClient = new LinkedHashMap<>();
+    private final Map<ObjectSocketKey, RoutedSocket> socketsByObject = new LinkedHashMap<>();
     /** Upgrade fetches in flight per object, so object output that beats the 101 to us can wait. */
     private final Map<ObjectKey, Integer> pendingUpgrades = new LinkedHashMap<>();
     private final Map<ObjectKey, Map<Long, List<WireMessageToClient>>> earlyOutput = new LinkedHashMap<>();
@@ -263,7 +263,7 @@ public final class Gateway implements ClientSockets {
             return;
         }
         ObjectSocketKey objectSocket = new ObjectSocketKey(object.namespace(), object.id(), socketId);
-        Socket stale = socketsByObject.get(objectSocket);
+        RoutedSocket stale = socketsByObject.get(objectSocket);
         if (stale != null) abort(stale, "replaced", "socket id reused by the object");
         ClientKey clientKey = new ClientKey(client, call.requestId());
         if (socketsByClient.containsKey(clientKey)) {
@@ -278,7 +278,7 @@ public final class Gateway implements ClientSockets {
                     "the upgrade response could not be sent", false);
             return;
         }
-        Socket socket = new Socket(clientKey, objectSocket, new OrderedInbox<>(options.maxBufferedFrames(), now()), now());
+        RoutedSocket socket = new RoutedSocket(clientKey, objectSocket, new OrderedInbox<>(options.maxBufferedFrames(), now()), now());
         socketsByClient.put(clientKey, socket);
         socketsByObject.put(objectSocket, socket);
         Map<Long, List<WireMessageToClient>> waiting = earlyOutput.get(object);
@@ -302,7 +302,7 @@ public final class Gateway implements ClientSockets {
     }
 
     private void handleSocketFrame(NodeId from, long handle, long seq, WireMessage frame) {
-        Socket socket = socketsByClient.get(new ClientKey(from, handle));
+        RoutedSocket socket = socketsByClient.get(new ClientKey(from, handle));
         if (socket == null) {
             unknownSocket(from, handle);
             return;
@@ -329,7 +329,7 @@ public final class Gateway implements ClientSockets {
     }
 
     private void handlePing(NodeId from, SocketPing ping) {
-        Socket socket = socketsByClient.get(new ClientKey(from, ping.handle()));
+        RoutedSocket socket = socketsByClient.get(new ClientKey(from, ping.handle()));
         if (socket == null) {
             unknownSocket(from, ping.handle());
             return;
@@ -340,7 +340,7 @@ public final class Gateway implements ClientSockets {
     }
 
     private void handleClientAbort(NodeId from, SocketAbort abort) {
-        Socket socket = socketsByClient.get(new ClientKey(from, abort.handle()));
+        RoutedSocket socket = socketsByClient.get(new ClientKey(from, abort.handle()));
         if (socket == null) return; // already gone: aborts are not answered
         forget(socket);
         ObjectSocketKey o = socket.object;
@@ -368,7 +368,7 @@ public final class Gateway implements ClientSockets {
     }
 
     private void toClient(String namespace, ObjectId id, long socketId, WireMessageToClient out) {
-        Socket socket = socketsByObject.get(new ObjectSocketKey(namespace, id, socketId));
+        RoutedSocket socket = socketsByObject.get(new ObjectSocketKey(namespace, id, socketId));
         if (socket != null) {
             deliverToClient(socket, out);
             return;
@@ -382,7 +382,7 @@ public final class Gateway implements ClientSockets {
         }
     }
 
-    private void deliverToClient(Socket socket, WireMessageToClient out) {
+    private void deliverToClient(RoutedSocket socket, WireMessageToClient out) {
         long seq = ++socket.sentSeq;
         long handle = socket.client.handle();
         WireMessage frame = out.message() != null
@@ -403,7 +403,7 @@ public final class Gateway implements ClientSockets {
     }
 
     /** Breaks {@code socket} on both ends: 1006 to the object, an abort to the client. */
-    private void abort(Socket socket, String why, String reason) {
+    private void abort(RoutedSocket socket, String why, String reason) {
         world.trace().record(TRACE_SOCKET_ABORT, "client=" + socket.client.node() + " handle=" + socket.client.handle() + " why=" + why);
         forget(socket);
         send(socket.client.node(), new SocketAbort(socket.client.handle(), reason));
@@ -411,7 +411,7 @@ public final class Gateway implements ClientSockets {
         endpoint.webSocketClose(o.namespace(), o.id(), o.socketId(), ABNORMAL_CLOSURE, reason, false);
     }
 
-    private void forget(Socket socket) {
+    private void forget(RoutedSocket socket) {
         socketsByClient.remove(socket.client);
         socketsByObject.remove(socket.object);
     }
@@ -425,7 +425,7 @@ public final class Gateway implements ClientSockets {
     private void sweep() {
         sweepTimer = null;
         long now = now();
-        for (Socket socket : List.copyOf(socketsByClient.values())) {
+        for (RoutedSocket socket : List.copyOf(socketsByClient.values())) {
             if (now - socket.lastHeardNanos > options.socketIdleTimeoutNanos()) {
                 abort(socket, "idle", "the client sent nothing for " + options.socketIdleTimeoutNanos() / 1_000_000 + " ms");
             } else if (socket.inbound.gapStalledFor(now, options.gapTimeoutNanos())) {
@@ -478,14 +478,14 @@ public final class Gateway implements ClientSockets {
     private record WireMessageToClient(WebSocketMessage message, int code, String reason) {
     }
 
-    private static final class Socket {
+    private static final class RoutedSocket {
         final ClientKey client;
         final ObjectSocketKey object;
         final OrderedInbox<WireMessage> inbound;
         long lastHeardNanos;
         long sentSeq;
 
-        Socket(ClientKey client, ObjectSocketKey object, OrderedInbox<WireMessage> inbound, long nowNanos) {
+        RoutedSocket(ClientKey client, ObjectSocketKey object, OrderedInbox<WireMessage> inbound, long nowNanos) {
             this.client = client;
             this.object = object;
             this.inbound = inbound;

@@ -63,7 +63,7 @@ public final class GatewayClient {
     private final ClientOptions options;
     private final Map<String, ObjectIds> ids = new LinkedHashMap<>();
     private final Map<Long, Call> calls = new LinkedHashMap<>();
-    private final Map<Long, Socket> sockets = new LinkedHashMap<>();
+    private final Map<Long, OpenSocket> sockets = new LinkedHashMap<>();
     private long nextRequestId;
 
     private long lateReplies;
@@ -215,7 +215,7 @@ public final class GatewayClient {
             call.result.fail(new DuroException(ErrorCode.INTERNAL, "the gateway opened a socket for a plain request #" + m.requestId()));
             return;
         }
-        Socket socket = new Socket(m.requestId(), from, call.listener, m.response());
+        OpenSocket socket = new OpenSocket(m.requestId(), from, call.listener, m.response());
         sockets.put(socket.handle, socket);
         schedulePing(socket);
         call.result.complete(socket);
@@ -226,7 +226,7 @@ public final class GatewayClient {
     }
 
     private void onSocketFrame(NodeId from, long handle, WireMessage frame) {
-        Socket socket = sockets.get(handle);
+        OpenSocket socket = sockets.get(handle);
         if (socket != null && socket.gateway.equals(from)) {
             onSocketFrame(socket, frame);
             return;
@@ -239,7 +239,7 @@ public final class GatewayClient {
         strayFrames++;
     }
 
-    private void onSocketFrame(Socket socket, WireMessage frame) {
+    private void onSocketFrame(OpenSocket socket, WireMessage frame) {
         long now = now();
         socket.lastHeardNanos = now;
         long seq;
@@ -275,11 +275,11 @@ public final class GatewayClient {
         }
     }
 
-    private void schedulePing(Socket socket) {
+    private void schedulePing(OpenSocket socket) {
         socket.pingTimer = world.loop().schedule(options.pingIntervalNanos(), () -> ping(socket));
     }
 
-    private void ping(Socket socket) {
+    private void ping(OpenSocket socket) {
         socket.pingTimer = null;
         if (!socket.open) return;
         long now = now();
@@ -296,17 +296,17 @@ public final class GatewayClient {
     }
 
     /** Closes locally with 1006 and tells the gateway (best effort) so the object hears of it. */
-    private void abort(Socket socket, String reason) {
+    private void abort(OpenSocket socket, String reason) {
         world.transport().send(socket.gateway, WireCodec.encode(new SocketAbort(socket.handle, reason)));
         closeLocally(socket, reason, false);
     }
 
-    private void closeLocally(Socket socket, String reason, boolean wasClean) {
+    private void closeLocally(OpenSocket socket, String reason, boolean wasClean) {
         finish(socket);
         socket.listener.onClose(Gateway.ABNORMAL_CLOSURE, reason, wasClean);
     }
 
-    private void finish(Socket socket) {
+    private void finish(OpenSocket socket) {
         Invariants.check(socket.open, "socket %d finished twice", socket.handle);
         socket.open = false;
         sockets.remove(socket.handle);
@@ -348,7 +348,7 @@ public final class GatewayClient {
                         List<WireMessage> earlySocketFrames) {
     }
 
-    private final class Socket implements ClientWebSocket {
+    private final class OpenSocket implements ClientWebSocket {
         final long handle;
         final NodeId gateway;
         final Listener listener;
@@ -359,7 +359,7 @@ public final class GatewayClient {
         boolean open = true;
         TimerHandle pingTimer;
 
-        Socket(long handle, NodeId gateway, Listener listener, Response upgradeResponse) {
+        OpenSocket(long handle, NodeId gateway, Listener listener, Response upgradeResponse) {
             this.handle = handle;
             this.gateway = gateway;
             this.listener = listener;
