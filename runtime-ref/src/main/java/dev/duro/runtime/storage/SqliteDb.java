@@ -36,6 +36,13 @@ final class SqliteDb implements AutoCloseable {
     /** User statements, least recently used first. */
     private final java.util.LinkedHashMap<String, PreparedStatement> user = new java.util.LinkedHashMap<>(16, 0.75f, true);
     private long pageSize;
+    /**
+     * False only while the database certainly holds no virtual table: set by any statement that
+     * mentions VIRTUAL (the only way to create one) and by loading an image that has one. Never
+     * cleared, so it can only err towards flushing. Without virtual tables a flush is a no-op, so
+     * skipping it changes nothing live or on replay.
+     */
+    private boolean mayHaveVirtualTables;
 
     private SqliteDb() {
     }
@@ -64,6 +71,8 @@ final class SqliteDb implements AutoCloseable {
         execInternal("CREATE TABLE IF NOT EXISTS _duro_kv(key BLOB PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID");
         execInternal("CREATE TABLE IF NOT EXISTS _duro_meta(name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID");
         pageSize = queryLong("PRAGMA page_size");
+        mayHaveVirtualTables = mayHaveVirtualTables
+                || queryLong("SELECT count(*) FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL%'") > 0;
     }
 
     /** Replaces the whole database with {@code image}; must not be inside a transaction. */
@@ -140,6 +149,7 @@ final class SqliteDb implements AutoCloseable {
      * every user write, live and on replay, so both lay out the same segments.
      */
     void flushVirtualTables() throws SQLException {
+        if (!mayHaveVirtualTables) return;
         execInternal("SAVEPOINT duro_flush");
         execInternal("RELEASE duro_flush");
     }
@@ -265,6 +275,7 @@ final class SqliteDb implements AutoCloseable {
 
     /** Prepares (cached) and runs a user statement with normalized binds; reads every row. */
     Result runUser(String query, List<Object> binds) throws SQLException {
+        if (!mayHaveVirtualTables && query.toUpperCase(java.util.Locale.ROOT).contains("VIRTUAL")) mayHaveVirtualTables = true;
         PreparedStatement ps = user.get(query);
         if (ps == null) {
             ps = conn.prepareStatement(query);
