@@ -14,6 +14,7 @@ import dev.duro.model.websocket.WebSocketHandler;
 import dev.duro.model.world.Loop;
 import dev.duro.model.world.TimerHandle;
 import dev.duro.runtime.PlantedBug;
+import dev.duro.runtime.log.ObjectLog;
 import dev.duro.runtime.RuntimeTrace;
 import dev.duro.runtime.gateway.ObjectEndpoint;
 import dev.duro.runtime.host.StoreEngine.EngineStore;
@@ -97,6 +98,9 @@ final class Activation {
     private State state = State.LOADING;
     private boolean opening;
     private EngineStore store;
+    /** The object's log once recovery began: fences and leases (cluster), for the output gate. */
+    private ObjectLog log;
+    private boolean leaseWaiting;
     private Listener listener;
     private DurableObject instance;
     boolean constructing;
@@ -170,7 +174,8 @@ final class Activation {
         Listener l = new Listener();
         Promise<EngineStore> opened;
         try {
-            opened = host.engine.open(host.logs.open(key.namespace(), key.id()), true, l);
+            log = host.logs.open(key.namespace(), key.id());
+            opened = host.engine.open(log, true, l);
         } catch (RuntimeException e) {
             opened = Promise.failed(loop, e);
         }
@@ -212,7 +217,7 @@ final class Activation {
         durableSeq = s.durableSeq();
         hostSealedSeq = s.sealedSeq();
         state = State.LIVE;
-        trace(RuntimeTrace.RECOVER_END, "seq=" + s.durableSeq());
+        trace(RuntimeTrace.RECOVER_END, "seq=" + s.durableSeq() + " fence=" + fence());
         Optional<Long> recoveredAlarm;
         try {
             recoveredAlarm = s.storage().getAlarm();
@@ -680,6 +685,10 @@ final class Activation {
             slot.onAlarmWriteDurable(value);
         }
         while (!held.isEmpty() && held.peekFirst().seq() <= durableSeq && isServing()) {
+            if (!leaseValid()) {
+                awaitLease();
+                break;
+            }
             release(held.pollFirst());
         }
         while (!afterDurable.isEmpty() && afterDurable.firstKey() <= durableSeq && isServing()) {
@@ -704,16 +713,51 @@ final class Activation {
         }
         Output o = new Output(kind, seq, release, discard);
         trace(RuntimeTrace.OUTPUT_HOLD, "kind=" + kind + " seq=" + seq);
-        if (host.config.has(PlantedBug.OUTPUT_GATE_OPEN_EARLY) || (held.isEmpty() && durableSeq >= seq)) {
+        if (host.config.has(PlantedBug.OUTPUT_GATE_OPEN_EARLY) || (held.isEmpty() && durableSeq >= seq && leaseValid())) {
             release(o);
         } else {
             held.addLast(o);
+            if (held.size() == 1 && durableSeq >= seq) awaitLease();
         }
     }
 
     private void release(Output o) {
-        trace(RuntimeTrace.OUTPUT, "kind=" + o.kind() + " seq=" + o.seq());
+        trace(RuntimeTrace.OUTPUT, "kind=" + o.kind() + " seq=" + o.seq() + " fence=" + fence());
         o.release().run();
+    }
+
+    private String fence() {
+        return log == null ? "-" : log.fence();
+    }
+
+    /**
+     * Single activation (P3): in a cluster an output may leave only while this owner's lease holds,
+     * so a deposed owner cannot answer from stale memory while a new one serves.
+     */
+    private boolean leaseValid() {
+        return log == null || host.config.has(PlantedBug.READ_WITHOUT_LEASE) || log.outputAllowed();
+    }
+
+    /** Holds the outputs until the log renews the lease; resets if the epoch was lost meanwhile. */
+    private void awaitLease() {
+        if (leaseWaiting || log == null) return;
+        leaseWaiting = true;
+        ObjectLog waitingOn = log;
+        Promise<Void> renewed;
+        try {
+            renewed = waitingOn.awaitOutputAllowed();
+        } catch (RuntimeException e) {
+            renewed = Promise.failed(loop, e);
+        }
+        renewed.whenComplete((v, e) -> {
+            leaseWaiting = false;
+            if (waitingOn != log || !isServing()) return;
+            if (e != null) {
+                reset("epoch-lost", describe(e));
+            } else {
+                onDurable(durableSeq);
+            }
+        });
     }
 
     void afterDurable(long seq, Runnable ok, Runnable dropped) {

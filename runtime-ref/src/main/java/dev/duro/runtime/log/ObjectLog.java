@@ -35,4 +35,41 @@ public interface ObjectLog {
 
     /** Deletes everything (the object is gone); durable when the promise completes. */
     Promise<Void> destroy();
+
+    // ------------------------------------------------------------ fencing and leases (cluster)
+
+    /**
+     * The fencing epoch this log's writer holds, as traces print it: {@code -} on a single node
+     * (no fencing), {@code <round>.<node>.<nonce>} in a cluster (compared in that order).
+     */
+    default String fence() {
+        return "-";
+    }
+
+    /**
+     * True while the writer may let outputs leave without asking anyone: always on a single node;
+     * in a cluster while its lease from a majority of replicas is valid on its own clock, minus the
+     * drift bound (docs/cluster.md, "leases"). Checked by the host before every output.
+     */
+    default boolean outputAllowed() {
+        return true;
+    }
+
+    /**
+     * Completes once {@link #outputAllowed()} holds again (the log renews its lease); fails, with a
+     * {@link dev.duro.model.object.DuroException} of code RESET, when the writer lost its epoch to
+     * another owner, after which the activation must reset before it produces any output.
+     * Only called while {@link #outputAllowed()} is false.
+     */
+    default Promise<Void> awaitOutputAllowed() {
+        throw new IllegalStateException("a log without leases always allows output");
+    }
+
+    /**
+     * The activation that opened this handle ended (its store closed): stop renewing leases and
+     * release what the handle holds. The handle is not used again; the next activation opens a new
+     * one. Appends still in flight may complete or fail.
+     */
+    default void close() {
+    }
 }

@@ -320,6 +320,7 @@ public final class ObjectStore implements Storage {
         closed = true;
         if (db != null) db.close();
         failWaiters(closedError());
+        log.close();
     }
 
     private static DuroException closedError() {

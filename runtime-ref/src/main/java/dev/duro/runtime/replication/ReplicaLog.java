@@ -1,0 +1,41 @@
+package dev.duro.runtime.replication;
+
+import dev.duro.model.async.Promise;
+import dev.duro.runtime.log.LogEntry;
+import dev.duro.runtime.log.Snapshot;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One object's replica on this node's disk. Every mutating call completes only when its effect is
+ * durable (fsynced, directory entries included) and fails if it may not be; calls run one at a
+ * time in call order. All on the node's loop. A crash at any instant leaves either the old state,
+ * the new state, or a state {@link #load()} reports as {@link ReplicaState#damaged()} — never a
+ * different log that looks healthy.
+ */
+public interface ReplicaLog {
+    /** Reads and verifies everything (checksums); unknown object = {@link ReplicaState#empty()}. */
+    Promise<ReplicaState> load();
+
+    /** Records {@code epoch} as promised (it must be after the current promise). */
+    Promise<Void> promise(Epoch epoch);
+
+    /**
+     * Replaces the whole log by {@code snapshot} + {@code entries} as written by the owner of
+     * {@code logEpoch} (also promising it if it is newer), and clears the damaged mark.
+     */
+    Promise<Void> install(Epoch logEpoch, Optional<Snapshot> snapshot, List<LogEntry> entries);
+
+    /**
+     * Appends the next batch ({@code entry.seq() == lastSeq + 1}) written by the owner of
+     * {@code logEpoch}, which must equal the current log epoch (an owner installs first).
+     */
+    Promise<Void> append(Epoch logEpoch, LogEntry entry);
+
+    /** Stores a snapshot at or before the last batch and drops batches the retention window no longer needs. */
+    Promise<Void> snapshot(Snapshot snapshot);
+
+    /** The state as of batch {@code seq} for point-in-time recovery, if still retained. */
+    Promise<dev.duro.runtime.log.Recovery> recoverAt(long seq);
+}

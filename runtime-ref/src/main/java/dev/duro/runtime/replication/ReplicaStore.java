@@ -1,0 +1,14 @@
+package dev.duro.runtime.replication;
+
+import dev.duro.model.async.Promise;
+import dev.duro.model.object.ObjectId;
+
+import java.util.List;
+
+/** The replicas this node holds, on its disk: one {@link ReplicaLog} per object. */
+public interface ReplicaStore {
+    ReplicaLog open(String namespace, ObjectId id);
+
+    /** Objects of {@code namespace} this node holds a replica of, ordered by id. */
+    Promise<List<ObjectId>> list(String namespace);
+}
