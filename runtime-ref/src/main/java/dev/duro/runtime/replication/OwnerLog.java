@@ -116,7 +116,7 @@ final class OwnerLog implements ObjectLog {
     private TimerHandle tickTimer;
     private long tickAtNanos = Long.MAX_VALUE;
     private long nextRenewNanos;
-    private long lastRenewSentNanos = Long.MIN_VALUE;
+    private long lastRenewSentNanos = Peer.NEVER;
     private boolean leaseHeld;
 
     OwnerLog(OwnerContext ctx, ObjectKey key, long handle, List<NodeId> replicas) {
@@ -774,12 +774,16 @@ final class OwnerLog implements ObjectLog {
         if (isOver()) return;
         if (phase == Phase.ACTIVE) tickActive(now);
         if (isOver()) return;
-        boolean busy = election != null || !pendingAppends.isEmpty() || !pendingSnapshots.isEmpty() || !leaseWaiters.isEmpty()
-                || !recoverAtCalls.isEmpty();
-        for (Peer p : peers.values()) busy |= !p.installed || p.acked < lastSeq;
-        long next = busy ? now + timing.resendNanos() : nextRenewNanos;
-        if (election != null && election.step == Step.WAIT) next = Math.min(election.retryAtNanos, nextRenewNanos);
-        scheduleTick(Math.max(now + 1, next));
+        long next = phase == Phase.ACTIVE ? nextRenewNanos : Long.MAX_VALUE;
+        if (election != null && election.step == Step.WAIT) {
+            next = Math.min(next, election.retryAtNanos);
+        } else {
+            boolean busy = election != null || !pendingAppends.isEmpty() || !pendingSnapshots.isEmpty() || !leaseWaiters.isEmpty()
+                    || !recoverAtCalls.isEmpty();
+            for (Peer p : peers.values()) busy |= !p.installed || p.acked < lastSeq;
+            if (busy) next = Math.min(next, now + timing.resendNanos());
+        }
+        if (next != Long.MAX_VALUE) scheduleTick(Math.max(now + 1, next));
     }
 
     private void tickElection(long now) {

@@ -26,9 +26,12 @@ final class Peer {
     /** When to retry an install or catch-up that got no answer; doubles while the replica stays silent. */
     long retryAtNanos;
     long retryGapNanos;
-    long lastCatchUpNanos = Long.MIN_VALUE;
-    long snapshotSentNanos = Long.MIN_VALUE;
-    long installSentNanos = Long.MIN_VALUE;
+    long lastCatchUpNanos = NEVER;
+    long snapshotSentNanos = NEVER;
+    long installSentNanos = NEVER;
+
+    /** "Long ago" for send times: far enough back that {@code now - NEVER} neither overflows nor looks recent. */
+    static final long NEVER = Long.MIN_VALUE / 4;
 
     Peer(NodeId node) {
         this.node = node;
@@ -44,9 +47,9 @@ final class Peer {
         installTraced = false;
         retryAtNanos = 0;
         retryGapNanos = resendNanos;
-        lastCatchUpNanos = Long.MIN_VALUE;
-        snapshotSentNanos = Long.MIN_VALUE;
-        installSentNanos = Long.MIN_VALUE;
+        lastCatchUpNanos = NEVER;
+        snapshotSentNanos = NEVER;
+        installSentNanos = NEVER;
     }
 
     /** The replica answered: it is reachable, so retries go back to the short gap. */
