@@ -61,7 +61,7 @@ public final class Replication {
      */
     public Replication(World world, ClusterConfig cluster, Placement placement, LogOptions localLog,
                        RuntimeConfig runtime, boolean firstBoot) {
-        this(world, cluster, placement, runtime, firstBoot, productionStore(world, localLog, firstBoot));
+        this(world, cluster, placement, runtime, firstBoot, new DiskReplicaStore(world, localLog, firstBoot));
     }
 
     /** With an explicit replica store (tests). */
@@ -77,10 +77,6 @@ public final class Replication {
                 runtime.has(PlantedBug.STALE_EPOCH), this::sawRound);
         // Handles from an earlier incarnation must not collide with this one's (late answers).
         this.nextHandle = world.entropy().derive("replication-handles").nextLong() & (Long.MAX_VALUE >>> 1);
-    }
-
-    private static ReplicaStore productionStore(World world, LogOptions localLog, boolean firstBoot) {
-        throw new UnsupportedOperationException("the disk replica store is being built (issue 5)");
     }
 
     /**

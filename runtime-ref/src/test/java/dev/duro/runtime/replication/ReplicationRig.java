@@ -8,6 +8,9 @@ import dev.duro.runtime.cluster.Placement;
 import dev.duro.runtime.config.ClusterConfig;
 import dev.duro.runtime.config.RuntimeConfig;
 import dev.duro.runtime.log.LogEntry;
+import dev.duro.runtime.log.LogOptions;
+import dev.duro.sim.disk.DiskFaultConfig;
+import dev.duro.sim.disk.SimDiskDevice;
 import dev.duro.runtime.log.ObjectLog;
 import dev.duro.sim.Simulation;
 import dev.duro.sim.net.NetworkConfig;
@@ -48,6 +51,15 @@ final class ReplicationRig {
     }
 
     ReplicationRig(long seed, int nodes, int replicas, NetworkConfig network, Set<PlantedBug> bugs) {
+        this(seed, nodes, replicas, network, bugs, null);
+    }
+
+    /**
+     * @param disk null: each node's replicas live in a {@link MemoryReplicaStore}; otherwise each
+     *             node has a simulated disk with these faults and runs the production
+     *             {@link DiskReplicaStore} (the constructor the cluster node uses)
+     */
+    ReplicationRig(long seed, int nodes, int replicas, NetworkConfig network, Set<PlantedBug> bugs, DiskFaultConfig disk) {
         cluster = ClusterConfig.of(nodes).withReplicas(replicas);
         placement = new Placement(cluster);
         runtime = RuntimeConfig.defaults().withPlantedBugs(bugs);
@@ -61,15 +73,18 @@ final class ReplicationRig {
             int index = i;
             sim.addNode(world -> {
                 boots[index]++;
-                Replication r = new Replication(world, cluster, placement, runtime, boots[index] == 1,
-                        new MemoryReplicaStore(world, disks.get(index)));
+                Replication r = disk == null
+                        ? new Replication(world, cluster, placement, runtime, boots[index] == 1,
+                                new MemoryReplicaStore(world, disks.get(index)))
+                        : new Replication(world, cluster, placement, LogOptions.defaults().withPlantedBugs(bugs), runtime,
+                                boots[index] == 1);
                 world.transport().onReceive((from, bytes) -> {
                     if (bytes.length > 0 && bytes[0] == Replication.FAMILY) r.receive(from, bytes);
                 });
                 r.start();
                 replication[index] = r;
                 onStart.started(index, world, r);
-            }, NoDiskDevice.FACTORY);
+            }, disk == null ? NoDiskDevice.FACTORY : (id, entropy) -> new SimDiskDevice(disk, entropy));
         }
         sim.startAll();
         runMillis(1);
