@@ -190,4 +190,61 @@ class ReplicationTest {
         ObjectLog b = rig.open(1, ID);
         assertThat(rig.value(1, w -> b.recover()).lastSeq()).isZero();
     }
+
+    /**
+     * The lease holds because clocks drift less than ε: the isolated owner's lease ends (in virtual
+     * time) before the new owner wins. With its clock running 30% slow, far outside the bound, it
+     * still believes in its lease after the new owner won: the bound is what safety rests on.
+     */
+    @Test
+    void theLeaseIsSafeWithinTheDriftBoundAndOnlyThere() {
+        for (long drift : new long[] {-1_000, -300_000}) {
+            ReplicationRig rig = new ReplicationRig(9);
+            rig.node(0).clock().setDriftPpm(drift);
+            rig.node(1).clock().setDriftPpm(Math.abs(drift) == 1_000 ? 1_000 : 0);
+            ObjectLog a = rig.open(0, ID);
+            rig.value(0, w -> a.recover());
+            rig.value(0, w -> a.awaitOutputAllowed().recover(e -> null));
+            rig.sim.network().isolate(0);
+            ObjectLog b = rig.open(1, ID);
+            rig.value(1, w -> b.recover());
+            boolean stale = rig.read(0, a::outputAllowed);
+            if (drift == -1_000) {
+                assertThat(stale).as("within the bound the deposed owner's lease ended before the new owner won").isFalse();
+            } else {
+                assertThat(stale).as("30%% slow: the deposed owner still believes in its lease").isTrue();
+            }
+        }
+    }
+
+    @Test
+    void aNodeThatLostItsDiskIsReinstalledBeforeItVotesAgain() {
+        ReplicationRig rig = new ReplicationRig(10);
+        ObjectLog a = rig.open(0, ID);
+        rig.value(0, w -> a.recover());
+        appendAll(rig, 0, a, 1, 5, "a");
+        rig.crash(1);
+        rig.disks.get(1).loseEverything();
+        rig.restart(1);
+        appendAll(rig, 0, a, 6, 6, "a");
+        rig.runMillis(1_000);
+        ReplicaState on1 = rig.disks.get(1).states.get(rig.key(ID));
+        assertThat(on1).as("the owner re-installed the lost copy when it next wrote").isNotNull();
+        assertThat(on1.damaged()).isFalse();
+        assertThat(on1.lastSeq()).isEqualTo(6);
+        assertThat(rig.records("repl-repaired")).anyMatch(s -> s.startsWith("n1 "));
+    }
+
+    @Test
+    void garbageFramesAreCountedAndDropped() {
+        ReplicationRig rig = new ReplicationRig(12);
+        rig.read(0, () -> {
+            rig.replication[0].receive(dev.duro.model.world.NodeId.of(1), new byte[] {Replication.FAMILY, 1, 2, 3});
+            rig.replication[0].receive(dev.duro.model.world.NodeId.of(1), new byte[0]);
+            return null;
+        });
+        assertThat(rig.replication[0].malformedCount()).isEqualTo(2);
+        ObjectLog a = rig.open(0, ID);
+        assertThat(rig.value(0, w -> a.recover()).lastSeq()).as("the node carries on").isZero();
+    }
 }
