@@ -53,6 +53,7 @@ public final class Replication {
     private long nextHandle;
     private long malformed;
     private long unrouted;
+    private long oversized;
     private boolean started;
 
     /**
@@ -126,6 +127,11 @@ public final class Replication {
         return unrouted;
     }
 
+    /** Messages not sent because they exceed {@link MessageCodec#MAX_FRAME_BYTES}. */
+    public long oversizedCount() {
+        return oversized;
+    }
+
     /** Owner handles currently open on this node. */
     public int openHandles() {
         return owners.size();
@@ -150,11 +156,25 @@ public final class Replication {
     }
 
     private void sendReply(NodeId to, Reply reply) {
+        transmit(to, reply);
+    }
+
+    /** This node's own replica and owners get the message directly; others get its frame. */
+    private void transmit(NodeId to, Message message) {
         if (to.equals(world.self())) {
-            world.loop().execute(() -> deliver(to, reply));
-        } else {
-            world.transport().send(to, MessageCodec.encode(reply));
+            world.loop().execute(() -> deliver(to, message));
+            return;
         }
+        byte[] frame;
+        try {
+            frame = MessageCodec.encode(message);
+        } catch (MalformedMessageException e) {
+            // Over the frame limit (a log too large for one message): it cannot travel. The
+            // sender's retries fail the same way, and the owner's election gives up (UNAVAILABLE).
+            oversized++;
+            return;
+        }
+        world.transport().send(to, frame);
     }
 
     private void sawRound(ObjectKey key, long round) {
@@ -185,11 +205,7 @@ public final class Replication {
 
         @Override
         public void send(NodeId to, Request request) {
-            if (to.equals(world.self())) {
-                world.loop().execute(() -> deliver(to, request));
-            } else {
-                world.transport().send(to, MessageCodec.encode(request));
-            }
+            transmit(to, request);
         }
 
         @Override

@@ -28,29 +28,7 @@ class PlantedBugScenariosTest {
         return new ReplicationRig(11, 3, 3, NetworkConfig.DEFAULT, bugs);
     }
 
-    private static List<String> payloads(Recovery r) {
-        List<String> out = new ArrayList<>();
-        for (LogEntry e : r.entries()) out.add(ReplicationRig.text(e.payload()));
-        return out;
-    }
 
-    private static ObjectLog ownerWith(ReplicationRig rig, int node, int batches) {
-        ObjectLog log = rig.open(node, ID);
-        rig.value(node, w -> log.recover());
-        rig.value(node, w -> {
-            List<Promise<Void>> ps = new ArrayList<>();
-            for (long s = 1; s <= batches; s++) ps.add(log.append(ReplicationRig.entry(s, "a")));
-            return Promise.all(w.loop(), ps);
-        });
-        return log;
-    }
-
-    private static void close(ReplicationRig rig, int node, ObjectLog log) {
-        rig.read(node, () -> {
-            log.close();
-            return null;
-        });
-    }
 
     /** The owner is cut off; it appends batch 4; later another node recovers. */
     private static Promise<Void> isolatedAppend(ReplicationRig rig, ObjectLog a) {
@@ -63,7 +41,7 @@ class PlantedBugScenariosTest {
     void ackBeforeQuorum() {
         for (boolean bug : new boolean[] {false, true}) {
             ReplicationRig rig = rig(bug ? Set.of(PlantedBug.ACK_BEFORE_QUORUM) : Set.of());
-            ObjectLog a = ownerWith(rig, 0, 3);
+            ObjectLog a = rig.owner(0, ID, 3);
             Promise<Void> four = isolatedAppend(rig, a);
             ObjectLog b = rig.open(1, ID);
             Recovery r = rig.value(1, w -> b.recover());
@@ -85,12 +63,12 @@ class PlantedBugScenariosTest {
     }
 
     private static Deposed deposedOwnerComesBack(ReplicationRig rig) {
-        ObjectLog a = ownerWith(rig, 0, 3);
+        ObjectLog a = rig.owner(0, ID, 3);
         Promise<Void> four = isolatedAppend(rig, a);
         ObjectLog b = rig.open(1, ID);
         rig.value(1, w -> b.recover());
         rig.value(1, w -> b.append(ReplicationRig.entry(4, "b")));
-        close(rig, 1, b);
+        rig.close(1, b);
         rig.sim.network().heal();
         rig.runMillis(3_000);
         return new Deposed(a, four);
@@ -107,7 +85,7 @@ class PlantedBugScenariosTest {
             } else {
                 assertThat(((DuroException) aFour.failure()).code()).isEqualTo(ErrorCode.RESET);
                 ObjectLog c = rig.open(2, ID);
-                assertThat(payloads(rig.value(2, w -> c.recover()))).containsExactly("a#1", "a#2", "a#3", "b#4");
+                assertThat(ReplicationRig.payloads(rig.value(2, w -> c.recover()))).containsExactly("a#1", "a#2", "a#3", "b#4");
             }
         }
     }
@@ -118,9 +96,9 @@ class PlantedBugScenariosTest {
             ReplicationRig rig = rig(bug ? Set.of(PlantedBug.SPLIT_BRAIN_AFTER_HEAL) : Set.of());
             Deposed deposed = deposedOwnerComesBack(rig);
             Promise<Void> aFour = deposed.four();
-            close(rig, 0, deposed.a());
+            rig.close(0, deposed.a());
             ObjectLog c = rig.open(2, ID);
-            List<String> last = payloads(rig.value(2, w -> c.recover()));
+            List<String> last = ReplicationRig.payloads(rig.value(2, w -> c.recover()));
             if (bug) {
                 assertThat(aFour.isSucceeded()).as("with the bug, the fenced owner took the object back").isTrue();
                 assertThat(last).as("... over the newer owner's acknowledged b#4").containsExactly("a#1", "a#2", "a#3", "a#4");
@@ -136,10 +114,10 @@ class PlantedBugScenariosTest {
     void replayOutOfOrder() {
         for (boolean bug : new boolean[] {false, true}) {
             ReplicationRig rig = rig(bug ? Set.of(PlantedBug.REPLAY_OUT_OF_ORDER) : Set.of());
-            ObjectLog a = ownerWith(rig, 0, 3);
-            close(rig, 0, a);
+            ObjectLog a = rig.owner(0, ID, 3);
+            rig.close(0, a);
             ObjectLog b = rig.open(1, ID);
-            List<String> got = payloads(rig.value(1, w -> b.recover()));
+            List<String> got = ReplicationRig.payloads(rig.value(1, w -> b.recover()));
             if (bug) {
                 assertThat(got).containsExactly("a#1", "a#3", "a#2");
             } else {

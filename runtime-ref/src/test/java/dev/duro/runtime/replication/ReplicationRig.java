@@ -155,12 +155,44 @@ final class ReplicationRig {
         return out.getFirst();
     }
 
+    /** Appends batches {@code from..to} (payloads tagged {@code tag}) through {@code log} and waits until all are durable. */
+    void appendAll(int node, ObjectLog log, long from, long to, String tag) {
+        value(node, w -> {
+            List<Promise<Void>> ps = new ArrayList<>();
+            for (long s = from; s <= to; s++) ps.add(log.append(entry(s, tag)));
+            return Promise.all(w.loop(), ps);
+        });
+    }
+
+    /** An owner on {@code node} that recovered {@code id} and appended batches 1..{@code batches} tagged "a". */
+    ObjectLog owner(int node, ObjectId id, int batches) {
+        ObjectLog log = open(node, id);
+        value(node, w -> log.recover());
+        if (batches > 0) appendAll(node, log, 1, batches, "a");
+        return log;
+    }
+
+    /** Closes {@code log} on its node's loop. */
+    void close(int node, ObjectLog log) {
+        read(node, () -> {
+            log.close();
+            return null;
+        });
+    }
+
     static LogEntry entry(long seq, String tag) {
         return new LogEntry(seq, 1_000 + seq, payload(seq, tag));
     }
 
     static byte[] payload(long seq, String tag) {
         return (tag + "#" + seq).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The payloads of a recovery's batches, as text. */
+    static List<String> payloads(dev.duro.runtime.log.Recovery r) {
+        List<String> out = new ArrayList<>();
+        for (LogEntry e : r.entries()) out.add(text(e.payload()));
+        return out;
     }
 
     static String text(byte[] b) {
