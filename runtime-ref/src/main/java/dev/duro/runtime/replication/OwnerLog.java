@@ -548,7 +548,7 @@ final class OwnerLog implements ObjectLog {
         }
         long backoff = Math.min(timing.backoffCapNanos(), timing.backoffBaseNanos() << Math.min(20, el.attempts - 1));
         // Jitter, so two nodes that both want the object do not collide every time.
-        backoff = backoff / 2 + ctx.world().entropy().nextLong(backoff / 2 + 1);
+        backoff = backoff / 2 + ctx.jitter(backoff / 2 + 1);
         long delay = Math.max(backoff, Math.min(el.retryAfterNanos, timing.leaseNanos() * 2));
         el.step = Step.WAIT;
         el.retryAtNanos = now() + delay;
