@@ -126,6 +126,11 @@ public final class ClusterClient {
         return route(new Target(namespace, id)).next(placement.replicas(namespace, id));
     }
 
+    /** Makes the next call for this object go to {@code node} first (tests of stale routing knowledge). */
+    void learnOwner(String namespace, ObjectId id, NodeId node) {
+        route(new Target(namespace, id)).owner = node;
+    }
+
     /** The underlying gateway client (its counters, open sockets). */
     public GatewayClient gateway() {
         return gateway;
