@@ -133,6 +133,19 @@ final class ClusterRig {
         return value(() -> client().fetch(NS, name, Request.get(path), CALL_TIMEOUT_NANOS)).bodyText();
     }
 
+    /**
+     * An idempotent request through the cluster client, sent again after UNAVAILABLE (right after a
+     * crash the client's first choice may be the dead node) up to 5 times.
+     */
+    String read(String name, String path) {
+        for (int attempt = 0; ; attempt++) {
+            Promise<Response> p = await(() -> client().fetch(NS, name, Request.get(path), CALL_TIMEOUT_NANOS));
+            if (p.isSucceeded()) return p.value().bodyText();
+            boolean unavailable = p.failure() instanceof DuroException e && e.code() == dev.duro.model.object.ErrorCode.UNAVAILABLE;
+            if (!unavailable || attempt == 4) throw new AssertionError("failed (seed " + seed + "): " + p.failure(), p.failure());
+        }
+    }
+
     /** Through the gateway of {@code node}, whoever owns the object. */
     String textVia(NodeId node, String name, String path) {
         return value(() -> client().gateway().fetch(node, NS, name, Request.get(path), CALL_TIMEOUT_NANOS)).bodyText();
