@@ -25,8 +25,11 @@ import java.util.Objects;
  * The client library for a cluster: a {@link GatewayClient} that picks the gateway for each call.
  * It sends a call to the node it last saw answer for the object, else to the replica its placement
  * ranks next (the first one to begin with); it follows {@link ErrorCode#MOVED} to the node the error
- * names (at most {@link #MAX_HOPS} hops, with exponential backoff and jitter from the world's
- * entropy, all within the call's timeout), since a MOVED call surely did not run.
+ * names (with exponential backoff and jitter from the world's entropy, all within the call's
+ * timeout), since a MOVED call surely did not run. A node that does not serve an object names its
+ * preferred owner, which is a replica ranked above every node that prefers it, so a chain of MOVED
+ * climbs the ranking: {@code replicas + 1} hops reach the top from anywhere, and the client allows
+ * one more before it gives up with the last MOVED.
  *
  * <p>Everything else reaches the caller as it came: OVERLOADED (do not retry now), the object's
  * errors, and UNAVAILABLE, whose outcome is unknown (the client never retries it, as the request
@@ -39,8 +42,6 @@ import java.util.Objects;
  * node's loop.
  */
 public final class ClusterClient {
-    /** Gateways one call may try: the first, then at most this many minus one MOVED redirections. */
-    public static final int MAX_HOPS = 4;
     private static final long BACKOFF_BASE_NANOS = 2_000_000L;
     /** Remembered objects; the least recently used are forgotten beyond this (they fall back to placement). */
     private static final int MAX_REMEMBERED = 10_000;
@@ -51,6 +52,8 @@ public final class ClusterClient {
     private final byte[] deploymentSecret;
     private final Map<String, ObjectIds> ids = new LinkedHashMap<>();
     private final Entropy jitter;
+    /** Gateways one call may try: the first, then MOVED redirections. */
+    private final int maxHops;
     private final Map<Target, Route> routes = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Target, Route> eldest) {
@@ -70,6 +73,7 @@ public final class ClusterClient {
         this.placement = new Placement(Objects.requireNonNull(cluster, "cluster"));
         this.gateway = new GatewayClient(world, deploymentSecret, options);
         this.jitter = world.entropy().derive("cluster-client/backoff");
+        this.maxHops = cluster.replicas() + 2;
     }
 
     /** Calls the object named {@code objectName} in {@code namespace}. */
@@ -171,7 +175,7 @@ public final class ClusterClient {
             if (failure instanceof MovedException moved) {
                 route(target).owner = moved.owner();
                 long backoff = backoffNanos(hop);
-                if (hop >= MAX_HOPS || deadline - now() <= backoff) {
+                if (hop >= maxHops || deadline - now() <= backoff) {
                     result.fail(moved); // surely did not run: the caller may retry
                     return;
                 }
