@@ -1,6 +1,8 @@
 package dev.duro.runtime.cluster;
 
+import dev.duro.model.object.ObjectId;
 import dev.duro.model.world.NodeId;
+import dev.duro.runtime.cluster.ClusterMessage.Activate;
 import dev.duro.runtime.cluster.ClusterMessage.Forward;
 import dev.duro.runtime.cluster.ClusterMessage.ForwardReply;
 import dev.duro.runtime.cluster.ClusterMessage.Heartbeat;
@@ -8,13 +10,16 @@ import dev.duro.runtime.gateway.wire.WireCodec;
 
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
  * The bytes of {@link ClusterMessage}s: family byte {@link #FAMILY}, version {@link #VERSION}, a type
  * tag, then the fields, big-endian. {@code Forward}: i64 forward id, u32 client node index, u32
  * length + the relayed gateway frame. {@code ForwardReply}: i64 forward id, u32 length + frame.
- * {@code Heartbeat}: nothing more. A frame must be consumed exactly.
+ * {@code Activate}: u16 length + UTF-8 namespace, the 32 id bytes. {@code Heartbeat}: nothing
+ * more. A frame must be consumed exactly.
  */
 final class ClusterCodec {
     /** Byte 0 of every cluster message ('C'). */
@@ -24,6 +29,8 @@ final class ClusterCodec {
     private static final int HEARTBEAT = 1;
     private static final int FORWARD = 2;
     private static final int FORWARD_REPLY = 3;
+    private static final int ACTIVATE = 4;
+    private static final int MAX_NAMESPACE_BYTES = 1024;
 
     private ClusterCodec() {
     }
@@ -39,6 +46,14 @@ final class ClusterCodec {
                     .put(FAMILY).put(VERSION).put((byte) FORWARD_REPLY)
                     .putLong(r.forwardId()).putInt(r.frame().length).put(r.frame())
                     .array();
+            case Activate a -> {
+                byte[] ns = a.namespace().getBytes(StandardCharsets.UTF_8);
+                if (ns.length > MAX_NAMESPACE_BYTES) throw new IllegalArgumentException("namespace too long: " + ns.length + " bytes");
+                yield ByteBuffer.allocate(3 + 2 + ns.length + ObjectId.BYTES)
+                        .put(FAMILY).put(VERSION).put((byte) ACTIVATE)
+                        .putShort((short) ns.length).put(ns).put(a.id().bytes())
+                        .array();
+            }
         };
     }
 
@@ -61,12 +76,29 @@ final class ClusterCodec {
                     yield new Forward(id, NodeId.of(client), frame(in));
                 }
                 case FORWARD_REPLY -> new ForwardReply(in.getLong(), frame(in));
+                case ACTIVATE -> {
+                    int length = Short.toUnsignedInt(in.getShort());
+                    if (length > MAX_NAMESPACE_BYTES) throw new IllegalArgumentException("namespace length " + length + " is too long");
+                    byte[] ns = new byte[length];
+                    in.get(ns);
+                    byte[] id = new byte[ObjectId.BYTES];
+                    in.get(id);
+                    yield new Activate(utf8(ns), ObjectId.of(id, null));
+                }
                 default -> throw new IllegalArgumentException("unknown cluster message type " + type);
             };
             if (in.hasRemaining()) throw new IllegalArgumentException(in.remaining() + " trailing bytes after cluster message type " + type);
             return m;
         } catch (BufferUnderflowException e) {
             throw new IllegalArgumentException("cluster message cut short (" + bytes.length + " bytes)");
+        }
+    }
+
+    private static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("namespace is not valid UTF-8");
         }
     }
 

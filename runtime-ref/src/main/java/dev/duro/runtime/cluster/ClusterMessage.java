@@ -1,5 +1,6 @@
 package dev.duro.runtime.cluster;
 
+import dev.duro.model.object.ObjectId;
 import dev.duro.model.world.NodeId;
 
 import java.util.Objects;
@@ -24,6 +25,18 @@ sealed interface ClusterMessage {
         public Forward {
             Objects.requireNonNull(client, "client");
             Objects.requireNonNull(frame, "frame");
+        }
+    }
+
+    /**
+     * Replica → the object's preferred owner, after a change of view: "you own this object now;
+     * activate it so its alarm is armed". The owner may lack a copy of its own (it missed the
+     * writes a majority acknowledged) and so not know the object from its own listing.
+     */
+    record Activate(String namespace, ObjectId id) implements ClusterMessage {
+        public Activate {
+            Objects.requireNonNull(namespace, "namespace");
+            Objects.requireNonNull(id, "id");
         }
     }
 

@@ -3,6 +3,7 @@ package dev.duro.runtime.cluster;
 import dev.duro.model.world.NodeId;
 import dev.duro.model.world.NodeProgram;
 import dev.duro.model.world.World;
+import dev.duro.runtime.cluster.ClusterMessage.Activate;
 import dev.duro.runtime.cluster.ClusterMessage.Forward;
 import dev.duro.runtime.cluster.ClusterMessage.ForwardReply;
 import dev.duro.runtime.cluster.ClusterMessage.Heartbeat;
@@ -135,6 +136,7 @@ public final class ClusterNode implements NodeProgram {
                 case Heartbeat h -> detector.heard(from);
                 case Forward f -> router.onForward(from, f);
                 case ForwardReply r -> router.onForwardReply(from, r);
+                case Activate a -> sweeper.claim(a.namespace(), a.id());
             }
         }
     }

@@ -2,7 +2,9 @@ package dev.duro.runtime.cluster;
 
 import dev.duro.model.async.Promise;
 import dev.duro.model.object.ObjectId;
+import dev.duro.model.world.NodeId;
 import dev.duro.model.world.World;
+import dev.duro.runtime.cluster.ClusterMessage.Activate;
 import dev.duro.runtime.PlantedBug;
 import dev.duro.runtime.config.RuntimeConfig;
 import dev.duro.runtime.host.ObjectHost;
@@ -23,7 +25,10 @@ import java.util.TreeSet;
  *       per view: the periodic sweep only picks up those not yet claimed (replicas that arrived
  *       since, or activations that failed).</li>
  * </ol>
- * The planted {@link PlantedBug#DROP_ALARM_ON_FAILOVER} skips step 2.
+ * After a change of view, objects this node holds but another node now owns are pointed out to
+ * that owner ({@code Activate}): it may lack a copy (it missed writes a majority acknowledged) and
+ * so not find the object in its own listing. The planted {@link PlantedBug#DROP_ALARM_ON_FAILOVER}
+ * skips step 2 and these hints.
  */
 final class OwnershipSweeper {
     static final String TRACE_SWEEP = "cluster-sweep";
@@ -39,6 +44,8 @@ final class OwnershipSweeper {
     private final TreeSet<String> claimed = new TreeSet<>();
     private boolean running;
     private boolean again;
+    /** The pass running (or next) follows a change of view: hint other owners too. */
+    private boolean afterViewChange;
 
     OwnershipSweeper(World world, RuntimeConfig config, List<String> namespaces, ObjectHost host, NodeStorage storage,
                      Router router, long intervalNanos) {
@@ -63,7 +70,19 @@ final class OwnershipSweeper {
     /** The view changed: every object this node now owns is activated again. */
     void viewChanged() {
         claimed.clear();
+        afterViewChange = true;
         world.loop().execute(this::sweep);
+    }
+
+    /** Another replica says this node owns the object now: activate it unless this node thinks otherwise, or did. */
+    void claim(String namespace, ObjectId id) {
+        if (!namespaces.contains(namespace) || !router.ownsHere(namespace, id)) return;
+        if (config.has(PlantedBug.DROP_ALARM_ON_FAILOVER)) return;
+        if (claimed.add(namespace + "/" + id.hex())) {
+            host.activate(namespace, id).whenComplete((v, e) -> {
+                if (e != null) claimed.remove(namespace + "/" + id.hex());
+            });
+        }
     }
 
     private void sweep() {
@@ -73,6 +92,8 @@ final class OwnershipSweeper {
         }
         running = true;
         again = false;
+        boolean hint = afterViewChange;
+        afterViewChange = false;
         int released = 0;
         for (String ns : namespaces) {
             for (ObjectId id : host.residentObjects(ns)) {
@@ -87,10 +108,10 @@ final class OwnershipSweeper {
             finish(); // planted: objects taken over are not activated, so their alarms wait for a request
             return;
         }
-        claimNamespace(0);
+        claimNamespace(0, hint);
     }
 
-    private void claimNamespace(int index) {
+    private void claimNamespace(int index, boolean hint) {
         if (index >= namespaces.size()) {
             finish();
             return;
@@ -100,15 +121,23 @@ final class OwnershipSweeper {
             if (failure != null) {
                 // the next periodic sweep tries again
                 world.trace().record(TRACE_SWEEP, "namespace=" + ns + " list-failed=" + failure.getClass().getSimpleName());
-                claimNamespace(index + 1);
+                claimNamespace(index + 1, hint);
                 return;
             }
             List<ObjectId> mine = new ArrayList<>();
+            int hinted = 0;
             for (ObjectId id : ids) {
-                if (router.ownsHere(ns, id) && claimed.add(ns + "/" + id.hex())) mine.add(id);
+                NodeId owner = router.preferredOwner(ns, id);
+                if (owner.equals(world.self())) {
+                    if (claimed.add(ns + "/" + id.hex())) mine.add(id);
+                } else if (hint) {
+                    world.transport().send(owner, ClusterCodec.encode(new Activate(ns, id)));
+                    hinted++;
+                }
             }
+            if (hinted > 0) world.trace().record(TRACE_SWEEP, "namespace=" + ns + " hinted=" + hinted);
             if (!mine.isEmpty()) world.trace().record(TRACE_SWEEP, "namespace=" + ns + " activating=" + mine.size());
-            activate(ns, mine, 0, () -> claimNamespace(index + 1));
+            activate(ns, mine, 0, () -> claimNamespace(index + 1, hint));
         });
     }
 

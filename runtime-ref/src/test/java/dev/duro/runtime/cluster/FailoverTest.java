@@ -90,6 +90,21 @@ class FailoverTest {
         assertThat(run.rig().nodesOf("alarm-fire", "timer")).isEmpty();
     }
 
+    @Test
+    void aNewOwnerWithoutItsOwnCopyIsToldToActivateTheObject() {
+        SharedLogs logs = new SharedLogs();
+        ClusterRig rig = new ClusterRig(351, 5, RuntimeConfig.defaults(), NetworkConfig.DEFAULT, RoutingOptions.defaults(), logs.factory());
+        String name = "timer";
+        List<NodeId> replicas = rig.replicas(name);
+        logs.hideFrom(replicas.get(1), ClusterRig.NS, rig.id(name)); // its own listing will not name the object
+        assertThat(rig.text(name, "/alarm?in=3000")).isEqualTo("set");
+        rig.runMillis(500);
+        rig.server(replicas.get(0)).crash();
+        rig.runMillis(10_000);
+        assertThat(rig.records("cluster-sweep")).anyMatch(r -> r.startsWith(replicas.get(2) + " ") && r.contains("hinted="));
+        assertThat(rig.nodesOf("alarm-fire", name)).containsExactly(replicas.get(1));
+    }
+
     private record AlarmRun(ClusterRig rig, List<NodeId> replicas, List<NodeId> fired) {
     }
 

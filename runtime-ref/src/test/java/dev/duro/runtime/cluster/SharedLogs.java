@@ -26,9 +26,16 @@ import java.util.TreeMap;
  */
 final class SharedLogs {
     private final TreeMap<String, Stored> logs = new TreeMap<>();
+    /** "n<k> ns/hex": copies a node does not list, as if it had missed every write of the object. */
+    private final java.util.TreeSet<String> hidden = new java.util.TreeSet<>();
 
     NodeStorage.Factory factory() {
         return (world, cluster, placement, config, firstBoot) -> new Node(world, placement);
+    }
+
+    /** {@code node} will not list the object among its replicas (it missed the writes). */
+    void hideFrom(NodeId node, String namespace, ObjectId id) {
+        hidden.add(node + " " + key(namespace, id));
     }
 
     /** Batches durably stored for the object, after its latest snapshot. */
@@ -90,7 +97,7 @@ final class SharedLogs {
         private List<ObjectId> held(String namespace, boolean firstOnly) {
             List<ObjectId> out = new ArrayList<>();
             for (Stored s : logs.values()) {
-                if (!s.namespace.equals(namespace)) continue;
+                if (!s.namespace.equals(namespace) || hidden.contains(world.self() + " " + key(namespace, s.id))) continue;
                 List<NodeId> replicas = placement.replicas(namespace, s.id);
                 if (firstOnly ? replicas.getFirst().equals(world.self()) : replicas.contains(world.self())) out.add(s.id);
             }
