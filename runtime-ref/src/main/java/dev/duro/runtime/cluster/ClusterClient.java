@@ -78,13 +78,7 @@ public final class ClusterClient {
 
     /** Calls the object named {@code objectName} in {@code namespace}. */
     public Promise<Response> fetch(String namespace, String objectName, Request request, long timeoutNanos) {
-        ObjectId id;
-        try {
-            id = idFromName(namespace, objectName);
-        } catch (DuroException e) {
-            return Promise.failed(world.loop(), e);
-        }
-        return call(new Target(namespace, id), deadline(timeoutNanos),
+        return byName(namespace, objectName, timeoutNanos,
                 (node, remaining) -> gateway.fetch(node, namespace, objectName, request, remaining));
     }
 
@@ -107,14 +101,18 @@ public final class ClusterClient {
      */
     public Promise<ClientWebSocket> connect(String namespace, String objectName, Request upgrade,
                                             ClientWebSocket.Listener listener, long timeoutNanos) {
+        return byName(namespace, objectName, timeoutNanos,
+                (node, remaining) -> gateway.connect(node, namespace, objectName, upgrade, listener, remaining));
+    }
+
+    private <T> Promise<T> byName(String namespace, String objectName, long timeoutNanos, Attempt<T> attempt) {
         ObjectId id;
         try {
             id = idFromName(namespace, objectName);
         } catch (DuroException e) {
             return Promise.failed(world.loop(), e);
         }
-        return call(new Target(namespace, id), deadline(timeoutNanos),
-                (node, remaining) -> gateway.connect(node, namespace, objectName, upgrade, listener, remaining));
+        return call(new Target(namespace, id), deadline(timeoutNanos), attempt);
     }
 
     public ObjectId idFromName(String namespace, String name) {

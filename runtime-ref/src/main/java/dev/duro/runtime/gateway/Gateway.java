@@ -131,17 +131,8 @@ public final class Gateway implements ClientSockets {
 
     /** Handles one frame from {@code from}; the transport's receiver. */
     public void receive(NodeId from, byte[] frame) {
-        if (!WireCodec.isGatewayFrame(frame)) {
-            foreignFrames++;
-            return;
-        }
-        WireMessage message;
-        try {
-            message = WireCodec.decode(frame);
-        } catch (WireFormatException e) {
-            malformed(from, frame, e, direct(from));
-            return;
-        }
+        WireMessage message = decode(from, frame, direct(from));
+        if (message == null) return;
         switch (message) {
             case ObjectCall call -> handleCall(from, call, false, direct(from));
             case ClientSocketMessage m -> handleSocketFrame(from, m.handle(), m.seq(), m);
@@ -165,21 +156,25 @@ public final class Gateway implements ClientSockets {
      * {@link ErrorCode#MOVED} naming this node: a socket lives at the gateway the client talks to.
      */
     public void receiveRelayed(NodeId client, byte[] frame, Consumer<byte[]> reply) {
-        if (!WireCodec.isGatewayFrame(frame)) {
-            foreignFrames++;
-            return;
-        }
-        WireMessage message;
-        try {
-            message = WireCodec.decode(frame);
-        } catch (WireFormatException e) {
-            malformed(client, frame, e, reply);
-            return;
-        }
+        WireMessage message = decode(client, frame, reply);
         if (message instanceof ObjectCall call) {
             handleCall(client, call, true, reply);
-        } else {
+        } else if (message != null) {
             unexpectedFrames++;
+        }
+    }
+
+    /** The message in {@code frame}, or null when it is another family's or malformed (counted, answered if possible). */
+    private WireMessage decode(NodeId from, byte[] frame, Consumer<byte[]> reply) {
+        if (!WireCodec.isGatewayFrame(frame)) {
+            foreignFrames++;
+            return null;
+        }
+        try {
+            return WireCodec.decode(frame);
+        } catch (WireFormatException e) {
+            malformed(from, frame, e, reply);
+            return null;
         }
     }
 
