@@ -140,6 +140,34 @@ class RoutingTest {
     }
 
     @Test
+    void aRelayedFrameIsDeduplicatedAsTheClientsOwnAndARelayedUpgradeIsMovedToTheOwner() {
+        ClusterRig rig = new ClusterRig(71, 3, new SharedLogs());
+        String name = "relay";
+        NodeId owner = rig.replicas(name).getFirst();
+        var gateway = rig.program(owner).gateway();
+        NodeId client = rig.clientNode.id();
+        List<dev.duro.runtime.gateway.wire.WireMessage> answers = new java.util.ArrayList<>();
+        byte[] inc = WireCodec.encode(new dev.duro.runtime.gateway.wire.WireMessage.FetchByName(7, ClusterRig.NS, name, Request.get("/inc")));
+        byte[] upgrade = WireCodec.encode(new dev.duro.runtime.gateway.wire.WireMessage.FetchByName(8, ClusterRig.NS, name,
+                Request.webSocketUpgrade("/ws")));
+        rig.server(owner).world().loop().execute(() -> {
+            for (int i = 0; i < 3; i++) gateway.receiveRelayed(client, inc, f -> answers.add(WireCodec.decode(f)));
+            gateway.receiveRelayed(client, upgrade, f -> answers.add(WireCodec.decode(f)));
+        });
+        rig.runMillis(100);
+        assertThat(answers).hasSize(2);
+        assertThat(answers).anySatisfy(m -> assertThat(m).isInstanceOfSatisfying(
+                dev.duro.runtime.gateway.wire.WireMessage.FetchResponse.class, r -> assertThat(r.response().bodyText()).isEqualTo("1")));
+        assertThat(answers).anySatisfy(m -> assertThat(m).isInstanceOfSatisfying(
+                dev.duro.runtime.gateway.wire.WireMessage.FetchError.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.MOVED);
+                    assertThat(e.owner()).contains(owner);
+                }));
+        assertThat(gateway.stats().duplicateRequests()).isEqualTo(2);
+        assertThat(gateway.openSockets()).isZero();
+    }
+
+    @Test
     void framesOfAnUnknownFamilyAreCountedAndDropped() {
         ClusterRig rig = new ClusterRig(61, 3, new SharedLogs());
         rig.clientNode.world().loop().execute(() -> {
