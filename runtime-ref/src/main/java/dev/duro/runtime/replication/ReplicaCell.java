@@ -1,0 +1,86 @@
+package dev.duro.runtime.replication;
+
+import dev.duro.runtime.log.LogEntry;
+import dev.duro.runtime.log.Snapshot;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One object's replica as this node's {@link ReplicaServer} holds it in memory: the state its
+ * disk will hold once every write issued so far completes ({@code promised} ... {@code damaged}),
+ * the part of it known durable ({@link #durable}), and the lease it granted (memory only: a
+ * restart forgets it, which is why a restarted replica stays quiet for L·(1+ε)).
+ *
+ * <p>Answers that vouch for durable state are sent from {@link #durable} or after the write that
+ * makes them true completes, never from the optimistic fields.
+ */
+final class ReplicaCell {
+    /** What the disk is known to hold (every write issued before has completed). */
+    record View(Epoch promised, Epoch logEpoch, long lastSeq, long snapshotSeq, boolean damaged) {
+    }
+
+    final ObjectKey key;
+    final ReplicaLog log;
+
+    // The state once issued writes complete.
+    Epoch promised = Epoch.ZERO;
+    Epoch logEpoch = Epoch.ZERO;
+    Optional<Snapshot> snapshot = Optional.empty();
+    List<LogEntry> entries = new ArrayList<>();
+    boolean damaged;
+    String damage = "";
+
+    View durable = new View(Epoch.ZERO, Epoch.ZERO, 0, -1, false);
+    int writesInFlight;
+    /** Bumped on every (re)load: completions of an older generation are ignored. */
+    int generation;
+    boolean loading;
+    /** Requests that arrived while loading, replayed in order once loaded (bounded: the owner retries). */
+    final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
+
+    /** The epoch this replica granted a lease to, and until when (this node's monotonic clock); null = none. */
+    Epoch leaseEpoch;
+    long leaseUntilNanos;
+    long lastUsedNanos;
+
+    ReplicaCell(ObjectKey key, ReplicaLog log) {
+        this.key = key;
+        this.log = log;
+    }
+
+    long lastSeq() {
+        return entries.isEmpty() ? snapshot.map(Snapshot::seq).orElse(0L) : entries.getLast().seq();
+    }
+
+    /** The latest snapshot's seq, or -1 when there is none. */
+    long snapshotSeq() {
+        return snapshot.map(Snapshot::seq).orElse(-1L);
+    }
+
+    View view() {
+        return new View(promised, logEpoch, lastSeq(), snapshotSeq(), damaged);
+    }
+
+    void adopt(ReplicaState s) {
+        promised = s.promised();
+        logEpoch = s.logEpoch();
+        snapshot = s.snapshot();
+        entries = new ArrayList<>(s.entries());
+        damaged = s.damaged();
+        damage = s.damage();
+        durable = view();
+    }
+
+    boolean leasedToOther(Epoch e, long nowNanos) {
+        return leaseEpoch != null && !leaseEpoch.equals(e) && nowNanos < leaseUntilNanos;
+    }
+
+    /** Idle, nothing pending and no unexpired lease: safe to forget (the disk has everything else). */
+    boolean evictable(long nowNanos, long idleNanos) {
+        return !loading && writesInFlight == 0 && waiting.isEmpty() && (leaseEpoch == null || nowNanos >= leaseUntilNanos)
+                && nowNanos - lastUsedNanos >= idleNanos;
+    }
+}

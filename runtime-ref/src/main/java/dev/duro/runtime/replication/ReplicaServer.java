@@ -1,0 +1,423 @@
+package dev.duro.runtime.replication;
+
+import dev.duro.model.async.Promise;
+import dev.duro.model.util.Invariants;
+import dev.duro.model.world.Clock;
+import dev.duro.model.world.Loop;
+import dev.duro.model.world.NodeId;
+import dev.duro.model.world.TraceSink;
+import dev.duro.runtime.log.LogEntry;
+import dev.duro.runtime.log.Recovery;
+import dev.duro.runtime.log.Snapshot;
+import dev.duro.runtime.replication.Message.Append;
+import dev.duro.runtime.replication.Message.Appended;
+import dev.duro.runtime.replication.Message.Behind;
+import dev.duro.runtime.replication.Message.Fenced;
+import dev.duro.runtime.replication.Message.Fetch;
+import dev.duro.runtime.replication.Message.Fetched;
+import dev.duro.runtime.replication.Message.Install;
+import dev.duro.runtime.replication.Message.Installed;
+import dev.duro.runtime.replication.Message.LeaseOk;
+import dev.duro.runtime.replication.Message.NeedInstall;
+import dev.duro.runtime.replication.Message.Prepare;
+import dev.duro.runtime.replication.Message.Promised;
+import dev.duro.runtime.replication.Message.PushSnapshot;
+import dev.duro.runtime.replication.Message.Reason;
+import dev.duro.runtime.replication.Message.RecoverAt;
+import dev.duro.runtime.replication.Message.RecoverAtFailed;
+import dev.duro.runtime.replication.Message.RecoveredAt;
+import dev.duro.runtime.replication.Message.Rejected;
+import dev.duro.runtime.replication.Message.Release;
+import dev.duro.runtime.replication.Message.Renew;
+import dev.duro.runtime.replication.Message.Reply;
+import dev.duro.runtime.replication.Message.Request;
+import dev.duro.runtime.replication.Message.SnapshotAck;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The replica side of replication on one node: answers owners' requests for the objects this node
+ * holds a replica of, from a {@link ReplicaStore}. Per object the state is loaded lazily and cached
+ * ({@link ReplicaCell}); requests are handled one at a time in arrival order, and the store runs the
+ * writes in call order, so answers follow the order of the writes that justify them.
+ *
+ * <p>The rules (docs/cluster.md): a Prepare is granted iff the copy is not damaged, the epoch is
+ * above the promised one, no other epoch holds an unexpired lease, and this incarnation has been up
+ * for L·(1+ε) (it forgot its leases when it restarted; a first boot has none to forget); the
+ * promise is durable before the answer. Writes from an epoch older than the promised one are
+ * refused with {@link Fenced}. A damaged copy never serves its log; an install repairs it.
+ *
+ * <p>Planted bug {@code STALE_EPOCH}: writes (install, append, snapshot, renew) from an epoch older
+ * than the promised one are accepted as if current.
+ */
+final class ReplicaServer {
+    /** Requests queued per object while it loads; more are dropped (the owner resends). */
+    static final int MAX_WAITING = 256;
+
+    /** Told every epoch round this replica sees, so a local owner starts above it. */
+    interface RoundObserver {
+        void sawRound(ObjectKey key, long round);
+    }
+
+    private final NodeId self;
+    private final Loop loop;
+    private final Clock clock;
+    private final TraceSink trace;
+    private final ReplicaStore store;
+    private final Timing timing;
+    private final boolean acceptStaleEpochs;
+    private final RoundObserver rounds;
+    private final long quietUntilNanos;
+    private final Map<ObjectKey, ReplicaCell> cells = new TreeMap<>();
+
+    /**
+     * @param firstBoot on a first boot there are no forgotten leases, so no quiet period
+     */
+    ReplicaServer(NodeId self, Loop loop, Clock clock, TraceSink trace, ReplicaStore store, Timing timing, boolean firstBoot,
+                  boolean acceptStaleEpochs, RoundObserver rounds) {
+        this.self = self;
+        this.loop = loop;
+        this.clock = clock;
+        this.trace = trace;
+        this.store = store;
+        this.timing = timing;
+        this.acceptStaleEpochs = acceptStaleEpochs;
+        this.rounds = rounds;
+        this.quietUntilNanos = clock.monotonicNanos() + (firstBoot ? 0 : timing.startupQuietNanos());
+    }
+
+    /** Starts the sweep that forgets idle objects' cached state. */
+    void start() {
+        loop.schedule(timing.idleEvictNanos() / 2, this::sweep);
+    }
+
+    /** Objects currently cached (for tests and metrics). */
+    int cachedObjects() {
+        return cells.size();
+    }
+
+    /** Handles {@code request} from {@code from}; {@code answer} is called at most once, on the loop. */
+    void handle(NodeId from, Request request, Consumer<Reply> answer) {
+        ObjectKey key = ObjectKey.of(request);
+        rounds.sawRound(key, request.epoch().round());
+        ReplicaCell cell = cells.get(key);
+        if (cell == null) {
+            cell = new ReplicaCell(key, store.open(key.namespace(), key.id()));
+            cells.put(key, cell);
+            load(cell);
+        }
+        cell.lastUsedNanos = clock.monotonicNanos();
+        if (cell.loading) {
+            ReplicaCell c = cell;
+            if (cell.waiting.size() < MAX_WAITING) cell.waiting.addLast(() -> dispatch(c, request, answer));
+            return;
+        }
+        dispatch(cell, request, answer);
+    }
+
+    private void load(ReplicaCell cell) {
+        cell.loading = true;
+        cell.generation++;
+        cell.writesInFlight = 0;
+        int generation = cell.generation;
+        Promise<ReplicaState> loaded;
+        try {
+            loaded = cell.log.load();
+        } catch (RuntimeException e) {
+            loaded = Promise.failed(loop, e);
+        }
+        loaded.whenComplete((state, error) -> {
+            if (generation != cell.generation) return;
+            if (error != null) {
+                // Unreadable: it cannot vouch for anything, including what it promised. It votes no
+                // more until an owner installs it (the majority of healthy replicas carries on).
+                state = new ReplicaState(Epoch.ZERO, Epoch.ZERO, java.util.Optional.empty(), List.of(), true,
+                        "load failed: " + error.getMessage());
+            }
+            cell.adopt(state);
+            rounds.sawRound(cell.key, state.promised().round());
+            if (state.damaged()) {
+                trace.record("repl-damaged", "id=" + cell.key.id().hex() + " at=" + self + " why=" + word(state.damage()));
+            }
+            cell.loading = false;
+            while (!cell.waiting.isEmpty() && !cell.loading) cell.waiting.pollFirst().run();
+        });
+    }
+
+    private void dispatch(ReplicaCell c, Request request, Consumer<Reply> answer) {
+        switch (request) {
+            case Prepare m -> onPrepare(c, m, answer);
+            case Fetch m -> onFetch(c, m, answer);
+            case Install m -> onInstall(c, m, answer);
+            case Append m -> onAppend(c, m, answer);
+            case PushSnapshot m -> onSnapshot(c, m, answer);
+            case Renew m -> onRenew(c, m, answer);
+            case Release m -> onRelease(c, m);
+            case RecoverAt m -> onRecoverAt(c, m, answer);
+        }
+    }
+
+    // ------------------------------------------------------------------ election
+
+    private void onPrepare(ReplicaCell c, Prepare m, Consumer<Reply> answer) {
+        Epoch e = m.epoch();
+        long now = clock.monotonicNanos();
+        if (c.damaged) {
+            answer.accept(new Rejected(m.route(), e, Reason.DAMAGED, c.promised, 0));
+            return;
+        }
+        int cmp = e.compareTo(c.promised);
+        if (cmp < 0) {
+            answer.accept(new Rejected(m.route(), e, Reason.STALE, c.promised, 0));
+            return;
+        }
+        if (cmp == 0) {
+            // A duplicate (or a promise raised by this owner's install): answer from durable state only.
+            ReplicaCell.View d = c.durable;
+            if (d.promised().equals(e) && !d.damaged()) {
+                grantLease(c, e);
+                answer.accept(new Promised(m.route(), e, d.logEpoch(), d.lastSeq(), d.snapshotSeq()));
+            }
+            return;
+        }
+        if (now < quietUntilNanos) {
+            answer.accept(new Rejected(m.route(), e, Reason.STARTING, c.promised, millisUntil(quietUntilNanos, now)));
+            return;
+        }
+        if (c.leasedToOther(e, now)) {
+            answer.accept(new Rejected(m.route(), e, Reason.LEASED, c.promised, millisUntil(c.leaseUntilNanos, now)));
+            return;
+        }
+        c.promised = e;
+        // The lease starts now, before the promise is durable: a newer Prepare arriving meanwhile
+        // must not be granted while this one's answer is on its way.
+        grantLease(c, e);
+        write(c, () -> c.log.promise(e), d -> {
+            grantLease(c, e);
+            answer.accept(new Promised(m.route(), e, d.logEpoch(), d.lastSeq(), d.snapshotSeq()));
+        });
+    }
+
+    private void onFetch(ReplicaCell c, Fetch m, Consumer<Reply> answer) {
+        Epoch e = m.epoch();
+        if (c.damaged) {
+            answer.accept(new Rejected(m.route(), e, Reason.DAMAGED, c.promised, 0));
+        } else if (c.promised.isAfter(e)) {
+            answer.accept(new Fenced(m.route(), e, c.promised));
+        } else if (!c.promised.equals(e)) {
+            answer.accept(new Rejected(m.route(), e, Reason.NOT_HOLDING, c.promised, 0));
+        } else if (c.writesInFlight == 0) {
+            // Only a log that is all on disk is served; with writes in flight the owner asks again.
+            answer.accept(new Fetched(m.route(), e, c.logEpoch, c.snapshot, c.entries));
+        }
+    }
+
+    // ------------------------------------------------------------------ writes
+
+    private boolean fenced(ReplicaCell c, Epoch e) {
+        return c.promised.isAfter(e) && !acceptStaleEpochs;
+    }
+
+    private void onInstall(ReplicaCell c, Install m, Consumer<Reply> answer) {
+        Epoch e = m.epoch();
+        if (fenced(c, e)) {
+            answer.accept(new Fenced(m.route(), e, c.promised));
+            return;
+        }
+        if (!m.reset() && !c.damaged && c.logEpoch.equals(e) && c.lastSeq() >= m.lastSeq()) {
+            // Within one epoch the owner's log only grows: this replica already holds a longer
+            // prefix of it. Re-installing a delayed duplicate would drop acknowledged batches.
+            ReplicaCell.View d = c.durable;
+            if (d.logEpoch().equals(e) && d.lastSeq() >= m.lastSeq() && !d.damaged()) {
+                grantLease(c, e);
+                answer.accept(new Installed(m.route(), e, d.lastSeq(), d.snapshotSeq()));
+            }
+            return;
+        }
+        boolean wasDamaged = c.damaged;
+        if (e.isAfter(c.promised)) c.promised = e;
+        c.logEpoch = e;
+        c.snapshot = m.snapshot();
+        c.entries = new ArrayList<>(m.entries());
+        c.damaged = false;
+        c.damage = "";
+        grantLease(c, e);
+        write(c, () -> c.log.install(e, m.snapshot(), m.entries()), d -> {
+            grantLease(c, e);
+            if (wasDamaged) {
+                trace.record("repl-repaired", "id=" + c.key.id().hex() + " fence=" + e + " at=" + self + " seq=" + d.lastSeq());
+            }
+            answer.accept(new Installed(m.route(), e, d.lastSeq(), d.snapshotSeq()));
+        });
+    }
+
+    private void onAppend(ReplicaCell c, Append m, Consumer<Reply> answer) {
+        Epoch e = m.epoch();
+        if (fenced(c, e)) {
+            answer.accept(new Fenced(m.route(), e, c.promised));
+            return;
+        }
+        if (c.damaged || !c.logEpoch.equals(e)) {
+            answer.accept(new NeedInstall(m.route(), e, c.lastSeq()));
+            return;
+        }
+        long last = m.entries().getLast().seq();
+        List<LogEntry> fresh = new ArrayList<>();
+        for (LogEntry entry : m.entries()) if (entry.seq() > c.lastSeq()) fresh.add(entry);
+        if (fresh.isEmpty()) {
+            ReplicaCell.View d = c.durable;
+            if (d.logEpoch().equals(e) && d.lastSeq() >= last && !d.damaged()) {
+                grantLease(c, e);
+                answer.accept(new Appended(m.route(), e, d.lastSeq()));
+            }
+            return; // otherwise the write still in flight answers
+        }
+        if (fresh.getFirst().seq() != c.lastSeq() + 1) {
+            answer.accept(new Behind(m.route(), e, c.lastSeq()));
+            return;
+        }
+        grantLease(c, e);
+        for (int i = 0; i < fresh.size(); i++) {
+            LogEntry entry = fresh.get(i);
+            c.entries.add(entry);
+            boolean lastOne = i == fresh.size() - 1;
+            write(c, () -> c.log.append(e, entry), d -> {
+                if (!lastOne) return;
+                grantLease(c, e);
+                answer.accept(new Appended(m.route(), e, d.lastSeq()));
+            });
+        }
+    }
+
+    private void onSnapshot(ReplicaCell c, PushSnapshot m, Consumer<Reply> answer) {
+        Epoch e = m.epoch();
+        Snapshot s = m.snapshot();
+        if (fenced(c, e)) {
+            answer.accept(new Fenced(m.route(), e, c.promised));
+            return;
+        }
+        if (c.damaged || !c.logEpoch.equals(e)) {
+            answer.accept(new NeedInstall(m.route(), e, c.lastSeq()));
+            return;
+        }
+        if (c.snapshotSeq() >= s.seq()) {
+            if (c.durable.snapshotSeq() >= s.seq() && c.durable.logEpoch().equals(e)) {
+                grantLease(c, e);
+                answer.accept(new SnapshotAck(m.route(), e, s.seq()));
+            }
+            return;
+        }
+        if (s.seq() > c.lastSeq()) {
+            answer.accept(new Behind(m.route(), e, c.lastSeq()));
+            return;
+        }
+        c.snapshot = java.util.Optional.of(s);
+        c.entries.removeIf(entry -> entry.seq() <= s.seq());
+        grantLease(c, e);
+        write(c, () -> c.log.snapshot(s), d -> {
+            grantLease(c, e);
+            answer.accept(new SnapshotAck(m.route(), e, s.seq()));
+        });
+    }
+
+    /** Writes, one at a time per object; {@code onDurable} gets the state the disk now holds. */
+    private void write(ReplicaCell c, Supplier<Promise<Void>> op, Consumer<ReplicaCell.View> onDurable) {
+        int generation = c.generation;
+        ReplicaCell.View after = c.view();
+        c.writesInFlight++;
+        Promise<Void> done;
+        try {
+            done = op.get();
+        } catch (RuntimeException e) {
+            done = Promise.failed(loop, e);
+        }
+        done.whenComplete((v, error) -> {
+            if (generation != c.generation) return;
+            c.writesInFlight--;
+            Invariants.check(c.writesInFlight >= 0, "replica writes in flight went negative");
+            if (error != null) {
+                // The disk may hold the old state or the new one: forget the cache, keep the lease
+                // (it is a promise made to an owner), answer nothing, and read the disk again.
+                load(c);
+                return;
+            }
+            c.durable = after;
+            onDurable.accept(after);
+        });
+    }
+
+    // ------------------------------------------------------------------ leases and reads
+
+    private void onRenew(ReplicaCell c, Renew m, Consumer<Reply> answer) {
+        Epoch e = m.epoch();
+        if (fenced(c, e)) {
+            answer.accept(new Fenced(m.route(), e, c.promised));
+        } else if (c.damaged || !c.logEpoch.equals(e)) {
+            answer.accept(new NeedInstall(m.route(), e, c.lastSeq()));
+        } else {
+            grantLease(c, e);
+            answer.accept(new LeaseOk(m.route(), e));
+        }
+    }
+
+    private void onRelease(ReplicaCell c, Release m) {
+        // The handle closed and sends no more output: its lease protects nothing any more.
+        if (m.epoch().equals(c.leaseEpoch)) c.leaseUntilNanos = clock.monotonicNanos();
+    }
+
+    private void onRecoverAt(ReplicaCell c, RecoverAt m, Consumer<Reply> answer) {
+        Epoch e = m.epoch();
+        if (c.damaged) {
+            answer.accept(new RecoverAtFailed(m.route(), e, "the replica on " + self + " is damaged"));
+            return;
+        }
+        if (!c.logEpoch.equals(e)) {
+            answer.accept(new RecoverAtFailed(m.route(), e, "the replica on " + self + " does not hold this owner's log"));
+            return;
+        }
+        Promise<Recovery> read;
+        try {
+            read = c.log.recoverAt(m.seq());
+        } catch (RuntimeException ex) {
+            read = Promise.failed(loop, ex);
+        }
+        read.whenComplete((recovery, error) -> {
+            if (error != null) {
+                answer.accept(new RecoverAtFailed(m.route(), e, String.valueOf(error.getMessage())));
+            } else if (recovery.lastSeq() != m.seq()) {
+                answer.accept(new RecoverAtFailed(m.route(), e, "the replica on " + self + " recovered batch "
+                        + recovery.lastSeq() + " instead of " + m.seq()));
+            } else {
+                answer.accept(new RecoveredAt(m.route(), e, recovery));
+            }
+        });
+    }
+
+    private void grantLease(ReplicaCell c, Epoch e) {
+        c.leaseEpoch = e;
+        c.leaseUntilNanos = clock.monotonicNanos() + timing.leaseNanos();
+    }
+
+    private void sweep() {
+        long now = clock.monotonicNanos();
+        for (Iterator<ReplicaCell> it = cells.values().iterator(); it.hasNext(); ) {
+            if (it.next().evictable(now, timing.idleEvictNanos())) it.remove();
+        }
+        loop.schedule(timing.idleEvictNanos() / 2, this::sweep);
+    }
+
+    private static long millisUntil(long untilNanos, long nowNanos) {
+        return Math.max(1, (untilNanos - nowNanos + 999_999) / 1_000_000);
+    }
+
+    /** A trace value: no spaces. */
+    static String word(String s) {
+        return s == null || s.isEmpty() ? "-" : s.replaceAll("\\s+", "_");
+    }
+}
