@@ -81,6 +81,19 @@ class FailoverTest {
         assertThat(fired).containsExactly(replicas.get(1));
     }
 
+    @Test
+    void theSameSeedGivesTheSameTrace() {
+        long[] digests = new long[2];
+        for (int run = 0; run < 2; run++) {
+            ClusterRig rig = new ClusterRig(361, 5, new SharedLogs());
+            rig.alarmThenCrashOwner("timer", 5_000);
+            rig.crashOwnerAndIncrement("other", 500);
+            digests[run] = rig.sim.trace().digest();
+            assertThat(rig.sim.trace().count()).isGreaterThan(1_000);
+        }
+        assertThat(digests[1]).as("seed 361: trace digest of the second run").isEqualTo(digests[0]);
+    }
+
     private record AlarmRun(ClusterRig rig, List<NodeId> replicas, List<NodeId> fired) {
     }
 
