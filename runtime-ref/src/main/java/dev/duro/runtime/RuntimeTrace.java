@@ -48,7 +48,7 @@ public final class RuntimeTrace {
     public static final String ALARM_FIRE = "alarm-fire";
     /**
      * An activation ended without a reset (idle eviction, hibernation, test hook) after its writes
-     * were durable: {@code id=.. epoch=<n> reason=<idle|hibernate|evict-hook|hibernate-hook|probe>}.
+     * were durable: {@code id=.. epoch=<n> reason=<idle|hibernate|evict-hook|hibernate-hook|probe|moved>}.
      */
     public static final String EVICT = "obj-evict";
     /**

@@ -31,6 +31,11 @@ public enum ErrorCode {
     OVERLOADED(Flag.OVERLOADED),
     /** The call's outcome is unknown (timeout, lost connection); safe to retry only if idempotent. */
     UNAVAILABLE(Flag.RETRYABLE),
+    /**
+     * The object lives on another node; nothing ran here; retry there. The error names the node
+     * the answering one believes owns the object (see the cluster client library).
+     */
+    MOVED(Flag.RETRYABLE),
     /** A stub that already saw a failure; make a new one. */
     STUB_BROKEN(Flag.NONE),
     /** A platform invariant broke; a bug in Duro. */

@@ -35,7 +35,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 
 /**
  * A node's front door: decodes client frames from the transport, maps each request to an object
@@ -129,19 +131,10 @@ public final class Gateway implements ClientSockets {
 
     /** Handles one frame from {@code from}; the transport's receiver. */
     public void receive(NodeId from, byte[] frame) {
-        if (!WireCodec.isGatewayFrame(frame)) {
-            foreignFrames++;
-            return;
-        }
-        WireMessage message;
-        try {
-            message = WireCodec.decode(frame);
-        } catch (WireFormatException e) {
-            malformed(from, frame, e);
-            return;
-        }
+        WireMessage message = decode(from, frame, direct(from));
+        if (message == null) return;
         switch (message) {
-            case ObjectCall call -> handleCall(from, call);
+            case ObjectCall call -> handleCall(from, call, false, direct(from));
             case ClientSocketMessage m -> handleSocketFrame(from, m.handle(), m.seq(), m);
             case ClientSocketClose m -> handleSocketFrame(from, m.handle(), m.seq(), m);
             case SocketPing ping -> handlePing(from, ping);
@@ -155,13 +148,47 @@ public final class Gateway implements ClientSockets {
         }
     }
 
-    private void malformed(NodeId from, byte[] frame, WireFormatException e) {
+    /**
+     * A client's request frame that another node of the cluster received and relayed here, because
+     * this node runs the object: handled as if {@code client} had sent it here (deduplicated by the
+     * client and its request id, like a direct one), except that the answer goes to {@code reply}
+     * (the relaying node sends it on to the client) and a WebSocket upgrade is refused with
+     * {@link ErrorCode#MOVED} naming this node: a socket lives at the gateway the client talks to.
+     */
+    public void receiveRelayed(NodeId client, byte[] frame, Consumer<byte[]> reply) {
+        WireMessage message = decode(client, frame, reply);
+        if (message instanceof ObjectCall call) {
+            handleCall(client, call, true, reply);
+        } else if (message != null) {
+            unexpectedFrames++;
+        }
+    }
+
+    /** The message in {@code frame}, or null when it is another family's or malformed (counted, answered if possible). */
+    private WireMessage decode(NodeId from, byte[] frame, Consumer<byte[]> reply) {
+        if (!WireCodec.isGatewayFrame(frame)) {
+            foreignFrames++;
+            return null;
+        }
+        try {
+            return WireCodec.decode(frame);
+        } catch (WireFormatException e) {
+            malformed(from, frame, e, reply);
+            return null;
+        }
+    }
+
+    private Consumer<byte[]> direct(NodeId to) {
+        return frame -> world.transport().send(to, frame);
+    }
+
+    private void malformed(NodeId from, byte[] frame, WireFormatException e, Consumer<byte[]> reply) {
         malformedFrames++;
         OptionalLong requestId = WireCodec.peekRequestId(frame);
         world.trace().record(TRACE_MALFORMED, "from=" + from + " bytes=" + frame.length + " request="
                 + (requestId.isPresent() ? Long.toString(requestId.getAsLong()) : "none"));
         if (requestId.isPresent() && firstTime(from, requestId.getAsLong())) {
-            send(from, new FetchError(requestId.getAsLong(), ErrorCode.MALFORMED_REQUEST,
+            send(reply, new FetchError(requestId.getAsLong(), ErrorCode.MALFORMED_REQUEST,
                     cut("the gateway could not read this request: " + e.getMessage())));
         }
     }
@@ -172,7 +199,7 @@ public final class Gateway implements ClientSockets {
         return recentCalls.put(new CallKey(from, requestId), Boolean.TRUE) == null;
     }
 
-    private void handleCall(NodeId from, ObjectCall call) {
+    private void handleCall(NodeId from, ObjectCall call, boolean relayed, Consumer<byte[]> reply) {
         if (!firstTime(from, call.requestId())) {
             duplicateRequests++;
             return;
@@ -181,26 +208,31 @@ public final class Gateway implements ClientSockets {
         try {
             id = resolve(call);
         } catch (DuroException e) {
-            send(from, new FetchError(call.requestId(), e.code(), cut(e.getMessage())));
+            send(reply, new FetchError(call.requestId(), e.code(), cut(e.getMessage())));
             return;
         }
         Request request = call.request();
         boolean upgrade = request.isWebSocketUpgrade();
+        if (relayed && upgrade) {
+            send(reply, new FetchError(call.requestId(), ErrorCode.MOVED, "a WebSocket is opened at the node that runs the object: "
+                    + world.self() + "; connect there", Optional.of(world.self())));
+            return;
+        }
         ObjectKey object = new ObjectKey(call.namespace(), id);
         if (upgrade) pendingUpgrades.merge(object, 1, Integer::sum);
         Promise<Response> answer;
         try {
-            answer = endpoint.fetch(call.namespace(), id, request);
+            answer = endpoint.fetch(call.namespace(), id, request, new ObjectEndpoint.CallOrigin(from, call.requestId(), relayed));
         } catch (RuntimeException e) {
             answer = Promise.failed(world.loop(), e);
         }
         answer.whenComplete((response, failure) -> {
             if (failure != null) {
-                send(from, errorFor(call.requestId(), failure));
+                send(reply, errorFor(call.requestId(), failure));
             } else if (upgrade && response.status() == 101) {
                 openSocket(from, call, object, response);
             } else {
-                sendOrFail(from, call.requestId(), new FetchResponse(call.requestId(), response));
+                sendOrFail(reply, call.requestId(), new FetchResponse(call.requestId(), response));
             }
             if (upgrade) upgradeDone(object);
         });
@@ -217,6 +249,9 @@ public final class Gateway implements ClientSockets {
     }
 
     private FetchError errorFor(long requestId, Throwable failure) {
+        if (failure instanceof MovedException e) {
+            return new FetchError(requestId, e.code(), cut(String.valueOf(e.getMessage())), Optional.of(e.owner()));
+        }
         if (failure instanceof DuroException e) {
             return new FetchError(requestId, e.code(), cut(String.valueOf(e.getMessage())));
         }
@@ -225,7 +260,7 @@ public final class Gateway implements ClientSockets {
     }
 
     /** Sends {@code reply}; if it cannot be encoded (too large), sends an error saying so instead. */
-    private boolean sendOrFail(NodeId to, long requestId, WireMessage reply) {
+    private boolean sendOrFail(Consumer<byte[]> to, long requestId, WireMessage reply) {
         byte[] frame;
         try {
             frame = WireCodec.encode(reply);
@@ -233,12 +268,16 @@ public final class Gateway implements ClientSockets {
             send(to, new FetchError(requestId, ErrorCode.OBJECT_ERROR, cut("the object's response cannot be sent: " + e.getMessage())));
             return false;
         }
-        world.transport().send(to, frame);
+        to.accept(frame);
         return true;
     }
 
     private void send(NodeId to, WireMessage message) {
         world.transport().send(to, WireCodec.encode(message));
+    }
+
+    private static void send(Consumer<byte[]> to, WireMessage message) {
+        to.accept(WireCodec.encode(message));
     }
 
     private String cut(String message) {
@@ -273,7 +312,7 @@ public final class Gateway implements ClientSockets {
                     "a duplicate of an upgrade already answered", false);
             return;
         }
-        if (!sendOrFail(client, call.requestId(), new SocketOpened(call.requestId(), response))) {
+        if (!sendOrFail(direct(client), call.requestId(), new SocketOpened(call.requestId(), response))) {
             endpoint.webSocketClose(object.namespace(), object.id(), socketId, ABNORMAL_CLOSURE,
                     "the upgrade response could not be sent", false);
             return;

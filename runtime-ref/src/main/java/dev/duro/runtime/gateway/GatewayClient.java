@@ -167,7 +167,7 @@ public final class GatewayClient {
             case FetchResponse m -> onResponse(from, m);
             case FetchError m -> {
                 Call call = takeCall(from, m.requestId());
-                if (call != null) call.result.fail(new DuroException(m.code(), m.message()));
+                if (call != null) call.result.fail(errorOf(m));
             }
             case SocketOpened m -> onOpened(from, m);
             case ObjectSocketMessage m -> onSocketFrame(from, m.handle(), m);
@@ -179,6 +179,12 @@ public final class GatewayClient {
             case ClientSocketClose ignored -> strayFrames++;
             case SocketPing ignored -> strayFrames++;
         }
+    }
+
+    /** The exception a call fails with for {@code m}; MOVED keeps the owner the gateway named. */
+    public static DuroException errorOf(FetchError m) {
+        if (m.code() == ErrorCode.MOVED && m.owner().isPresent()) return new MovedException(m.message(), m.owner().get());
+        return new DuroException(m.code(), m.message());
     }
 
     private Call takeCall(NodeId from, long requestId) {

@@ -217,7 +217,7 @@ final class Activation {
         durableSeq = s.durableSeq();
         hostSealedSeq = s.sealedSeq();
         state = State.LIVE;
-        trace(RuntimeTrace.RECOVER_END, "seq=" + s.durableSeq() + " fence=" + fence());
+        trace(RuntimeTrace.RECOVER_END, "seq=" + s.durableSeq() + fenceDetail());
         Optional<Long> recoveredAlarm;
         try {
             recoveredAlarm = s.storage().getAlarm();
@@ -722,12 +722,14 @@ final class Activation {
     }
 
     private void release(Output o) {
-        trace(RuntimeTrace.OUTPUT, "kind=" + o.kind() + " seq=" + o.seq() + " fence=" + fence());
+        trace(RuntimeTrace.OUTPUT, "kind=" + o.kind() + " seq=" + o.seq() + fenceDetail());
         o.release().run();
     }
 
-    private String fence() {
-        return log == null ? "-" : log.fence();
+    /** {@code " fence=<epoch>"} in a cluster; nothing on a single node, whose logs have no fencing. */
+    private String fenceDetail() {
+        String f = log == null ? "-" : log.fence();
+        return f.equals("-") ? "" : " fence=" + f;
     }
 
     /**

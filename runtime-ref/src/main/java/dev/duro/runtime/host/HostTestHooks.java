@@ -58,19 +58,7 @@ final class HostTestHooks implements TestHooks {
     private Promise<Void> end(String namespace, ObjectId id, String reason, int closeCode) {
         ObjectSlot slot = host.existingSlot(new ObjectKey(namespace, id));
         if (slot == null) return Promise.succeeded(host.loop, null);
-        Activation a = slot.activation();
-        if (a == null) {
-            if (closeCode != 0) slot.closeSocketsByHook(closeCode, "object evicted");
-            return Promise.succeeded(host.loop, null);
-        }
-        if (a.isLoading()) {
-            slot.whenRecovered().whenComplete((recovered, e) -> {
-                if (recovered != null) recovered.evictWhenDurable(reason, closeCode);
-            });
-        } else {
-            a.evictWhenDurable(reason, closeCode);
-        }
-        return slot.whenInactive();
+        return slot.end(reason, closeCode);
     }
 
     @Override

@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.BiFunction;
+import java.util.function.BiPredicate;
 
 /**
  * Runs the objects of one node: activation, the input and output gates, write coalescing, resets,
@@ -60,6 +61,7 @@ public final class ObjectHost implements ObjectEndpoint {
     private ClientSockets clientSockets;
     private boolean resetting;
     private boolean started;
+    private BiPredicate<String, ObjectId> takenOver = (namespace, id) -> false;
 
     public ObjectHost(World world, Deployment deployment, LogStore logs, RuntimeConfig config) {
         this(world, deployment, logs, config, new ObjectStoreEngine(world, config));
@@ -240,6 +242,71 @@ public final class ObjectHost implements ObjectEndpoint {
     /** {@code id=<hex> epoch=<n>} plus {@code rest}: the shape every RuntimeTrace detail has. */
     void trace(String kind, ObjectKey key, long epoch, String rest) {
         world.trace().record(kind, "id=" + key.id().hex() + " epoch=" + epoch + (rest.isEmpty() ? "" : " " + rest));
+    }
+
+    // ---------------------------------------------------------------- ownership (cluster)
+
+    /**
+     * Makes sure the host knows {@code id}'s persisted alarm: if nothing of the object is in memory,
+     * recovers it for no event (no constructor runs), which arms its alarm, and lets it go again, as
+     * {@link #start()} does for every object. A node that now owns objects it did not (a failover)
+     * calls this so their alarms fire without waiting for a request. Completes when the attempt
+     * ended (a failed recovery is retried in the background with backoff).
+     */
+    public Promise<Void> activate(String namespace, ObjectId id) {
+        ObjectKey key = new ObjectKey(namespace, id);
+        if (slots.containsKey(key)) return Promise.succeeded(loop, null); // in memory: its alarm is known
+        try {
+            return slotFor(namespace, id).probeAlarm(0);
+        } catch (DuroException e) {
+            return Promise.failed(loop, e);
+        }
+    }
+
+    /**
+     * Objects of {@code namespace} this host holds in memory (an activation, a known alarm, sockets
+     * or queued events), ordered by id.
+     */
+    public List<ObjectId> residentObjects(String namespace) {
+        List<ObjectId> out = new ArrayList<>();
+        for (ObjectKey k : slots.keySet()) {
+            if (k.namespace().equals(namespace)) out.add(k.id());
+        }
+        return out;
+    }
+
+    /**
+     * Lets go of {@code id} because another node owns it now: the activation ends once its writes
+     * so far are durable (events running fail with RESET; sockets close with 1001 so their clients
+     * reconnect to the owner; traced {@code obj-evict reason=moved}), and its alarm is forgotten here
+     * (the owner arms it from the log), so the lease lapses and nothing here competes for the
+     * object. Completes when no activation of it is in memory.
+     */
+    public Promise<Void> release(String namespace, ObjectId id) {
+        ObjectSlot slot = slots.get(new ObjectKey(namespace, id));
+        if (slot == null) return Promise.succeeded(loop, null);
+        slot.disarmAlarm();
+        Promise<Void> done = Promise.on(loop);
+        slot.end("moved", 1001).whenComplete((v, e) -> {
+            // an alarm attempt the eviction cut short may have scheduled a retry meanwhile
+            slot.disarmAlarm();
+            slot.maybeForget();
+            done.complete(null);
+        });
+        return done;
+    }
+
+    /**
+     * Which objects this host runs as a failover owner (it is not their first-ranked replica), for
+     * the planted bug {@link dev.duro.runtime.PlantedBug#DROP_ALARM_ON_FAILOVER} only: with it on,
+     * their recovered alarms are not armed. Without the bug the host never asks.
+     */
+    public void setTakenOver(BiPredicate<String, ObjectId> takenOver) {
+        this.takenOver = java.util.Objects.requireNonNull(takenOver, "takenOver");
+    }
+
+    boolean takenOver(ObjectKey key) {
+        return takenOver.test(key.namespace(), key.id());
     }
 
     /** Test-hook helpers live in {@link HostTestHooks}; these are its entry points into the slots. */

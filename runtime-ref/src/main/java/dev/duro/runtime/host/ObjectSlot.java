@@ -289,6 +289,35 @@ final class ObjectSlot {
         return p;
     }
 
+    /**
+     * Ends the activation once its writes so far are durable (running events fail with RESET);
+     * {@code closeCode} 0 keeps the sockets, otherwise they close with it. Completes when no
+     * activation is in memory.
+     */
+    Promise<Void> end(String reason, int closeCode) {
+        Activation a = activation;
+        if (a == null) {
+            if (closeCode != 0) closeSocketsByHook(closeCode, "object evicted");
+            return Promise.succeeded(host.loop, null);
+        }
+        if (a.isLoading()) {
+            whenRecovered().whenComplete((recovered, e) -> {
+                if (recovered != null) recovered.evictWhenDurable(reason, closeCode);
+            });
+        } else {
+            a.evictWhenDurable(reason, closeCode);
+        }
+        return whenInactive();
+    }
+
+    /** Another node owns the object now: forget the alarm as known here (the owner arms it from the log). */
+    void disarmAlarm() {
+        cancelAlarmTimers();
+        alarm = Optional.empty();
+        alarmRetryCount = 0;
+        alarmRefire = false;
+    }
+
     void maybeForget() {
         // The auto-response does not keep a slot: with no socket it answers nothing, and the
         // object's code sets it again in the activation that accepts the next socket.
@@ -412,6 +441,9 @@ final class ObjectSlot {
 
     /** The alarm as recovered from the log by an activation. */
     void onAlarmRecovered(Optional<Long> recovered) {
+        if (recovered.isPresent() && plantedBug(PlantedBug.DROP_ALARM_ON_FAILOVER) && host.takenOver(key)) {
+            return; // planted: a node that took the object over forgets its persisted alarm
+        }
         if (recovered.equals(alarm) && (alarmTimer != null || alarmRetryTimer != null || alarmRunning)) return;
         cancelAlarmTimers();
         if (!recovered.equals(alarm)) alarmRetryCount = 0;

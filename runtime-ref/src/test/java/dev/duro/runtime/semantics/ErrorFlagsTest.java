@@ -14,7 +14,7 @@ class ErrorFlagsTest {
     void eachCodeCarriesItsDocumentedFlags() {
         for (ErrorCode code : ErrorCode.values()) {
             DuroException e = new DuroException(code, "x");
-            assertThat(e.isRetryable()).as("%s retryable", code).isEqualTo(EnumSet.of(ErrorCode.RESET, ErrorCode.UNAVAILABLE).contains(code));
+            assertThat(e.isRetryable()).as("%s retryable", code).isEqualTo(EnumSet.of(ErrorCode.RESET, ErrorCode.UNAVAILABLE, ErrorCode.MOVED).contains(code));
             assertThat(e.isReset()).as("%s reset", code).isEqualTo(code == ErrorCode.RESET);
             assertThat(e.isOverloaded()).as("%s overloaded", code).isEqualTo(code == ErrorCode.OVERLOADED);
             assertThat(e.isRemote()).as("%s remote", code).isEqualTo(code == ErrorCode.OBJECT_ERROR);

@@ -4,6 +4,7 @@ import dev.duro.model.object.ErrorCode;
 import dev.duro.model.object.Request;
 import dev.duro.model.object.Response;
 import dev.duro.model.websocket.WebSocketMessage;
+import dev.duro.model.world.NodeId;
 import dev.duro.runtime.gateway.wire.WireMessage.ClientSocketClose;
 import dev.duro.runtime.gateway.wire.WireMessage.ClientSocketMessage;
 import dev.duro.runtime.gateway.wire.WireMessage.FetchById;
@@ -24,6 +25,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -61,6 +63,8 @@ public final class WireCodec {
     static final int SOCKET_PING = 10;
     static final int SOCKET_PONG = 11;
     static final int SOCKET_ABORT = 12;
+    /** A {@link FetchError} that names the object's owner (type 4 names none, so old frames keep their bytes). */
+    static final int FETCH_ERROR_WITH_OWNER = 13;
 
     private static final int WS_TEXT = 1;
     private static final int WS_BINARY = 2;
@@ -99,10 +103,11 @@ public final class WireCodec {
                 w.response(m.response());
             }
             case FetchError m -> {
-                w.u8(FETCH_ERROR);
+                w.u8(m.owner().isPresent() ? FETCH_ERROR_WITH_OWNER : FETCH_ERROR);
                 w.i64(m.requestId());
                 w.string("error code", m.code().name());
                 w.string("error message", m.message());
+                if (m.owner().isPresent()) w.u32(m.owner().get().index());
             }
             case SocketOpened m -> {
                 w.u8(SOCKET_OPENED);
@@ -182,6 +187,8 @@ public final class WireCodec {
                 case FETCH_BY_ID -> new FetchById(r.i64("request id"), r.string("namespace"), r.string("object id"), r.request());
                 case FETCH_RESPONSE -> new FetchResponse(r.i64("request id"), r.response());
                 case FETCH_ERROR -> new FetchError(r.i64("request id"), r.errorCode(), r.string("error message"));
+                case FETCH_ERROR_WITH_OWNER -> new FetchError(r.i64("request id"), r.errorCode(), r.string("error message"),
+                        Optional.of(r.node("owner node")));
                 case SOCKET_OPENED -> new SocketOpened(r.i64("request id"), r.response());
                 case CLIENT_SOCKET_MESSAGE -> new ClientSocketMessage(r.i64("socket handle"), r.i64("sequence"), r.webSocketMessage());
                 case CLIENT_SOCKET_CLOSE -> new ClientSocketClose(r.i64("socket handle"), r.i64("sequence"), r.u16("close code"), r.string("close reason"));
@@ -458,6 +465,12 @@ public final class WireCodec {
                 case WS_BINARY -> new WebSocketMessage.Binary(body("WebSocket binary message"));
                 default -> throw new WireFormatException("unknown WebSocket message kind " + kind);
             };
+        }
+
+        NodeId node(String what) {
+            long index = u32(what);
+            if (index > Integer.MAX_VALUE) throw new WireFormatException("the " + what + " index " + index + " is out of range");
+            return NodeId.of((int) index);
         }
 
         ErrorCode errorCode() {

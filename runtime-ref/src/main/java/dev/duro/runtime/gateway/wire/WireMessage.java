@@ -4,8 +4,10 @@ import dev.duro.model.object.ErrorCode;
 import dev.duro.model.object.Request;
 import dev.duro.model.object.Response;
 import dev.duro.model.websocket.WebSocketMessage;
+import dev.duro.model.world.NodeId;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Every message between a client library and a gateway. {@link WireCodec} turns them into bytes and
@@ -52,11 +54,21 @@ public sealed interface WireMessage {
         }
     }
 
-    /** Gateway → client: request {@code requestId} failed; the flags follow from {@code code}. */
-    record FetchError(long requestId, ErrorCode code, String message) implements WireMessage {
+    /**
+     * Gateway → client: request {@code requestId} failed; the flags follow from {@code code}.
+     * {@code owner}, when present, names the node that holds the object (a cluster's
+     * {@link ErrorCode#MOVED}): the client retries there.
+     */
+    record FetchError(long requestId, ErrorCode code, String message, Optional<NodeId> owner) implements WireMessage {
         public FetchError {
             Objects.requireNonNull(code, "code");
             Objects.requireNonNull(message, "message");
+            Objects.requireNonNull(owner, "owner");
+        }
+
+        /** An error that names no other node. */
+        public FetchError(long requestId, ErrorCode code, String message) {
+            this(requestId, code, message, Optional.empty());
         }
     }
 

@@ -175,6 +175,8 @@ class WireCodecProperties {
                 calls().map(c -> (WireMessage) c),
                 Combinators.combine(ids, responses()).as(FetchResponse::new),
                 Combinators.combine(ids, Arbitraries.of(ErrorCode.class), text(60)).as(FetchError::new),
+                Combinators.combine(ids, Arbitraries.of(ErrorCode.class), text(60), Arbitraries.integers().between(0, Integer.MAX_VALUE))
+                        .as((id, code, message, owner) -> new FetchError(id, code, message, java.util.Optional.of(dev.duro.model.world.NodeId.of(owner)))),
                 Combinators.combine(ids, responses()).as(SocketOpened::new),
                 Combinators.combine(ids, seqs, wsMessages()).as(ClientSocketMessage::new),
                 Combinators.combine(ids, seqs, codes, text(30)).as(ClientSocketClose::new),
@@ -191,7 +193,7 @@ class WireCodecProperties {
             case FetchByName x -> "byName " + x.requestId() + " " + x.namespace() + " " + x.name() + " " + describe(x.request());
             case FetchById x -> "byId " + x.requestId() + " " + x.namespace() + " " + x.idHex() + " " + describe(x.request());
             case FetchResponse x -> "response " + x.requestId() + " " + describe(x.response());
-            case FetchError x -> "error " + x.requestId() + " " + x.code() + " " + x.message();
+            case FetchError x -> "error " + x.requestId() + " " + x.code() + " " + x.message() + " " + x.owner();
             case SocketOpened x -> "opened " + x.requestId() + " " + describe(x.response());
             case ClientSocketMessage x -> "c-msg " + x.handle() + " " + x.seq() + " " + describe(x.message());
             case ClientSocketClose x -> "c-close " + x.handle() + " " + x.seq() + " " + x.code() + " " + x.reason();

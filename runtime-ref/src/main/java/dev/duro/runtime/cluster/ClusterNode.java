@@ -1,0 +1,205 @@
+package dev.duro.runtime.cluster;
+
+import dev.duro.model.world.NodeId;
+import dev.duro.model.world.NodeProgram;
+import dev.duro.model.world.World;
+import dev.duro.runtime.cluster.ClusterMessage.Activate;
+import dev.duro.runtime.cluster.ClusterMessage.Forward;
+import dev.duro.runtime.cluster.ClusterMessage.ForwardReply;
+import dev.duro.runtime.cluster.ClusterMessage.Heartbeat;
+import dev.duro.runtime.config.ClusterConfig;
+import dev.duro.runtime.config.Deployment;
+import dev.duro.runtime.config.RuntimeConfig;
+import dev.duro.runtime.gateway.Gateway;
+import dev.duro.runtime.gateway.GatewayOptions;
+import dev.duro.runtime.gateway.wire.WireCodec;
+import dev.duro.runtime.host.ObjectHost;
+import dev.duro.runtime.replication.Replication;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A runtime node of a cluster (docs/cluster.md). On each (re)start it builds, on the incarnation's
+ * {@link World}: the replication service and its log store, the {@link ObjectHost} on those logs,
+ * the {@link Router} in front of the host, the {@link Gateway} on the router, the failure detector
+ * and the ownership sweeps; then it takes the transport's receiver, which dispatches on byte 0
+ * (gateway {@code 0x47}, replication {@code 0x52}, cluster {@code 0x43}; anything else is counted
+ * and dropped), and starts the host (which re-arms the persisted alarms of the objects this node
+ * ranks first for).
+ *
+ * <p>Only the deployment, the settings and the references below outlive a crash; the next
+ * incarnation rebuilds everything else from its disk and its peers.
+ */
+public final class ClusterNode implements NodeProgram {
+    private final Deployment deployment;
+    private final RuntimeConfig config;
+    private final ClusterConfig cluster;
+    private final GatewayOptions gatewayOptions;
+    private final RoutingOptions routingOptions;
+    private final NodeStorage.Factory storageFactory;
+    private Incarnation current;
+    private int incarnations;
+
+    public ClusterNode(Deployment deployment, RuntimeConfig config, ClusterConfig cluster) {
+        this(deployment, config, cluster, GatewayOptions.defaults());
+    }
+
+    public ClusterNode(Deployment deployment, RuntimeConfig config, ClusterConfig cluster, GatewayOptions gatewayOptions) {
+        this(deployment, config, cluster, gatewayOptions, RoutingOptions.defaults());
+    }
+
+    public ClusterNode(Deployment deployment, RuntimeConfig config, ClusterConfig cluster, GatewayOptions gatewayOptions,
+                       RoutingOptions routingOptions) {
+        this(deployment, config, cluster, gatewayOptions, routingOptions, NodeStorage::replicated);
+    }
+
+    /** With other storage under the host than {@link Replication} (tests of routing and failover). */
+    ClusterNode(Deployment deployment, RuntimeConfig config, ClusterConfig cluster, GatewayOptions gatewayOptions,
+                RoutingOptions routingOptions, NodeStorage.Factory storageFactory) {
+        this.deployment = Objects.requireNonNull(deployment, "deployment");
+        this.config = Objects.requireNonNull(config, "config");
+        this.cluster = Objects.requireNonNull(cluster, "cluster");
+        this.gatewayOptions = Objects.requireNonNull(gatewayOptions, "gatewayOptions");
+        this.routingOptions = Objects.requireNonNull(routingOptions, "routingOptions");
+        this.storageFactory = Objects.requireNonNull(storageFactory, "storageFactory");
+    }
+
+    @Override
+    public void start(World world) {
+        if (!cluster.isMember(world.self())) {
+            throw new IllegalArgumentException(world.self() + " runs a cluster node but is not a member of the cluster "
+                    + cluster.members() + "; give every runtime node an index in the configuration");
+        }
+        // drop the previous incarnation first, so nothing can reach it if building fails
+        current = null;
+        incarnations++;
+        current = new Incarnation(world, incarnations == 1);
+    }
+
+    /** One incarnation's parts, all on its world. */
+    private final class Incarnation {
+        final World world;
+        final Placement placement = new Placement(cluster);
+        final NodeStorage storage;
+        final ObjectHost host;
+        final FailureDetector detector;
+        final Router router;
+        final Gateway gateway;
+        final OwnershipSweeper sweeper;
+        long unknownFamily;
+        long malformedCluster;
+
+        Incarnation(World world, boolean firstBoot) {
+            this.world = world;
+            storage = storageFactory.open(world, cluster, placement, config, firstBoot);
+            storage.start();
+            host = new ObjectHost(world, deployment, storage.logStore(), config);
+            NodeId self = world.self();
+            host.setTakenOver((ns, id) -> !placement.replicas(ns, id).getFirst().equals(self));
+            List<Runnable> onViewChange = new ArrayList<>();
+            detector = new FailureDetector(world, cluster, () -> onViewChange.forEach(Runnable::run));
+            router = new Router(world, placement, detector, host, routingOptions);
+            gateway = new Gateway(world, deployment, router, gatewayOptions);
+            router.attachGateway(gateway);
+            sweeper = new OwnershipSweeper(world, config, List.copyOf(deployment.namespaces().keySet()), host, storage,
+                    router, routingOptions.sweepIntervalNanos());
+            onViewChange.add(router::viewChanged);
+            onViewChange.add(sweeper::viewChanged);
+            world.transport().onReceive(this::dispatch); // replaces the gateway's own receiver
+            host.start();
+            detector.start();
+            sweeper.start();
+        }
+
+        void dispatch(NodeId from, byte[] message) {
+            byte family = message.length == 0 ? 0 : message[0];
+            switch (family) {
+                case WireCodec.FAMILY_GATEWAY -> gateway.receive(from, message);
+                case Replication.FAMILY -> storage.receive(from, message);
+                case ClusterCodec.FAMILY -> onCluster(from, message);
+                default -> unknownFamily++;
+            }
+        }
+
+        private void onCluster(NodeId from, byte[] bytes) {
+            ClusterMessage message;
+            try {
+                message = ClusterCodec.decode(bytes);
+            } catch (IllegalArgumentException e) {
+                malformedCluster++;
+                world.trace().record("cluster-malformed", "from=" + from + " bytes=" + bytes.length);
+                return;
+            }
+            switch (message) {
+                case Heartbeat h -> detector.heard(from);
+                case Forward f -> router.onForward(from, f);
+                case ForwardReply r -> router.onForwardReply(from, r);
+                case Activate a -> sweeper.claim(a.namespace(), a.id());
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- accessors (tests, tools)
+
+    /** The host of the most recent incarnation; null before the first start (see {@code DuroNode#host}). */
+    public ObjectHost host() {
+        return current == null ? null : current.host;
+    }
+
+    /** The gateway of the most recent incarnation; null before the first start. */
+    public Gateway gateway() {
+        return current == null ? null : current.gateway;
+    }
+
+    /** How many times {@link #start} ran (1 after the first boot, +1 per restart). */
+    public int incarnations() {
+        return incarnations;
+    }
+
+    public Deployment deployment() {
+        return deployment;
+    }
+
+    public RuntimeConfig config() {
+        return config;
+    }
+
+    public ClusterConfig cluster() {
+        return cluster;
+    }
+
+    /** The members the most recent incarnation's failure detector suspects now, in index order. */
+    public java.util.SortedSet<NodeId> suspected() {
+        return current == null ? java.util.Collections.emptySortedSet() : current.detector.suspected();
+    }
+
+    /** The node the most recent incarnation would route {@code (namespace, id)} to now. */
+    public NodeId preferredOwner(String namespace, dev.duro.model.object.ObjectId id) {
+        Objects.requireNonNull(current, "the node has not started");
+        return current.router.preferredOwner(namespace, id);
+    }
+
+    /** Counters of the most recent incarnation, for tests and reports. */
+    public Stats stats() {
+        if (current == null) return new Stats(0, 0, 0, 0, 0, 0, 0, 0);
+        Router.Stats r = current.router.stats();
+        return new Stats(current.unknownFamily, current.malformedCluster, r.forwarded(), r.inFlight(), r.overloaded(),
+                r.timedOut(), r.lateReplies(), r.malformedReplies());
+    }
+
+    /**
+     * @param unknownFamilyFrames messages whose first byte names no family this node speaks (dropped)
+     * @param malformedCluster    cluster-family messages that could not be decoded (dropped)
+     * @param forwarded           requests forwarded to their owners
+     * @param forwardsInFlight    forwards waiting for an answer now
+     * @param forwardsOverloaded  requests refused with OVERLOADED because too many forwards were in flight
+     * @param forwardsTimedOut    forwards given up with UNAVAILABLE (timeout, or the owner became suspected)
+     * @param lateForwardReplies  answers to forwards that were no longer waiting
+     * @param malformedReplies    answers to forwards that could not be read
+     */
+    public record Stats(long unknownFamilyFrames, long malformedCluster, long forwarded, int forwardsInFlight,
+                        long forwardsOverloaded, long forwardsTimedOut, long lateForwardReplies, long malformedReplies) {
+    }
+}
