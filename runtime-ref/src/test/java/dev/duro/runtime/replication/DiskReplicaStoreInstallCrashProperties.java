@@ -11,9 +11,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -75,9 +73,9 @@ class DiskReplicaStoreInstallCrashProperties {
         Plan(long seed) {
             this.seed = seed;
             SeededEntropy draws = new SeededEntropy(seed).derive("plan");
-            this.oldLog = payloads(draws, 1, 1 + draws.nextInt(30));
+            this.oldLog = ReplicaRig.payloads(draws, 1, 1 + draws.nextInt(30));
             this.oldSnapshotAt = draws.chance(0.5) ? draws.nextInt(oldLog.size() + 1) : -1;
-            this.newLog = payloads(draws, 2, draws.nextInt(40));
+            this.newLog = ReplicaRig.payloads(draws, 2, draws.nextInt(40));
             this.newSnapshotAt = draws.chance(0.5) ? draws.nextInt(newLog.size() + 1) : -1;
             this.disk = DiskFaultConfig.none()
                     .withSectorBytes(64)
@@ -130,11 +128,11 @@ class DiskReplicaStoreInstallCrashProperties {
                 if (!state.promised().equals(ReplicaRig.epoch(2))) return Result.bad("a cut install lost its promise: " + state.promised());
                 return new Result(Outcome.DAMAGED, null);
             }
-            List<byte[]> content = content(state);
-            if (state.logEpoch().equals(ReplicaRig.epoch(1)) && sameLog(content, oldLog)) {
+            List<byte[]> content = ReplicaRig.content(state);
+            if (state.logEpoch().equals(ReplicaRig.epoch(1)) && ReplicaRig.sameLog(content, oldLog)) {
                 return new Result(Outcome.OLD, null);
             }
-            if (state.logEpoch().equals(ReplicaRig.epoch(2)) && sameLog(content, newLog)
+            if (state.logEpoch().equals(ReplicaRig.epoch(2)) && ReplicaRig.sameLog(content, newLog)
                     && state.promised().equals(ReplicaRig.epoch(2))) {
                 return new Result(Outcome.NEW, null);
             }
@@ -152,53 +150,9 @@ class DiskReplicaStoreInstallCrashProperties {
     static Promise<Void> install(ReplicaRig rig, long round, List<byte[]> log, int snapshotAt) {
         int base = Math.max(snapshotAt, 0);
         Optional<Snapshot> snapshot = snapshotAt < 0 ? Optional.empty()
-                : Optional.of(new Snapshot(snapshotAt, 0, encodeImage(log.subList(0, snapshotAt))));
+                : Optional.of(new Snapshot(snapshotAt, 0, ReplicaRig.encodeImage(log.subList(0, snapshotAt))));
         List<LogEntry> entries = new ArrayList<>();
         for (int i = base; i < log.size(); i++) entries.add(new LogEntry(i + 1, 0, log.get(i)));
         return rig.replica().install(ReplicaRig.epoch(round), snapshot, entries);
-    }
-
-    /** The payloads a loaded state holds: the snapshot image's, then the batches'. */
-    static List<byte[]> content(ReplicaState state) {
-        List<byte[]> out = new ArrayList<>();
-        state.snapshot().ifPresent(s -> out.addAll(decodeImage(s.image())));
-        for (LogEntry e : state.entries()) out.add(e.payload());
-        return out;
-    }
-
-    static boolean sameLog(List<byte[]> a, List<byte[]> b) {
-        if (a.size() != b.size()) return false;
-        for (int i = 0; i < a.size(); i++) if (!Arrays.equals(a.get(i), b.get(i))) return false;
-        return true;
-    }
-
-    static List<byte[]> payloads(SeededEntropy draws, long tag, int count) {
-        List<byte[]> out = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            byte[] random = new byte[draws.nextInt(120)];
-            draws.nextBytes(random);
-            out.add(ByteBuffer.allocate(12 + random.length).putLong(tag).putInt(i).put(random).array());
-        }
-        return out;
-    }
-
-    static byte[] encodeImage(List<byte[]> payloads) {
-        int size = 4;
-        for (byte[] p : payloads) size += 4 + p.length;
-        ByteBuffer buf = ByteBuffer.allocate(size).putInt(payloads.size());
-        for (byte[] p : payloads) buf.putInt(p.length).put(p);
-        return buf.array();
-    }
-
-    static List<byte[]> decodeImage(byte[] image) {
-        ByteBuffer buf = ByteBuffer.wrap(image);
-        int n = buf.getInt();
-        List<byte[]> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            byte[] p = new byte[buf.getInt()];
-            buf.get(p);
-            out.add(p);
-        }
-        return out;
     }
 }

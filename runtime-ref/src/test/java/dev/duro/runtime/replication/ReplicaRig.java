@@ -10,9 +10,12 @@ import dev.duro.sim.Simulation;
 import dev.duro.sim.disk.DiskFaultConfig;
 import dev.duro.sim.disk.SimDiskDevice;
 import dev.duro.sim.node.SimulatedNode;
+import dev.duro.sim.random.SeededEntropy;
 import dev.duro.sim.trace.TraceEvent;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
@@ -24,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * One simulated node with a {@link SimDiskDevice} and a {@link DiskReplicaStore} per incarnation.
  * The first start passes {@code firstBoot} as given (false on a fresh device = a node that lost its
- * disk), every restart passes false. {@link #await} runs an action on the node's loop and the
+ * disk), and so does every restart until a store started completely once; later restarts pass false. {@link #await} runs an action on the node's loop and the
  * simulation until its promise completes.
  */
 final class ReplicaRig {
@@ -40,7 +43,7 @@ final class ReplicaRig {
     DiskReplicaStore store;
     /** Runs on the loop after each (re)start, once the store exists. */
     Consumer<ReplicaRig> onStart = r -> { };
-    private int starts;
+    private boolean booted;
 
     ReplicaRig(long seed, DiskFaultConfig config, LogOptions options) {
         this(Simulation.Options.seed(seed), config, options, true);
@@ -51,11 +54,17 @@ final class ReplicaRig {
         this.sim = new Simulation(simOptions.withListener(events::add));
         this.node = sim.addNode(w -> {
             world = w;
-            store = new DiskReplicaStore(w, options, firstBoot && starts++ == 0);
+            DiskReplicaStore started = new DiskReplicaStore(w, options, firstBoot && !booted);
+            store = started;
+            started.ready().onSuccess(v -> booted = true);
             onStart.accept(this);
         }, (id, entropy) -> device = new SimDiskDevice(config, entropy));
         sim.startAll();
         runMillis(1);
+        // Until the node marker is durable a restart is still the first boot (as an operator's
+        // supervisor repeats the first-boot flag); from then on a crash is an ordinary restart.
+        for (int i = 0; i < 1_000 && !booted; i++) runMillis(1);
+        assertThat(booted).as("the store started").isTrue();
     }
 
     static ObjectId id(int n, String name) {
@@ -166,5 +175,49 @@ final class ReplicaRig {
 
     static SimulatedNode.FaultPointSettings faultPointsOn(long seed) {
         return new SimulatedNode.FaultPointSettings(true, seed, 1.0, 0.2);
+    }
+
+    /** The payloads a loaded state holds: the snapshot image's, then the batches'. */
+    static List<byte[]> content(ReplicaState state) {
+        List<byte[]> out = new ArrayList<>();
+        state.snapshot().ifPresent(s -> out.addAll(decodeImage(s.image())));
+        for (LogEntry e : state.entries()) out.add(e.payload());
+        return out;
+    }
+
+    static boolean sameLog(List<byte[]> a, List<byte[]> b) {
+        if (a.size() != b.size()) return false;
+        for (int i = 0; i < a.size(); i++) if (!Arrays.equals(a.get(i), b.get(i))) return false;
+        return true;
+    }
+
+    static List<byte[]> payloads(SeededEntropy draws, long tag, int count) {
+        List<byte[]> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            byte[] random = new byte[draws.nextInt(120)];
+            draws.nextBytes(random);
+            out.add(ByteBuffer.allocate(12 + random.length).putLong(tag).putInt(i).put(random).array());
+        }
+        return out;
+    }
+
+    static byte[] encodeImage(List<byte[]> payloads) {
+        int size = 4;
+        for (byte[] p : payloads) size += 4 + p.length;
+        ByteBuffer buf = ByteBuffer.allocate(size).putInt(payloads.size());
+        for (byte[] p : payloads) buf.putInt(p.length).put(p);
+        return buf.array();
+    }
+
+    static List<byte[]> decodeImage(byte[] image) {
+        ByteBuffer buf = ByteBuffer.wrap(image);
+        int n = buf.getInt();
+        List<byte[]> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            byte[] p = new byte[buf.getInt()];
+            buf.get(p);
+            out.add(p);
+        }
+        return out;
     }
 }
