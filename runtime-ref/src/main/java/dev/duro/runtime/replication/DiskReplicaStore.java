@@ -325,10 +325,6 @@ public final class DiskReplicaStore implements ReplicaStore {
         return logs;
     }
 
-    boolean isDurableDir(String dir) {
-        return durableDirs.contains(dir);
-    }
-
     private static String parentOf(String path) {
         int slash = path.lastIndexOf('/');
         Invariants.check(slash > 0, "path '%s' has no parent", path);

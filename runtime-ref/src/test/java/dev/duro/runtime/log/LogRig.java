@@ -72,19 +72,12 @@ final class LogRig {
     }
 
     void runMillis(long ms) {
-        long until = sim.nowNanos() + Simulation.millis(ms);
-        sim.at(until, () -> { });
-        sim.run(until, Long.MAX_VALUE);
+        SimNodeDriver.runMillis(sim, ms);
     }
 
     /** Runs {@code action} on the node's loop and the simulation until its promise completes (or 10 s pass). */
     <T> Promise<T> await(Function<LogRig, Promise<T>> action) {
-        @SuppressWarnings("unchecked")
-        Promise<T>[] holder = new Promise[1];
-        world.loop().execute(() -> holder[0] = action.apply(this));
-        for (int i = 0; i < 10_000 && (holder[0] == null || !holder[0].isDone()); i++) runMillis(1);
-        assertThat(holder[0]).as("action ran").isNotNull();
-        return holder[0];
+        return SimNodeDriver.await(sim, world, () -> action.apply(this));
     }
 
     <T> T awaitValue(Function<LogRig, Promise<T>> action) {

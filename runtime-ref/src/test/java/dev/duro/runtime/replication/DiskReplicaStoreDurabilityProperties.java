@@ -4,6 +4,7 @@ import dev.duro.model.async.Promise;
 import dev.duro.runtime.PlantedBug;
 import dev.duro.runtime.log.LogEntry;
 import dev.duro.runtime.log.LogOptions;
+import dev.duro.runtime.log.SimNodeDriver;
 import dev.duro.runtime.log.Snapshot;
 import dev.duro.sim.Simulation;
 import dev.duro.sim.disk.DiskFaultConfig;
@@ -150,19 +151,7 @@ class DiskReplicaStoreDurabilityProperties {
         void execute() {
             rig.onStart = r -> new Incarnation(r.node.incarnation()).start();
             rig.crashAndRestart(); // the first incarnation ran before onStart was set; start afresh
-            int plannedCrashes = 2 + draws.nextInt(6);
-            for (int i = 0; i < plannedCrashes; i++) {
-                long at = rig.sim.nowNanos() + Simulation.millis(2) + draws.nextLong(Simulation.millis(400));
-                long downNanos = Simulation.millis(1) + draws.nextLong(Simulation.millis(20));
-                rig.sim.at(at, () -> {
-                    if (!rig.node.isUp()) return;
-                    rig.node.crash();
-                    crashes++;
-                    rig.sim.after(downNanos, () -> {
-                        if (!rig.node.isUp()) rig.node.restart();
-                    });
-                });
-            }
+            SimNodeDriver.scheduleCrashes(rig.sim, rig.node, draws, 2 + draws.nextInt(6), 400, () -> crashes++);
             rig.runMillis(700);
             // A last crash and load, so the last acknowledgements are checked too (no fsync failures now).
             rig.device.reconfigure(rig.device.config().withSyncFailureProbability(0));
@@ -287,7 +276,7 @@ class DiskReplicaStoreDurabilityProperties {
                     });
                 } else if (r < 24 && content.size() > latestSnapshot) {
                     long seq = content.size();
-                    Snapshot s = new Snapshot(seq, rig.world.clock().wallMillis(), ReplicaRig.encodeImage(content.subList(0, (int) seq)));
+                    Snapshot s = new Snapshot(seq, rig.world.clock().wallMillis(), SimNodeDriver.encodeImage(content.subList(0, (int) seq)));
                     rig.replica().snapshot(s).whenComplete((v, failure) -> {
                         if (failure != null) return;
                         latestSnapshot = seq;

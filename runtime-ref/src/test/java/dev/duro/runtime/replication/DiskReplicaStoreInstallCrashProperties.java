@@ -3,6 +3,7 @@ package dev.duro.runtime.replication;
 import dev.duro.model.async.Promise;
 import dev.duro.runtime.log.LogEntry;
 import dev.duro.runtime.log.LogOptions;
+import dev.duro.runtime.log.SimNodeDriver;
 import dev.duro.runtime.log.Snapshot;
 import dev.duro.sim.Simulation;
 import dev.duro.sim.disk.DiskFaultConfig;
@@ -150,7 +151,7 @@ class DiskReplicaStoreInstallCrashProperties {
     static Promise<Void> install(ReplicaRig rig, long round, List<byte[]> log, int snapshotAt) {
         int base = Math.max(snapshotAt, 0);
         Optional<Snapshot> snapshot = snapshotAt < 0 ? Optional.empty()
-                : Optional.of(new Snapshot(snapshotAt, 0, ReplicaRig.encodeImage(log.subList(0, snapshotAt))));
+                : Optional.of(new Snapshot(snapshotAt, 0, SimNodeDriver.encodeImage(log.subList(0, snapshotAt))));
         List<LogEntry> entries = new ArrayList<>();
         for (int i = base; i < log.size(); i++) entries.add(new LogEntry(i + 1, 0, log.get(i)));
         return rig.replica().install(ReplicaRig.epoch(round), snapshot, entries);

@@ -6,6 +6,7 @@ import dev.duro.model.world.Disk;
 import dev.duro.model.world.World;
 import dev.duro.runtime.log.LogEntry;
 import dev.duro.runtime.log.LogOptions;
+import dev.duro.runtime.log.SimNodeDriver;
 import dev.duro.sim.Simulation;
 import dev.duro.sim.disk.DiskFaultConfig;
 import dev.duro.sim.disk.SimDiskDevice;
@@ -91,9 +92,7 @@ final class ReplicaRig {
     }
 
     void runMillis(long ms) {
-        long until = sim.nowNanos() + Simulation.millis(ms);
-        sim.at(until, () -> { });
-        sim.run(until, Long.MAX_VALUE);
+        SimNodeDriver.runMillis(sim, ms);
     }
 
     /** Runs the simulation one event at a time until {@code condition} holds (fails after 10 s of virtual time). */
@@ -106,12 +105,7 @@ final class ReplicaRig {
 
     /** Runs {@code action} on the node's loop and the simulation until its promise completes (or 10 s pass). */
     <T> Promise<T> await(Function<ReplicaRig, Promise<T>> action) {
-        @SuppressWarnings("unchecked")
-        Promise<T>[] holder = new Promise[1];
-        world.loop().execute(() -> holder[0] = action.apply(this));
-        for (int i = 0; i < 10_000 && (holder[0] == null || !holder[0].isDone()); i++) runMillis(1);
-        assertThat(holder[0]).as("action ran").isNotNull();
-        return holder[0];
+        return SimNodeDriver.await(sim, world, () -> action.apply(this));
     }
 
     <T> T awaitValue(Function<ReplicaRig, Promise<T>> action) {
@@ -180,7 +174,7 @@ final class ReplicaRig {
     /** The payloads a loaded state holds: the snapshot image's, then the batches'. */
     static List<byte[]> content(ReplicaState state) {
         List<byte[]> out = new ArrayList<>();
-        state.snapshot().ifPresent(s -> out.addAll(decodeImage(s.image())));
+        state.snapshot().ifPresent(s -> out.addAll(SimNodeDriver.decodeImage(s.image())));
         for (LogEntry e : state.entries()) out.add(e.payload());
         return out;
     }
@@ -197,26 +191,6 @@ final class ReplicaRig {
             byte[] random = new byte[draws.nextInt(120)];
             draws.nextBytes(random);
             out.add(ByteBuffer.allocate(12 + random.length).putLong(tag).putInt(i).put(random).array());
-        }
-        return out;
-    }
-
-    static byte[] encodeImage(List<byte[]> payloads) {
-        int size = 4;
-        for (byte[] p : payloads) size += 4 + p.length;
-        ByteBuffer buf = ByteBuffer.allocate(size).putInt(payloads.size());
-        for (byte[] p : payloads) buf.putInt(p.length).put(p);
-        return buf.array();
-    }
-
-    static List<byte[]> decodeImage(byte[] image) {
-        ByteBuffer buf = ByteBuffer.wrap(image);
-        int n = buf.getInt();
-        List<byte[]> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            byte[] p = new byte[buf.getInt()];
-            buf.get(p);
-            out.add(p);
         }
         return out;
     }
