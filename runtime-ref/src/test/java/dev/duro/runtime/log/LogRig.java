@@ -15,8 +15,6 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * One simulated node with a {@link SimDiskDevice} and a {@link DiskLogStore} per incarnation, for
  * driving the log from a test: {@link #await} runs an action on the node's loop and runs the
@@ -81,10 +79,7 @@ final class LogRig {
     }
 
     <T> T awaitValue(Function<LogRig, Promise<T>> action) {
-        Promise<T> p = await(action);
-        assertThat(p.isDone()).as("completed").isTrue();
-        if (p.isFailed()) throw new AssertionError("failed: " + p.failure(), p.failure());
-        return p.value();
+        return SimNodeDriver.awaitValue(sim, world, () -> action.apply(this));
     }
 
     Recovery recover() {
@@ -92,9 +87,7 @@ final class LogRig {
     }
 
     void crashAndRestart() {
-        if (node.isUp()) node.crash();
-        node.restart();
-        runMillis(1);
+        SimNodeDriver.crashAndRestart(sim, node);
     }
 
     static LogEntry entry(long seq, long wallMillis) {

@@ -39,6 +39,21 @@ public final class SimNodeDriver {
         return holder[0];
     }
 
+    /** As {@link #await}, and returns the value; a failure or a promise still pending fails the test. */
+    public static <T> T awaitValue(Simulation sim, World world, Supplier<Promise<T>> action) {
+        Promise<T> p = await(sim, world, action);
+        assertThat(p.isDone()).as("completed").isTrue();
+        if (p.isFailed()) throw new AssertionError("failed: " + p.failure(), p.failure());
+        return p.value();
+    }
+
+    /** Crashes the node if it is up, restarts it on the same disk and runs 1 ms. */
+    public static void crashAndRestart(Simulation sim, SimulatedNode node) {
+        if (node.isUp()) node.crash();
+        node.restart();
+        runMillis(sim, 1);
+    }
+
     /**
      * Crashes {@code node} {@code count} times at instants drawn in the next {@code windowMillis}
      * (from 2 ms on), each time restarting it 1-21 ms later; {@code onCrash} runs at each crash.

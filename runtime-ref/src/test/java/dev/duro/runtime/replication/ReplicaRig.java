@@ -109,10 +109,7 @@ final class ReplicaRig {
     }
 
     <T> T awaitValue(Function<ReplicaRig, Promise<T>> action) {
-        Promise<T> p = await(action);
-        assertThat(p.isDone()).as("completed").isTrue();
-        if (p.isFailed()) throw new AssertionError("failed: " + p.failure(), p.failure());
-        return p.value();
+        return SimNodeDriver.awaitValue(sim, world, () -> action.apply(this));
     }
 
     ReplicaState load() {
@@ -120,9 +117,7 @@ final class ReplicaRig {
     }
 
     void crashAndRestart() {
-        if (node.isUp()) node.crash();
-        node.restart();
-        runMillis(1);
+        SimNodeDriver.crashAndRestart(sim, node);
     }
 
     /** Deletes every durable file whose path starts with {@code prefix}, and makes that durable. */
