@@ -135,9 +135,10 @@ final class DiskReplicaLog implements ReplicaLog {
     /**
      * {@inheritDoc}
      *
-     * <p>Refused ({@link IllegalStateException}) when {@code logEpoch} is ZERO or older than the
-     * log epoch of a healthy replica (a deposed owner); the caller checks fencing against the
-     * promise. Arguments that are not a log ({@link IllegalArgumentException}) touch nothing.
+     * <p>Refused ({@link IllegalStateException}) when {@code logEpoch} is ZERO. Fencing (an epoch
+     * older than the promise or than the current log epoch) is the protocol's check, not repeated
+     * here, so that its planted {@code STALE_EPOCH} bug reaches the disk; the promise never goes
+     * down. Arguments that are not a log ({@link IllegalArgumentException}) touch nothing.
      */
     @Override
     public Promise<Void> install(Epoch logEpoch, Optional<Snapshot> snapshot, List<LogEntry> entries) {
@@ -263,10 +264,6 @@ final class DiskReplicaLog implements ReplicaLog {
     private Promise<Void> installNow(Epoch epoch, Optional<Snapshot> snapshot, List<LogEntry> entries) {
         if (!epoch.isAfter(Epoch.ZERO)) {
             throw new IllegalStateException("install of " + id.hex() + " under epoch ZERO: no owner holds it");
-        }
-        if (damage == Damage.NONE && epoch.compareTo(logEpoch) < 0) {
-            throw new IllegalStateException("install of " + id.hex() + " under epoch " + epoch
-                    + ", but its log was written under the newer epoch " + logEpoch + " (a deposed owner?)");
         }
         Epoch newPromised = epoch.isAfter(promised) ? epoch : promised;
         long last = entries.isEmpty() ? snapshot.map(Snapshot::seq).orElse(0L) : entries.getLast().seq();
