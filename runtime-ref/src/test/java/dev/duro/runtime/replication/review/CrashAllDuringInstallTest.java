@@ -55,7 +55,7 @@ class CrashAllDuringInstallTest {
             Promise<Recovery> r = rig.await(2, 60_000, w -> c.recover());
             String got = !r.isDone() ? "pending" : r.isFailed() ? r.failure().toString() : ReplicationRig.payloads(r.value()).toString();
             if (!got.equals("[a#1, a#2, a#3, a#4, a#5]")) {
-                bad.add("crash at +" + tenths / 10.0 + " ms: " + got + " damaged=" + rig.records("repl-damaged").size());
+                bad.add("crash at +" + tenths / 10.0 + " ms: " + got + " damaged=" + rig.records("repl-damaged"));
             }
         }
         assertThat(bad).as("acknowledged batches 1..5 survive a whole-cluster crash during the next owner's install").isEmpty();
