@@ -148,6 +148,7 @@ final class OwnerLog implements ObjectLog {
     @Override
     public Promise<Void> append(LogEntry entry) {
         if (isOver()) return Promise.failed(loop, ended());
+        if (destroying()) return Promise.failed(loop, new DuroException(ErrorCode.RESET, "the object's log is being destroyed"));
         if (phase == Phase.NEW || (phase == Phase.ELECTING && election.result != null)) {
             return Promise.failed(loop, new IllegalStateException("append before recover() completed"));
         }
@@ -175,6 +176,7 @@ final class OwnerLog implements ObjectLog {
     @Override
     public Promise<Void> snapshot(Snapshot s) {
         if (isOver()) return Promise.failed(loop, ended());
+        if (destroying()) return Promise.failed(loop, new DuroException(ErrorCode.RESET, "the object's log is being destroyed"));
         if (phase == Phase.NEW || (phase == Phase.ELECTING && election.result != null)) {
             return Promise.failed(loop, new IllegalStateException("snapshot before recover() completed"));
         }
@@ -866,6 +868,11 @@ final class OwnerLog implements ObjectLog {
         sentAt.put(id, now);
         ctx.send(peer.node, make.apply(new Route(handle, id, key.namespace(), key.id())));
         return id;
+    }
+
+    /** destroy() runs: its install carries whatever the log holds, so nothing may be added to it. */
+    private boolean destroying() {
+        return phase == Phase.ELECTING && election.destroyed != null;
     }
 
     private boolean isOver() {
