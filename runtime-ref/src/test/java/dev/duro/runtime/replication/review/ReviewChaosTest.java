@@ -20,7 +20,10 @@ class ReviewChaosTest {
     static long extraFaults;
 
     static ChaosRun harsh(long seed, boolean lostDisks) {
-        ChaosRun run = new ChaosRun(seed, Set.of());
+        return harsh(new ChaosRun(seed, Set.of()), lostDisks);
+    }
+
+    static ChaosRun harsh(ChaosRun run, boolean lostDisks) {
         ReplicationRig rig = run.rig;
         SeededEntropy extra = rig.sim.entropy("review-nemesis");
         int nodes = rig.replication.length;
@@ -53,6 +56,16 @@ class ReviewChaosTest {
             });
         }
         return run.execute();
+    }
+
+    @Test
+    void harshNemesisOnRealDisks() {
+        List<String> bad = new ArrayList<>();
+        for (long seed = 1; seed <= SEEDS; seed++) {
+            ChaosRun run = harsh(new ChaosRun(seed, Set.of(), true), false);
+            if (!run.violations.isEmpty()) bad.add(run.summary());
+        }
+        assertThat(bad).isEmpty();
     }
 
     /** Bug 1 (LostDiskStaleOwnerTest) under chaos: lost disks let deposed owners form quorums. */
