@@ -561,8 +561,11 @@ final class OwnerLog implements ObjectLog {
         Election el = election;
         election = null;
         phase = Phase.FAILED;
+        // A destroy's try may have installed its empty log on a minority under the highest log
+        // epoch, which a later owner can adopt: its outcome is unknown (retrying it is safe).
         endReason = "could not reach a majority of the object's replicas (" + el.lastProblem + ") after " + el.attempts
-                + " tries; the request never ran and may be retried";
+                + (el.destroyed != null ? " tries; the destroy may or may not have taken effect and may be retried"
+                        : " tries; the request never ran and may be retried");
         DuroException unavailable = new DuroException(ErrorCode.UNAVAILABLE, "the object's log replicas are unreachable: " + endReason);
         if (el.result != null) el.result.fail(unavailable);
         if (el.destroyed != null) el.destroyed.fail(unavailable);
