@@ -183,7 +183,14 @@ final class OwnerLog implements ObjectLog {
         if (s.seq() > lastSeq) {
             return Promise.failed(loop, new IllegalArgumentException("snapshot after batch " + s.seq() + " but the log ends at " + lastSeq));
         }
-        if (snapshot.isPresent() && s.seq() <= snapshot.get().seq()) return Promise.succeeded(loop, null);
+        if (snapshot.isPresent() && s.seq() <= snapshot.get().seq()) {
+            // Covered by the latest snapshot: durable when that one is (it may still be pending).
+            List<Promise<Void>> latest = pendingSnapshots.get(snapshot.get().seq());
+            if (latest == null) return Promise.succeeded(loop, null);
+            Promise<Void> p = Promise.on(loop);
+            latest.add(p);
+            return p;
+        }
         snapshot = Optional.of(s);
         entries.removeIf(e -> e.seq() <= s.seq());
         Promise<Void> p = Promise.on(loop);
