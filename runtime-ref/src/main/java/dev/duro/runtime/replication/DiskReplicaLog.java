@@ -30,10 +30,12 @@ import java.util.function.Supplier;
  * syncs them together (their promises still complete in order). Any other call waits until every
  * earlier one completed. A call made before {@link #load()} loads first.
  *
- * <p><b>Install and crashes.</b> {@link #install} first makes the state file say
- * {@link Damage#INSTALL_CUT} durable, then destroys and rewrites the log, then replaces the state
- * file by the new log epoch without the mark. A crash before the first step leaves the old state,
- * after the last the new one; in between {@link #load()} finds the mark and reports damage.
+ * <p><b>Install and crashes.</b> The replica's log lives in one of two directories, named by the
+ * state file's generation ({@link DiskReplicaStore#logs(long)}). {@link #install} clears the other
+ * directory, writes the new log there and waits until it is durable, then switches generations by
+ * the atomic replace of the state file, then deletes the old log. A crash before the switch leaves
+ * the old log (the half-written one is garbage the next install clears), after it the new one:
+ * never damage. {@link #relabel} changes only the state file's log epoch.
  *
  * <p><b>Vouching for the last batches.</b> The log proves a damaged batch was synced only through
  * a later valid record or snapshot; damage to the last records looks like a torn tail and would be
@@ -54,8 +56,8 @@ final class DiskReplicaLog implements ReplicaLog {
     private final ObjectId id;
     private final String stateDir;
     private final String statePath;
-    private final String logDir;
-    private final ObjectLog log;
+    /** The log of an even generation ([0]) and of an odd one ([1]). */
+    private final ObjectLog[] logs = new ObjectLog[2];
 
     /** The fields below describe the replica only while loaded. */
     private boolean loaded;
@@ -63,6 +65,10 @@ final class DiskReplicaLog implements ReplicaLog {
     /** ZERO while damaged: a damaged replica vouches for no log. */
     private Epoch logEpoch = Epoch.ZERO;
     private Damage damage = Damage.NONE;
+    /** The live log generation (its parity picks the directory); 0 when the state file is missing or unreadable. */
+    private long generation;
+    /** Whether a state file exists (an install writes one first if not, so log files never exist without it). */
+    private boolean stateFile;
     /** The last batch written to the log (its append may still wait for its fsync). */
     private long lastSeq;
     /** The last batch known durable: what a state file written now may promise as its seqFloor. */
@@ -96,8 +102,16 @@ final class DiskReplicaLog implements ReplicaLog {
         this.id = id;
         this.stateDir = DiskReplicaStore.stateDir(namespace);
         this.statePath = stateDir + "/" + id.hex();
-        this.logDir = DiskReplicaStore.LOGS + "/" + DiskLogStore.namespaceDirectoryName(namespace) + "/" + id.hex();
-        this.log = store.logs().open(namespace, id);
+        for (int g = 0; g < 2; g++) logs[g] = store.logs(g).open(namespace, id);
+    }
+
+    /** The live log. */
+    private ObjectLog log() {
+        return logs[(int) (generation % 2)];
+    }
+
+    private String logDir(long gen) {
+        return DiskReplicaStore.logRoot(gen) + "/" + DiskLogStore.namespaceDirectoryName(namespace) + "/" + id.hex();
     }
 
     // =============================================================================================
@@ -135,7 +149,10 @@ final class DiskReplicaLog implements ReplicaLog {
     /**
      * {@inheritDoc}
      *
-     * <p>Refused ({@link IllegalStateException}) when {@code logEpoch} is ZERO. Fencing (an epoch
+     * <p>Writes the new log beside the old one and switches by replacing the state file: a crash
+     * leaves the old log or the new one. Refused ({@link IllegalStateException}) when
+     * {@code logEpoch} is ZERO. A full disk fails it with {@code UNAVAILABLE} and leaves the old
+     * log (the next call re-reads the disk). Fencing (an epoch
      * older than the promise or than the current log epoch) is the protocol's check, not repeated
      * here, so that its planted {@code STALE_EPOCH} bug reaches the disk; the promise never goes
      * down. Arguments that are not a log ({@link IllegalArgumentException}) touch nothing.
@@ -156,6 +173,32 @@ final class DiskReplicaLog implements ReplicaLog {
     /**
      * {@inheritDoc}
      *
+     * <p>One state-file replace (atomic); the log is not touched. Fails
+     * ({@link IllegalStateException}) when the replica is damaged, its log epoch is not
+     * {@code from} (or is ZERO), or {@code to} is not after {@code from}.
+     */
+    @Override
+    public Promise<Void> relabel(Epoch from, Epoch to) {
+        return submit(false, () -> ensureLoaded().flatMap(v -> {
+            requireInstalled("relabel its log from " + from + " to " + to);
+            if (!logEpoch.equals(from) || !to.isAfter(from)) {
+                throw new IllegalStateException("replica of " + id.hex() + ": cannot relabel its log from " + from + " to " + to
+                        + ": its log epoch is " + logEpoch + " (a relabel moves a log to a newer owner's epoch)");
+            }
+            Epoch newPromised = to.isAfter(promised) ? to : promised;
+            ReplicaFormat.State next = new ReplicaFormat.State(namespace, id, newPromised, to, durableSeq, Damage.NONE, generation);
+            return store.writeState(stateDir, statePath, next).map(x -> {
+                promised = newPromised;
+                logEpoch = to;
+                recordedFloor = next.seqFloor();
+                return null;
+            });
+        }));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
      * <p>The invariant guard under the protocol's own checks: fails ({@link IllegalStateException})
      * when the replica is damaged, {@code logEpoch} is not the current log epoch (or is ZERO), or
      * {@code entry.seq() != lastSeq + 1}. A full disk fails it with {@code UNAVAILABLE}; the batch
@@ -171,7 +214,7 @@ final class DiskReplicaLog implements ReplicaLog {
     public Promise<Void> snapshot(Snapshot snapshot) {
         return submit(false, () -> ensureLoaded().flatMap(v -> {
             requireInstalled("store snapshot " + snapshot.seq());
-            return log.snapshot(snapshot);
+            return log().snapshot(snapshot);
         }));
     }
 
@@ -180,7 +223,7 @@ final class DiskReplicaLog implements ReplicaLog {
     public Promise<Recovery> recoverAt(long seq) {
         return submit(false, () -> ensureLoaded().flatMap(v -> {
             requireInstalled("recover as of batch " + seq);
-            return log.recoverAt(seq);
+            return log().recoverAt(seq);
         }));
     }
 
@@ -199,14 +242,16 @@ final class DiskReplicaLog implements ReplicaLog {
         try {
             exists = disk.exists(statePath);
             file = exists ? store.readState(statePath) : Optional.empty();
-            logFiles = !exists && !disk.list(logDir).isEmpty();
+            logFiles = !exists && (!disk.list(logDir(0)).isEmpty() || !disk.list(logDir(1)).isEmpty());
         } catch (DiskException e) {
             return Promise.failed(loop, new IllegalStateException("loading the replica of " + id.hex()
                     + " failed: " + e.getMessage() + "; nothing was changed, try again", e));
         }
+        stateFile = exists;
+        generation = file.map(ReplicaFormat.State::generation).orElse(0L);
         if (!exists) {
             if (store.rejoined()) return Promise.succeeded(loop, damaged(Damage.LOST_DISK, Epoch.ZERO, ""));
-            if (logFiles) return Promise.succeeded(loop, damaged(Damage.STATE_MISSING, Epoch.ZERO, "'" + logDir + "' is not empty"));
+            if (logFiles) return Promise.succeeded(loop, damaged(Damage.STATE_MISSING, Epoch.ZERO, "its log directory is not empty"));
             setHealthy(Epoch.ZERO, Epoch.ZERO, 0);
             return Promise.succeeded(loop, ReplicaState.empty()); // creates nothing
         }
@@ -219,7 +264,7 @@ final class DiskReplicaLog implements ReplicaLog {
         }
         if (s.damage() != Damage.NONE) return Promise.succeeded(loop, damaged(s.damage(), s.promised(), ""));
         Promise<ReplicaState> result = Promise.on(loop);
-        log.recover().whenComplete((recovery, failure) -> {
+        log().recover().whenComplete((recovery, failure) -> {
             if (failure instanceof LogCorruptedException e) {
                 result.complete(damaged(Damage.LOG_CORRUPT, s.promised(), e.getMessage()));
             } else if (failure != null) {
@@ -267,31 +312,42 @@ final class DiskReplicaLog implements ReplicaLog {
         }
         Epoch newPromised = epoch.isAfter(promised) ? epoch : promised;
         long last = entries.isEmpty() ? snapshot.map(Snapshot::seq).orElse(0L) : entries.getLast().seq();
-        ReplicaFormat.State mark = new ReplicaFormat.State(namespace, id, newPromised, logEpoch, 0, Damage.INSTALL_CUT);
-        return store.writeState(stateDir, statePath, mark).flatMap(v -> {
-            // From here until the final state file the disk says "install cut".
-            promised = newPromised;
-            logEpoch = Epoch.ZERO;
-            damage = Damage.INSTALL_CUT;
-            lastSeq = 0;
-            durableSeq = 0;
-            return log.destroy();
-        }).flatMap(v -> log.recover()).flatMap(empty -> {
-            Invariants.check(empty.lastSeq() == 0 && empty.snapshot().isEmpty(),
-                    "replica %s: the log holds batches through %d after its destroy", id.hex(), empty.lastSeq());
-            return snapshot.isPresent()
-                    ? store.logs().startFrom(namespace, id, snapshot.get())
-                    : Promise.<Void>succeeded(loop, null);
-        }).flatMap(v -> {
-            List<Promise<Void>> appends = new ArrayList<>(entries.size());
-            for (LogEntry e : entries) appends.add(log.append(e)); // one group commit for them all
-            return Promise.all(loop, appends);
-        }).flatMap(v -> store.writeState(stateDir, statePath,
-                new ReplicaFormat.State(namespace, id, newPromised, epoch, last, Damage.NONE))
-        ).map(v -> {
-            setHealthy(newPromised, epoch, last);
-            recordedFloor = last;
-            return null;
+        long oldGeneration = generation;
+        long nextGeneration = generation + 1;
+        ObjectLog old = log();
+        ObjectLog next = logs[(int) (nextGeneration % 2)];
+        // Log files must never exist without a state file (that is how a lost state file shows):
+        // a replica that has none gets one, for its current state, before any log file is written.
+        Promise<Void> ready = stateFile ? Promise.succeeded(loop, null)
+                : store.writeState(stateDir, statePath, stateNow(promised)).map(v -> {
+                    stateFile = true;
+                    return null;
+                });
+        Promise<Void> done = ready
+                .flatMap(v -> next.destroy()) // garbage of an install a crash cut before its switch
+                .flatMap(v -> next.recover())
+                .flatMap(empty -> {
+                    Invariants.check(empty.lastSeq() == 0 && empty.snapshot().isEmpty(),
+                            "replica %s: the log aside holds batches through %d after its destroy", id.hex(), empty.lastSeq());
+                    return snapshot.isPresent()
+                            ? store.logs(nextGeneration).startFrom(namespace, id, snapshot.get())
+                            : Promise.<Void>succeeded(loop, null);
+                }).flatMap(v -> {
+                    List<Promise<Void>> appends = new ArrayList<>(entries.size());
+                    for (LogEntry e : entries) appends.add(next.append(e)); // one group commit for them all
+                    return Promise.all(loop, appends);
+                }).flatMap(v -> store.writeState(stateDir, statePath, // the switch
+                        new ReplicaFormat.State(namespace, id, newPromised, epoch, last, Damage.NONE, nextGeneration))
+                ).flatMap(v -> {
+                    generation = nextGeneration;
+                    setHealthy(newPromised, epoch, last);
+                    recordedFloor = last;
+                    return old.destroy(); // the old generation is garbage now; a crash here leaves it for the next install
+                });
+        return done.recover(e -> {
+            // Nothing was switched unless the state file says so: read the disk again on the next call.
+            if (generation == oldGeneration) loaded = false;
+            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
         });
     }
 
@@ -308,7 +364,7 @@ final class DiskReplicaLog implements ReplicaLog {
             throw new IllegalStateException("replica of " + id.hex() + ": append of batch " + entry.seq()
                     + ", but the next batch is " + (lastSeq + 1));
         }
-        Promise<Void> written = log.append(entry);
+        Promise<Void> written = log().append(entry);
         if (written.isFailed()) {
             loaded = false; // the log refuses appends until it recovers: the next call re-reads it
             return written;
@@ -331,7 +387,7 @@ final class DiskReplicaLog implements ReplicaLog {
 
     /** The state file for the current state with {@code promise}; damage stays recorded until an install. */
     private ReplicaFormat.State stateNow(Epoch promise) {
-        return new ReplicaFormat.State(namespace, id, promise, logEpoch, durableSeq, damage);
+        return new ReplicaFormat.State(namespace, id, promise, logEpoch, durableSeq, damage, generation);
     }
 
     // =============================================================================================

@@ -30,8 +30,9 @@ import java.util.TreeSet;
  * <pre>
  * replicas/node.marker                      written durably at first boot; missing later = lost disk
  * replicas/rejoined                         present once this node lost its disk (never removed)
- * replicas/logs/&lt;namespace&gt;/&lt;id&gt;/...         the batches and snapshots: a {@link DiskLogStore}
- * replicas/state/&lt;namespace&gt;/&lt;id&gt;            promised, logEpoch, seqFloor, damage ({@link ReplicaFormat})
+ * replicas/logs/&lt;namespace&gt;/&lt;id&gt;/...         the batches and snapshots of an even log generation: a {@link DiskLogStore}
+ * replicas/logs-odd/&lt;namespace&gt;/&lt;id&gt;/...     the same for an odd generation (an install writes the next one aside)
+ * replicas/state/&lt;namespace&gt;/&lt;id&gt;            promised, logEpoch, seqFloor, damage, live generation ({@link ReplicaFormat})
  * replicas/state/&lt;namespace&gt;/&lt;id&gt;.tmp        a state file being replaced
  * </pre>
  *
@@ -49,6 +50,7 @@ import java.util.TreeSet;
 public final class DiskReplicaStore implements ReplicaStore {
     static final String ROOT = "replicas";
     static final String LOGS = ROOT + "/logs";
+    static final String LOGS_ODD = ROOT + "/logs-odd";
     static final String STATE = ROOT + "/state";
     static final String MARKER = ROOT + "/node.marker";
     static final String REJOINED = ROOT + "/rejoined";
@@ -58,7 +60,8 @@ public final class DiskReplicaStore implements ReplicaStore {
     private final Disk disk;
     private final Loop loop;
     private final LogOptions options;
-    private final DiskLogStore logs;
+    /** The log trees of even and odd generations: [0] = {@link #LOGS}, [1] = {@link #LOGS_ODD}. */
+    private final DiskLogStore[] logs;
     private final TreeMap<String, DiskReplicaLog> replicas = new TreeMap<>();
     /** Directories whose entry in their parent this incarnation made durable. */
     private final TreeSet<String> durableDirs = new TreeSet<>();
@@ -80,7 +83,7 @@ public final class DiskReplicaStore implements ReplicaStore {
         this.options = Objects.requireNonNull(options, "options");
         this.disk = world.disk();
         this.loop = world.loop();
-        this.logs = new DiskLogStore(world, options, LOGS);
+        this.logs = new DiskLogStore[] {new DiskLogStore(world, options, LOGS), new DiskLogStore(world, options, LOGS_ODD)};
         this.ready = start(firstBoot);
     }
 
@@ -321,8 +324,13 @@ public final class DiskReplicaStore implements ReplicaStore {
         return world;
     }
 
-    DiskLogStore logs() {
-        return logs;
+    /** The log tree holding generation {@code generation}'s logs. */
+    DiskLogStore logs(long generation) {
+        return logs[(int) (generation % 2)];
+    }
+
+    static String logRoot(long generation) {
+        return generation % 2 == 0 ? LOGS : LOGS_ODD;
     }
 
     private static String parentOf(String path) {

@@ -61,13 +61,27 @@ public sealed interface Message permits Message.Request, Message.Reply {
     /**
      * Replaces the replica's log by the owner's: {@code snapshot} and the batches after it.
      *
-     * @param reset true only for {@code destroy()}: replace even a longer log of the same epoch
+     * @param reset       true only for {@code destroy()}: replace even a longer log of the same epoch
+     * @param adopted     the epoch of the owner whose log this owner adopted (ZERO when it installs
+     *                    its own, as destroy() does): batches through {@code adoptedSeq} are that
+     *                    owner's, so a replica holding a prefix of them under {@code adopted} may
+     *                    relabel instead of rewriting (docs/cluster.md, "Relabel")
+     * @param adoptedSeq  the last batch of the adopted log
      */
-    record Install(Route route, Epoch epoch, Optional<Snapshot> snapshot, List<LogEntry> entries, boolean reset)
-            implements Request {
+    record Install(Route route, Epoch epoch, Optional<Snapshot> snapshot, List<LogEntry> entries, boolean reset,
+                   Epoch adopted, long adoptedSeq) implements Request {
         public Install {
             entries = List.copyOf(entries);
             checkConsecutive(snapshot.map(Snapshot::seq).orElse(0L) + 1, entries);
+            if (adoptedSeq < 0 || (adopted.equals(Epoch.ZERO) && adoptedSeq != 0) || !epoch.isAfter(adopted)) {
+                throw new IllegalArgumentException("install under " + epoch + " names adopted log " + adopted + " through "
+                        + adoptedSeq + ": the adopted log must be an older epoch's (or ZERO through 0)");
+            }
+        }
+
+        /** An install that offers no relabel: every replica rewrites its log. */
+        public Install(Route route, Epoch epoch, Optional<Snapshot> snapshot, List<LogEntry> entries, boolean reset) {
+            this(route, epoch, snapshot, entries, reset, Epoch.ZERO, 0);
         }
 
         public long lastSeq() {

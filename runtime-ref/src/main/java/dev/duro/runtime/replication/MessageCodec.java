@@ -50,7 +50,8 @@ import java.util.zip.CRC32C;
  * <p>{@link #decode} throws only {@link MalformedMessageException}, whatever the input.
  */
 public final class MessageCodec {
-    public static final byte VERSION = 1;
+    /** 2: {@code Install} carries the adopted epoch and last batch. */
+    public static final byte VERSION = 2;
     /** No frame is longer (a snapshot image and its batches travel in one frame). */
     public static final int MAX_FRAME_BYTES = 128 << 20;
     public static final int MAX_NAMESPACE_BYTES = 1024;
@@ -102,6 +103,8 @@ public final class MessageCodec {
             case Fetch m -> { }
             case Install m -> {
                 w.bool(m.reset());
+                w.epoch(m.adopted());
+                w.i64(m.adoptedSeq());
                 w.snapshot(m.snapshot());
                 w.entries(m.entries());
             }
@@ -182,7 +185,9 @@ public final class MessageCodec {
                 case FETCH -> new Fetch(route, epoch);
                 case INSTALL -> {
                     boolean reset = r.bool("reset flag");
-                    yield new Install(route, epoch, r.snapshot(), r.entries(), reset);
+                    Epoch adopted = r.epoch("adopted epoch");
+                    long adoptedSeq = r.i64("adopted seq");
+                    yield new Install(route, epoch, r.snapshot(), r.entries(), reset, adopted, adoptedSeq);
                 }
                 case APPEND -> new Append(route, epoch, r.entries());
                 case PUSH_SNAPSHOT -> new PushSnapshot(route, epoch, r.snapshot()

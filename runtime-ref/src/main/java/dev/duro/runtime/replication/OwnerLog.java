@@ -106,6 +106,13 @@ final class OwnerLog implements ObjectLog {
     private final ArrayList<LogEntry> entries = new ArrayList<>();
     private long lastSeq;
     private long durableSeq;
+    /**
+     * The log this handle adopted: its owner's epoch and last batch (ZERO and 0 when it installs
+     * its own). Installs name it so that replicas holding a prefix of it relabel instead of
+     * rewriting (docs/cluster.md, "Relabel").
+     */
+    private Epoch adopted = Epoch.ZERO;
+    private long adoptedSeq;
 
     private final TreeMap<Long, Promise<Void>> pendingAppends = new TreeMap<>();
     private final TreeMap<Long, List<Promise<Void>>> pendingSnapshots = new TreeMap<>();
@@ -355,6 +362,8 @@ final class OwnerLog implements ObjectLog {
         entries.addAll(m.entries());
         lastSeq = m.lastSeq();
         durableSeq = lastSeq;
+        adopted = m.logEpoch();
+        adoptedSeq = lastSeq;
         beginInstall();
     }
 
@@ -495,6 +504,8 @@ final class OwnerLog implements ObjectLog {
     private void beginFetch() {
         Election el = election;
         if (el.installOwn) {
+            adopted = Epoch.ZERO;
+            adoptedSeq = 0;
             beginInstall();
             return;
         }
@@ -614,7 +625,11 @@ final class OwnerLog implements ObjectLog {
         peer.backOff(now(), timing.renewNanos());
         Optional<Snapshot> s = snapshot;
         List<LogEntry> list = List.copyOf(entries);
-        send(peer, r -> new Install(r, epoch, s, list, reset));
+        // Only an older epoch's log can be relabelled (the planted bugs aside, adopted is always older).
+        boolean offer = epoch.isAfter(adopted) && adoptedSeq <= lastSeq;
+        Epoch from = offer ? adopted : Epoch.ZERO;
+        long fromSeq = offer && !adopted.equals(Epoch.ZERO) ? adoptedSeq : 0;
+        send(peer, r -> new Install(r, epoch, s, list, reset, from, fromSeq));
     }
 
     /** After an answer from {@code peer}: continue its stream, push the snapshot, count quorums. */

@@ -16,8 +16,12 @@ import java.util.zip.CRC32C;
  * state = magic "DRPS" u32 | version u16 | flags u16 (0)
  *         | promised: round u64, node u32, nonce u64 | logEpoch: round u64, node u32, nonce u64
  *         | seqFloor u64 | damage u8 | namespaceLength u16 | namespace (UTF-8) | id (32 bytes)
- *         | nameLength i32 (-1: none) | name (UTF-8) | crc32c u32
+ *         | nameLength i32 (-1: none) | name (UTF-8) | generation u64 | crc32c u32
  * </pre>
+ *
+ * {@code generation}: which of the replica's two log directories is live ({@code generation % 2}).
+ * An install writes the new log into the other directory and switches by replacing this file, so
+ * the switch is as atomic as the file.
  *
  * {@code seqFloor}: the log held batches through at least this sequence number, durably, when the
  * file was written; a log found shorter lost synced data. {@code damage}: a {@link Damage} code;
@@ -25,7 +29,8 @@ import java.util.zip.CRC32C;
  */
 final class ReplicaFormat {
     static final int MAGIC = 0x44525053; // "DRPS"
-    static final short VERSION = 1;
+    /** 2: the generation field was added (version 1 files, without it, are not read). */
+    static final short VERSION = 2;
     private static final int CRC_BYTES = 4;
 
     private ReplicaFormat() {
@@ -34,6 +39,7 @@ final class ReplicaFormat {
     /** Why a replica cannot vouch for its log; the codes are stored, so never renumber them. */
     enum Damage {
         NONE(0, "", ""),
+        /** No longer written (installs switch generations atomically); the code stays reserved. */
         INSTALL_CUT(1, "install-cut", "install cut by a crash"),
         LOST_DISK(2, "lost-disk", "this node lost its disk"),
         STATE_CORRUPT(3, "state-corrupt", "the replica's state file is corrupt (its promise is unknown)"),
@@ -60,7 +66,7 @@ final class ReplicaFormat {
     }
 
     /** What a state file says. */
-    record State(String namespace, ObjectId id, Epoch promised, Epoch logEpoch, long seqFloor, Damage damage) {
+    record State(String namespace, ObjectId id, Epoch promised, Epoch logEpoch, long seqFloor, Damage damage, long generation) {
     }
 
     static byte[] encode(State s) {
@@ -68,13 +74,14 @@ final class ReplicaFormat {
         byte[] name = s.id().name().map(n -> n.getBytes(StandardCharsets.UTF_8)).orElse(null);
         int nameBytes = name == null ? 0 : name.length;
         ByteBuffer buf = ByteBuffer.allocate(4 + 2 + 2 + 2 * (8 + 4 + 8) + 8 + 1 + 2 + ns.length + ObjectId.BYTES
-                + 4 + nameBytes + CRC_BYTES);
+                + 4 + nameBytes + 8 + CRC_BYTES);
         buf.putInt(MAGIC).putShort(VERSION).putShort((short) 0);
         putEpoch(buf, s.promised());
         putEpoch(buf, s.logEpoch());
         buf.putLong(s.seqFloor()).put((byte) s.damage().code).putShort((short) ns.length).put(ns).put(s.id().bytes())
                 .putInt(name == null ? -1 : name.length);
         if (name != null) buf.put(name);
+        buf.putLong(s.generation());
         buf.putInt(crc(buf.array(), buf.position()));
         return buf.array();
     }
@@ -96,12 +103,13 @@ final class ReplicaFormat {
             int nameLength = buf.getInt();
             byte[] name = nameLength < 0 ? null : new byte[nameLength];
             if (name != null) buf.get(name);
+            long generation = buf.getLong();
             int crcAt = buf.position();
             if (crcAt + CRC_BYTES != bytes.length || buf.getInt() != crc(bytes, crcAt)) return Optional.empty();
-            if (damage.isEmpty() || seqFloor < 0) return Optional.empty();
+            if (damage.isEmpty() || seqFloor < 0 || generation < 0) return Optional.empty();
             String nameText = name == null ? null : new String(name, StandardCharsets.UTF_8);
             return Optional.of(new State(new String(ns, StandardCharsets.UTF_8), ObjectId.of(id, nameText),
-                    promised, logEpoch, seqFloor, damage.get()));
+                    promised, logEpoch, seqFloor, damage.get(), generation));
         } catch (RuntimeException malformed) { // underflow, negative sizes, epoch parts < 0: not a state file
             return Optional.empty();
         }

@@ -33,9 +33,18 @@ public interface ReplicaLog {
 
     /**
      * Replaces the whole log by {@code snapshot} + {@code entries} as written by the owner of
-     * {@code logEpoch} (also promising it if it is newer), and clears the damaged mark.
+     * {@code logEpoch} (also promising it if it is newer), and clears the damaged mark. A crash
+     * leaves the old log or the new one, never damage.
      */
     Promise<Void> install(Epoch logEpoch, Optional<Snapshot> snapshot, List<LogEntry> entries);
+
+    /**
+     * Moves the log, unchanged, from the owner of {@code from} to the newer owner of {@code to}
+     * (also promising {@code to} if it is newer): the caller knows the log is a prefix of the one
+     * {@code to}'s owner adopted (docs/cluster.md, "Relabel"). Fails unless the current log epoch
+     * is {@code from}. One atomic write: a crash leaves the old label or the new one.
+     */
+    Promise<Void> relabel(Epoch from, Epoch to);
 
     /**
      * Appends the next batch ({@code entry.seq() == lastSeq + 1}) written by the owner of

@@ -242,6 +242,10 @@ final class ReplicaServer {
             }
             return;
         }
+        if (!m.reset() && !c.damaged && holdsPrefix(c, m)) {
+            extend(c, m, answer);
+            return;
+        }
         boolean wasDamaged = c.damaged;
         if (e.isAfter(c.promised)) c.promised = e;
         c.logEpoch = e;
@@ -257,6 +261,83 @@ final class ReplicaServer {
             }
             answer.accept(new Installed(m.route(), e, d.lastSeq(), d.snapshotSeq()));
         });
+    }
+
+    /**
+     * Whether this replica's log is a prefix of the installed one, so that appending the missing
+     * batches (and relabelling) yields it without a rewrite (docs/cluster.md, "Relabel"): the log
+     * of this very epoch (its owner's log only grows), or the adopted owner's log up to the batch
+     * adopted (one owner wrote both). Its last batch must be at or after the install's snapshot, so
+     * that the batches it misses travel in the install.
+     */
+    private static boolean holdsPrefix(ReplicaCell c, Install m) {
+        long installSnapshot = m.snapshot().map(Snapshot::seq).orElse(0L);
+        if (c.lastSeq() < installSnapshot || c.lastSeq() > m.lastSeq()) return false;
+        if (c.logEpoch.equals(m.epoch())) return true;
+        return !m.adopted().equals(Epoch.ZERO) && c.logEpoch.equals(m.adopted()) && c.lastSeq() <= m.adoptedSeq()
+                && m.adoptedSeq() <= m.lastSeq();
+    }
+
+    /**
+     * Turns this replica's log into the installed one without rewriting it: appends the adopted
+     * batches it lacks under the adopted label, relabels it to this epoch (one state-file write,
+     * only once it holds the whole adopted log: a log labelled with an epoch holds everything that
+     * epoch's owner adopted), appends this owner's batches, and stores the install's snapshot if
+     * it is newer. Every step is atomic and leaves a prefix of the same owner's log, so a crash at
+     * any instant leaves a replica that can vote. Each write's view is what the disk holds after it.
+     */
+    private void extend(ReplicaCell c, Install m, Consumer<Reply> answer) {
+        Epoch e = m.epoch();
+        Epoch from = c.logEpoch;
+        boolean relabel = !from.equals(e);
+        Epoch promisedBefore = c.promised; // what the disk holds once the writes issued earlier completed
+        Epoch promisedAfter = e.isAfter(c.promised) ? e : c.promised;
+        long snapshotBefore = c.snapshotSeq();
+        List<LogEntry> missing = new ArrayList<>();
+        for (LogEntry entry : m.entries()) if (entry.seq() > c.lastSeq()) missing.add(entry);
+        boolean newerSnapshot = m.snapshot().isPresent() && m.snapshot().get().seq() > snapshotBefore;
+        long snapshotAfter = newerSnapshot ? m.snapshot().get().seq() : snapshotBefore;
+        // The cache says at once what the disk will hold once every write below completed.
+        c.promised = promisedAfter;
+        c.logEpoch = e;
+        c.entries.addAll(missing);
+        if (newerSnapshot) {
+            c.snapshot = m.snapshot();
+            c.entries.removeIf(entry -> entry.seq() <= snapshotAfter);
+        }
+        grantLease(c, e);
+        List<Runnable> steps = new ArrayList<>();
+        int[] left = new int[1];
+        Consumer<ReplicaCell.View> last = d -> {
+            if (--left[0] > 0) return;
+            grantLease(c, e);
+            answer.accept(new Installed(m.route(), e, d.lastSeq(), d.snapshotSeq()));
+        };
+        for (LogEntry entry : missing) {
+            boolean before = relabel && entry.seq() <= m.adoptedSeq();
+            Epoch label = before ? from : e;
+            ReplicaCell.View after = new ReplicaCell.View(before ? promisedBefore : promisedAfter, label, entry.seq(),
+                    snapshotBefore, false);
+            steps.add(() -> write(c, () -> c.log.append(label, entry), after, last));
+            if (relabel && entry.seq() == m.adoptedSeq()) steps.add(relabelStep(c, from, e, promisedAfter, entry.seq(), snapshotBefore, last));
+        }
+        if (relabel && (missing.isEmpty() || missing.getFirst().seq() > m.adoptedSeq())) {
+            // It held the whole adopted log already: the relabel comes first.
+            steps.addFirst(relabelStep(c, from, e, promisedAfter, m.adoptedSeq(), snapshotBefore, last));
+        }
+        if (newerSnapshot) {
+            Snapshot s = m.snapshot().get();
+            ReplicaCell.View after = new ReplicaCell.View(promisedAfter, e, m.lastSeq(), snapshotAfter, false);
+            steps.add(() -> write(c, () -> c.log.snapshot(s), after, last));
+        }
+        left[0] = steps.size();
+        for (Runnable step : steps) step.run();
+    }
+
+    private Runnable relabelStep(ReplicaCell c, Epoch from, Epoch to, Epoch promisedAfter, long lastSeq, long snapshotSeq,
+                                 Consumer<ReplicaCell.View> onDurable) {
+        ReplicaCell.View after = new ReplicaCell.View(promisedAfter, to, lastSeq, snapshotSeq, false);
+        return () -> write(c, () -> c.log.relabel(from, to), after, onDurable);
     }
 
     private void onAppend(ReplicaCell c, Append m, Consumer<Reply> answer) {
@@ -330,8 +411,12 @@ final class ReplicaServer {
 
     /** Writes, one at a time per object; {@code onDurable} gets the state the disk now holds. */
     private void write(ReplicaCell c, Supplier<Promise<Void>> op, Consumer<ReplicaCell.View> onDurable) {
+        write(c, op, c.view(), onDurable);
+    }
+
+    /** As above; {@code after} is what the disk holds once this write completed. */
+    private void write(ReplicaCell c, Supplier<Promise<Void>> op, ReplicaCell.View after, Consumer<ReplicaCell.View> onDurable) {
         int generation = c.generation;
-        ReplicaCell.View after = c.view();
         c.writesInFlight++;
         Promise<Void> done;
         try {

@@ -237,7 +237,7 @@ class DiskReplicaStoreTest {
         state = rig.load();
         assertThat(state.snapshot().get().image()).containsExactly(20, 20);
         assertLog(state, epoch(2), 21, 25);
-        assertThat(rig.device.durableImage().keySet()).filteredOn(p -> p.startsWith(ReplicaRig.logDir(ReplicaRig.ID)))
+        assertThat(rig.device.durableImage().keySet()).filteredOn(p -> p.startsWith(DiskReplicaStore.LOGS)) // both generations' trees
                 .as("nothing of the old log is left")
                 .noneMatch(p -> p.endsWith("seg-00000000000000000001") || p.endsWith("snap-00000000000000000004"));
 
@@ -273,36 +273,69 @@ class DiskReplicaStoreTest {
     }
 
     @Test
-    void anInstallCutByACrashLoadsDamagedUntilTheNextInstall() {
+    void anInstallCutByACrashLeavesTheOldLogAndTheNextInstallClearsWhatItWrote() {
         ReplicaRig rig = rig(11);
         install(rig, 1, Optional.empty(), entries(1, 5));
+        String oldDir = rig.logDir(ReplicaRig.ID);
+        String asideDir = DiskReplicaStore.logRoot(2) + "/" + ReplicaRig.NS + "/" + ReplicaRig.ID.hex();
+        assertThat(asideDir).isNotEqualTo(oldDir);
         rig.world.loop().execute(() -> rig.replica().install(epoch(2), Optional.empty(), entries(1, 40)));
-        // Run until the disk durably says "installing", then crash.
+        // Run until part of the new log is durable beside the old one, then crash.
+        rig.stepUntil(() -> rig.device.durableImage().keySet().stream().anyMatch(p -> p.startsWith(asideDir + "/seg-")));
+        rig.crashAndRestart();
+        ReplicaState state = rig.load();
+        assertLog(state, epoch(1), 1, 5);
+        assertThat(state.promised()).as("the install's promise comes with its switch").isEqualTo(epoch(1));
+        assertThat(rig.labels("repl-damaged")).isEmpty();
+        append(rig, 1, 6, 6);
+        // The next install writes its log where the cut one left its garbage, and switches.
+        install(rig, 2, Optional.empty(), entries(1, 3));
+        rig.crashAndRestart();
+        assertLog(rig.load(), epoch(2), 1, 3);
+        assertThat(rig.logDir(ReplicaRig.ID)).isEqualTo(asideDir);
+        assertThat(rig.device.durableImage().keySet()).as("the old generation is deleted after the switch")
+                .noneMatch(p -> p.startsWith(oldDir + "/seg-"));
+    }
+
+    @Test
+    void aCrashRightAfterTheSwitchLeavesTheNewLog() {
+        ReplicaRig rig = rig(12);
+        install(rig, 1, Optional.empty(), entries(1, 5));
+        rig.world.loop().execute(() -> rig.replica().install(epoch(2), Optional.empty(), entries(1, 7)));
         String state = ReplicaRig.statePath(ReplicaRig.ID);
         rig.stepUntil(() -> {
             byte[] bytes = rig.device.durableImage().get(state);
-            Optional<ReplicaFormat.State> s = bytes == null ? Optional.empty() : ReplicaFormat.decode(bytes);
-            return s.isPresent() && s.get().damage() == ReplicaFormat.Damage.INSTALL_CUT;
+            return bytes != null && ReplicaFormat.decode(bytes).map(ReplicaFormat.State::generation).orElse(0L) == 2;
         });
         rig.crashAndRestart();
-        ReplicaState damaged = rig.load();
-        assertThat(damaged.damaged()).isTrue();
-        assertThat(damaged.damage()).isEqualTo("install cut by a crash");
-        assertThat(damaged.promised()).isEqualTo(epoch(2));
-        assertThat(damaged.entries()).isEmpty();
-        assertThat(damaged.logEpoch()).isEqualTo(Epoch.ZERO);
-        assertThat(rig.labels("repl-damaged")).containsExactly("id=" + ReplicaRig.ID.hex() + " reason=install-cut");
-        assertThat(failure(rig.await(r -> r.replica().append(epoch(2), entry(1))))).hasMessageContaining("damaged");
-        assertThat(failure(rig.await(r -> r.replica().snapshot(new Snapshot(0, 0, new byte[0]))))).hasMessageContaining("damaged");
-        // A promise keeps it damaged (across a restart too).
-        rig.awaitValue(r -> r.replica().promise(epoch(6)));
+        ReplicaState loaded = rig.load();
+        assertLog(loaded, epoch(2), 1, 7);
+        assertThat(loaded.promised()).isEqualTo(epoch(2));
+    }
+
+    @Test
+    void aRelabelMovesTheLogToANewerEpochWithOneStateWrite() {
+        ReplicaRig rig = rig(13);
+        install(rig, 1, Optional.of(new Snapshot(2, 0, new byte[] {2})), entries(3, 5));
+        String dir = rig.logDir(ReplicaRig.ID);
+        var logFiles = rig.device.durableImage().keySet().stream().filter(p -> p.startsWith(DiskReplicaStore.LOGS)).toList();
+        rig.awaitValue(r -> r.replica().relabel(epoch(1), epoch(3)));
+        append(rig, 3, 6, 7);
         rig.crashAndRestart();
-        assertThat(rig.load().damaged()).isTrue();
-        assertThat(rig.load().promised()).isEqualTo(epoch(6));
-        // The repair: an install.
-        install(rig, 6, Optional.empty(), entries(1, 3));
+        ReplicaState state = rig.load();
+        assertLog(state, epoch(3), 3, 7);
+        assertThat(state.snapshot()).get().extracting(Snapshot::seq).isEqualTo(2L);
+        assertThat(state.promised()).isEqualTo(epoch(3));
+        assertThat(rig.logDir(ReplicaRig.ID)).as("same generation: the log was not rewritten").isEqualTo(dir);
+        assertThat(rig.device.durableImage().keySet()).containsAll(logFiles);
+        // Guards: only from the current log epoch, only to a newer one; a newer promise stays.
+        assertThat(failure(rig.await(r -> r.replica().relabel(epoch(1), epoch(4))))).hasMessageContaining("its log epoch is");
+        assertThat(failure(rig.await(r -> r.replica().relabel(epoch(3), epoch(2))))).hasMessageContaining("cannot relabel");
+        rig.awaitValue(r -> r.replica().promise(epoch(9)));
+        rig.awaitValue(r -> r.replica().relabel(epoch(3), epoch(5)));
         rig.crashAndRestart();
-        assertLog(rig.load(), epoch(6), 1, 3);
+        assertThat(rig.load().promised()).isEqualTo(epoch(9));
+        assertThat(rig.load().logEpoch()).isEqualTo(epoch(5));
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -313,7 +346,7 @@ class DiskReplicaStoreTest {
         ReplicaRig rig = rig(12);
         install(rig, 1, Optional.empty(), entries(1, 1));
         append(rig, 1, 2, 20); // one at a time: each record says the ones before it were durable
-        String segment = ReplicaRig.logDir(ReplicaRig.ID) + "/seg-00000000000000000001";
+        String segment = rig.logDir(ReplicaRig.ID) + "/seg-00000000000000000001";
         long at = recordOffset(1, 5);
         assertThat(rig.device.injectBitFlips(segment, at + 40, at + 41, 1)).hasSize(1);
         rig.crashAndRestart();
@@ -335,7 +368,7 @@ class DiskReplicaStoreTest {
         ReplicaRig rig = new ReplicaRig(12, NO_FAULTS, LogOptions.defaults().withPlantedBugs(Set.of(PlantedBug.NO_CHECKSUM)));
         install(rig, 1, Optional.empty(), entries(1, 1));
         append(rig, 1, 2, 20);
-        String segment = ReplicaRig.logDir(ReplicaRig.ID) + "/seg-00000000000000000001";
+        String segment = rig.logDir(ReplicaRig.ID) + "/seg-00000000000000000001";
         long at = recordOffset(1, 5);
         assertThat(rig.device.injectBitFlips(segment, at + 40, at + 41, 1)).hasSize(1);
         rig.crashAndRestart();
@@ -349,7 +382,7 @@ class DiskReplicaStoreTest {
     void aBitFlipInASnapshotLoadsDamaged() {
         ReplicaRig rig = rig(13);
         install(rig, 1, Optional.of(new Snapshot(8, 0, new byte[] {1, 2, 3, 4, 5, 6, 7, 8})), entries(9, 10));
-        String snapshot = ReplicaRig.logDir(ReplicaRig.ID) + "/snap-00000000000000000008";
+        String snapshot = rig.logDir(ReplicaRig.ID) + "/snap-00000000000000000008";
         assertThat(rig.device.injectBitFlips(snapshot, 30, 31, 1)).hasSize(1);
         rig.crashAndRestart();
         ReplicaState state = rig.load();
@@ -368,6 +401,9 @@ class DiskReplicaStoreTest {
         assertThat(state.damage()).startsWith("the replica's state file is corrupt");
         assertThat(state.promised()).isEqualTo(Epoch.ZERO);
         assertThat(rig.labels("repl-damaged")).containsExactly("id=" + ReplicaRig.ID.hex() + " reason=state-corrupt");
+        assertThat(failure(rig.await(r -> r.replica().append(epoch(4), entry(4))))).hasMessageContaining("damaged");
+        assertThat(failure(rig.await(r -> r.replica().snapshot(new Snapshot(0, 0, new byte[0]))))).hasMessageContaining("damaged");
+        assertThat(failure(rig.await(r -> r.replica().relabel(epoch(4), epoch(5))))).hasMessageContaining("damaged");
         // Listed, so a sweep finds it; a promise keeps it damaged; an install repairs it.
         assertThat(rig.<List<ObjectId>>awaitValue(r -> r.store.list(ReplicaRig.NS))).containsExactly(ReplicaRig.ID);
         rig.awaitValue(r -> r.replica().promise(epoch(7)));
@@ -382,7 +418,7 @@ class DiskReplicaStoreTest {
         ReplicaRig rig = rig(15);
         install(rig, 1, Optional.empty(), entries(1, 6));
         rig.awaitValue(r -> r.replica().promise(epoch(2))); // records that batches through 6 were durable
-        rig.deleteFilesUnder(ReplicaRig.logDir(ReplicaRig.ID) + "/seg-");
+        rig.deleteFilesUnder(rig.logDir(ReplicaRig.ID) + "/seg-");
         rig.crashAndRestart();
         ReplicaState state = rig.load();
         assertThat(state.damaged()).isTrue();
@@ -501,15 +537,16 @@ class DiskReplicaStoreTest {
     }
 
     @Test
-    void aDiskThatFillsInTheMiddleOfAnInstallLeavesItDamaged() {
+    void aDiskThatFillsInTheMiddleOfAnInstallLeavesTheOldLog() {
         ReplicaRig rig = new ReplicaRig(22, NO_FAULTS.withCapacityBytes(6_000), LogOptions.defaults());
         install(rig, 1, Optional.empty(), entries(1, 3));
         Throwable install = failure(rig.await(r -> r.replica().install(epoch(2), Optional.of(new Snapshot(0, 0, new byte[5_000])),
                 entries(1, 40))));
         assertThat(install).isInstanceOf(DuroException.class).hasMessageContaining("disk full");
-        assertThat(rig.load().damage()).isEqualTo("install cut by a crash");
+        assertThat(rig.node.isUp()).isTrue();
+        assertLog(rig.load(), epoch(1), 1, 3);
         rig.crashAndRestart();
-        assertThat(rig.load().damaged()).isTrue();
+        assertLog(rig.load(), epoch(1), 1, 3);
         install(rig, 2, Optional.empty(), entries(1, 2));
         assertLog(rig.load(), epoch(2), 1, 2);
     }

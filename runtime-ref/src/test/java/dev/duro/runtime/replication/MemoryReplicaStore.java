@@ -134,6 +134,16 @@ final class MemoryReplicaStore implements ReplicaStore {
         }
 
         @Override
+        public Promise<Void> relabel(Epoch from, Epoch to) {
+            return write(s -> {
+                check(!s.damaged(), "relabel of a damaged copy");
+                check(s.logEpoch().equals(from) && !from.equals(Epoch.ZERO), "relabel from " + from + " of a log of " + s.logEpoch());
+                check(to.isAfter(from), "relabel from " + from + " to the older " + to);
+                return new ReplicaState(to.isAfter(s.promised()) ? to : s.promised(), to, s.snapshot(), s.entries(), false, "");
+            });
+        }
+
+        @Override
         public Promise<Void> append(Epoch logEpoch, LogEntry entry) {
             return write(s -> {
                 check(s.logEpoch().equals(logEpoch), "append under " + logEpoch + " to a log of " + s.logEpoch());

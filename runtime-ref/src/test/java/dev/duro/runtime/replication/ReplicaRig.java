@@ -87,8 +87,11 @@ final class ReplicaRig {
         return DiskReplicaStore.stateDir(NS) + "/" + id.hex();
     }
 
-    static String logDir(ObjectId id) {
-        return DiskReplicaStore.LOGS + "/" + NS + "/" + id.hex();
+    /** The directory of {@code id}'s live log: the generation its durable state file names. */
+    String logDir(ObjectId id) {
+        byte[] bytes = device.durableImage().get(statePath(id));
+        long generation = bytes == null ? 0 : ReplicaFormat.decode(bytes).map(ReplicaFormat.State::generation).orElse(0L);
+        return DiskReplicaStore.logRoot(generation) + "/" + NS + "/" + id.hex();
     }
 
     void runMillis(long ms) {

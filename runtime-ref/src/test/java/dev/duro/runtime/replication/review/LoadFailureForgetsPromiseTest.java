@@ -70,6 +70,11 @@ class LoadFailureForgetsPromiseTest {
                 }
 
                 @Override
+                public Promise<Void> relabel(Epoch from, Epoch to) {
+                    return log.relabel(from, to);
+                }
+
+                @Override
                 public Promise<Void> append(Epoch logEpoch, LogEntry entry) {
                     return log.append(logEpoch, entry);
                 }
