@@ -37,13 +37,19 @@ import java.util.TreeMap;
  *   <li><b>conflict</b>: no two owners get different payloads acknowledged for one seq;</li>
  *   <li><b>lease</b>: once an owner of a newer epoch held a valid lease, no owner of an older
  *       epoch holds one again (single activation, P3, at the log level);</li>
- *   <li><b>errors</b>: a failed append fails with RESET; a failed recovery with UNAVAILABLE or RESET.</li>
+ *   <li><b>errors</b>: a failed append fails with RESET; a failed recovery with UNAVAILABLE or RESET;</li>
+ *   <li><b>liveness</b>: after the heal and one more power cut of the whole cluster, every object
+ *       recovers within {@link #LIVENESS_MS} (no object is left unelectable);</li>
+ *   <li><b>damage</b> (real disks): no replica reports damage, since no fault here touches synced
+ *       data (crashes tear only unsynced writes).</li>
  * </ul>
  */
 final class ChaosRun {
     static final int OBJECTS = 2;
     private static final long CHAOS_MS = 12_000;
     private static final long SETTLE_MS = 3_000;
+    /** How long the final recovery of each object may take (leases lapse, the restarted replicas' quiet period passes). */
+    static final long LIVENESS_MS = 30_000;
 
     final long seed;
     final Set<PlantedBug> bugs;
@@ -54,13 +60,9 @@ final class ChaosRun {
     private final boolean partitions;
     private final boolean crashes;
     private final boolean pauses;
-    /**
-     * All nodes crash at once. Only over the memory store: the disk store marks an install cut by a
-     * crash as damage, so a power cut during installs can leave a majority of one object's replicas
-     * damaged, and the object then (by design) never elects again — a loss of availability, not of
-     * safety, outside the "minority faulty" assumption.
-     */
-    private final boolean powerCuts;
+    /** All nodes crash at once (a power cut), on either store: installs leave the old or the new log, never damage. */
+    private final boolean cutPower;
+    private final boolean realDisks;
 
     final List<String> violations = new ArrayList<>();
     long acked;
@@ -68,6 +70,9 @@ final class ChaosRun {
     long fencedResets;
     long unavailable;
     int faults;
+    int powerCuts;
+    /** Final recoveries that gave up and were tried again (within the liveness bound). */
+    int finalRetries;
     boolean stopping;
     private int handles;
 
@@ -101,7 +106,8 @@ final class ChaosRun {
         partitions = draw.chance(0.8);
         crashes = draw.chance(0.7);
         pauses = draw.chance(0.4);
-        powerCuts = !realDisks;
+        cutPower = true;
+        this.realDisks = realDisks;
         params = "seed=" + seed + " nodes=" + nodes + " replicas=" + replicas + " net=[" + faulty + "] partitions=" + partitions
                 + " crashes=" + crashes + " pauses=" + pauses + " bugs=" + bugs + " disks=" + (realDisks ? "sim" : "memory");
         for (int i = 0; i < OBJECTS; i++) models[i] = new Model();
@@ -137,7 +143,14 @@ final class ChaosRun {
         for (int i = 0; i < rig.replication.length; i++) if (!rig.node(i).isUp()) rig.restart(i);
         stopping = true;
         rig.runMillis(SETTLE_MS);
+        // A last power cut with nothing running: what scenarios do after their heal.
+        for (int i = 0; i < rig.replication.length; i++) rig.crash(i);
+        for (int i = 0; i < rig.replication.length; i++) rig.restart(i);
         finalCheck();
+        if (realDisks) {
+            List<String> damaged = rig.records("repl-damaged");
+            if (!damaged.isEmpty()) violations.add("damage: replicas reported damage though no fault touched synced data: " + damaged);
+        }
         return this;
     }
 
@@ -160,7 +173,7 @@ final class ChaosRun {
                 rig.sim.after(Simulation.millis(ms), () -> {
                     if (!rig.node(n).isUp()) rig.node(n).restart();
                 });
-            } else if (kind == 3 && crashes && powerCuts && nemesis.chance(0.3)) {
+            } else if (kind == 3 && crashes && cutPower && nemesis.chance(0.3)) {
                 // A power cut: every node at once (what only durable writes survive).
                 for (int i = 0; i < rig.replication.length; i++) {
                     int victim = i;
@@ -171,6 +184,7 @@ final class ChaosRun {
                     });
                 }
                 faults++;
+                powerCuts++;
             } else if (kind == 2 && pauses && rig.node(n).isUp()) {
                 rig.node(n).pause(Simulation.millis(nemesis.between(100, 1_500)));
                 faults++;
@@ -183,13 +197,23 @@ final class ChaosRun {
         for (int o = 0; o < OBJECTS; o++) {
             int obj = o;
             int node = 0;
-            ObjectLog log = rig.open(node, object(o));
-            Promise<Recovery> p = rig.await(node, 30_000, w -> log.recover());
+            // As a client would: a recovery that gives up (UNAVAILABLE) is tried again, within the bound.
+            long deadline = rig.sim.nowNanos() + Simulation.millis(LIVENESS_MS);
+            Promise<Recovery> p;
+            int tries = 0;
+            do {
+                tries++;
+                ObjectLog log = rig.open(node, object(o));
+                p = rig.await(node, Math.max(1, (deadline - rig.sim.nowNanos()) / 1_000_000), w -> log.recover());
+                if (p.isFailed()) rig.runMillis(100);
+            } while (p.isFailed() && rig.sim.nowNanos() < deadline);
+            if (tries > 1) finalRetries += tries - 1;
             if (!p.isDone() || p.isFailed()) {
                 StringBuilder open = new StringBuilder();
                 for (Replication r : rig.replication) open.append(r.openHandles()).append(' ');
-                violations.add("final recovery of object " + o + " did not succeed after the heal: " + (p.isDone() ? p.failure() : "pending")
-                        + "; open handles per node: " + open);
+                violations.add("liveness: final recovery of object " + o + " did not succeed within " + LIVENESS_MS
+                        + " ms after the heal and a power cut: " + (p.isDone() ? p.failure() : "pending")
+                        + "; open handles per node: " + open + "; damage reported: " + rig.records("repl-damaged"));
                 continue;
             }
             List<byte[]> state = rebuild(o, p.value());
@@ -297,7 +321,7 @@ final class ChaosRun {
 
     String summary() {
         return params + " | acked=" + acked + " recoveries=" + recoveries + " resets=" + fencedResets + " unavailable=" + unavailable
-                + " faults=" + faults + " violations=" + violations;
+                + " faults=" + faults + " powerCuts=" + powerCuts + " finalRetries=" + finalRetries + " violations=" + violations;
     }
 
     // ------------------------------------------------------------------ the workload

@@ -8,10 +8,13 @@ import dev.duro.runtime.log.LogEntry;
 import dev.duro.runtime.log.ObjectLog;
 import dev.duro.runtime.log.Recovery;
 import dev.duro.runtime.log.Snapshot;
+import dev.duro.sim.disk.DiskFaultConfig;
+import dev.duro.sim.net.NetworkConfig;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -206,5 +209,38 @@ class ReplicationTest {
         assertThat(rig.replication[0].malformedCount()).isEqualTo(2);
         ObjectLog a = rig.open(0, ID);
         assertThat(rig.value(0, w -> a.recover()).lastSeq()).as("the node carries on").isZero();
+    }
+
+    /**
+     * docs/cluster.md, "Relabel": replicas holding (a prefix of) the previous owner's log are not
+     * rewritten by the next election. n2 misses batches 4-5 of owner a; owner b adopts a's log and
+     * its install appends 4-5 to n2 and relabels every replica: no log is destroyed and rewritten.
+     * The result survives a power cut of the whole cluster.
+     */
+    @Test
+    void anElectionRelabelsReplicasOfThePreviousOwnerInsteadOfRewritingThem() {
+        ReplicationRig rig = new ReplicationRig(41, 3, 3, NetworkConfig.DEFAULT, Set.of(), DiskFaultConfig.none());
+        ObjectLog a = rig.owner(0, ID, 3);
+        rig.crash(2);
+        rig.appendAll(0, a, 4, 5, "a");
+        rig.close(0, a);
+        rig.restart(2);
+        int rewritesBefore = rig.records("log-destroy").size();
+        assertThat(rewritesBefore).as("a's own election installed empty logs the ordinary way").isGreaterThan(0);
+
+        ObjectLog b = rig.open(1, ID);
+        assertThat(ReplicationRig.payloads(rig.value(1, w -> b.recover()))).containsExactly("a#1", "a#2", "a#3", "a#4", "a#5");
+        rig.appendAll(1, b, 6, 6, "b");
+        rig.runMillis(1_000);
+        assertThat(rig.records("repl-install")).filteredOn(r -> r.contains("fence=" + b.fence() + " ")).hasSize(3);
+        assertThat(rig.records("log-destroy")).as("no replica's log was rewritten").hasSize(rewritesBefore);
+        rig.close(1, b);
+
+        for (int i = 0; i < 3; i++) rig.crash(i);
+        for (int i = 0; i < 3; i++) rig.restart(i);
+        rig.crash(0); // n2 (behind before b's install) and n1 elect alone
+        ObjectLog c = rig.open(2, ID);
+        assertThat(ReplicationRig.payloads(rig.value(2, w -> c.recover()))).containsExactly("a#1", "a#2", "a#3", "a#4", "a#5", "b#6");
+        assertThat(rig.records("repl-damaged")).isEmpty();
     }
 }
