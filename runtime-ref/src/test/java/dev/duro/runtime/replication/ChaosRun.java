@@ -41,7 +41,9 @@ import java.util.TreeMap;
  *   <li><b>liveness</b>: after the heal and one more power cut of the whole cluster, every object
  *       recovers within {@link #LIVENESS_MS} (no object is left unelectable);</li>
  *   <li><b>damage</b> (real disks): no replica reports damage, since no fault here touches synced
- *       data (crashes tear only unsynced writes).</li>
+ *       data (crashes tear only unsynced writes);</li>
+ *   <li><b>contract</b> (memory store, no planted bug): the store never refuses a write (append out
+ *       of sequence or under another label, a relabel from the wrong epoch).</li>
  * </ul>
  */
 final class ChaosRun {
@@ -147,6 +149,12 @@ final class ChaosRun {
         for (int i = 0; i < rig.replication.length; i++) rig.crash(i);
         for (int i = 0; i < rig.replication.length; i++) rig.restart(i);
         finalCheck();
+        if (!realDisks && bugs.isEmpty()) {
+            long refused = 0;
+            for (MemoryReplicaStore.Disk d : rig.disks) refused += d.refusedWrites;
+            // The server checks every write's preconditions first: a refused one is a protocol bug.
+            if (refused > 0) violations.add("contract: the replica store refused " + refused + " writes (see MemoryReplicaStore)");
+        }
         if (realDisks) {
             List<String> damaged = rig.records("repl-damaged");
             if (!damaged.isEmpty()) violations.add("damage: replicas reported damage though no fault touched synced data: " + damaged);
