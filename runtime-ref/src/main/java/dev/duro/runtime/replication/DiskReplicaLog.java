@@ -140,6 +140,7 @@ final class DiskReplicaLog implements ReplicaLog {
             ReplicaFormat.State next = stateNow(epoch);
             return store.writeState(stateDir, statePath, next).map(x -> {
                 promised = epoch;
+                stateFile = true;
                 recordedFloor = next.seqFloor();
                 return null;
             });

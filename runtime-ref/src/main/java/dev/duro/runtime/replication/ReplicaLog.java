@@ -10,9 +10,9 @@ import java.util.Optional;
 /**
  * One object's replica on this node's disk. Every mutating call completes only when its effect is
  * durable (fsynced, directory entries included) and fails if it may not be; calls run one at a
- * time in call order. All on the node's loop. A crash at any instant leaves either the old state,
- * the new state, or a state {@link #load()} reports as {@link ReplicaState#damaged()} — never a
- * different log that looks healthy.
+ * time in call order. All on the node's loop. A crash at any instant leaves either the old state
+ * or the new state; {@link ReplicaState#damaged()} is reserved for real damage (a checksum, lost
+ * synced data, a lost state file or disk), never a different log that looks healthy.
  *
  * <p>Consecutive appends may be written together (the disk store group-commits them); their
  * promises still complete in call order, and any other call waits for them. A mutating call fails
@@ -23,7 +23,7 @@ import java.util.Optional;
 public interface ReplicaLog {
     /**
      * Reads and verifies everything (checksums); unknown object = {@link ReplicaState#empty()}.
-     * Damage (a checksum, synced data missing, a cut install, a lost disk) is a successful load with
+     * Damage (a checksum, synced data missing, a lost state file, a lost disk) is a successful load with
      * {@link ReplicaState#damaged()}; only read errors fail it.
      */
     Promise<ReplicaState> load();

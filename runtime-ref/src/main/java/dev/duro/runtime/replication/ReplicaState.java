@@ -15,7 +15,7 @@ import java.util.Optional;
  * @param snapshot  the latest snapshot, if any
  * @param entries   the batches after the snapshot, consecutive
  * @param damaged   true when the replica cannot vouch for its log: a checksum failed, synced data
- *                  went missing, or an install was cut by a crash. A damaged replica must not vote
+ *                  went missing, or its state file or disk was lost. A damaged replica must not vote
  *                  (grant promises) for this object until an owner re-installs its log
  * @param damage    why it is damaged (empty when not)
  *
