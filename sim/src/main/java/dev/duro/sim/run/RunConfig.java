@@ -93,6 +93,17 @@ public record RunConfig(long seed, String scenario, long untilMs, long maxEvents
         return nodes > 0 ? nodes : scenarioDefault;
     }
 
+    /**
+     * For scenarios that do not run the platform (no runtime nodes to count, no runtime to plant
+     * bugs in): rejects the settings that would silently do nothing, saying why.
+     */
+    public void requireNoPlatformSettings(String why) {
+        if (nodes != 0 || !bugs.isEmpty() || clockDriftBeyondBound) {
+            throw new IllegalArgumentException("scenario '" + scenario + "' takes no --nodes, --bug or --clock-drift-beyond-bound ("
+                    + why + "); use an object scenario (kv, counter, bank, chat, rate-limiter, scheduler)");
+        }
+    }
+
     /** The seed as the CLI prints and parses it (unsigned decimal). */
     public String seedText() {
         return Long.toUnsignedString(seed);
