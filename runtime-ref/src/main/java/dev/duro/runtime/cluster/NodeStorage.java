@@ -41,7 +41,11 @@ interface NodeStorage {
         LogOptions local = LogOptions.defaults()
                 .withRetentionMillis(config.retentionMillis())
                 .withPlantedBugs(config.plantedBugs());
-        Replication replication = new Replication(world, cluster, placement, local, config, firstBoot);
+        return over(new Replication(world, cluster, placement, local, config, firstBoot));
+    }
+
+    /** {@code replication} as a node's storage. */
+    static NodeStorage over(Replication replication) {
         return new NodeStorage() {
             @Override
             public LogStore logStore() {

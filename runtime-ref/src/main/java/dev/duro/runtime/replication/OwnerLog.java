@@ -523,6 +523,11 @@ final class OwnerLog implements ObjectLog {
 
     private void failAttempt() {
         Election el = election;
+        // This epoch never allowed an output: free the replicas that granted it at once, or their
+        // leases would refuse this owner's own next try for L.
+        for (Peer p : peers.values()) {
+            if (el.grants.containsKey(p.node) || p.installed) send(p, r -> new Release(r, epoch));
+        }
         if (el.attempts >= timing.maxAttempts()) {
             giveUp();
             return;

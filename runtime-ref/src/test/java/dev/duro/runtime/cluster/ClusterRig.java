@@ -146,6 +146,37 @@ final class ClusterRig {
         }
     }
 
+    /** What {@link #crashOwnerAndIncrement} saw: the first answer, when it came, and the failures before it. */
+    record Takeover(List<NodeId> replicas, String answer, long afterNanos, List<DuroException> failures) {
+    }
+
+    /**
+     * Counts {@code name} up to 3, crashes its first replica, then sends {@code /inc} through the
+     * cluster client (each call with {@code callTimeoutMs}) until one succeeds, at most 30 times.
+     */
+    Takeover crashOwnerAndIncrement(String name, long callTimeoutMs) {
+        List<NodeId> replicas = replicas(name);
+        for (int i = 1; i <= 3; i++) assertThat(text(name, "/inc")).isEqualTo(Integer.toString(i));
+        server(replicas.getFirst()).crash();
+        long crashed = sim.nowNanos();
+        List<DuroException> failures = new ArrayList<>();
+        for (int attempt = 0; attempt < 30; attempt++) {
+            Promise<Response> p = await(() -> client().fetch(NS, name, Request.get("/inc"), Simulation.millis(callTimeoutMs)));
+            if (p.isSucceeded()) return new Takeover(replicas, p.value().bodyText(), sim.nowNanos() - crashed, failures);
+            failures.add((DuroException) p.failure());
+        }
+        throw new AssertionError("seed " + seed + ": not served again after 30 calls: " + failures);
+    }
+
+    /** Sets {@code name}'s alarm 3 s ahead, crashes its first replica 0.5 s later, runs {@code ms} with no request. */
+    List<NodeId> alarmThenCrashOwner(String name, long ms) {
+        assertThat(text(name, "/alarm?in=3000")).isEqualTo("set");
+        runMillis(500);
+        server(replicas(name).getFirst()).crash();
+        runMillis(ms);
+        return nodesOf("alarm-fire", name);
+    }
+
     /** Through the gateway of {@code node}, whoever owns the object. */
     String textVia(NodeId node, String name, String path) {
         return value(() -> client().gateway().fetch(node, NS, name, Request.get(path), CALL_TIMEOUT_NANOS)).bodyText();

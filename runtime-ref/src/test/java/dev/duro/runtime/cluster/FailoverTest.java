@@ -1,10 +1,6 @@
 package dev.duro.runtime.cluster;
 
-import dev.duro.model.async.Promise;
-import dev.duro.model.object.DuroException;
 import dev.duro.model.object.ErrorCode;
-import dev.duro.model.object.Request;
-import dev.duro.model.object.Response;
 import dev.duro.model.world.NodeId;
 import dev.duro.runtime.PlantedBug;
 import dev.duro.runtime.config.RuntimeConfig;
@@ -46,29 +42,12 @@ class FailoverTest {
     @ValueSource(longs = {201, 202, 203, 204, 205})
     void afterTheOwnerCrashesTheNextReplicaServesWithinABound(long seed) {
         ClusterRig rig = new ClusterRig(seed, 5, new SharedLogs());
-        String name = "survivor";
-        List<NodeId> replicas = rig.replicas(name);
-        for (int i = 1; i <= 3; i++) assertThat(rig.text(name, "/inc")).isEqualTo(Integer.toString(i));
-
-        rig.server(replicas.get(0)).crash();
-        long crashed = rig.sim.nowNanos();
-        String answer = null;
-        int unavailable = 0;
-        for (int attempt = 0; attempt < 20 && answer == null; attempt++) {
-            Promise<Response> p = rig.await(() -> rig.client().fetch(ClusterRig.NS, name, Request.get("/inc"), Simulation.millis(500)));
-            if (p.isSucceeded()) {
-                answer = p.value().bodyText();
-            } else {
-                assertThat(((DuroException) p.failure()).code()).as("seed %d: %s", seed, p.failure()).isEqualTo(ErrorCode.UNAVAILABLE);
-                unavailable++;
-            }
-        }
-        long served = rig.sim.nowNanos() - crashed;
-        assertThat(answer).as("seed %d: nothing of the failed calls ran, the state survived", seed).isEqualTo("4");
-        assertThat(served).as("seed %d: served again within 2.5 s of the crash", seed).isLessThan(Simulation.millis(2_500));
-        assertThat(unavailable).as("seed %d", seed).isBetween(1, 4);
-        List<NodeId> ran = rig.nodesOf("obj-event-begin", name);
-        assertThat(ran.getLast()).as("seed %d: the second replica took over", seed).isEqualTo(replicas.get(1));
+        ClusterRig.Takeover t = rig.crashOwnerAndIncrement("survivor", 500);
+        assertThat(t.answer()).as("seed %d: nothing of the failed calls ran, the state survived", seed).isEqualTo("4");
+        assertThat(t.afterNanos()).as("seed %d: served again within 2.5 s of the crash", seed).isLessThan(Simulation.millis(2_500));
+        assertThat(t.failures()).as("seed %d", seed).hasSizeBetween(1, 4).allMatch(e -> e.code() == ErrorCode.UNAVAILABLE);
+        assertThat(rig.nodesOf("obj-event-begin", "survivor").getLast()).as("seed %d: the second replica took over", seed)
+                .isEqualTo(t.replicas().get(1));
     }
 
     @ParameterizedTest(name = "seed {0}")
@@ -97,12 +76,22 @@ class FailoverTest {
         String name = "timer";
         List<NodeId> replicas = rig.replicas(name);
         logs.hideFrom(replicas.get(1), ClusterRig.NS, rig.id(name)); // its own listing will not name the object
-        assertThat(rig.text(name, "/alarm?in=3000")).isEqualTo("set");
-        rig.runMillis(500);
-        rig.server(replicas.get(0)).crash();
-        rig.runMillis(10_000);
+        List<NodeId> fired = rig.alarmThenCrashOwner(name, 10_000);
         assertThat(rig.records("cluster-sweep")).anyMatch(r -> r.startsWith(replicas.get(2) + " ") && r.contains("hinted="));
-        assertThat(rig.nodesOf("alarm-fire", name)).containsExactly(replicas.get(1));
+        assertThat(fired).containsExactly(replicas.get(1));
+    }
+
+    @Test
+    void theSameSeedGivesTheSameTrace() {
+        long[] digests = new long[2];
+        for (int run = 0; run < 2; run++) {
+            ClusterRig rig = new ClusterRig(361, 5, new SharedLogs());
+            rig.alarmThenCrashOwner("timer", 5_000);
+            rig.crashOwnerAndIncrement("other", 500);
+            digests[run] = rig.sim.trace().digest();
+            assertThat(rig.sim.trace().count()).isGreaterThan(1_000);
+        }
+        assertThat(digests[1]).as("seed 361: trace digest of the second run").isEqualTo(digests[0]);
     }
 
     private record AlarmRun(ClusterRig rig, List<NodeId> replicas, List<NodeId> fired) {
@@ -111,13 +100,7 @@ class FailoverTest {
     /** Sets an alarm 3 s ahead, crashes its owner 0.5 s later, runs 10 s with no request. */
     private static AlarmRun alarmAfterFailover(long seed, RuntimeConfig config) {
         ClusterRig rig = new ClusterRig(seed, 5, config, NetworkConfig.DEFAULT, RoutingOptions.defaults(), new SharedLogs().factory());
-        String name = "timer";
-        List<NodeId> replicas = rig.replicas(name);
-        assertThat(rig.text(name, "/alarm?in=3000")).isEqualTo("set");
-        rig.runMillis(500);
-        rig.server(replicas.get(0)).crash();
-        rig.runMillis(10_000);
-        return new AlarmRun(rig, replicas, rig.nodesOf("alarm-fire", name));
+        return new AlarmRun(rig, rig.replicas("timer"), rig.alarmThenCrashOwner("timer", 10_000));
     }
 
     @Test
