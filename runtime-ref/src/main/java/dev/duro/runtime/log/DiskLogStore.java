@@ -28,13 +28,31 @@ import java.util.TreeMap;
 public final class DiskLogStore implements LogStore {
     private final World world;
     private final LogOptions options;
+    /** The directory holding every namespace's directory ({@link LogLayout#ROOT} for the node's own logs). */
+    private final String root;
     private final TreeMap<String, DiskObjectLog> logs = new TreeMap<>();
     /** Directories whose entry in their parent this incarnation has made durable (a completed parent sync). */
     private final Set<String> durableDirs = new HashSet<>();
 
     public DiskLogStore(World world, LogOptions options) {
+        this(world, options, LogLayout.ROOT);
+    }
+
+    /**
+     * A store under {@code root} instead of {@code objects}: a replica store keeps its copies of
+     * other owners' logs apart from the node's own. The caller makes {@code root}'s own entry in its
+     * parent durable (the store syncs {@code root}'s parent, not the directories above it).
+     *
+     * @param root a relative directory path, e.g. {@code replicas/logs}
+     */
+    public DiskLogStore(World world, LogOptions options, String root) {
         this.world = Objects.requireNonNull(world, "world");
         this.options = Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(root, "root");
+        if (root.isEmpty() || root.startsWith("/") || root.endsWith("/") || root.contains("..")) {
+            throw new IllegalArgumentException("log store root must be a relative directory path like 'replicas/logs', got '" + root + "'");
+        }
+        this.root = root;
     }
 
     /**
@@ -46,7 +64,7 @@ public final class DiskLogStore implements LogStore {
     @Override
     public ObjectLog open(String namespace, ObjectId id) {
         Objects.requireNonNull(id, "id");
-        String dir = LogLayout.objectDir(namespace, id);
+        String dir = LogLayout.objectDir(root, namespace, id);
         return logs.computeIfAbsent(dir, d -> new DiskObjectLog(this, namespace, id, d));
     }
 
@@ -54,7 +72,7 @@ public final class DiskLogStore implements LogStore {
     @Override
     public Promise<List<ObjectId>> list(String namespace) {
         try {
-            String nsDir = LogLayout.namespaceDir(namespace);
+            String nsDir = LogLayout.namespaceDir(root, namespace);
             Disk disk = world.disk();
             List<ObjectId> ids = new ArrayList<>();
             for (String entry : disk.list(nsDir)) {
@@ -78,6 +96,32 @@ public final class DiskLogStore implements LogStore {
         try (DiskFile file = disk.open(metaPath, false)) {
             return LogFormat.decodeMeta(file.readFully(0, (int) file.size()));
         }
+    }
+
+    /**
+     * Makes the empty log of {@code id} begin at {@code base} instead of batch 1 (see
+     * docs/log.md, "Starting from a snapshot"): for a replica installing a log whose older batches
+     * were dropped. Call after {@link ObjectLog#recover()} returned an empty log (possibly after
+     * {@link ObjectLog#destroy()}); wait for the promise before appending batch
+     * {@code base.seq() + 1}.
+     */
+    public Promise<Void> startFrom(String namespace, ObjectId id, Snapshot base) {
+        Objects.requireNonNull(base, "base");
+        return ((DiskObjectLog) open(namespace, id)).startFrom(base);
+    }
+
+    /**
+     * The directory name a namespace gets on disk (escaped, see docs/log.md), for stores that keep
+     * files of their own next to the logs.
+     *
+     * @throws IllegalArgumentException if the name is empty or too long once escaped
+     */
+    public static String namespaceDirectoryName(String namespace) {
+        return LogLayout.escapeNamespace(namespace);
+    }
+
+    String root() {
+        return root;
     }
 
     World world() {

@@ -78,6 +78,8 @@ final class DiskObjectLog implements ObjectLog {
     private final ObjectId id;
     private final String dir;
     private final String metaPath;
+    /** False only under the planted bug {@link PlantedBug#NO_CHECKSUM}: damaged records and snapshots read as valid. */
+    private final boolean verifyChecksums;
 
     private State state = State.NEW;
     /** The meta file exists (in the volatile view). */
@@ -113,6 +115,7 @@ final class DiskObjectLog implements ObjectLog {
         this.id = id;
         this.dir = dir;
         this.metaPath = dir + "/" + LogLayout.META;
+        this.verifyChecksums = !options.planted(PlantedBug.NO_CHECKSUM);
         this.maintenance = Promise.succeeded(loop, null);
     }
 
@@ -177,7 +180,7 @@ final class DiskObjectLog implements ObjectLog {
     private void ensureCreated() {
         if (created) return;
         disk.createDirectories(dir);
-        markEntryDirty(LogLayout.ROOT);
+        markEntryDirty(store.root());
         markEntryDirty(LogLayout.parent(dir));
         markEntryDirty(dir);
         DiskFile file = disk.open(metaPath, true);
@@ -422,7 +425,7 @@ final class DiskObjectLog implements ObjectLog {
 
         // Make what was read durable (see recover()); the ancestors too, once per incarnation.
         for (Segment s : segments.values()) dirtyFiles.put(s.path, s.file);
-        markEntryDirty(LogLayout.ROOT);
+        markEntryDirty(store.root());
         markEntryDirty(LogLayout.parent(dir));
         markEntryDirty(dir);
         dirtyDirs.add(dir);
@@ -464,7 +467,7 @@ final class DiskObjectLog implements ObjectLog {
             }
             int offset = 0;
             while (offset < bytes.length) {
-                Optional<LogFormat.Record> r = LogFormat.decodeRecord(bytes, offset);
+                Optional<LogFormat.Record> r = LogFormat.decodeRecord(bytes, offset, verifyChecksums);
                 if (r.isEmpty() || r.get().seq() != expected) {
                     cutSegment = segment;
                     cutOffset = offset;
@@ -482,8 +485,8 @@ final class DiskObjectLog implements ObjectLog {
     }
 
     private void lookForProof(byte[] bytes, int from, long missingSeq, Segment in, Segment cutSegment, long cutOffset) {
-        for (Optional<LogFormat.Record> r = LogFormat.nextValidRecord(bytes, from); r.isPresent();
-                r = LogFormat.nextValidRecord(bytes, (int) r.get().end())) {
+        for (Optional<LogFormat.Record> r = LogFormat.nextValidRecord(bytes, from, verifyChecksums); r.isPresent();
+                r = LogFormat.nextValidRecord(bytes, (int) r.get().end(), verifyChecksums)) {
             if (r.get().durableThrough() >= missingSeq) {
                 throw corrupted(cutSegment.path, cutOffset, "batch " + missingSeq + " is damaged or missing, but batch "
                         + r.get().seq() + " (file '" + in.path + "', offset " + r.get().offset() + "), written later, records "
@@ -525,7 +528,7 @@ final class DiskObjectLog implements ObjectLog {
         try (DiskFile file = disk.open(path, false)) {
             bytes = file.readFully(0, (int) file.size());
         }
-        Optional<Snapshot> snapshot = LogFormat.decodeSnapshot(bytes);
+        Optional<Snapshot> snapshot = LogFormat.decodeSnapshot(bytes, verifyChecksums);
         if (snapshot.isEmpty() || snapshot.get().seq() != seq) {
             throw corrupted(path, 0, "snapshot " + seq + " fails its checksum; it was synced before it got its name, "
                     + "so this is damage to durable data");
@@ -583,7 +586,7 @@ final class DiskObjectLog implements ObjectLog {
             int offset = 0;
             long expected = segment.firstSeq;
             while (expected <= Math.min(to, segment.lastSeq)) {
-                Optional<LogFormat.Record> r = LogFormat.decodeRecord(bytes, offset);
+                Optional<LogFormat.Record> r = LogFormat.decodeRecord(bytes, offset, verifyChecksums);
                 if (r.isEmpty() || r.get().seq() != expected) {
                     throw corrupted(segment.path, offset, "batch " + expected + " no longer reads back as written");
                 }
@@ -623,6 +626,32 @@ final class DiskObjectLog implements ObjectLog {
         // proves them durable (recovery relies on that), and the log never ends before it.
         previous.whenComplete((v, e) -> waitDurable(ticket, () -> writeSnapshot(snapshot, promise), promise::fail));
         return promise;
+    }
+
+    /**
+     * Makes this empty log begin at {@code base} rather than at batch 1: {@code base} becomes its
+     * first snapshot and the next append is batch {@code base.seq() + 1}. For a replica installing
+     * an adopted log whose older batches were dropped. The log must be recovered and hold nothing
+     * (fresh, or destroyed and recovered again). Durable when the promise completes; wait for it
+     * before appending (an append written before the snapshot is durable could outlive it in a
+     * crash, and recovery would then report a log that starts after its snapshot).
+     */
+    Promise<Void> startFrom(Snapshot base) {
+        if (state != State.READY) return Promise.failed(loop, notReady("start from snapshot " + base.seq()));
+        if (lastAppendedSeq != 0 || !snapshots.isEmpty() || !segments.isEmpty()) {
+            return Promise.failed(loop, new IllegalStateException("object log " + id.hex() + ": only an empty log can start "
+                    + "from a snapshot, but it holds batches through " + lastAppendedSeq));
+        }
+        lastAppendedSeq = base.seq(); // so that snapshot() accepts it and the next append is base.seq() + 1
+        Promise<Void> written = snapshot(base);
+        written.whenComplete((v, e) -> {
+            if (e == null) {
+                durableSeq = Math.max(durableSeq, base.seq());
+            } else if (snapshots.isEmpty() && lastAppendedSeq == base.seq()) {
+                lastAppendedSeq = 0; // nothing was written: still the empty log
+            }
+        });
+        return written;
     }
 
     private void writeSnapshot(Snapshot snapshot, Promise<Void> promise) {

@@ -62,13 +62,21 @@ final class LogFormat {
      * checksum-valid record (torn, garbage, or past the end).
      */
     static Optional<Record> decodeRecord(byte[] bytes, int offset) {
+        return decodeRecord(bytes, offset, true);
+    }
+
+    /**
+     * As {@link #decodeRecord(byte[], int)}; {@code verifyCrc} false skips the checksum comparison
+     * (only for the planted bug {@code NO_CHECKSUM}, which serves damaged records as valid).
+     */
+    static Optional<Record> decodeRecord(byte[] bytes, int offset, boolean verifyCrc) {
         if (offset < 0 || bytes.length - offset < RECORD_OVERHEAD_BYTES) return Optional.empty();
         ByteBuffer buf = ByteBuffer.wrap(bytes);
         if (buf.getInt(offset) != RECORD_MAGIC || buf.getShort(offset + 4) != VERSION) return Optional.empty();
         int payloadLength = buf.getInt(offset + 32);
         if (payloadLength < 0 || payloadLength > bytes.length - offset - RECORD_OVERHEAD_BYTES) return Optional.empty();
         int crcAt = offset + RECORD_HEADER_BYTES + payloadLength;
-        if (buf.getInt(crcAt) != crc(bytes, offset, crcAt - offset)) return Optional.empty();
+        if (verifyCrc && buf.getInt(crcAt) != crc(bytes, offset, crcAt - offset)) return Optional.empty();
         long seq = buf.getLong(offset + 8);
         long durableThrough = buf.getLong(offset + 16);
         // A record never claims itself durable; a checksum-valid one that does was not written by us.
@@ -79,10 +87,10 @@ final class LogFormat {
     }
 
     /** The first checksum-valid record starting at or after {@code from}, found by trying every offset. */
-    static Optional<Record> nextValidRecord(byte[] bytes, int from) {
+    static Optional<Record> nextValidRecord(byte[] bytes, int from, boolean verifyCrc) {
         for (int at = Math.max(0, from); at + RECORD_OVERHEAD_BYTES <= bytes.length; at++) {
             if (bytes[at] != 'D' || bytes[at + 1] != 'L') continue; // cheap pre-filter on the magic
-            Optional<Record> r = decodeRecord(bytes, at);
+            Optional<Record> r = decodeRecord(bytes, at, verifyCrc);
             if (r.isPresent()) return r;
         }
         return Optional.empty();
@@ -101,13 +109,18 @@ final class LogFormat {
 
     /** The snapshot in {@code bytes}, or empty if they are not exactly one checksum-valid snapshot. */
     static Optional<Snapshot> decodeSnapshot(byte[] bytes) {
+        return decodeSnapshot(bytes, true);
+    }
+
+    /** As {@link #decodeSnapshot(byte[])}; {@code verifyCrc} false skips the checksum (planted bug {@code NO_CHECKSUM}). */
+    static Optional<Snapshot> decodeSnapshot(byte[] bytes, boolean verifyCrc) {
         if (bytes.length < SNAPSHOT_HEADER_BYTES + CRC_BYTES) return Optional.empty();
         ByteBuffer buf = ByteBuffer.wrap(bytes);
         if (buf.getInt(0) != SNAPSHOT_MAGIC || buf.getShort(4) != VERSION) return Optional.empty();
         int imageLength = buf.getInt(24);
         if (imageLength < 0 || imageLength != bytes.length - SNAPSHOT_HEADER_BYTES - CRC_BYTES) return Optional.empty();
         int crcAt = SNAPSHOT_HEADER_BYTES + imageLength;
-        if (buf.getInt(crcAt) != crc(bytes, 0, crcAt)) return Optional.empty();
+        if (verifyCrc && buf.getInt(crcAt) != crc(bytes, 0, crcAt)) return Optional.empty();
         long seq = buf.getLong(8);
         if (seq < 0) return Optional.empty();
         return Optional.of(new Snapshot(seq, buf.getLong(16), Arrays.copyOfRange(bytes, SNAPSHOT_HEADER_BYTES, crcAt)));

@@ -50,11 +50,20 @@ final class LogLayout {
     }
 
     static String namespaceDir(String namespace) {
-        return ROOT + "/" + escapeNamespace(namespace);
+        return namespaceDir(ROOT, namespace);
     }
 
     static String objectDir(String namespace, ObjectId id) {
-        return namespaceDir(namespace) + "/" + id.hex();
+        return objectDir(ROOT, namespace, id);
+    }
+
+    /** Under another root than {@link #ROOT} (a replica store keeps its copies apart from the node's own logs). */
+    static String namespaceDir(String root, String namespace) {
+        return root + "/" + escapeNamespace(namespace);
+    }
+
+    static String objectDir(String root, String namespace, ObjectId id) {
+        return namespaceDir(root, namespace) + "/" + id.hex();
     }
 
     static String segmentName(long firstSeq) {

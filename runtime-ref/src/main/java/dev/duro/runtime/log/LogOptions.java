@@ -13,7 +13,9 @@ import java.util.Set;
  * @param segmentBytes a segment file is closed for appends once it reaches this size; the next
  *     batch starts a new one (one batch may overshoot). Snapshots also start a new segment.
  * @param plantedBugs bugs to plant, for tests that prove the checkers catch them; empty in
- *     production. The log reacts to {@link PlantedBug#LOG_ACK_BEFORE_FSYNC}.
+ *     production. The log reacts to {@link PlantedBug#LOG_ACK_BEFORE_FSYNC} (acknowledges before
+ *     the fsync) and {@link PlantedBug#NO_CHECKSUM} (reads records and snapshots without checking
+ *     their CRC, so damaged ones are served as valid; meant for replica stores).
  */
 public record LogOptions(long retentionMillis, long segmentBytes, Set<PlantedBug> plantedBugs) {
     public static final long DEFAULT_RETENTION_MILLIS = 30L * 24 * 60 * 60 * 1000;

@@ -273,7 +273,16 @@ final class OwnerLog implements ObjectLog {
         Peer peer = peers.get(from);
         if (peer == null || isOver() || phase == Phase.NEW) return;
         Long sent = sentAt.get(reply.route().requestId());
-        if (reply.epoch().equals(epoch)) peer.heard(timing.resendNanos());
+        boolean abandoned = !reply.epoch().equals(epoch) || (election != null && election.step == Step.WAIT);
+        if (!abandoned) {
+            peer.heard(timing.resendNanos());
+        } else if (grantsLease(reply) && !reply.epoch().equals(won)) {
+            // A late grant to an epoch whose try this handle abandoned: that epoch never allowed an
+            // output, so free the replica now; left alone it would refuse everyone (this handle
+            // too) for L.
+            Epoch stale = reply.epoch();
+            send(peer, r -> new Release(r, stale));
+        }
         switch (reply) {
             case Promised m -> onPromised(peer, m, sent);
             case Rejected m -> onRejected(peer, m);
@@ -290,6 +299,11 @@ final class OwnerLog implements ObjectLog {
             case RecoveredAt m -> onRecoveredAt(m);
             case RecoverAtFailed m -> onRecoverAtFailed(peer, m);
         }
+    }
+
+    private static boolean grantsLease(Reply reply) {
+        return reply instanceof Promised || reply instanceof Installed || reply instanceof Appended || reply instanceof LeaseOk
+                || reply instanceof SnapshotAck;
     }
 
     private void onPromised(Peer peer, Promised m, Long sent) {

@@ -139,12 +139,11 @@ final class ReplicaServer {
                 // more until an owner installs it (the majority of healthy replicas carries on).
                 state = new ReplicaState(Epoch.ZERO, Epoch.ZERO, java.util.Optional.empty(), List.of(), true,
                         "load failed: " + error.getMessage());
+                // The store reports the damage it finds; this one it could not report.
+                trace.record("repl-damaged", "id=" + cell.key.id().hex() + " reason=load-failed");
             }
             cell.adopt(state);
             rounds.sawRound(cell.key, state.promised().round());
-            if (state.damaged()) {
-                trace.record("repl-damaged", "id=" + cell.key.id().hex() + " at=" + self + " why=" + word(state.damage()));
-            }
             cell.loading = false;
             while (!cell.waiting.isEmpty() && !cell.loading) cell.waiting.pollFirst().run();
         });
@@ -414,10 +413,5 @@ final class ReplicaServer {
 
     private static long millisUntil(long untilNanos, long nowNanos) {
         return Math.max(1, (untilNanos - nowNanos + 999_999) / 1_000_000);
-    }
-
-    /** A trace value: no spaces. */
-    static String word(String s) {
-        return s == null || s.isEmpty() ? "-" : s.replaceAll("\\s+", "_");
     }
 }

@@ -53,6 +53,7 @@ public final class Replication {
     private long nextHandle;
     private long malformed;
     private long unrouted;
+    private long oversized;
     private boolean started;
 
     /**
@@ -61,7 +62,7 @@ public final class Replication {
      */
     public Replication(World world, ClusterConfig cluster, Placement placement, LogOptions localLog,
                        RuntimeConfig runtime, boolean firstBoot) {
-        this(world, cluster, placement, runtime, firstBoot, productionStore(world, localLog, firstBoot));
+        this(world, cluster, placement, runtime, firstBoot, new DiskReplicaStore(world, localLog, firstBoot));
     }
 
     /** With an explicit replica store (tests). */
@@ -77,10 +78,6 @@ public final class Replication {
                 runtime.has(PlantedBug.STALE_EPOCH), this::sawRound);
         // Handles from an earlier incarnation must not collide with this one's (late answers).
         this.nextHandle = world.entropy().derive("replication-handles").nextLong() & (Long.MAX_VALUE >>> 1);
-    }
-
-    private static ReplicaStore productionStore(World world, LogOptions localLog, boolean firstBoot) {
-        throw new UnsupportedOperationException("the disk replica store is being built (issue 5)");
     }
 
     /**
@@ -130,6 +127,11 @@ public final class Replication {
         return unrouted;
     }
 
+    /** Messages not sent because they exceed {@link MessageCodec#MAX_FRAME_BYTES}. */
+    public long oversizedCount() {
+        return oversized;
+    }
+
     /** Owner handles currently open on this node. */
     public int openHandles() {
         return owners.size();
@@ -154,11 +156,25 @@ public final class Replication {
     }
 
     private void sendReply(NodeId to, Reply reply) {
+        transmit(to, reply);
+    }
+
+    /** This node's own replica and owners get the message directly; others get its frame. */
+    private void transmit(NodeId to, Message message) {
         if (to.equals(world.self())) {
-            world.loop().execute(() -> deliver(to, reply));
-        } else {
-            world.transport().send(to, MessageCodec.encode(reply));
+            world.loop().execute(() -> deliver(to, message));
+            return;
         }
+        byte[] frame;
+        try {
+            frame = MessageCodec.encode(message);
+        } catch (MalformedMessageException e) {
+            // Over the frame limit (a log too large for one message): it cannot travel. The
+            // sender's retries fail the same way, and the owner's election gives up (UNAVAILABLE).
+            oversized++;
+            return;
+        }
+        world.transport().send(to, frame);
     }
 
     private void sawRound(ObjectKey key, long round) {
@@ -189,11 +205,7 @@ public final class Replication {
 
         @Override
         public void send(NodeId to, Request request) {
-            if (to.equals(world.self())) {
-                world.loop().execute(() -> deliver(to, request));
-            } else {
-                world.transport().send(to, MessageCodec.encode(request));
-            }
+            transmit(to, request);
         }
 
         @Override

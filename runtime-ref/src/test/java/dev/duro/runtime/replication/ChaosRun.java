@@ -11,6 +11,7 @@ import dev.duro.runtime.log.ObjectLog;
 import dev.duro.runtime.log.Recovery;
 import dev.duro.runtime.log.Snapshot;
 import dev.duro.sim.Simulation;
+import dev.duro.sim.disk.DiskFaultConfig;
 import dev.duro.sim.net.NetworkConfig;
 import dev.duro.sim.random.SeededEntropy;
 
@@ -75,6 +76,11 @@ final class ChaosRun {
     }
 
     ChaosRun(long seed, Set<PlantedBug> bugs) {
+        this(seed, bugs, false);
+    }
+
+    /** @param realDisks run the production {@link DiskReplicaStore} on simulated disks (with torn writes and slow syncs) */
+    ChaosRun(long seed, Set<PlantedBug> bugs, boolean realDisks) {
         this.seed = seed;
         this.bugs = bugs;
         SeededEntropy draw = new SeededEntropy(seed).derive("parameters");
@@ -89,9 +95,11 @@ final class ChaosRun {
         crashes = draw.chance(0.7);
         pauses = draw.chance(0.4);
         params = "seed=" + seed + " nodes=" + nodes + " replicas=" + replicas + " net=[" + faulty + "] partitions=" + partitions
-                + " crashes=" + crashes + " pauses=" + pauses + " bugs=" + bugs;
+                + " crashes=" + crashes + " pauses=" + pauses + " bugs=" + bugs + " disks=" + (realDisks ? "sim" : "memory");
         for (int i = 0; i < OBJECTS; i++) models[i] = new Model();
-        rig = new ReplicationRig(seed, nodes, replicas, faulty, bugs);
+        rig = new ReplicationRig(seed, nodes, replicas, faulty, bugs, realDisks
+                ? DiskFaultConfig.none().withTornWriteProbability(0.2).withSlowSync(0.05, 20)
+                : null);
         nemesis = rig.sim.entropy("nemesis");
         for (int i = 0; i < nodes; i++) rig.node(i).clock().setDriftPpm(nemesis.between(-1_000, 1_000));
         rig.onStart = (node, world, r) -> {

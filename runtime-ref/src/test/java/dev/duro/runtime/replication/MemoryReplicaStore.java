@@ -111,7 +111,12 @@ final class MemoryReplicaStore implements ReplicaStore {
 
         @Override
         public Promise<ReplicaState> load() {
-            return later(this::current);
+            return later(() -> {
+                ReplicaState s = current();
+                // As the disk store does: damage found on load is a trace fact.
+                if (s.damaged()) world.trace().record("repl-damaged", "id=" + key.id().hex() + " reason=" + s.damage().replace(' ', '-'));
+                return s;
+            });
         }
 
         @Override

@@ -8,6 +8,9 @@ import dev.duro.runtime.cluster.Placement;
 import dev.duro.runtime.config.ClusterConfig;
 import dev.duro.runtime.config.RuntimeConfig;
 import dev.duro.runtime.log.LogEntry;
+import dev.duro.runtime.log.LogOptions;
+import dev.duro.sim.disk.DiskFaultConfig;
+import dev.duro.sim.disk.SimDiskDevice;
 import dev.duro.runtime.log.ObjectLog;
 import dev.duro.sim.Simulation;
 import dev.duro.sim.net.NetworkConfig;
@@ -48,28 +51,40 @@ final class ReplicationRig {
     }
 
     ReplicationRig(long seed, int nodes, int replicas, NetworkConfig network, Set<PlantedBug> bugs) {
+        this(seed, nodes, replicas, network, bugs, null);
+    }
+
+    /**
+     * @param disk null: each node's replicas live in a {@link MemoryReplicaStore}; otherwise each
+     *             node has a simulated disk with these faults and runs the production
+     *             {@link DiskReplicaStore} (the constructor the cluster node uses)
+     */
+    ReplicationRig(long seed, int nodes, int replicas, NetworkConfig network, Set<PlantedBug> bugs, DiskFaultConfig disk) {
         cluster = ClusterConfig.of(nodes).withReplicas(replicas);
         placement = new Placement(cluster);
         runtime = RuntimeConfig.defaults().withPlantedBugs(bugs);
         replication = new Replication[nodes];
         boots = new int[nodes];
         sim = new Simulation(Simulation.Options.seed(seed).withNetwork(network).withListener(e -> {
-            if (e.kind() == EventKind.RECORD) records.add("n" + e.node() + " " + e.label() + " " + e.detail());
+            if (e.kind() == EventKind.RECORD) records.add("n" + e.node() + " " + e.label() + " " + e.detail() + " @" + e.timeNanos() / 1_000_000);
         }));
         for (int i = 0; i < nodes; i++) {
             disks.add(new MemoryReplicaStore.Disk());
             int index = i;
             sim.addNode(world -> {
                 boots[index]++;
-                Replication r = new Replication(world, cluster, placement, runtime, boots[index] == 1,
-                        new MemoryReplicaStore(world, disks.get(index)));
+                Replication r = disk == null
+                        ? new Replication(world, cluster, placement, runtime, boots[index] == 1,
+                                new MemoryReplicaStore(world, disks.get(index)))
+                        : new Replication(world, cluster, placement, LogOptions.defaults().withPlantedBugs(bugs), runtime,
+                                boots[index] == 1);
                 world.transport().onReceive((from, bytes) -> {
                     if (bytes.length > 0 && bytes[0] == Replication.FAMILY) r.receive(from, bytes);
                 });
                 r.start();
                 replication[index] = r;
                 onStart.started(index, world, r);
-            }, NoDiskDevice.FACTORY);
+            }, disk == null ? NoDiskDevice.FACTORY : (id, entropy) -> new SimDiskDevice(disk, entropy));
         }
         sim.startAll();
         runMillis(1);
@@ -140,12 +155,44 @@ final class ReplicationRig {
         return out.getFirst();
     }
 
+    /** Appends batches {@code from..to} (payloads tagged {@code tag}) through {@code log} and waits until all are durable. */
+    void appendAll(int node, ObjectLog log, long from, long to, String tag) {
+        value(node, w -> {
+            List<Promise<Void>> ps = new ArrayList<>();
+            for (long s = from; s <= to; s++) ps.add(log.append(entry(s, tag)));
+            return Promise.all(w.loop(), ps);
+        });
+    }
+
+    /** An owner on {@code node} that recovered {@code id} and appended batches 1..{@code batches} tagged "a". */
+    ObjectLog owner(int node, ObjectId id, int batches) {
+        ObjectLog log = open(node, id);
+        value(node, w -> log.recover());
+        if (batches > 0) appendAll(node, log, 1, batches, "a");
+        return log;
+    }
+
+    /** Closes {@code log} on its node's loop. */
+    void close(int node, ObjectLog log) {
+        read(node, () -> {
+            log.close();
+            return null;
+        });
+    }
+
     static LogEntry entry(long seq, String tag) {
         return new LogEntry(seq, 1_000 + seq, payload(seq, tag));
     }
 
     static byte[] payload(long seq, String tag) {
         return (tag + "#" + seq).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The payloads of a recovery's batches, as text. */
+    static List<String> payloads(dev.duro.runtime.log.Recovery r) {
+        List<String> out = new ArrayList<>();
+        for (LogEntry e : r.entries()) out.add(text(e.payload()));
+        return out;
     }
 
     static String text(byte[] b) {

@@ -19,19 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ReplicationTest {
     private static final ObjectId ID = ReplicationRig.id(1);
 
-    private static List<String> payloads(Recovery r) {
-        List<String> out = new ArrayList<>();
-        for (LogEntry e : r.entries()) out.add(ReplicationRig.text(e.payload()));
-        return out;
-    }
 
-    private static void appendAll(ReplicationRig rig, int node, ObjectLog log, long from, long to, String tag) {
-        rig.value(node, w -> {
-            List<Promise<Void>> ps = new ArrayList<>();
-            for (long s = from; s <= to; s++) ps.add(log.append(ReplicationRig.entry(s, tag)));
-            return Promise.all(w.loop(), ps);
-        });
-    }
 
     @Test
     void anOwnerWinsAppendsAndTheNextOwnerAdoptsEveryBatch() {
@@ -41,15 +29,12 @@ class ReplicationTest {
         assertThat(first.lastSeq()).isZero();
         assertThat(a.fence()).isNotEqualTo("-");
         assertThat(rig.read(0, a::outputAllowed)).as("lease after winning").isTrue();
-        appendAll(rig, 0, a, 1, 5, "a");
-        rig.read(0, () -> {
-            a.close();
-            return null;
-        });
+        rig.appendAll(0, a, 1, 5, "a");
+        rig.close(0, a);
 
         ObjectLog b = rig.open(1, ID);
         Recovery second = rig.value(1, w -> b.recover());
-        assertThat(payloads(second)).containsExactly("a#1", "a#2", "a#3", "a#4", "a#5");
+        assertThat(ReplicationRig.payloads(second)).containsExactly("a#1", "a#2", "a#3", "a#4", "a#5");
         assertThat(Epoch.parse(b.fence())).isGreaterThan(Epoch.parse(a.fence()));
         assertThat(rig.records("repl-won")).hasSize(2);
         assertThat(rig.records("repl-won").get(1)).contains("adopted=5");
@@ -58,9 +43,7 @@ class ReplicationTest {
     @Test
     void aDeposedOwnerFailsWithResetAndItsLeaseEndsBeforeTheNewOwnerWins() {
         ReplicationRig rig = new ReplicationRig(2);
-        ObjectLog a = rig.open(0, ID);
-        rig.value(0, w -> a.recover());
-        appendAll(rig, 0, a, 1, 3, "a");
+        ObjectLog a = rig.owner(0, ID, 3);
         rig.sim.network().isolate(0);
         long isolatedAt = rig.sim.nowNanos();
         Promise<Void> stuck = rig.await(0, 1, w -> a.append(ReplicationRig.entry(4, "a")));
@@ -68,10 +51,10 @@ class ReplicationTest {
         ObjectLog b = rig.open(1, ID);
         Recovery r = rig.value(1, w -> b.recover());
         long wonAt = rig.sim.nowNanos();
-        assertThat(payloads(r)).containsExactly("a#1", "a#2", "a#3");
+        assertThat(ReplicationRig.payloads(r)).containsExactly("a#1", "a#2", "a#3");
         assertThat(wonAt - isolatedAt).as("the new owner waited for the old lease").isGreaterThan(1_500_000_000L);
         assertThat(rig.read(0, a::outputAllowed)).as("the isolated owner's lease ran out").isFalse();
-        appendAll(rig, 1, b, 4, 4, "b");
+        rig.appendAll(1, b, 4, 4, "b");
 
         rig.sim.network().heal();
         rig.runMillis(2_000);
@@ -84,11 +67,8 @@ class ReplicationTest {
         assertThat(rig.records("repl-fenced")).hasSize(1);
 
         ObjectLog c = rig.open(2, ID);
-        rig.read(1, () -> {
-            b.close();
-            return null;
-        });
-        assertThat(payloads(rig.value(2, w -> c.recover()))).containsExactly("a#1", "a#2", "a#3", "b#4");
+        rig.close(1, b);
+        assertThat(ReplicationRig.payloads(rig.value(2, w -> c.recover()))).containsExactly("a#1", "a#2", "a#3", "b#4");
     }
 
     @Test
@@ -109,9 +89,9 @@ class ReplicationTest {
         ObjectLog a = rig.open(0, ID);
         rig.value(0, w -> a.recover());
         rig.crash(2);
-        appendAll(rig, 0, a, 1, 10, "a");
+        rig.appendAll(0, a, 1, 10, "a");
         rig.restart(2);
-        appendAll(rig, 0, a, 11, 12, "a");
+        rig.appendAll(0, a, 11, 12, "a");
         rig.runMillis(1_000);
         ReplicaState on2 = rig.disks.get(2).states.get(rig.key(ID));
         assertThat(on2.lastSeq()).as("the restarted replica caught up").isEqualTo(12);
@@ -121,18 +101,13 @@ class ReplicationTest {
     @Test
     void aDamagedReplicaRefusesToVoteAndIsRepairedByTheNextInstall() {
         ReplicationRig rig = new ReplicationRig(5);
-        ObjectLog a = rig.open(0, ID);
-        rig.value(0, w -> a.recover());
-        appendAll(rig, 0, a, 1, 4, "a");
-        rig.read(0, () -> {
-            a.close();
-            return null;
-        });
+        ObjectLog a = rig.owner(0, ID, 4);
+        rig.close(0, a);
         rig.crash(2);
         rig.disks.get(2).corrupt(rig.key(ID));
         rig.restart(2);
         ObjectLog b = rig.open(1, ID);
-        assertThat(payloads(rig.value(1, w -> b.recover()))).hasSize(4);
+        assertThat(ReplicationRig.payloads(rig.value(1, w -> b.recover()))).hasSize(4);
         rig.runMillis(500);
         assertThat(rig.records("repl-damaged")).hasSize(1);
         assertThat(rig.records("repl-repaired")).hasSize(1).allMatch(s -> s.startsWith("n2 "));
@@ -142,22 +117,17 @@ class ReplicationTest {
     @Test
     void snapshotsTravelAndRecoveryStartsFromTheLatest() {
         ReplicationRig rig = new ReplicationRig(6);
-        ObjectLog a = rig.open(0, ID);
-        rig.value(0, w -> a.recover());
-        appendAll(rig, 0, a, 1, 6, "a");
+        ObjectLog a = rig.owner(0, ID, 6);
         rig.value(0, w -> a.snapshot(new Snapshot(4, 99, new byte[] {4})));
-        appendAll(rig, 0, a, 7, 8, "a");
+        rig.appendAll(0, a, 7, 8, "a");
         Recovery at5 = rig.value(0, w -> a.recoverAt(5));
         assertThat(at5.lastSeq()).isEqualTo(5);
-        rig.read(0, () -> {
-            a.close();
-            return null;
-        });
+        rig.close(0, a);
         ObjectLog b = rig.open(2, ID);
         Recovery r = rig.value(2, w -> b.recover());
         assertThat(r.snapshot()).isPresent();
         assertThat(r.snapshot().get().seq()).isEqualTo(4);
-        assertThat(payloads(r)).containsExactly("a#5", "a#6", "a#7", "a#8");
+        assertThat(ReplicationRig.payloads(r)).containsExactly("a#5", "a#6", "a#7", "a#8");
     }
 
     @Test
@@ -165,10 +135,7 @@ class ReplicationTest {
         ReplicationRig rig = new ReplicationRig(7);
         ObjectLog a = rig.open(0, ID);
         rig.value(0, w -> a.recover());
-        rig.read(0, () -> {
-            a.close();
-            return null;
-        });
+        rig.close(0, a);
         long closedAt = rig.sim.nowNanos();
         ObjectLog b = rig.open(1, ID);
         rig.value(1, w -> b.recover());
@@ -178,16 +145,66 @@ class ReplicationTest {
     @Test
     void destroyLeavesAnEmptyLog() {
         ReplicationRig rig = new ReplicationRig(8);
-        ObjectLog a = rig.open(0, ID);
-        rig.value(0, w -> a.recover());
-        appendAll(rig, 0, a, 1, 3, "a");
-        rig.read(0, () -> {
-            a.close();
-            return null;
-        });
+        ObjectLog a = rig.owner(0, ID, 3);
+        rig.close(0, a);
         ObjectLog d = rig.open(0, ID);
         rig.value(0, w -> d.destroy());
         ObjectLog b = rig.open(1, ID);
         assertThat(rig.value(1, w -> b.recover()).lastSeq()).isZero();
+    }
+
+    /**
+     * The lease holds because clocks drift less than ε: the isolated owner's lease ends (in virtual
+     * time) before the new owner wins. With its clock running 30% slow, far outside the bound, it
+     * still believes in its lease after the new owner won: the bound is what safety rests on.
+     */
+    @Test
+    void theLeaseIsSafeWithinTheDriftBoundAndOnlyThere() {
+        for (long drift : new long[] {-1_000, -300_000}) {
+            ReplicationRig rig = new ReplicationRig(9);
+            rig.node(0).clock().setDriftPpm(drift);
+            rig.node(1).clock().setDriftPpm(Math.abs(drift) == 1_000 ? 1_000 : 0);
+            ObjectLog a = rig.open(0, ID);
+            rig.value(0, w -> a.recover());
+            rig.value(0, w -> a.awaitOutputAllowed().recover(e -> null));
+            rig.sim.network().isolate(0);
+            ObjectLog b = rig.open(1, ID);
+            rig.value(1, w -> b.recover());
+            boolean stale = rig.read(0, a::outputAllowed);
+            if (drift == -1_000) {
+                assertThat(stale).as("within the bound the deposed owner's lease ended before the new owner won").isFalse();
+            } else {
+                assertThat(stale).as("30%% slow: the deposed owner still believes in its lease").isTrue();
+            }
+        }
+    }
+
+    @Test
+    void aNodeThatLostItsDiskIsReinstalledBeforeItVotesAgain() {
+        ReplicationRig rig = new ReplicationRig(10);
+        ObjectLog a = rig.owner(0, ID, 5);
+        rig.crash(1);
+        rig.disks.get(1).loseEverything();
+        rig.restart(1);
+        rig.appendAll(0, a, 6, 6, "a");
+        rig.runMillis(1_000);
+        ReplicaState on1 = rig.disks.get(1).states.get(rig.key(ID));
+        assertThat(on1).as("the owner re-installed the lost copy when it next wrote").isNotNull();
+        assertThat(on1.damaged()).isFalse();
+        assertThat(on1.lastSeq()).isEqualTo(6);
+        assertThat(rig.records("repl-repaired")).anyMatch(s -> s.startsWith("n1 "));
+    }
+
+    @Test
+    void garbageFramesAreCountedAndDropped() {
+        ReplicationRig rig = new ReplicationRig(12);
+        rig.read(0, () -> {
+            rig.replication[0].receive(dev.duro.model.world.NodeId.of(1), new byte[] {Replication.FAMILY, 1, 2, 3});
+            rig.replication[0].receive(dev.duro.model.world.NodeId.of(1), new byte[0]);
+            return null;
+        });
+        assertThat(rig.replication[0].malformedCount()).isEqualTo(2);
+        ObjectLog a = rig.open(0, ID);
+        assertThat(rig.value(0, w -> a.recover()).lastSeq()).as("the node carries on").isZero();
     }
 }

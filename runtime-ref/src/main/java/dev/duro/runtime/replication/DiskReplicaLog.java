@@ -1,0 +1,372 @@
+package dev.duro.runtime.replication;
+
+import dev.duro.model.async.Promise;
+import dev.duro.model.object.ObjectId;
+import dev.duro.model.util.Invariants;
+import dev.duro.model.world.Disk;
+import dev.duro.model.world.DiskException;
+import dev.duro.model.world.Loop;
+import dev.duro.runtime.log.DiskLogStore;
+import dev.duro.runtime.log.LogCorruptedException;
+import dev.duro.runtime.log.LogEntry;
+import dev.duro.runtime.log.ObjectLog;
+import dev.duro.runtime.log.Recovery;
+import dev.duro.runtime.log.Snapshot;
+import dev.duro.runtime.replication.ReplicaFormat.Damage;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * One object's replica in a {@link DiskReplicaStore}: its batches and snapshots in an
+ * {@link ObjectLog} of the store's log tree, and its state file (promised, logEpoch, seqFloor,
+ * damage) replaced atomically beside it.
+ *
+ * <p><b>Order.</b> Calls run one at a time in call order, except that consecutive appends to a
+ * loaded replica overlap: each is written as soon as it is its turn and the log's group commit
+ * syncs them together (their promises still complete in order). Any other call waits until every
+ * earlier one completed. A call made before {@link #load()} loads first.
+ *
+ * <p><b>Install and crashes.</b> {@link #install} first makes the state file say
+ * {@link Damage#INSTALL_CUT} durable, then destroys and rewrites the log, then replaces the state
+ * file by the new log epoch without the mark. A crash before the first step leaves the old state,
+ * after the last the new one; in between {@link #load()} finds the mark and reports damage.
+ */
+final class DiskReplicaLog implements ReplicaLog {
+    private final DiskReplicaStore store;
+    private final Disk disk;
+    private final Loop loop;
+    private final String namespace;
+    private final ObjectId id;
+    private final String stateDir;
+    private final String statePath;
+    private final String logDir;
+    private final ObjectLog log;
+
+    /** The fields below describe the replica only while loaded. */
+    private boolean loaded;
+    private Epoch promised = Epoch.ZERO;
+    /** ZERO while damaged: a damaged replica vouches for no log. */
+    private Epoch logEpoch = Epoch.ZERO;
+    private Damage damage = Damage.NONE;
+    /** The last batch written to the log (its append may still wait for its fsync). */
+    private long lastSeq;
+    /** The last batch known durable: what a state file written now may promise as its seqFloor. */
+    private long durableSeq;
+
+    private final ArrayDeque<Op> queue = new ArrayDeque<>();
+    private int running;
+    private int runningAppends;
+    private boolean waitingForStart;
+
+    /** A queued call; {@code overlapped} is decided when it starts. */
+    private static final class Op {
+        final boolean append;
+        final Runnable body;
+        boolean overlapped;
+
+        Op(boolean append, Runnable body) {
+            this.append = append;
+            this.body = body;
+        }
+    }
+
+    DiskReplicaLog(DiskReplicaStore store, String namespace, ObjectId id) {
+        this.store = store;
+        this.disk = store.world().disk();
+        this.loop = store.world().loop();
+        this.namespace = namespace;
+        this.id = id;
+        this.stateDir = DiskReplicaStore.stateDir(namespace);
+        this.statePath = stateDir + "/" + id.hex();
+        this.logDir = DiskReplicaStore.LOGS + "/" + DiskLogStore.namespaceDirectoryName(namespace) + "/" + id.hex();
+        this.log = store.logs().open(namespace, id);
+    }
+
+    // =============================================================================================
+    // the calls
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Damage found: {@code damaged} with the reason, the promise when the state file is
+     * readable (else ZERO), log epoch ZERO and an empty log, and a {@code repl-damaged} trace fact.
+     * Read errors fail the promise (nothing changed; a later load may succeed).
+     */
+    @Override
+    public Promise<ReplicaState> load() {
+        return submit(false, this::loadNow);
+    }
+
+    /** Fails ({@link IllegalStateException}) unless {@code epoch} is after the current promise; a damaged replica stays damaged. */
+    @Override
+    public Promise<Void> promise(Epoch epoch) {
+        return submit(false, () -> ensureLoaded().flatMap(v -> {
+            if (!epoch.isAfter(promised)) {
+                throw new IllegalStateException("replica of " + id.hex() + ": cannot promise " + epoch
+                        + ": it promised " + promised + " already (a promise only goes up)");
+            }
+            return store.writeState(stateDir, statePath, stateNow(epoch)).map(x -> {
+                promised = epoch;
+                return null;
+            });
+        }));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Refused ({@link IllegalStateException}) when {@code logEpoch} is ZERO or older than the
+     * log epoch of a healthy replica (a deposed owner); the caller checks fencing against the
+     * promise. Arguments that are not a log ({@link IllegalArgumentException}) touch nothing.
+     */
+    @Override
+    public Promise<Void> install(Epoch logEpoch, Optional<Snapshot> snapshot, List<LogEntry> entries) {
+        long first = snapshot.map(Snapshot::seq).orElse(0L) + 1;
+        for (int i = 0; i < entries.size(); i++) {
+            if (entries.get(i).seq() != first + i) {
+                return Promise.failed(loop, new IllegalArgumentException("install of " + id.hex() + ": batch " + i
+                        + " has seq " + entries.get(i).seq() + ", expected " + (first + i) + " (consecutive after the snapshot)"));
+            }
+        }
+        List<LogEntry> batches = List.copyOf(entries);
+        return submit(false, () -> ensureLoaded().flatMap(v -> installNow(logEpoch, snapshot, batches)));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The invariant guard under the protocol's own checks: fails ({@link IllegalStateException})
+     * when the replica is damaged, {@code logEpoch} is not the current log epoch (or is ZERO), or
+     * {@code entry.seq() != lastSeq + 1}. A full disk fails it with {@code UNAVAILABLE}; the batch
+     * is not written and the next call re-reads the log first.
+     */
+    @Override
+    public Promise<Void> append(Epoch logEpoch, LogEntry entry) {
+        return submit(true, () -> loaded ? appendNow(logEpoch, entry) : ensureLoaded().flatMap(v -> appendNow(logEpoch, entry)));
+    }
+
+    /** Fails when the replica is damaged or holds no installed log; otherwise as {@link ObjectLog#snapshot}. */
+    @Override
+    public Promise<Void> snapshot(Snapshot snapshot) {
+        return submit(false, () -> ensureLoaded().flatMap(v -> {
+            requireInstalled("store snapshot " + snapshot.seq());
+            return log.snapshot(snapshot);
+        }));
+    }
+
+    /** Fails when the replica is damaged or holds no installed log; otherwise as {@link ObjectLog#recoverAt}. */
+    @Override
+    public Promise<Recovery> recoverAt(long seq) {
+        return submit(false, () -> ensureLoaded().flatMap(v -> {
+            requireInstalled("recover as of batch " + seq);
+            return log.recoverAt(seq);
+        }));
+    }
+
+    // =============================================================================================
+    // load
+
+    private Promise<Void> ensureLoaded() {
+        return loaded ? Promise.succeeded(loop, null) : loadNow().map(s -> null);
+    }
+
+    private Promise<ReplicaState> loadNow() {
+        loaded = false;
+        boolean exists;
+        Optional<ReplicaFormat.State> file;
+        boolean logFiles;
+        try {
+            exists = disk.exists(statePath);
+            file = exists ? store.readState(statePath) : Optional.empty();
+            logFiles = !exists && !disk.list(logDir).isEmpty();
+        } catch (DiskException e) {
+            return Promise.failed(loop, new IllegalStateException("loading the replica of " + id.hex()
+                    + " failed: " + e.getMessage() + "; nothing was changed, try again", e));
+        }
+        if (!exists) {
+            if (store.rejoined()) return Promise.succeeded(loop, damaged(Damage.LOST_DISK, Epoch.ZERO, ""));
+            if (logFiles) return Promise.succeeded(loop, damaged(Damage.STATE_MISSING, Epoch.ZERO, "'" + logDir + "' is not empty"));
+            setHealthy(Epoch.ZERO, Epoch.ZERO, 0);
+            return Promise.succeeded(loop, ReplicaState.empty()); // creates nothing
+        }
+        if (file.isEmpty()) return Promise.succeeded(loop, damaged(Damage.STATE_CORRUPT, Epoch.ZERO, "file '" + statePath + "'"));
+        ReplicaFormat.State s = file.get();
+        if (!s.namespace().equals(namespace) || !s.id().equals(id)) {
+            return Promise.failed(loop, new IllegalStateException("the replica state file '" + statePath + "' belongs to object "
+                    + s.id().hex() + " of namespace '" + s.namespace() + "', not to " + id.hex() + " of '" + namespace
+                    + "' (namespaces differing only in case on a case-insensitive file system?)"));
+        }
+        if (s.damage() != Damage.NONE) return Promise.succeeded(loop, damaged(s.damage(), s.promised(), ""));
+        Promise<ReplicaState> result = Promise.on(loop);
+        log.recover().whenComplete((recovery, failure) -> {
+            if (failure instanceof LogCorruptedException e) {
+                result.complete(damaged(Damage.LOG_CORRUPT, s.promised(), e.getMessage()));
+            } else if (failure != null) {
+                result.fail(new IllegalStateException("loading the replica of " + id.hex() + " failed: "
+                        + failure.getMessage() + "; nothing was changed, try again", failure));
+            } else if (recovery.lastSeq() < s.seqFloor()) {
+                result.complete(damaged(Damage.LOST_SYNCED_DATA, s.promised(), "the log ends at batch "
+                        + recovery.lastSeq() + " but held batch " + s.seqFloor() + " durably"));
+            } else {
+                setHealthy(s.promised(), s.logEpoch(), recovery.lastSeq());
+                result.complete(new ReplicaState(promised, logEpoch, recovery.snapshot(), recovery.entries(), false, ""));
+            }
+        });
+        return result;
+    }
+
+    private void setHealthy(Epoch promisedEpoch, Epoch epoch, long seq) {
+        promised = promisedEpoch;
+        logEpoch = epoch;
+        damage = Damage.NONE;
+        lastSeq = seq;
+        durableSeq = seq;
+        loaded = true;
+    }
+
+    private ReplicaState damaged(Damage found, Epoch promisedEpoch, String detail) {
+        promised = promisedEpoch;
+        logEpoch = Epoch.ZERO;
+        damage = found;
+        lastSeq = 0;
+        durableSeq = 0;
+        loaded = true;
+        store.trace("repl-damaged", id, "reason=" + found.word);
+        return new ReplicaState(promisedEpoch, Epoch.ZERO, Optional.empty(), List.of(), true,
+                detail.isEmpty() ? found.text : found.text + ": " + detail);
+    }
+
+    // =============================================================================================
+    // install and append
+
+    private Promise<Void> installNow(Epoch epoch, Optional<Snapshot> snapshot, List<LogEntry> entries) {
+        if (!epoch.isAfter(Epoch.ZERO)) {
+            throw new IllegalStateException("install of " + id.hex() + " under epoch ZERO: no owner holds it");
+        }
+        if (damage == Damage.NONE && epoch.compareTo(logEpoch) < 0) {
+            throw new IllegalStateException("install of " + id.hex() + " under epoch " + epoch
+                    + ", but its log was written under the newer epoch " + logEpoch + " (a deposed owner?)");
+        }
+        Epoch newPromised = epoch.isAfter(promised) ? epoch : promised;
+        long last = entries.isEmpty() ? snapshot.map(Snapshot::seq).orElse(0L) : entries.getLast().seq();
+        ReplicaFormat.State mark = new ReplicaFormat.State(namespace, id, newPromised, logEpoch, 0, Damage.INSTALL_CUT);
+        return store.writeState(stateDir, statePath, mark).flatMap(v -> {
+            // From here until the final state file the disk says "install cut".
+            promised = newPromised;
+            logEpoch = Epoch.ZERO;
+            damage = Damage.INSTALL_CUT;
+            lastSeq = 0;
+            durableSeq = 0;
+            return log.destroy();
+        }).flatMap(v -> log.recover()).flatMap(empty -> {
+            Invariants.check(empty.lastSeq() == 0 && empty.snapshot().isEmpty(),
+                    "replica %s: the log holds batches through %d after its destroy", id.hex(), empty.lastSeq());
+            return snapshot.isPresent()
+                    ? store.logs().startFrom(namespace, id, snapshot.get())
+                    : Promise.<Void>succeeded(loop, null);
+        }).flatMap(v -> {
+            List<Promise<Void>> appends = new ArrayList<>(entries.size());
+            for (LogEntry e : entries) appends.add(log.append(e)); // one group commit for them all
+            return Promise.all(loop, appends);
+        }).flatMap(v -> store.writeState(stateDir, statePath,
+                new ReplicaFormat.State(namespace, id, newPromised, epoch, last, Damage.NONE))
+        ).map(v -> {
+            setHealthy(newPromised, epoch, last);
+            return null;
+        });
+    }
+
+    private Promise<Void> appendNow(Epoch epoch, LogEntry entry) {
+        if (damage != Damage.NONE) {
+            throw new IllegalStateException("replica of " + id.hex() + " is damaged (" + damage.text
+                    + "): cannot append batch " + entry.seq() + " before an owner installs it");
+        }
+        if (!epoch.isAfter(Epoch.ZERO) || !epoch.equals(logEpoch)) {
+            throw new IllegalStateException("replica of " + id.hex() + ": append of batch " + entry.seq() + " under epoch "
+                    + epoch + ", but its log epoch is " + logEpoch + " (an owner installs before it appends)");
+        }
+        if (entry.seq() != lastSeq + 1) {
+            throw new IllegalStateException("replica of " + id.hex() + ": append of batch " + entry.seq()
+                    + ", but the next batch is " + (lastSeq + 1));
+        }
+        Promise<Void> written = log.append(entry);
+        if (written.isFailed()) {
+            loaded = false; // the log refuses appends until it recovers: the next call re-reads it
+            return written;
+        }
+        lastSeq = entry.seq();
+        return written.map(v -> {
+            durableSeq = Math.max(durableSeq, entry.seq());
+            return null;
+        });
+    }
+
+    private void requireInstalled(String what) {
+        if (damage != Damage.NONE) {
+            throw new IllegalStateException("replica of " + id.hex() + " is damaged (" + damage.text + "): cannot " + what);
+        }
+        if (logEpoch.equals(Epoch.ZERO)) {
+            throw new IllegalStateException("replica of " + id.hex() + " holds no installed log: cannot " + what);
+        }
+    }
+
+    /** The state file for the current state with {@code promise}; damage stays recorded until an install. */
+    private ReplicaFormat.State stateNow(Epoch promise) {
+        return new ReplicaFormat.State(namespace, id, promise, logEpoch, durableSeq, damage);
+    }
+
+    // =============================================================================================
+    // the call queue
+
+    private <T> Promise<T> submit(boolean append, Supplier<Promise<T>> body) {
+        Promise<T> result = Promise.on(loop);
+        Op[] self = new Op[1];
+        self[0] = new Op(append, () -> {
+            Promise<T> p;
+            try {
+                if (store.ready().isFailed()) throw new IllegalStateException(store.ready().failure().getMessage(), store.ready().failure());
+                if (store.broken()) throw store.brokenError();
+                p = body.get();
+            } catch (RuntimeException e) {
+                p = Promise.failed(loop, e);
+            }
+            p.whenComplete((v, e) -> {
+                running--;
+                if (self[0].overlapped) runningAppends--;
+                if (e != null) result.fail(e);
+                else result.complete(v);
+                pump();
+            });
+        });
+        queue.add(self[0]);
+        pump();
+        return result;
+    }
+
+    private void pump() {
+        if (!store.ready().isDone()) {
+            if (!waitingForStart) {
+                waitingForStart = true;
+                store.ready().whenComplete((v, e) -> {
+                    waitingForStart = false;
+                    pump();
+                });
+            }
+            return;
+        }
+        while (!queue.isEmpty()) {
+            Op next = queue.peekFirst();
+            boolean overlap = next.append && loaded;
+            if (running > 0 && !(overlap && runningAppends == running)) return;
+            queue.pollFirst();
+            next.overlapped = overlap;
+            running++;
+            if (overlap) runningAppends++;
+            next.body.run();
+        }
+    }
+}
