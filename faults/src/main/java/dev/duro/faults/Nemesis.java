@@ -96,9 +96,7 @@ public final class Nemesis {
         sim.network().configure(plan.network());
         if (plan.driftMaxPpm() > 0) {
             SeededEntropy drift = entropy.derive("initial-drift");
-            for (int i = 0; i < targets; i++) {
-                sim.node(i).clock().setDriftPpm(drift.between(-plan.driftMaxPpm(), plan.driftMaxPpm()));
-            }
+            for (int i = 0; i < targets; i++) sim.node(i).clock().setDriftPpm(drawDrift(drift));
         }
         chain("partition", plan.partitionEveryMs(), this::partition);
         chain("clog", plan.clogEveryMs(), this::clog);
@@ -278,7 +276,7 @@ public final class Nemesis {
     private void clock(SeededEntropy e) {
         SimulatedNode node = sim.node(e.nextInt(targets));
         if (e.chance(0.7)) {
-            node.clock().setDriftPpm(e.between(-plan.driftMaxPpm(), plan.driftMaxPpm()));
+            node.clock().setDriftPpm(drawDrift(e));
         } else {
             node.clock().jumpWall(e.between(-Simulation.millis(5_000), Simulation.millis(5_000)));
         }
@@ -301,6 +299,18 @@ public final class Nemesis {
         disk.failReads(rule);
         sim.note("disk-read-errors", "n" + plan.cluster().faultyDisk() + " " + rule);
         sim.after(untilHeal(e, plan.cluster().readErrorMaxMs()), disk::clearReadFaults);
+    }
+
+    /**
+     * A drift rate within the plan's bound. Beyond the cluster's bound (on purpose) the rates are
+     * pushed to the extremes, half to all of the bound either way, so that slow owners and fast
+     * replicas, the pairs that break leases, are common.
+     */
+    private long drawDrift(SeededEntropy e) {
+        long max = plan.driftMaxPpm();
+        if (!plan.cluster().beyondBound()) return e.between(-max, max);
+        long magnitude = e.between(max / 2, max);
+        return e.chance(0.5) ? magnitude : -magnitude;
     }
 
     /** A burst of failed fsyncs, a window of slow ones, or a window of full disk, on one disk. */

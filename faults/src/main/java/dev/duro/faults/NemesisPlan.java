@@ -44,8 +44,8 @@ public record NemesisPlan(Set<String> on, NetworkConfig network, long partitionE
                           long pauseMaxMs, long driftMaxPpm, long clockEveryMs, double faultPointRate,
                           DiskFaultConfig disk, long diskEveryMs, long slowDiskMaxMs, ClusterFaults cluster) {
 
-    /** Drift the nemesis draws with {@code --clock-drift-beyond-bound}: ±20 %, two hundred times the default bound. */
-    public static final long BEYOND_BOUND_DRIFT_PPM = 200_000;
+    /** Drift the nemesis draws with {@code --clock-drift-beyond-bound}: up to ±50 %, five hundred times the default bound. */
+    public static final long BEYOND_BOUND_DRIFT_PPM = 500_000;
 
     /**
      * What a cluster of replicated nodes adds to the plan: the faults a single copy cannot survive,
@@ -109,7 +109,7 @@ public record NemesisPlan(Set<String> on, NetworkConfig network, long partitionE
      * This plan adapted to a cluster of {@code nodes} runtime nodes with leases of {@code leaseMs}
      * and drift bound {@code driftBoundPpm}: drift drawn within the bound (or far beyond it, on
      * purpose, when {@code beyondBound}: then drift is on whatever the swarm chose), pauses that
-     * sometimes outlast a lease, and, when disk faults are on, one faulty-disk node drawn from the
+     * and partitions that sometimes outlast a lease (so failovers happen), and, when disk faults are on, one faulty-disk node drawn from the
      * seed that also suffers bit flips in synced data, read errors and the loss of its disk. Draws
      * from its own streams (under {@code entropy}), so the rest of the plan is the same as without.
      */
@@ -120,6 +120,9 @@ public record NemesisPlan(Set<String> on, NetworkConfig network, long partitionE
         SeededEntropy pause = c.derive("pause");
         // Half the runs pause nodes past a lease (a long GC): the owner must find its lease gone.
         long pauseMax = pause.chance(0.5) ? pause.between(leaseMs, leaseMs * 5 / 2) : pauseMaxMs;
+        // Half the runs keep partitions up past a lease plus a suspicion, long enough for a failover to finish.
+        SeededEntropy partition = c.derive("partition");
+        long partitionMax = partition.chance(0.5) ? partition.between(leaseMs, leaseMs * 3) : partitionMaxMs;
         long drift;
         long clockEvery = clockEveryMs;
         Set<String> kinds = on;
@@ -141,7 +144,7 @@ public record NemesisPlan(Set<String> on, NetworkConfig network, long partitionE
         } else {
             cf = new ClusterFaults(-1, 0, 0, 0, 0, leaseMs, driftBoundPpm, beyondBound);
         }
-        return new NemesisPlan(kinds, network, partitionEveryMs, partitionMaxMs, clogEveryMs, clogMaxMs, crashEveryMs,
+        return new NemesisPlan(kinds, network, partitionEveryMs, partitionMax, clogEveryMs, clogMaxMs, crashEveryMs,
                 downMaxMs, pauseEveryMs, pauseMax, drift, clockEvery, faultPointRate, disk, diskEveryMs, slowDiskMaxMs, cf);
     }
 
