@@ -8,10 +8,10 @@ import java.util.Map;
 
 /**
  * For each planted runtime bug, the hunt a user would run to find it: the scenario whose workload
- * exercises what the bug breaks, the fault mix that makes it show, and the properties expected to
- * catch it (a detection by another property is still a detection: without the bug the sweep
- * passes). Used by {@code duro sim bug-table} and the planted-bug tests; docs/bug-detection.md
- * explains each choice.
+ * exercises what the bug breaks, the fault mix (the default swarm, except where the bug needs one
+ * fault in every run to show: a crash with disk faults for skipped fsyncs, partitions and pauses
+ * for reads without a lease), and the properties expected to catch it. Used by
+ * {@code duro sim bug-table} and the planted-bug tests; docs/bug-detection.md explains each choice.
  */
 public final class BugHunts {
     /**
@@ -38,24 +38,24 @@ public final class BugHunts {
                 "every response leaves before its write is durable: the gate checker sees it on the first write");
         add(m, PlantedBug.INPUT_GATE_OPEN, "counter", swarm, List.of("P4-input", "C1", "C2-lost", "C2-duplicate"),
                 "an increment delivered while the counter loads reads a stale value");
-        add(m, PlantedBug.ALARM_CLEARED_BEFORE_HANDLER, "scheduler", FaultSelection.parse("crash,disk"),
+        add(m, PlantedBug.ALARM_CLEARED_BEFORE_HANDLER, "scheduler", swarm,
                 List.of("P5-lost", "S4"), "a handler that fails or is cut by a crash is never retried: jobs never run");
         add(m, PlantedBug.LOG_ACK_BEFORE_FSYNC, "counter", FaultSelection.parse("crash,disk"),
                 List.of("C1", "C2-lost", "C2-duplicate", "P2"),
                 "acknowledged increments are lost when every copy is still unsynced at a crash (the full restart)");
-        add(m, PlantedBug.ACK_BEFORE_QUORUM, "kv", FaultSelection.parse("crash,disk,partition"),
+        add(m, PlantedBug.ACK_BEFORE_QUORUM, "kv", swarm,
                 List.of("K2", "K1", "P3"), "a write held by one replica is acknowledged, then lost when that replica fails");
-        add(m, PlantedBug.STALE_EPOCH, "kv", FaultSelection.parse("crash,partition,pause"), List.of("K1", "K2", "P3"),
+        add(m, PlantedBug.STALE_EPOCH, "kv", swarm, List.of("P3", "K1", "K2"),
                 "a deposed owner's writes are still accepted after a new owner took over");
         add(m, PlantedBug.READ_WITHOUT_LEASE, "kv", FaultSelection.parse("partition,pause"), List.of("P3", "K1"),
                 "an owner cut off from its replicas keeps answering reads after a new owner wrote");
-        add(m, PlantedBug.DROP_ALARM_ON_FAILOVER, "scheduler", FaultSelection.parse("crash,partition"),
+        add(m, PlantedBug.DROP_ALARM_ON_FAILOVER, "scheduler", swarm,
                 List.of("P5-lost", "S4"), "an object taken over after a failover never runs its pending jobs");
-        add(m, PlantedBug.REPLAY_OUT_OF_ORDER, "counter", FaultSelection.parse("crash"),
+        add(m, PlantedBug.REPLAY_OUT_OF_ORDER, "counter", swarm,
                 List.of("C1", "C2-lost", "C2-duplicate", "K1"), "a recovered counter applies two batches in the wrong order");
-        add(m, PlantedBug.NO_CHECKSUM, "kv", FaultSelection.parse("disk,crash"), List.of("K1", "K2", "crash"),
+        add(m, PlantedBug.NO_CHECKSUM, "kv", swarm, List.of("K1", "K2", "crash"),
                 "a replica serves flipped bits in synced data instead of repairing them");
-        add(m, PlantedBug.SPLIT_BRAIN_AFTER_HEAL, "kv", FaultSelection.parse("partition,crash"), List.of("P3", "K1", "K2"),
+        add(m, PlantedBug.SPLIT_BRAIN_AFTER_HEAL, "kv", swarm, List.of("P3", "K1", "K2"),
                 "an owner fenced during a partition re-takes the object on its stale state after the heal");
         for (PlantedBug b : PlantedBug.values()) {
             if (!m.containsKey(b)) throw new IllegalStateException("no hunt for planted bug " + b + ": add one to BugHunts");

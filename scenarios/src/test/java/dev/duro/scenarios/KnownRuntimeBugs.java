@@ -21,43 +21,52 @@ final class KnownRuntimeBugs {
      * @param id a short name, printed when it matched
      * @param scenarios the scenarios it applies to
      * @param nodes the runtime nodes it applies to (1 or 5)
+     * @param faults the fault selection as typed, or empty for any
      * @param seeds the seeds, or empty for every seed
      * @param violation which violations it explains
+     * @param alwaysShows false when whether it shows depends on more than the run (then it is never stale)
      * @param why what goes wrong and where, for whoever fixes it
      */
-    record Entry(String id, Set<String> scenarios, int nodes, Set<Long> seeds, Predicate<Violation> violation, String why) {
-        boolean appliesTo(String scenario, int runNodes, long seed) {
-            return scenarios.contains(scenario) && nodes == runNodes && (seeds.isEmpty() || seeds.contains(seed));
+    record Entry(String id, Set<String> scenarios, int nodes, String faults, Set<Long> seeds, Predicate<Violation> violation,
+                 boolean alwaysShows, String why) {
+        boolean appliesTo(String scenario, int runNodes, String runFaults, long seed) {
+            return scenarios.contains(scenario) && nodes == runNodes && (faults.isEmpty() || faults.equals(runFaults))
+                    && (seeds.isEmpty() || seeds.contains(seed));
         }
     }
 
     private static final Set<String> ALL = ScenarioSeedsProperties.OBJECT_SCENARIOS;
 
     private static final List<Entry> ENTRIES = List.of(
-            new Entry("install-cut-majority", ALL, 5, Set.of(), v -> v.failureClass() == FailureClass.LIVENESS,
+            new Entry("install-cut-majority", ALL, 5, "", Set.of(), v -> v.failureClass() == FailureClass.LIVENESS, true,
                     "a crash during an install leaves a healthy replica damaged (install-cut); the full-cluster power cut"
                             + " (or a crash plus the faulty disk) leaves 2 of 3 replicas damaged and the object never serves"
                             + " again; e.g. ./duro sim run --scenario counter --seed 10 (no disk faults)"),
-            new Entry("chat-lost-tail", Set.of("chat"), 5, Set.of(),
-                    v -> Set.of("H2", "H4", "H3", "H5").contains(v.property()),
+            new Entry("chat-lost-tail", Set.of("chat"), 5, "", Set.of(),
+                    v -> Set.of("H2", "H4", "H3", "H5").contains(v.property()), true,
                     "chat loses its last messages across the full-cluster restart even without faults: the adopted log"
                             + " reaches the last batch but the recovered room lacks them;"
                             + " ./duro sim run --scenario chat --seed 1 --faults none"),
-            new Entry("decode-huge-length", ALL, 5, Set.of(),
-                    v -> v.property().equals("crash") && v.message().contains("OutOfMemoryError"),
+            // Whether the allocation fails depends on the JVM's heap at that moment, not only on the run: never stale.
+            new Entry("decode-huge-length", ALL, 5, "", Set.of(),
+                    v -> v.property().equals("crash") && v.message().contains("OutOfMemoryError"), false,
                     "bit flips in synced data make LogFormat.decodeMeta / ReplicaFormat.decode allocate a corrupt length"
-                            + " (OutOfMemoryError); lengths must be bounded before allocating;"
+                            + " (OutOfMemoryError, or a huge array when the heap allows it: the run then depends on the JVM);"
+                            + " lengths must be bounded before allocating;"
                             + " ./duro sim run --scenario kv --seed 1 --faults all"),
-            new Entry("forward-id-reuse", Set.of("kv"), 5, Set.of(27L), v -> v.property().equals("K1"),
+            new Entry("forward-id-reuse", Set.of("kv"), 5, "swarm", Set.of(27L), v -> v.property().equals("K1"), true,
+                    "see forward-id-reuse-all"),
+            new Entry("forward-id-reuse-all", Set.of("kv"), 5, "all", Set.of(20L), v -> v.property().equals("K1"), true,
                     "Router forward ids restart at 1 in each incarnation: a ForwardReply for the previous incarnation's"
                             + " forward completes the new one's, so a client gets another request's answer (a read of k4"
-                            + " returns k1's value); ./duro sim run --scenario kv --seed 27"));
+                            + " returns k1's value; seed 20: k0 returns k4's); ./duro sim run --scenario kv --seed 27"
+                            + " and ./duro sim run --scenario kv --seed 20 --faults all"));
 
     private KnownRuntimeBugs() {}
 
     /** The entry explaining {@code v} in that run, or null. */
-    static Entry explaining(String scenario, int nodes, long seed, Violation v) {
-        for (Entry e : ENTRIES) if (e.appliesTo(scenario, nodes, seed) && e.violation().test(v)) return e;
+    static Entry explaining(String scenario, int nodes, String faults, long seed, Violation v) {
+        for (Entry e : ENTRIES) if (e.appliesTo(scenario, nodes, faults, seed) && e.violation().test(v)) return e;
         return null;
     }
 

@@ -25,14 +25,32 @@ import java.util.function.Predicate;
  * differ between sweeps.
  */
 final class SweepEngine {
-    /** One run to make. */
-    record Job(Scenario scenario, RunConfig config) {}
+    /**
+     * One run to make; with a {@code control}, a failing run is also made under the control config
+     * (the same run without a planted bug), to tell what the bug broke from what was broken anyway.
+     */
+    record Job(Scenario scenario, RunConfig config, RunConfig control) {
+        Job(Scenario scenario, RunConfig config) {
+            this(scenario, config, null);
+        }
+    }
 
     /**
      * What one run gave: its result, or the exception that escaped it (a scenario that could not
      * even be built), and the wall time it took on its worker.
      */
-    record Outcome(Job job, RunResult result, Throwable error, long wallNanos) {
+    record Outcome(Job job, RunResult result, Throwable error, long wallNanos, RunResult control) {
+        /**
+         * The violations whose property the control run (if any) did not report: what the
+         * difference between the two configs broke.
+         */
+        List<Violation> newViolations() {
+            if (control == null) return violations();
+            java.util.Set<String> before = new java.util.TreeSet<>();
+            for (Violation v : control.violations()) before.add(v.property());
+            return violations().stream().filter(v -> !before.contains(v.property())).toList();
+        }
+
         /** The violations, with an escaped exception as a crash. */
         List<Violation> violations() {
             if (error != null) {
@@ -118,12 +136,21 @@ final class SweepEngine {
 
     private static Outcome runOne(Job job) {
         long start = WallClock.nanos();
+        RunResult r;
         try {
-            RunResult r = Runner.run(job.scenario(), job.config(), TraceListener.NONE);
-            return new Outcome(job, r, null, WallClock.nanos() - start);
+            r = Runner.run(job.scenario(), job.config(), TraceListener.NONE);
         } catch (RuntimeException | StackOverflowError e) {
-            return new Outcome(job, null, e, WallClock.nanos() - start);
+            return new Outcome(job, null, e, WallClock.nanos() - start, null);
         }
+        RunResult control = null;
+        if (job.control() != null && !r.violations().isEmpty()) {
+            try {
+                control = Runner.run(job.scenario(), job.control(), TraceListener.NONE);
+            } catch (RuntimeException | StackOverflowError e) {
+                control = null; // no control: every violation counts
+            }
+        }
+        return new Outcome(job, r, null, WallClock.nanos() - start, control);
     }
 
     /** Available processors: what {@code --jobs} defaults to. */
