@@ -106,13 +106,13 @@ class ScenarioSeedsProperties {
         System.out.printf("%s --nodes %d --faults %s: %d seeds in %.0f ms (%.1f ms/run, %d events/run), %d failing,"
                         + " known runtime bugs matched: %s%n", scenario.name(), nodes, faults, seeds, ms, ms / seeds,
                 events / seeds, failures.size(), known);
-        assertThat(failures).as("%s --nodes %d --faults %s: %d of %d seeds fail:%n%s", scenario.name(), nodes, faults,
-                failures.size(), seeds, String.join("\n", failures.subList(0, Math.min(10, failures.size())))).isEmpty();
         MATCHED.merge(nodes + "/" + faults, known, (a, b) -> {
             Map<String, Integer> m = new TreeMap<>(a);
             b.forEach((k, n) -> m.merge(k, n, Integer::sum));
             return m;
         });
+        assertThat(failures).as("%s --nodes %d --faults %s: %d of %d seeds fail:%n%s", scenario.name(), nodes, faults,
+                failures.size(), seeds, String.join("\n", failures.subList(0, Math.min(10, failures.size())))).isEmpty();
     }
 
     /** Known-bug entries matched per sweep, to find stale ones. */
