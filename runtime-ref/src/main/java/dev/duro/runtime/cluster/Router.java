@@ -67,6 +67,9 @@ final class Router implements ObjectEndpoint {
         this.detector = detector;
         this.host = host;
         this.options = options;
+        // A late ForwardReply from before a crash must not complete this incarnation's forward with
+        // the same number: each incarnation starts its ids at a fresh random point (2^62 apart on average).
+        this.lastForwardId = world.entropy().derive("router/forward-ids").nextLong() >>> 2;
     }
 
     /** The gateway that serves forwards arriving here; set once, right after it was built on this router. */

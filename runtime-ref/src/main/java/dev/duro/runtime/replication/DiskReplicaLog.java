@@ -34,8 +34,19 @@ import java.util.function.Supplier;
  * {@link Damage#INSTALL_CUT} durable, then destroys and rewrites the log, then replaces the state
  * file by the new log epoch without the mark. A crash before the first step leaves the old state,
  * after the last the new one; in between {@link #load()} finds the mark and reports damage.
+ *
+ * <p><b>Vouching for the last batches.</b> The log proves a damaged batch was synced only through
+ * a later valid record or snapshot; damage to the last records looks like a torn tail and would be
+ * cut silently. So once the replica has been idle for {@link #FLOOR_REFRESH_DELAY_NANOS} after
+ * appends, it rewrites its state file with {@code seqFloor} = the last durable batch (in the
+ * background, off the appends' path); from then on a load that finds fewer batches reports
+ * {@code lost-synced-data}. Only batches acknowledged within that idle delay before the damage
+ * stay exposed.
  */
 final class DiskReplicaLog implements ReplicaLog {
+    /** Idle time after appends before the state file's seqFloor catches up with them. */
+    static final long FLOOR_REFRESH_DELAY_NANOS = 10_000_000L;
+
     private final DiskReplicaStore store;
     private final Disk disk;
     private final Loop loop;
@@ -56,6 +67,9 @@ final class DiskReplicaLog implements ReplicaLog {
     private long lastSeq;
     /** The last batch known durable: what a state file written now may promise as its seqFloor. */
     private long durableSeq;
+    /** The seqFloor the state file on disk holds (as far as this incarnation wrote or read it). */
+    private long recordedFloor;
+    private boolean floorRefreshScheduled;
 
     private final ArrayDeque<Op> queue = new ArrayDeque<>();
     private int running;
@@ -109,8 +123,10 @@ final class DiskReplicaLog implements ReplicaLog {
                 throw new IllegalStateException("replica of " + id.hex() + ": cannot promise " + epoch
                         + ": it promised " + promised + " already (a promise only goes up)");
             }
-            return store.writeState(stateDir, statePath, stateNow(epoch)).map(x -> {
+            ReplicaFormat.State next = stateNow(epoch);
+            return store.writeState(stateDir, statePath, next).map(x -> {
                 promised = epoch;
+                recordedFloor = next.seqFloor();
                 return null;
             });
         }));
@@ -119,9 +135,10 @@ final class DiskReplicaLog implements ReplicaLog {
     /**
      * {@inheritDoc}
      *
-     * <p>Refused ({@link IllegalStateException}) when {@code logEpoch} is ZERO or older than the
-     * log epoch of a healthy replica (a deposed owner); the caller checks fencing against the
-     * promise. Arguments that are not a log ({@link IllegalArgumentException}) touch nothing.
+     * <p>Refused ({@link IllegalStateException}) when {@code logEpoch} is ZERO. Fencing (an epoch
+     * older than the promise or than the current log epoch) is the protocol's check, not repeated
+     * here, so that its planted {@code STALE_EPOCH} bug reaches the disk; the promise never goes
+     * down. Arguments that are not a log ({@link IllegalArgumentException}) touch nothing.
      */
     @Override
     public Promise<Void> install(Epoch logEpoch, Optional<Snapshot> snapshot, List<LogEntry> entries) {
@@ -213,6 +230,7 @@ final class DiskReplicaLog implements ReplicaLog {
                         + recovery.lastSeq() + " but held batch " + s.seqFloor() + " durably"));
             } else {
                 setHealthy(s.promised(), s.logEpoch(), recovery.lastSeq());
+                recordedFloor = s.seqFloor();
                 result.complete(new ReplicaState(promised, logEpoch, recovery.snapshot(), recovery.entries(), false, ""));
             }
         });
@@ -247,10 +265,6 @@ final class DiskReplicaLog implements ReplicaLog {
         if (!epoch.isAfter(Epoch.ZERO)) {
             throw new IllegalStateException("install of " + id.hex() + " under epoch ZERO: no owner holds it");
         }
-        if (damage == Damage.NONE && epoch.compareTo(logEpoch) < 0) {
-            throw new IllegalStateException("install of " + id.hex() + " under epoch " + epoch
-                    + ", but its log was written under the newer epoch " + logEpoch + " (a deposed owner?)");
-        }
         Epoch newPromised = epoch.isAfter(promised) ? epoch : promised;
         long last = entries.isEmpty() ? snapshot.map(Snapshot::seq).orElse(0L) : entries.getLast().seq();
         ReplicaFormat.State mark = new ReplicaFormat.State(namespace, id, newPromised, logEpoch, 0, Damage.INSTALL_CUT);
@@ -276,6 +290,7 @@ final class DiskReplicaLog implements ReplicaLog {
                 new ReplicaFormat.State(namespace, id, newPromised, epoch, last, Damage.NONE))
         ).map(v -> {
             setHealthy(newPromised, epoch, last);
+            recordedFloor = last;
             return null;
         });
     }
@@ -320,6 +335,32 @@ final class DiskReplicaLog implements ReplicaLog {
     }
 
     // =============================================================================================
+    // seqFloor refresh
+
+    /** Called whenever the queue runs empty: schedules a refresh if appends outran the recorded floor. */
+    private void maybeScheduleFloorRefresh() {
+        if (floorRefreshScheduled || !floorBehind()) return;
+        floorRefreshScheduled = true;
+        loop.schedule(FLOOR_REFRESH_DELAY_NANOS, () -> {
+            floorRefreshScheduled = false;
+            // Busy again: the next time the queue runs empty schedules another try.
+            if (running > 0 || !queue.isEmpty() || !floorBehind()) return;
+            submit(false, () -> {
+                if (!floorBehind()) return Promise.succeeded(loop, null);
+                ReplicaFormat.State next = stateNow(promised);
+                return store.writeState(stateDir, statePath, next).map(v -> {
+                    recordedFloor = Math.max(recordedFloor, next.seqFloor());
+                    return null;
+                });
+            }); // a failure (disk full) changes nothing; a failed fsync already fail-stopped
+        });
+    }
+
+    private boolean floorBehind() {
+        return loaded && damage == Damage.NONE && durableSeq > recordedFloor;
+    }
+
+    // =============================================================================================
     // the call queue
 
     private <T> Promise<T> submit(boolean append, Supplier<Promise<T>> body) {
@@ -340,6 +381,7 @@ final class DiskReplicaLog implements ReplicaLog {
                 if (e != null) result.fail(e);
                 else result.complete(v);
                 pump();
+                if (running == 0 && queue.isEmpty()) maybeScheduleFloorRefresh();
             });
         });
         queue.add(self[0]);

@@ -142,8 +142,7 @@ public final class DiskReplicaStore implements ReplicaStore {
             disk.createDirectories(ROOT);
             boolean marked = disk.exists(MARKER);
             rejoined = disk.exists(REJOINED);
-            // "replicas" in the root, durable before anything inside it counts.
-            Promise<Void> chain = syncDirectories(List.of(""));
+            Promise<Void> chain = Promise.succeeded(loop, null);
             if (!marked && !firstBoot) {
                 // Not the first boot, yet no marker: this disk lost everything. Record that first,
                 // then the marker, so a crash in between finds the loss again.
@@ -155,7 +154,8 @@ public final class DiskReplicaStore implements ReplicaStore {
                 chain = chain.flatMap(v -> writeSmallFile(MARKER, "duro replica store of " + world.self() + "\n"));
             } else {
                 // What we read may sit unsynced in the page cache after a process restart: make it durable.
-                chain = chain.flatMap(v -> syncFile(MARKER)).flatMap(v -> syncDirectories(List.of(ROOT)));
+                chain = chain.flatMap(v -> Promise.all(loop, List.of(syncFile(MARKER), disk.syncDirectory(ROOT),
+                        disk.syncDirectory("")))).map(v -> null);
             }
             return chain.recover(e -> {
                 throw startFailed(e);
@@ -176,15 +176,21 @@ public final class DiskReplicaStore implements ReplicaStore {
         return new IllegalStateException("the replica store could not start: " + e.getMessage(), e);
     }
 
-    /** Creates or rewrites {@code path} with {@code text}, fsyncs it and its directory. */
+    /**
+     * Creates or rewrites {@code path} (in {@link #ROOT}) with {@code text}; completes once it, its
+     * entry in {@code replicas} and that directory's entry in the root are durable (synced together:
+     * a crash during the very first boot before they complete makes the next start a lost disk,
+     * which errs on the safe side).
+     */
     private Promise<Void> writeSmallFile(String path, String text) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         DiskFile file = disk.open(path, true);
         file.truncate(0);
         file.write(0, bytes, 0, bytes.length);
-        return file.sync().flatMap(v -> {
+        List<Promise<Void>> syncs = List.of(file.sync(), disk.syncDirectory(ROOT), disk.syncDirectory(""));
+        return Promise.all(loop, syncs).map(v -> {
             file.close();
-            return syncDirectories(List.of(ROOT));
+            return null;
         });
     }
 
@@ -317,10 +323,6 @@ public final class DiskReplicaStore implements ReplicaStore {
 
     DiskLogStore logs() {
         return logs;
-    }
-
-    boolean isDurableDir(String dir) {
-        return durableDirs.contains(dir);
     }
 
     private static String parentOf(String path) {

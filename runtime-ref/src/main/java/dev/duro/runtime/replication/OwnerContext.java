@@ -24,6 +24,9 @@ interface OwnerContext {
 
     void sawRound(ObjectKey key, long round);
 
+    /** Uniform in {@code [0, bound)}, for backoff jitter. */
+    long jitter(long bound);
+
     /** A fresh nonce for an epoch, so no two handles ever share one. */
     long nonce();
 

@@ -148,6 +148,7 @@ final class OwnerLog implements ObjectLog {
     @Override
     public Promise<Void> append(LogEntry entry) {
         if (isOver()) return Promise.failed(loop, ended());
+        if (destroying()) return Promise.failed(loop, new DuroException(ErrorCode.RESET, "the object's log is being destroyed"));
         if (phase == Phase.NEW || (phase == Phase.ELECTING && election.result != null)) {
             return Promise.failed(loop, new IllegalStateException("append before recover() completed"));
         }
@@ -175,13 +176,21 @@ final class OwnerLog implements ObjectLog {
     @Override
     public Promise<Void> snapshot(Snapshot s) {
         if (isOver()) return Promise.failed(loop, ended());
+        if (destroying()) return Promise.failed(loop, new DuroException(ErrorCode.RESET, "the object's log is being destroyed"));
         if (phase == Phase.NEW || (phase == Phase.ELECTING && election.result != null)) {
             return Promise.failed(loop, new IllegalStateException("snapshot before recover() completed"));
         }
         if (s.seq() > lastSeq) {
             return Promise.failed(loop, new IllegalArgumentException("snapshot after batch " + s.seq() + " but the log ends at " + lastSeq));
         }
-        if (snapshot.isPresent() && s.seq() <= snapshot.get().seq()) return Promise.succeeded(loop, null);
+        if (snapshot.isPresent() && s.seq() <= snapshot.get().seq()) {
+            // Covered by the latest snapshot: durable when that one is (it may still be pending).
+            List<Promise<Void>> latest = pendingSnapshots.get(snapshot.get().seq());
+            if (latest == null) return Promise.succeeded(loop, null);
+            Promise<Void> p = Promise.on(loop);
+            latest.add(p);
+            return p;
+        }
         snapshot = Optional.of(s);
         entries.removeIf(e -> e.seq() <= s.seq());
         Promise<Void> p = Promise.on(loop);
@@ -548,7 +557,7 @@ final class OwnerLog implements ObjectLog {
         }
         long backoff = Math.min(timing.backoffCapNanos(), timing.backoffBaseNanos() << Math.min(20, el.attempts - 1));
         // Jitter, so two nodes that both want the object do not collide every time.
-        backoff = backoff / 2 + ctx.world().entropy().nextLong(backoff / 2 + 1);
+        backoff = backoff / 2 + ctx.jitter(backoff / 2 + 1);
         long delay = Math.max(backoff, Math.min(el.retryAfterNanos, timing.leaseNanos() * 2));
         el.step = Step.WAIT;
         el.retryAtNanos = now() + delay;
@@ -559,8 +568,11 @@ final class OwnerLog implements ObjectLog {
         Election el = election;
         election = null;
         phase = Phase.FAILED;
+        // A destroy's try may have installed its empty log on a minority under the highest log
+        // epoch, which a later owner can adopt: its outcome is unknown (retrying it is safe).
         endReason = "could not reach a majority of the object's replicas (" + el.lastProblem + ") after " + el.attempts
-                + " tries; the request never ran and may be retried";
+                + (el.destroyed != null ? " tries; the destroy may or may not have taken effect and may be retried"
+                        : " tries; the request never ran and may be retried");
         DuroException unavailable = new DuroException(ErrorCode.UNAVAILABLE, "the object's log replicas are unreachable: " + endReason);
         if (el.result != null) el.result.fail(unavailable);
         if (el.destroyed != null) el.destroyed.fail(unavailable);
@@ -866,6 +878,11 @@ final class OwnerLog implements ObjectLog {
         sentAt.put(id, now);
         ctx.send(peer.node, make.apply(new Route(handle, id, key.namespace(), key.id())));
         return id;
+    }
+
+    /** destroy() runs: its install carries whatever the log holds, so nothing may be added to it. */
+    private boolean destroying() {
+        return phase == Phase.ELECTING && election.destroyed != null;
     }
 
     private boolean isOver() {

@@ -13,9 +13,19 @@ import java.util.Optional;
  * time in call order. All on the node's loop. A crash at any instant leaves either the old state,
  * the new state, or a state {@link #load()} reports as {@link ReplicaState#damaged()} — never a
  * different log that looks healthy.
+ *
+ * <p>Consecutive appends may be written together (the disk store group-commits them); their
+ * promises still complete in call order, and any other call waits for them. A mutating call fails
+ * with {@code DuroException(UNAVAILABLE)} when the disk is full (nothing changed), and a failed
+ * fsync ends the process (fail-stop). {@link DiskReplicaStore} is the disk implementation
+ * (docs/replica-store.md).
  */
 public interface ReplicaLog {
-    /** Reads and verifies everything (checksums); unknown object = {@link ReplicaState#empty()}. */
+    /**
+     * Reads and verifies everything (checksums); unknown object = {@link ReplicaState#empty()}.
+     * Damage (a checksum, synced data missing, a cut install, a lost disk) is a successful load with
+     * {@link ReplicaState#damaged()}; only read errors fail it.
+     */
     Promise<ReplicaState> load();
 
     /** Records {@code epoch} as promised (it must be after the current promise). */

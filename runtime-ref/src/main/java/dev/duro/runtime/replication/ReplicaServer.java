@@ -135,12 +135,15 @@ final class ReplicaServer {
         loaded.whenComplete((state, error) -> {
             if (generation != cell.generation) return;
             if (error != null) {
-                // Unreadable: it cannot vouch for anything, including what it promised. It votes no
-                // more until an owner installs it (the majority of healthy replicas carries on).
-                state = new ReplicaState(Epoch.ZERO, Epoch.ZERO, java.util.Optional.empty(), List.of(), true,
-                        "load failed: " + error.getMessage());
-                // The store reports the damage it finds; this one it could not report.
-                trace.record("repl-damaged", "id=" + cell.key.id().hex() + " reason=load-failed");
+                // A read error: nothing changed on disk, and its promise is still there. Standing in
+                // a made-up state (promised ZERO) would let any epoch, however old, install and be
+                // acknowledged here. Stay silent for this object (requests wait, bounded; owners
+                // resend) and read again later: the store reports real damage as a damaged state.
+                trace.record("repl-load-failed", "id=" + cell.key.id().hex() + " retry=yes");
+                loop.schedule(timing.resendNanos(), () -> {
+                    if (generation == cell.generation && cells.get(cell.key) == cell) load(cell);
+                });
+                return;
             }
             cell.adopt(state);
             rounds.sawRound(cell.key, state.promised().round());

@@ -18,6 +18,10 @@ import java.util.Optional;
  *                  went missing, or an install was cut by a crash. A damaged replica must not vote
  *                  (grant promises) for this object until an owner re-installs its log
  * @param damage    why it is damaged (empty when not)
+ *
+ * <p>A damaged state vouches for no log: {@code logEpoch} is ZERO and there are no batches;
+ * {@code promised} is the recorded promise when it is still readable (ZERO when the record itself
+ * is lost, e.g. a corrupt state file or a lost disk).
  */
 public record ReplicaState(Epoch promised, Epoch logEpoch, Optional<Snapshot> snapshot, List<LogEntry> entries,
                            boolean damaged, String damage) {

@@ -2,6 +2,7 @@ package dev.duro.runtime.replication;
 
 import dev.duro.model.async.Promise;
 import dev.duro.model.object.ObjectId;
+import dev.duro.model.world.Entropy;
 import dev.duro.model.world.NodeId;
 import dev.duro.model.world.World;
 import dev.duro.runtime.PlantedBug;
@@ -50,6 +51,8 @@ public final class Replication {
     };
     private final Owners context = new Owners();
     private final LogStore logStore = new Logs();
+    /** Nonces and backoff jitter: a stream of its own, so replication's draws shift no one else's. */
+    private final Entropy draws;
     private long nextHandle;
     private long malformed;
     private long unrouted;
@@ -78,6 +81,7 @@ public final class Replication {
                 runtime.has(PlantedBug.STALE_EPOCH), this::sawRound);
         // Handles from an earlier incarnation must not collide with this one's (late answers).
         this.nextHandle = world.entropy().derive("replication-handles").nextLong() & (Long.MAX_VALUE >>> 1);
+        this.draws = world.entropy().derive("replication");
     }
 
     /**
@@ -220,8 +224,13 @@ public final class Replication {
         }
 
         @Override
+        public long jitter(long bound) {
+            return draws.nextLong(bound);
+        }
+
+        @Override
         public long nonce() {
-            return world.entropy().nextLong() & Long.MAX_VALUE;
+            return draws.nextLong() & Long.MAX_VALUE;
         }
 
         @Override

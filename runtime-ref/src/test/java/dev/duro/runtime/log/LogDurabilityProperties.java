@@ -128,19 +128,7 @@ class LogDurabilityProperties {
         void execute() {
             rig.onStart = r -> new Incarnation(r.node.incarnation()).start();
             rig.crashAndRestart(); // the first incarnation ran before onStart was set; start afresh
-            int plannedCrashes = 2 + draws.nextInt(5);
-            for (int i = 0; i < plannedCrashes; i++) {
-                long at = rig.sim.nowNanos() + Simulation.millis(2) + draws.nextLong(Simulation.millis(300));
-                long downNanos = Simulation.millis(1) + draws.nextLong(Simulation.millis(20));
-                rig.sim.at(at, () -> {
-                    if (!rig.node.isUp()) return;
-                    rig.node.crash();
-                    crashes++;
-                    rig.sim.after(downNanos, () -> {
-                        if (!rig.node.isUp()) rig.node.restart();
-                    });
-                });
-            }
+            SimNodeDriver.scheduleCrashes(rig.sim, rig.node, draws, 2 + draws.nextInt(5), 300, () -> crashes++);
             rig.runMillis(600);
             // A final crash and recovery, so that the last acknowledgements are checked too; without
             // injected fsync failures, so the final incarnation is not itself killed by one.
@@ -182,7 +170,7 @@ class LogDurabilityProperties {
             }
 
             void check(Recovery recovery) {
-                recovery.snapshot().ifPresent(s -> state.addAll(decodeImage(s.image())));
+                recovery.snapshot().ifPresent(s -> state.addAll(SimNodeDriver.decodeImage(s.image())));
                 for (LogEntry e : recovery.entries()) state.add(e.payload());
                 long recoveredThrough = state.size();
                 if (recoveredThrough < maxAcked) {
@@ -224,7 +212,7 @@ class LogDurabilityProperties {
                         maxAcked = Math.max(maxAcked, seq);
                         if (seq % 9 == 0) {
                             rig.log().snapshot(new Snapshot(seq, rig.world.clock().wallMillis(),
-                                    encodeImage(state.subList(0, (int) seq))));
+                                    SimNodeDriver.encodeImage(state.subList(0, (int) seq))));
                         }
                         pump();
                     });
@@ -237,25 +225,5 @@ class LogDurabilityProperties {
                 return ByteBuffer.allocate(12 + random.length).putLong(seq).putInt(incarnation).put(random).array();
             }
         }
-    }
-
-    static byte[] encodeImage(List<byte[]> payloads) {
-        int size = 4;
-        for (byte[] p : payloads) size += 4 + p.length;
-        ByteBuffer buf = ByteBuffer.allocate(size).putInt(payloads.size());
-        for (byte[] p : payloads) buf.putInt(p.length).put(p);
-        return buf.array();
-    }
-
-    static List<byte[]> decodeImage(byte[] image) {
-        ByteBuffer buf = ByteBuffer.wrap(image);
-        int n = buf.getInt();
-        List<byte[]> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            byte[] p = new byte[buf.getInt()];
-            buf.get(p);
-            out.add(p);
-        }
-        return out;
     }
 }

@@ -15,8 +15,6 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * One simulated node with a {@link SimDiskDevice} and a {@link DiskLogStore} per incarnation, for
  * driving the log from a test: {@link #await} runs an action on the node's loop and runs the
@@ -72,26 +70,16 @@ final class LogRig {
     }
 
     void runMillis(long ms) {
-        long until = sim.nowNanos() + Simulation.millis(ms);
-        sim.at(until, () -> { });
-        sim.run(until, Long.MAX_VALUE);
+        SimNodeDriver.runMillis(sim, ms);
     }
 
     /** Runs {@code action} on the node's loop and the simulation until its promise completes (or 10 s pass). */
     <T> Promise<T> await(Function<LogRig, Promise<T>> action) {
-        @SuppressWarnings("unchecked")
-        Promise<T>[] holder = new Promise[1];
-        world.loop().execute(() -> holder[0] = action.apply(this));
-        for (int i = 0; i < 10_000 && (holder[0] == null || !holder[0].isDone()); i++) runMillis(1);
-        assertThat(holder[0]).as("action ran").isNotNull();
-        return holder[0];
+        return SimNodeDriver.await(sim, world, () -> action.apply(this));
     }
 
     <T> T awaitValue(Function<LogRig, Promise<T>> action) {
-        Promise<T> p = await(action);
-        assertThat(p.isDone()).as("completed").isTrue();
-        if (p.isFailed()) throw new AssertionError("failed: " + p.failure(), p.failure());
-        return p.value();
+        return SimNodeDriver.awaitValue(sim, world, () -> action.apply(this));
     }
 
     Recovery recover() {
@@ -99,9 +87,7 @@ final class LogRig {
     }
 
     void crashAndRestart() {
-        if (node.isUp()) node.crash();
-        node.restart();
-        runMillis(1);
+        SimNodeDriver.crashAndRestart(sim, node);
     }
 
     static LogEntry entry(long seq, long wallMillis) {

@@ -66,6 +66,7 @@ final class ReplicationRig {
         replication = new Replication[nodes];
         boots = new int[nodes];
         sim = new Simulation(Simulation.Options.seed(seed).withNetwork(network).withListener(e -> {
+            if (e.kind() == EventKind.CRASH || e.kind() == EventKind.START) records.add("n" + e.node() + " " + e.kind() + " - @" + e.timeNanos() / 1_000_000);
             if (e.kind() == EventKind.RECORD) records.add("n" + e.node() + " " + e.label() + " " + e.detail() + " @" + e.timeNanos() / 1_000_000);
         }));
         for (int i = 0; i < nodes; i++) {
