@@ -53,14 +53,7 @@ final class KnownRuntimeBugs {
                     "bit flips in synced data make LogFormat.decodeMeta / ReplicaFormat.decode allocate a corrupt length"
                             + " (OutOfMemoryError, or a huge array when the heap allows it: the run then depends on the JVM);"
                             + " lengths must be bounded before allocating;"
-                            + " ./duro sim run --scenario kv --seed 1 --faults all"),
-            new Entry("forward-id-reuse", Set.of("kv"), 5, "swarm", Set.of(27L), v -> Set.of("K1", "K2").contains(v.property()), true,
-                    "see forward-id-reuse-all"),
-            new Entry("forward-id-reuse-all", Set.of("kv"), 5, "all", Set.of(20L), v -> Set.of("K1", "K2").contains(v.property()), true,
-                    "Router forward ids restart at 1 in each incarnation: a ForwardReply for the previous incarnation's"
-                            + " forward completes the new one's, so a client gets another request's answer (a read of k4"
-                            + " returns k1's value; seed 20: k0 returns k4's); ./duro sim run --scenario kv --seed 27"
-                            + " and ./duro sim run --scenario kv --seed 20 --faults all"));
+                            + " ./duro sim run --scenario kv --seed 1 --faults all"));
 
     private KnownRuntimeBugs() {}
 
