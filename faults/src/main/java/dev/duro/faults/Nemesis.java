@@ -168,7 +168,8 @@ public final class Nemesis {
      * nodes, for isolation and minorities).
      */
     private void clusterPartition(SeededEntropy e, SimulatedNetwork net, int n) {
-        boolean spareClients = e.chance(0.5);
+        // Beyond the drift bound, on purpose: always spare the clients, the case that shows what leases protect.
+        boolean spareClients = e.chance(0.5) || plan.cluster().beyondBound();
         int members = spareClients ? n : sim.nodes().size();
         int shape = e.nextInt(7);
         int focused = focus.getAsInt();
