@@ -3,6 +3,7 @@ package dev.duro.faults;
 import dev.duro.model.util.Invariants;
 import dev.duro.sim.Simulation;
 import dev.duro.sim.disk.DiskFaultConfig;
+import dev.duro.sim.disk.ReadFaultRule;
 import dev.duro.sim.disk.SimDiskDevice;
 import dev.duro.sim.net.SimulatedNetwork;
 import dev.duro.sim.node.NodeState;
@@ -21,8 +22,12 @@ import java.util.List;
  * one-way), clogged nodes and links, crash-restart, pauses, clock drift changes and wall-clock
  * jumps, plus the network's loss/duplication/reordering knobs, and on the targets' disks: torn and
  * corrupt unsynced sectors on crash, failed fsyncs (standing rate and bursts), slow-fsync windows.
- * Not yet struck: corruption of synced data and read errors, which only a replicated store can
- * survive (they come with the replicated log).
+ * With a cluster plan ({@link NemesisPlan#forCluster}) it also strikes what only replicas
+ * survive, on the plan's one faulty-disk node: bit flips in synced data, windows of read errors,
+ * and the loss of the whole disk while the node is down; and partitions take shapes among the
+ * cluster's members only (clients still reaching every node), may single out the node the
+ * scenario names as an object's current owner ({@link #withFocus}), and include one-way links in
+ * either direction.
  */
 public final class Nemesis {
     private final Simulation sim;
@@ -35,8 +40,12 @@ public final class Nemesis {
     private long partitionShape;
     /** The targets' simulated disks, by node index; empty when the nodes have none. */
     private final List<SimDiskDevice> disks;
+    /** Draws whether a crash of the faulty-disk node also loses its disk (its own stream: crash draws stay put). */
+    private final SeededEntropy wipes;
     /** Whether disk strikes include windows of full disk; off for targets written before that fault existed. */
     private boolean fullDiskStrikes;
+    /** The node the scenario sees serving an object now (−1: none known); isolation strikes prefer it. */
+    private java.util.function.IntSupplier focus = () -> -1;
 
     public Nemesis(Simulation sim, NemesisPlan plan, long healAtNanos) {
         this(sim, plan, healAtNanos, sim.nodes().size(), List.of());
@@ -59,6 +68,7 @@ public final class Nemesis {
         Invariants.check(disks.isEmpty() || disks.size() == targets, "need one disk per target, got %d for %d",
                 disks.size(), targets);
         this.disks = List.copyOf(disks);
+        this.wipes = entropy.derive("wipe");
     }
 
     /**
@@ -71,14 +81,22 @@ public final class Nemesis {
         return this;
     }
 
+    /**
+     * Names the node isolation strikes should prefer (half of them, in cluster plans): typically the
+     * node that last produced output for an object, i.e. its owner. A value outside the targets
+     * means "none known". Call before {@link #install()}.
+     */
+    public Nemesis withFocus(java.util.function.IntSupplier focusNode) {
+        this.focus = java.util.Objects.requireNonNull(focusNode, "focusNode");
+        return this;
+    }
+
     /** Installs the schedule; call once, after the nodes were added and before running. */
     public void install() {
         sim.network().configure(plan.network());
         if (plan.driftMaxPpm() > 0) {
             SeededEntropy drift = entropy.derive("initial-drift");
-            for (int i = 0; i < targets; i++) {
-                sim.node(i).clock().setDriftPpm(drift.between(-plan.driftMaxPpm(), plan.driftMaxPpm()));
-            }
+            for (int i = 0; i < targets; i++) sim.node(i).clock().setDriftPpm(drawDrift(drift));
         }
         chain("partition", plan.partitionEveryMs(), this::partition);
         chain("clog", plan.clogEveryMs(), this::clog);
@@ -87,6 +105,12 @@ public final class Nemesis {
         chain("clock", plan.driftMaxPpm() > 0 ? plan.clockEveryMs() : 0, this::clock);
         for (SimDiskDevice disk : disks) disk.reconfigure(plan.disk());
         chain("disk", disks.isEmpty() ? 0 : plan.diskEveryMs(), this::disk);
+        NemesisPlan.ClusterFaults cf = plan.cluster();
+        if (cf.faultyDisk() >= 0 && !disks.isEmpty()) {
+            Invariants.check(cf.faultyDisk() < targets, "faulty disk n%d is not a target", cf.faultyDisk());
+            chain("bit-flip", cf.bitFlipEveryMs(), this::bitFlip);
+            chain("read-error", cf.readErrorEveryMs(), this::readErrors);
+        }
         sim.at(healAtNanos, this::healAll);
     }
 
@@ -123,6 +147,75 @@ public final class Nemesis {
         int n = targets;
         if (n < 2) return;
         net.heal(); // one partition at a time: the new shape replaces the old
+        if (plan.cluster().isCluster()) {
+            clusterPartition(e, net, n);
+        } else {
+            classicPartition(e, net, n);
+        }
+        long duration = untilHeal(e, plan.partitionMaxMs());
+        long strike = ++partitionShape;
+        sim.note("partition-strike", "strike " + strike + " lasts " + duration + "ns");
+        // Only this shape's own heal ends it: a newer partition must last its full drawn time.
+        sim.after(duration, () -> {
+            if (partitionShape == strike) net.heal();
+        });
+    }
+
+    /**
+     * Shapes among the cluster's members. Half the time the clients are spared (they still reach
+     * every member: an owner cut off from its peers keeps hearing clients, the case leases exist
+     * for), otherwise clients fall on the side the shape puts them (the side without the cut-off
+     * nodes, for isolation and minorities).
+     */
+    private void clusterPartition(SeededEntropy e, SimulatedNetwork net, int n) {
+        // Beyond the drift bound, on purpose: always spare the clients, the case that shows what leases protect.
+        boolean spareClients = e.chance(0.5) || plan.cluster().beyondBound();
+        int members = spareClients ? n : sim.nodes().size();
+        int shape = e.nextInt(7);
+        int focused = focus.getAsInt();
+        int one = focused >= 0 && focused < n && e.chance(0.5) ? focused : e.nextInt(n);
+        String who = spareClients ? " (clients spared)" : "";
+        switch (shape) {
+            case 0 -> net.blockWhere(members, "isolate n" + one + who, (a, b) -> a == one || b == one);
+            case 1 -> net.blockWhere(members, "halves of the members" + who, (a, b) -> side(a, n) != side(b, n));
+            case 2 -> {
+                boolean[] in = new boolean[sim.nodes().size()];
+                for (int k : randomSubset(e, n, Math.max(1, (n - 1) / 2))) in[k] = true; // a minority
+                net.blockWhere(members, "minority " + describe(in) + who, (a, b) -> in[a] != in[b]);
+            }
+            case 3 -> {
+                // Two groups that reach each other only through one bridge node.
+                int bridge = e.nextInt(n);
+                boolean[] left = new boolean[sim.nodes().size()];
+                for (int k = 0; k < n; k++) if (k != bridge && e.chance(0.5)) left[k] = true;
+                net.blockWhere(members, "bridge via n" + bridge + " left " + describe(left) + who,
+                        (a, b) -> a != bridge && b != bridge && left[a] != left[b]);
+            }
+            case 4 -> net.blockWhere(members, "one-way: n" + one + " cannot send" + who, (a, b) -> a == one);
+            case 5 -> net.blockWhere(members, "one-way: n" + one + " cannot receive" + who, (a, b) -> b == one);
+            default -> {
+                int other = (one + 1 + e.nextInt(n - 1)) % n;
+                net.blockWhere(members, "link n" + one + "->n" + other + who, (a, b) -> a == one && b == other);
+            }
+        }
+    }
+
+    /** Lower half of the members (0) or the upper half and every client (1). */
+    private static int side(int node, int members) {
+        return node < members / 2 ? 0 : 1;
+    }
+
+    private static String describe(boolean[] in) {
+        StringBuilder b = new StringBuilder("{");
+        for (int i = 0; i < in.length; i++) {
+            if (!in[i]) continue;
+            if (b.length() > 1) b.append(',');
+            b.append('n').append(i);
+        }
+        return b.append('}').toString();
+    }
+
+    private void classicPartition(SeededEntropy e, SimulatedNetwork net, int n) {
         int shape = e.nextInt(5);
         switch (shape) {
             case 0 -> net.isolate(e.nextInt(n));
@@ -146,13 +239,6 @@ public final class Nemesis {
                 }
             }
         }
-        long duration = untilHeal(e, plan.partitionMaxMs());
-        long strike = ++partitionShape;
-        sim.note("partition-strike", "strike " + strike + " lasts " + duration + "ns");
-        // Only this shape's own heal ends it: a newer partition must last its full drawn time.
-        sim.after(duration, () -> {
-            if (partitionShape == strike) net.heal();
-        });
     }
 
     private void clog(SeededEntropy e) {
@@ -171,6 +257,12 @@ public final class Nemesis {
         long down = untilHeal(e, plan.downMaxMs());
         if (!node.isUp()) return;
         node.crash();
+        NemesisPlan.ClusterFaults cf = plan.cluster();
+        if (node.index() == cf.faultyDisk() && !disks.isEmpty() && wipes.chance(cf.wipeChance())) {
+            // The disk died with the node: it comes back on a blank one and must learn it lost everything.
+            disks.get(node.index()).wipe();
+            sim.note("disk-lost", "n" + node.index() + "'s disk wiped while it is down");
+        }
         sim.after(down, () -> {
             if (!node.isUp()) node.restart();
         });
@@ -185,12 +277,41 @@ public final class Nemesis {
     private void clock(SeededEntropy e) {
         SimulatedNode node = sim.node(e.nextInt(targets));
         if (e.chance(0.7)) {
-            node.clock().setDriftPpm(e.between(-plan.driftMaxPpm(), plan.driftMaxPpm()));
+            node.clock().setDriftPpm(drawDrift(e));
         } else {
             node.clock().jumpWall(e.between(-Simulation.millis(5_000), Simulation.millis(5_000)));
         }
         sim.kernel().trace().record(sim.nowNanos(), node.index(), dev.duro.sim.trace.EventKind.CLOCK,
                 node.clock().driftPpm(), node.clock().wallOffsetNanos(), 0, null, null);
+    }
+
+    /** A few bits of synced data flip on the faulty disk (checksums must catch them; replicas repair). */
+    private void bitFlip(SeededEntropy e) {
+        SimDiskDevice disk = disks.get(plan.cluster().faultyDisk());
+        int bits = 1 + e.nextInt(8);
+        int flipped = disk.injectBitFlips(bits).size();
+        sim.note("disk-bit-flip", "n" + plan.cluster().faultyDisk() + " " + flipped + " bit(s) of synced data flipped");
+    }
+
+    /** Reads of the faulty disk fail for a window (everything, or the first part of every file). */
+    private void readErrors(SeededEntropy e) {
+        SimDiskDevice disk = disks.get(plan.cluster().faultyDisk());
+        ReadFaultRule rule = e.chance(0.5) ? ReadFaultRule.everything() : new ReadFaultRule("", 0, 1 + e.nextLong(64 * 1024));
+        disk.failReads(rule);
+        sim.note("disk-read-errors", "n" + plan.cluster().faultyDisk() + " " + rule);
+        sim.after(untilHeal(e, plan.cluster().readErrorMaxMs()), disk::clearReadFaults);
+    }
+
+    /**
+     * A drift rate within the plan's bound. Beyond the cluster's bound (on purpose) the rates are
+     * pushed to the extremes, half to all of the bound either way, so that slow owners and fast
+     * replicas, the pairs that break leases, are common.
+     */
+    private long drawDrift(SeededEntropy e) {
+        long max = plan.driftMaxPpm();
+        if (!plan.cluster().beyondBound()) return e.between(-max, max);
+        long magnitude = e.between(max / 2, max);
+        return e.chance(0.5) ? magnitude : -magnitude;
     }
 
     /** A burst of failed fsyncs, a window of slow ones, or a window of full disk, on one disk. */

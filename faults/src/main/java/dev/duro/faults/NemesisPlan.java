@@ -37,11 +37,41 @@ import java.util.Set;
  * @param diskEveryMs mean time between nemesis disk strikes (a burst of failed fsyncs or a window
  *     of slow ones on one disk; 0: off)
  * @param slowDiskMaxMs longest slow-fsync window
+ * @param cluster the faults only a replicated cluster survives ({@link ClusterFaults#NONE} otherwise)
  */
 public record NemesisPlan(Set<String> on, NetworkConfig network, long partitionEveryMs, long partitionMaxMs,
                           long clogEveryMs, long clogMaxMs, long crashEveryMs, long downMaxMs, long pauseEveryMs,
                           long pauseMaxMs, long driftMaxPpm, long clockEveryMs, double faultPointRate,
-                          DiskFaultConfig disk, long diskEveryMs, long slowDiskMaxMs) {
+                          DiskFaultConfig disk, long diskEveryMs, long slowDiskMaxMs, ClusterFaults cluster) {
+
+    /** Drift the nemesis draws with {@code --clock-drift-beyond-bound}: up to ±50 %, five hundred times the default bound. */
+    public static final long BEYOND_BOUND_DRIFT_PPM = 500_000;
+
+    /**
+     * What a cluster of replicated nodes adds to the plan: the faults a single copy cannot survive,
+     * struck on one "faulty-disk" node only (at most ⌊(replicas−1)/2⌋ = 1 of an object's 3 replicas,
+     * as the fault model allows), and leases put to the test.
+     *
+     * @param faultyDisk index of the one node whose disk suffers bit flips in synced data, read
+     *     errors and loss (wiped while down); −1 when disk faults are off
+     * @param bitFlipEveryMs mean time between bit-flip strikes on the faulty disk (0: off)
+     * @param readErrorEveryMs mean time between windows of read errors on the faulty disk (0: off)
+     * @param readErrorMaxMs longest read-error window
+     * @param wipeChance probability that a crash of the faulty-disk node also loses its disk
+     * @param leaseMs the cluster's lease; pauses may outlast it
+     * @param driftBoundPpm the cluster's drift bound ε; drawn drift stays within it unless
+     *     {@code beyondBound}
+     * @param beyondBound drift is drawn up to {@link #BEYOND_BOUND_DRIFT_PPM} on purpose
+     */
+    public record ClusterFaults(int faultyDisk, long bitFlipEveryMs, long readErrorEveryMs, long readErrorMaxMs,
+                                double wipeChance, long leaseMs, long driftBoundPpm, boolean beyondBound) {
+        /** Not a cluster: nothing added, nothing changed. */
+        public static final ClusterFaults NONE = new ClusterFaults(-1, 0, 0, 0, 0, 0, 0, false);
+
+        public boolean isCluster() {
+            return leaseMs > 0;
+        }
+    }
 
     /** Draws the plan: which faults are on from {@code selection}, then every rate, from {@code entropy}. */
     public static NemesisPlan draw(FaultSelection selection, SeededEntropy entropy) {
@@ -72,7 +102,50 @@ public record NemesisPlan(Set<String> on, NetworkConfig network, long partitionE
                 on.contains("clock") ? clock.between(10, 500) : 0, clock.between(200, 3_000),
                 on.contains("buggify") ? rate(entropy.derive("buggify"), 0.01, 0.2) : 0,
                 diskOn ? drawDisk(disk) : DiskFaultConfig.none(),
-                diskOn ? disk.between(300, 4_000) : 0, disk.between(10, 1_000));
+                diskOn ? disk.between(300, 4_000) : 0, disk.between(10, 1_000), ClusterFaults.NONE);
+    }
+
+    /**
+     * This plan adapted to a cluster of {@code nodes} runtime nodes with leases of {@code leaseMs}
+     * and drift bound {@code driftBoundPpm}: drift drawn within the bound (or far beyond it, on
+     * purpose, when {@code beyondBound}: then drift is on whatever the swarm chose), pauses that
+     * and partitions that sometimes outlast a lease (so failovers happen), and, when disk faults are on, one faulty-disk node drawn from the
+     * seed that also suffers bit flips in synced data, read errors and the loss of its disk. Draws
+     * from its own streams (under {@code entropy}), so the rest of the plan is the same as without.
+     */
+    public NemesisPlan forCluster(SeededEntropy entropy, int nodes, long leaseMs, long driftBoundPpm, boolean beyondBound) {
+        Invariants.check(nodes >= 1 && leaseMs > 0 && driftBoundPpm >= 0, "bad cluster: %d nodes, lease %d, bound %d",
+                nodes, leaseMs, driftBoundPpm);
+        SeededEntropy c = entropy.derive("cluster");
+        SeededEntropy pause = c.derive("pause");
+        // Half the runs pause nodes past a lease (a long GC): the owner must find its lease gone.
+        long pauseMax = pause.chance(0.5) ? pause.between(leaseMs, leaseMs * 5 / 2) : pauseMaxMs;
+        // Half the runs keep partitions up past a lease plus a suspicion, long enough for a failover to finish.
+        SeededEntropy partition = c.derive("partition");
+        long partitionMax = partition.chance(0.5) ? partition.between(leaseMs, leaseMs * 3) : partitionMaxMs;
+        long drift;
+        long clockEvery = clockEveryMs;
+        Set<String> kinds = on;
+        if (beyondBound) {
+            drift = BEYOND_BOUND_DRIFT_PPM;
+            if (!on.contains("clock")) {
+                kinds = new java.util.TreeSet<>(on);
+                kinds.add("clock");
+                kinds = java.util.Collections.unmodifiableSet(kinds);
+            }
+        } else {
+            drift = Math.min(driftMaxPpm, driftBoundPpm);
+        }
+        ClusterFaults cf;
+        if (on.contains("disk") && nodes >= 3) {
+            SeededEntropy d = c.derive("faulty-disk");
+            cf = new ClusterFaults(d.nextInt(nodes), d.between(300, 3_000), d.between(500, 4_000), d.between(10, 1_000),
+                    rate(d, 0.2, 0.8), leaseMs, driftBoundPpm, beyondBound);
+        } else {
+            cf = new ClusterFaults(-1, 0, 0, 0, 0, leaseMs, driftBoundPpm, beyondBound);
+        }
+        return new NemesisPlan(kinds, network, partitionEveryMs, partitionMax, clogEveryMs, clogMaxMs, crashEveryMs,
+                downMaxMs, pauseEveryMs, pauseMax, drift, clockEvery, faultPointRate, disk, diskEveryMs, slowDiskMaxMs, cf);
     }
 
     /**
@@ -98,6 +171,10 @@ public record NemesisPlan(Set<String> on, NetworkConfig network, long partitionE
     public NemesisPlan {
         Invariants.check(on != null && network != null, "plan must be complete");
         Invariants.check(driftMaxPpm >= 0 && driftMaxPpm < 1_000_000, "drift bound out of range: %d", driftMaxPpm);
+        Invariants.check(cluster != null, "cluster faults must be set (ClusterFaults.NONE when not a cluster)");
+        Invariants.check(cluster.beyondBound() || !cluster.isCluster() || driftMaxPpm <= cluster.driftBoundPpm(),
+                "drift %d ppm drawn beyond the cluster's bound %d ppm without asking for it", driftMaxPpm,
+                cluster.driftBoundPpm());
         Invariants.check(disk != null, "disk fault config must be set (none() when off)");
         Invariants.check(on.contains("disk") || (disk.equals(DiskFaultConfig.none()) && diskEveryMs == 0),
                 "disk faults drawn while the disk kind is off");
@@ -124,13 +201,24 @@ public record NemesisPlan(Set<String> on, NetworkConfig network, long partitionE
         if (clogEveryMs > 0) m.put("clog", "every ~" + clogEveryMs + "ms, up to " + clogMaxMs + "ms");
         if (crashEveryMs > 0) m.put("crash", "every ~" + crashEveryMs + "ms, down up to " + downMaxMs + "ms");
         if (pauseEveryMs > 0) m.put("pause", "every ~" + pauseEveryMs + "ms, up to " + pauseMaxMs + "ms");
-        if (driftMaxPpm > 0) m.put("clock", "drift up to " + driftMaxPpm + "ppm, changes every ~" + clockEveryMs + "ms");
+        if (driftMaxPpm > 0) {
+            m.put("clock", "drift up to " + driftMaxPpm + "ppm, changes every ~" + clockEveryMs + "ms"
+                    + (cluster.beyondBound() ? " (BEYOND the cluster's bound of " + cluster.driftBoundPpm()
+                    + "ppm, on purpose: leases no longer guarantee single activation)"
+                    : cluster.isCluster() ? " (within the cluster's bound of " + cluster.driftBoundPpm() + "ppm)" : ""));
+        }
         if (faultPointRate > 0) m.put("buggify", String.format(Locale.ROOT, "fire rate %.4f", faultPointRate));
         if (on.contains("disk")) {
             m.put("disk", String.format(Locale.ROOT,
                     "torn %.4f, corrupt-sector %.4f, fsync-fail %.4f, slow-fsync %.4f x%.0f; strikes every ~%dms, slow up to %dms",
                     disk.tornWriteProbability(), disk.corruptSectorProbability(), disk.syncFailureProbability(),
                     disk.slowSyncProbability(), disk.slowSyncFactor(), diskEveryMs, slowDiskMaxMs));
+        }
+        if (cluster.faultyDisk() >= 0) {
+            m.put("faulty-disk", String.format(Locale.ROOT,
+                    "n%d only: bit flips in synced data every ~%dms, read errors every ~%dms up to %dms, disk lost on %.0f%% of its crashes",
+                    cluster.faultyDisk(), cluster.bitFlipEveryMs(), cluster.readErrorEveryMs(), cluster.readErrorMaxMs(),
+                    cluster.wipeChance() * 100));
         }
         return m;
     }

@@ -48,6 +48,20 @@ class NemesisHealTest {
     }
 
     @Test
+    void aClusterPlanHealsAsCompletely() {
+        for (long seed = 1; seed <= 20; seed++) {
+            NemesisRig rig = NemesisRig.cluster(seed, 3 + (int) (seed % 3), 3_000, TraceListener.NONE, seed % 2 == 0);
+            StopReason why = rig.sim.run(rig.healAtNanos, 5_000_000);
+            assertThat(why).as("seed %d: %s", seed, rig.sim.kernel().failure()).isEqualTo(StopReason.TIME_LIMIT);
+            assertThat(rig.sim.network().blockedLinks()).as("seed %d", seed).isEmpty();
+            for (SimulatedNode node : rig.sim.nodes()) {
+                assertThat(node.state()).as("seed %d %s", seed, node).isEqualTo(NodeState.UP);
+                assertThat(node.clock().driftPpm()).isZero();
+            }
+        }
+    }
+
+    @Test
     void everyPartitionLastsItsDrawnTimeUnlessANewerStrikeOrTheHealReplacesIt() {
         for (long seed = 1; seed <= 40; seed++) {
             List<TraceEvent> events = new ArrayList<>();

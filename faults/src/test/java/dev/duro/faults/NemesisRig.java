@@ -24,7 +24,26 @@ final class NemesisRig {
     final long healAtNanos;
 
     NemesisRig(long seed, int nodes, long healAtMs, TraceListener listener) {
-        this.plan = NemesisPlan.draw(FaultSelection.ALL, new Simulation(Simulation.Options.seed(seed)).entropy("nemesis-plan"));
+        this(seed, nodes, healAtMs, listener, plain(seed));
+    }
+
+    /** With the plan adapted to a cluster of {@code nodes} (2 s leases, bound 1000 ppm), within the bound or beyond it. */
+    static NemesisRig cluster(long seed, int nodes, long healAtMs, TraceListener listener, boolean beyondBound) {
+        return cluster(seed, nodes, healAtMs, listener, 1_000, beyondBound);
+    }
+
+    static NemesisRig cluster(long seed, int nodes, long healAtMs, TraceListener listener, long boundPpm, boolean beyondBound) {
+        NemesisPlan p = plain(seed).forCluster(new Simulation(Simulation.Options.seed(seed)).entropy("nemesis-plan"), nodes,
+                2_000, boundPpm, beyondBound);
+        return new NemesisRig(seed, nodes, healAtMs, listener, p);
+    }
+
+    private static NemesisPlan plain(long seed) {
+        return NemesisPlan.draw(FaultSelection.ALL, new Simulation(Simulation.Options.seed(seed)).entropy("nemesis-plan"));
+    }
+
+    NemesisRig(long seed, int nodes, long healAtMs, TraceListener listener, NemesisPlan plan) {
+        this.plan = plan;
         this.sim = new Simulation(Simulation.Options.seed(seed).withNetwork(plan.network()).withListener(listener));
         this.healAtNanos = Simulation.millis(healAtMs);
         for (int i = 0; i < nodes; i++) {

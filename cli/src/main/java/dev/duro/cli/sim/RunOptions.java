@@ -1,10 +1,14 @@
 package dev.duro.cli.sim;
 
 import dev.duro.cli.UserError;
+import dev.duro.runtime.PlantedBug;
 import dev.duro.scenarios.ScenarioCatalogue;
+import dev.duro.scenarios.frame.ObjectScenario;
 import dev.duro.sim.run.FaultSelection;
 import dev.duro.sim.run.RunConfig;
 import dev.duro.sim.run.Scenario;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** The options that define a run, shared by {@code sim run}, {@code sim replay} and {@code sim double-run}. */
@@ -29,6 +33,20 @@ public final class RunOptions {
             description = "swarm (each seed picks), none, all, or a comma list of: "
                     + "loss, dup, reorder, partition, clog, crash, pause, clock, buggify, disk.")
     String faults;
+
+    @Option(names = "--nodes", paramLabel = "N", defaultValue = "0",
+            description = "Runtime nodes (object scenarios): 1 = one node on its own disk log; 3 or more = a cluster with "
+                    + "3 replicas per object; default 0 = the scenario's own (a 5-node cluster).")
+    int nodes;
+
+    @Option(names = "--bug", paramLabel = "NAME",
+            description = "Plant a runtime bug by name (repeatable; object scenarios only); 'duro sim bugs' lists them.")
+    List<String> bugs = new ArrayList<>();
+
+    @Option(names = "--clock-drift-beyond-bound",
+            description = "Draw clock drift far beyond the cluster's bound (\u00b1" + 200_000 + " ppm), on purpose: shows "
+                    + "which guarantee the bound buys (single activation, P3; see docs/cluster.md).")
+    boolean clockDriftBeyondBound;
 
     /** Parses {@code 42} or {@code 0x2a}; anything else is a one-line user error. */
     public static long parseSeed(String text) {
@@ -62,6 +80,34 @@ public final class RunOptions {
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
-        return new RunConfig(s, scenario, untilMs, maxEvents, selection, RunConfig.DEFAULT_RING);
+        RunConfig config = new RunConfig(s, scenario, untilMs, maxEvents, selection, RunConfig.DEFAULT_RING);
+        return platformSettings(scenario(), config, nodes, bugs, clockDriftBeyondBound);
+    }
+
+    /**
+     * Adds {@code --nodes}, {@code --bug} and {@code --clock-drift-beyond-bound} to {@code config},
+     * checking them against {@code target}: one line naming what was wrong otherwise.
+     */
+    static RunConfig platformSettings(Scenario target, RunConfig config, int nodes, List<String> bugs, boolean beyondBound) {
+        boolean platform = target instanceof ObjectScenario;
+        if (nodes < 0 || nodes > RunConfig.MAX_NODES) {
+            throw new UserError("--nodes must be in 1.." + RunConfig.MAX_NODES + " (0 = the scenario's default), got " + nodes);
+        }
+        if (!platform && (nodes != 0 || !bugs.isEmpty() || beyondBound)) {
+            throw new UserError("scenario '" + target.name() + "' does not run the platform, so it takes no --nodes, --bug or "
+                    + "--clock-drift-beyond-bound; use an object scenario (kv, counter, bank, chat, rate-limiter, scheduler)");
+        }
+        for (String b : bugs) {
+            try {
+                PlantedBug.byName(b);
+            } catch (IllegalArgumentException e) {
+                throw new UserError("--bug: " + e.getMessage() + " ('duro sim bugs' describes them)");
+            }
+        }
+        int resolved = nodes == 0 ? target.defaultNodes() : nodes;
+        if (beyondBound && resolved < 3) {
+            throw new UserError("--clock-drift-beyond-bound needs a cluster (leases exist only there): use --nodes 3 or more");
+        }
+        return config.withNodes(nodes).withBugs(bugs).withClockDriftBeyondBound(beyondBound);
     }
 }

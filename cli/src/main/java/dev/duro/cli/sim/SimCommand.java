@@ -10,6 +10,8 @@ import picocli.CommandLine.Spec;
         description = "Deterministic simulation: run a seed, replay a reproduction line, check determinism.",
         subcommands = {
             // One line each.
+            SimBugsCommand.class,
+            SimBugTableCommand.class,
             SimDoubleRunCommand.class,
             SimReplayCommand.class,
             SimRunCommand.class,

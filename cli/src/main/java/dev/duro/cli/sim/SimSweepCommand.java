@@ -2,44 +2,47 @@ package dev.duro.cli.sim;
 
 import dev.duro.cli.UserError;
 import dev.duro.scenarios.ScenarioCatalogue;
+import dev.duro.scenarios.frame.ObjectScenario;
 import dev.duro.sim.run.FaultSelection;
 import dev.duro.sim.run.RunConfig;
-import dev.duro.sim.run.RunResult;
-import dev.duro.sim.run.Runner;
 import dev.duro.sim.run.Scenario;
 import dev.duro.sim.run.Violation;
-import dev.duro.sim.trace.TraceListener;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
-
+import dev.duro.sim.trace.TraceJson;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code duro sim sweep}: many seeds of one scenario (or all), one line per scenario with the
- * failures by property and the reproduction line of the first few failing seeds. For long
- * searches outside CI; the CI suite runs a bounded sweep as a test.
+ * {@code duro sim sweep}: many seeds of one scenario (or all), on every core, one line per
+ * scenario with the failures by property, the first failing seed and the reproduction lines of
+ * the first few failing seeds; {@code --json} ends with one summary object. The output is the
+ * same whatever {@code --jobs} (results are reported in seed order), except wall times.
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
-        description = {"Run a range of seeds of one scenario (or 'all' object scenarios) and tabulate the failures.",
+        description = {"Run a range of seeds of one scenario (or 'all') on every core and tabulate the failures by property.",
                 "Exit code: 0 all passed, else the most severe failure class seen (1 safety, 3 crash, 4 liveness)."})
 public class SimSweepCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Option(names = "--scenario", paramLabel = "S", defaultValue = "all",
-            description = "Scenario name, or 'all' for every catalogue scenario; default: ${DEFAULT-VALUE}.")
+            description = "Scenario name, or 'all' (every scenario; only the object scenarios with --nodes, --bug or "
+                    + "--clock-drift-beyond-bound); default: ${DEFAULT-VALUE}.")
     String scenario;
 
-    @Option(names = "--seeds", paramLabel = "A..B", defaultValue = "1..100",
-            description = "Inclusive seed range; default: ${DEFAULT-VALUE}.")
+    @Option(names = "--seeds", paramLabel = "A..B|N", defaultValue = "1..100",
+            description = "Inclusive seed range A..B, or N for 1..N; default: ${DEFAULT-VALUE}.")
     String seeds;
 
     @Option(names = "--faults", paramLabel = "F", defaultValue = "swarm",
@@ -50,9 +53,44 @@ public class SimSweepCommand implements Callable<Integer> {
             description = "Simulated-time budget per run in ms; 0 = each scenario's default.")
     long untilMs;
 
+    @Option(names = "--nodes", paramLabel = "N", defaultValue = "0",
+            description = "Runtime nodes of object scenarios (1 = single node; default 0 = the scenario's own, a 5-node cluster).")
+    int nodes;
+
+    @Option(names = "--bug", paramLabel = "NAME", description = "Plant a runtime bug (repeatable); 'duro sim bugs' lists them.")
+    List<String> bugs = new ArrayList<>();
+
+    @Option(names = "--clock-drift-beyond-bound", description = "Draw clock drift far beyond the cluster's bound (see 'sim run --help').")
+    boolean clockDriftBeyondBound;
+
+    @Option(names = "--jobs", paramLabel = "J", defaultValue = "0",
+            description = "Runs at once (threads); default 0 = the available processors.")
+    int jobs;
+
+    @Option(names = "--json", description = "End the output with one JSON object: seeds, runs, failed, violations (by property), "
+            + "firstFailingSeed, repro, wallMs, seedsPerHour, jobs, scenarios.")
+    boolean json;
+
     @Option(names = "--show", paramLabel = "K", defaultValue = "5",
             description = "Reproduction lines to print per scenario; default: ${DEFAULT-VALUE}.")
     int show;
+
+    /** Per scenario: runs, failures by property (each failing run counted once per property), first failure. */
+    private static final class Tally {
+        final Scenario scenario;
+        int runs;
+        int failed;
+        long runNanos;
+        final Map<String, Integer> byProperty = new TreeMap<>();
+        final List<String> shown = new ArrayList<>();
+        String firstFailingSeed;
+        String firstRepro;
+        String firstViolation;
+
+        Tally(Scenario scenario) {
+            this.scenario = scenario;
+        }
+    }
 
     @Override
     public Integer call() {
@@ -64,62 +102,186 @@ public class SimSweepCommand implements Callable<Integer> {
             throw new UserError(e.getMessage());
         }
         if (untilMs < 0) throw new UserError("--until-ms must be >= 0, got " + untilMs);
-        List<Scenario> targets = new ArrayList<>();
-        if (scenario.equals("all")) {
-            targets.addAll(ScenarioCatalogue.all());
+        if (jobs < 0) throw new UserError("--jobs must be >= 0 (0 = the available processors), got " + jobs);
+        if (show < 0) throw new UserError("--show must be >= 0, got " + show);
+        boolean platform = nodes != 0 || !bugs.isEmpty() || clockDriftBeyondBound;
+        List<Scenario> targets = targets(scenario, platform);
+        List<RunConfig> bases = new ArrayList<>();
+        Map<String, Tally> tallies = new LinkedHashMap<>();
+        for (Scenario s : targets) {
+            tallies.put(s.name(), new Tally(s));
+            bases.add(RunOptions.platformSettings(s, RunConfig.of(range[0], s.name()).withUntilMs(untilMs)
+                    .withFaults(selection), nodes, bugs, clockDriftBeyondBound));
+        }
+        long seedCount = range[1] - range[0] + 1;
+        int threads = jobs == 0 ? SweepEngine.defaultThreads() : jobs;
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("duro sim sweep: seeds " + Long.toUnsignedString(range[0]) + ".." + Long.toUnsignedString(range[1])
+                + ", faults " + faults + settings() + ", " + threads + " job(s)");
+        out.println(String.format(Locale.ROOT, "%-14s %6s %6s %10s  %s", "scenario", "runs", "failed", "ms/run",
+                "failures by property"));
+        out.flush();
+        long start = WallClock.nanos();
+        int[] exit = {0};
+        String[] current = {null};
+        new SweepEngine(threads).runAll(jobs(targets, bases, range), o -> {
+            Tally t = tallies.get(o.job().scenario().name());
+            if (current[0] != null && !current[0].equals(t.scenario.name())) printTally(out, tallies.get(current[0]));
+            current[0] = t.scenario.name();
+            t.runs++;
+            t.runNanos += o.wallNanos();
+            if (!o.failed()) return;
+            t.failed++;
+            Set<String> properties = new LinkedHashSet<>();
+            for (Violation v : o.violations()) properties.add(v.property());
+            for (String p : properties) t.byProperty.merge(p, 1, Integer::sum);
+            exit[0] = worse(exit[0], o.exitCode());
+            if (t.firstFailingSeed == null) {
+                t.firstFailingSeed = o.job().config().seedText();
+                t.firstRepro = o.repro();
+                t.firstViolation = o.violations().get(0).toString();
+            }
+            if (t.shown.size() < show) t.shown.add("  seed " + o.job().config().seedText() + ": " + o.violations().get(0)
+                    + "\n    repro: " + o.repro());
+        });
+        if (current[0] != null) printTally(out, tallies.get(current[0]));
+        long wallMs = (WallClock.nanos() - start) / 1_000_000;
+        long runs = tallies.values().stream().mapToLong(t -> t.runs).sum();
+        int failed = tallies.values().stream().mapToInt(t -> t.failed).sum();
+        Map<String, Integer> total = new TreeMap<>();
+        Tally first = null;
+        for (Tally t : tallies.values()) {
+            t.byProperty.forEach((p, n) -> total.merge(p, n, Integer::sum));
+            if (first == null && t.firstFailingSeed != null) first = t;
+        }
+        double perHour = wallMs > 0 ? runs * 3_600_000.0 / wallMs : 0;
+        out.println(String.format(Locale.ROOT, "total: %d runs, %d failed %s in %.1f s on %d job(s) (%,.0f seeds/hour)", runs,
+                failed, total.isEmpty() ? "" : total.toString(), wallMs / 1000.0, threads, perHour));
+        if (first != null) {
+            out.println("first failing: " + first.scenario.name() + " seed " + first.firstFailingSeed + ": " + first.firstViolation);
+            out.println("repro: " + first.firstRepro);
+        }
+        if (json) out.println(json(range, seedCount, runs, failed, total, first, wallMs, perHour, threads, tallies));
+        out.flush();
+        return exit[0];
+    }
+
+    private String settings() {
+        StringBuilder b = new StringBuilder();
+        if (nodes != 0) b.append(", nodes ").append(nodes);
+        for (String bug : bugs) b.append(", bug ").append(bug);
+        if (clockDriftBeyondBound) b.append(", clock drift beyond the bound");
+        return b.toString();
+    }
+
+    private void printTally(PrintWriter out, Tally t) {
+        out.println(String.format(Locale.ROOT, "%-14s %6d %6d %10.1f  %s", t.scenario.name(), t.runs, t.failed,
+                t.runs == 0 ? 0.0 : t.runNanos / 1e6 / t.runs, t.byProperty.isEmpty() ? "-" : t.byProperty.toString()));
+        for (String line : t.shown) out.println(line);
+        out.flush();
+    }
+
+    /** Every (scenario, seed) in order, made lazily. */
+    private static java.util.Iterator<SweepEngine.Job> jobs(List<Scenario> targets, List<RunConfig> bases, long[] range) {
+        return new java.util.Iterator<>() {
+            int scenario;
+            long seed = range[0];
+            boolean exhausted = targets.isEmpty();
+
+            @Override
+            public boolean hasNext() {
+                return !exhausted;
+            }
+
+            @Override
+            public SweepEngine.Job next() {
+                if (exhausted) throw new java.util.NoSuchElementException();
+                SweepEngine.Job job = new SweepEngine.Job(targets.get(scenario), bases.get(scenario).withSeed(seed));
+                if (seed == range[1]) {
+                    seed = range[0];
+                    exhausted = ++scenario == targets.size();
+                } else {
+                    seed++;
+                }
+                return job;
+            }
+        };
+    }
+
+    private static String json(long[] range, long seedCount, long runs, int failed, Map<String, Integer> total, Tally first, long wallMs,
+                               double perHour, int threads, Map<String, Tally> tallies) {
+        StringBuilder b = new StringBuilder(256);
+        b.append("{\"seeds\":").append(Long.toUnsignedString(seedCount))
+                .append(",\"seedRange\":").append(TraceJson.quote(Long.toUnsignedString(range[0]) + ".." + Long.toUnsignedString(range[1])))
+                .append(",\"runs\":").append(runs)
+                .append(",\"failed\":").append(failed)
+                .append(",\"violations\":").append(counts(total))
+                .append(",\"firstFailingSeed\":").append(first == null ? "null" : first.firstFailingSeed)
+                .append(",\"firstFailingScenario\":").append(first == null ? "null" : TraceJson.quote(first.scenario.name()))
+                .append(",\"repro\":").append(first == null ? "null" : TraceJson.quote(first.firstRepro))
+                .append(",\"wallMs\":").append(wallMs)
+                .append(",\"seedsPerHour\":").append(Math.round(perHour))
+                .append(",\"jobs\":").append(threads)
+                .append(",\"scenarios\":[");
+        boolean firstEntry = true;
+        for (Tally t : tallies.values()) {
+            if (!firstEntry) b.append(',');
+            firstEntry = false;
+            b.append("{\"scenario\":").append(TraceJson.quote(t.scenario.name()))
+                    .append(",\"runs\":").append(t.runs)
+                    .append(",\"failed\":").append(t.failed)
+                    .append(",\"violations\":").append(counts(t.byProperty))
+                    .append(",\"firstFailingSeed\":").append(t.firstFailingSeed == null ? "null" : t.firstFailingSeed)
+                    .append(",\"repro\":").append(t.firstRepro == null ? "null" : TraceJson.quote(t.firstRepro))
+                    .append(",\"msPerRun\":").append(t.runs == 0 ? 0 : Math.round(t.runNanos / 1e6 / t.runs))
+                    .append('}');
+        }
+        return b.append("]}").toString();
+    }
+
+    private static String counts(Map<String, Integer> m) {
+        StringBuilder b = new StringBuilder("{");
+        for (Map.Entry<String, Integer> e : m.entrySet()) {
+            if (b.length() > 1) b.append(',');
+            b.append(TraceJson.quote(e.getKey())).append(':').append(e.getValue());
+        }
+        return b.append('}').toString();
+    }
+
+    /** The scenarios {@code name} names; 'all' is every scenario, or every object scenario for platform settings. */
+    static List<Scenario> targets(String name, boolean platformOnly) {
+        List<Scenario> out = new ArrayList<>();
+        if (name.equals("all")) {
+            for (Scenario s : ScenarioCatalogue.all()) if (!platformOnly || s instanceof ObjectScenario) out.add(s);
         } else {
-            targets.add(ScenarioCatalogue.find(scenario).orElseThrow(() -> new UserError("unknown scenario '" + scenario
+            out.add(ScenarioCatalogue.find(name).orElseThrow(() -> new UserError("unknown scenario '" + name
                     + "' (known: all, " + String.join(", ", ScenarioCatalogue.names()) + ")")));
         }
-        PrintWriter out = spec.commandLine().getOut();
-        out.println("duro sim sweep: seeds " + range[0] + ".." + range[1] + ", faults " + faults);
-        out.println(String.format(Locale.ROOT, "%-14s %6s %6s %9s %10s  %s", "scenario", "runs", "failed", "wall s",
-                "ms/run", "failures by property"));
-        out.flush();
-        int exit = 0;
-        for (Scenario s : targets) {
-            Map<String, Integer> byProperty = new TreeMap<>();
-            List<String> repros = new ArrayList<>();
-            int failed = 0;
-            long start = WallClock.nanos();
-            for (long seed = range[0]; seed <= range[1]; seed++) {
-                RunConfig config = RunConfig.of(seed, s.name()).withUntilMs(untilMs).withFaults(selection);
-                RunResult r = Runner.run(s, config, TraceListener.NONE);
-                if (r.violations().isEmpty()) continue;
-                failed++;
-                for (Violation v : r.violations().stream().map(v -> v.property()).distinct()
-                        .map(p -> r.violations().stream().filter(v -> v.property().equals(p)).findFirst().orElseThrow()).toList()) {
-                    byProperty.merge(v.property(), 1, Integer::sum);
-                }
-                exit = worse(exit, r.exitCode());
-                if (repros.size() < show) repros.add("  " + r.violations().get(0) + "\n    repro: " + r.repro());
-            }
-            double wallS = (WallClock.nanos() - start) / 1e9;
-            long runs = range[1] - range[0] + 1;
-            out.println(String.format(Locale.ROOT, "%-14s %6d %6d %9.1f %10.1f  %s", s.name(), runs, failed, wallS,
-                    wallS * 1000 / runs, byProperty.isEmpty() ? "-" : byProperty.toString()));
-            for (String line : repros) out.println(line);
-            out.flush();
-        }
-        return exit;
+        return out;
     }
 
     /** Safety (1) beats crash (3) beats liveness (4); other codes pass through. */
-    private static int worse(int a, int b) {
+    static int worse(int a, int b) {
         int[] order = {1, 3, 4, 5};
         for (int code : order) if (a == code || b == code) return code;
         return Math.max(a, b);
     }
 
-    private static long[] parseRange(String text) {
+    /** {@code A..B} (inclusive, unsigned) or {@code N} for {@code 1..N}. */
+    static long[] parseRange(String text) {
         String[] parts = text.split("\\.\\.", -1);
         try {
+            if (parts.length == 1) {
+                long n = RunOptions.parseSeed(parts[0]);
+                if (n == 0) throw new UserError("");
+                return new long[] {1, n};
+            }
             long a = RunOptions.parseSeed(parts[0]);
-            long b = parts.length == 2 ? RunOptions.parseSeed(parts[1]) : a;
+            long b = RunOptions.parseSeed(parts[1]);
             if (parts.length > 2 || Long.compareUnsigned(a, b) > 0) throw new UserError("");
             return new long[] {a, b};
         } catch (UserError e) {
-            throw new UserError("malformed --seeds '" + text + "': expected A..B with A <= B (for example 1..200)");
+            throw new UserError("malformed --seeds '" + text + "': expected A..B with A <= B (for example 1..200), or N >= 1 for 1..N");
         }
     }
 }

@@ -77,7 +77,16 @@ class SimCommandTest {
                 {"sim", "run", "--seed", "1", "--scenario", "nope"},
                 {"sim", "run", "--seed", "1", "--faults", "crash,meteor"},
                 {"sim", "run", "--seed", "1", "--max-events", "0"},
-                {"sim", "replay", "--seed", "1", "--digest", "xyz"}}) {
+                {"sim", "replay", "--seed", "1", "--digest", "xyz"},
+                {"sim", "run", "--seed", "1", "--bug", "meteor"},
+                {"sim", "run", "--seed", "1", "--nodes", "42"},
+                {"sim", "run", "--seed", "1", "--scenario", "ping", "--nodes", "3"},
+                {"sim", "run", "--seed", "1", "--scenario", "log-demo", "--bug", "skip-fsync"},
+                {"sim", "run", "--seed", "1", "--nodes", "1", "--clock-drift-beyond-bound"},
+                {"sim", "sweep", "--seeds", "5..2"},
+                {"sim", "sweep", "--seeds", "0"},
+                {"sim", "sweep", "--bug", "meteor"},
+                {"sim", "bug-table", "--seeds", "0"}}) {
             Outcome o = duro(args);
             assertThat(o.exit()).as(String.join(" ", args)).isEqualTo(2);
             assertThat(o.err().lines().count()).as(o.err()).isEqualTo(1);
@@ -133,6 +142,77 @@ class SimCommandTest {
             assertThat(h.out()).contains("Usage: duro sim " + sub);
         }
         assertThat(duro("bench", "kernel", "--help").out()).contains("--iterations");
+    }
+
+    @Test
+    void bugsListsEveryPlantedBugWithItsDescription() {
+        Outcome o = duro("sim", "bugs");
+        assertThat(o.exit()).isZero();
+        assertThat(o.lines()).hasSize(dev.duro.runtime.PlantedBug.values().length);
+        for (dev.duro.runtime.PlantedBug b : dev.duro.runtime.PlantedBug.values()) {
+            assertThat(o.out()).contains(b.cliName() + " ").contains(b.description());
+        }
+        Outcome bad = duro("sim", "run", "--seed", "1", "--bug", "meteor");
+        assertThat(bad.err()).contains("no planted bug 'meteor'", "ack-before-quorum", "split-brain-after-heal");
+    }
+
+    @Test
+    void clusterSettingsReachTheRunAndItsReproLine() {
+        Outcome o = duro("sim", "run", "--seed", "3", "--until-ms", "1500", "--bug", "early-output-gate", "--faults", "none");
+        assertThat(o.out()).contains("param nodes: 5 runtime nodes (n0..n4, 3 replicas per object", "param planted: [OUTPUT_GATE_OPEN_EARLY]");
+        assertThat(o.last()).isEqualTo("repro: ./duro sim run --seed 3 --scenario kv --until-ms 1500 --max-events 20000000"
+                + " --faults none --nodes 5 --bug early-output-gate");
+        assertThat(o.exit()).as("the planted bug is caught").isEqualTo(1);
+        assertThat(o.out()).contains("violation: P4-output");
+        Outcome single = duro("sim", "run", "--seed", "3", "--until-ms", "1500", "--nodes", "1", "--faults", "none");
+        assertThat(single.exit()).isZero();
+        assertThat(single.out()).contains("param nodes: 1 runtime node (n0)");
+        Outcome beyond = duro("sim", "run", "--seed", "3", "--until-ms", "1500", "--clock-drift-beyond-bound");
+        assertThat(beyond.out()).contains("BEYOND the cluster's bound of 1000ppm");
+        assertThat(beyond.last()).endsWith("--faults swarm --nodes 5 --clock-drift-beyond-bound");
+    }
+
+    @Test
+    void sweepIsTheSameOnOneJobAndOnTwo_andEndsWithJson() {
+        String[] args = {"sim", "sweep", "--scenario", "kv", "--seeds", "3", "--until-ms", "1500", "--bug", "early-output-gate",
+                "--faults", "none", "--json"};
+        Outcome one = duro(concat(args, "--jobs", "1"));
+        Outcome two = duro(concat(args, "--jobs", "2"));
+        assertThat(one.exit()).as(one.err()).isEqualTo(1);
+        String json = one.last();
+        assertThat(json).startsWith("{\"seeds\":3,").contains("\"violations\":{\"P4-output\":3}", "\"firstFailingSeed\":1",
+                "\"repro\":\"./duro sim run --seed 1 --scenario kv --until-ms 1500 --max-events 20000000 --faults none --nodes 5"
+                        + " --bug early-output-gate\"", "\"wallMs\":", "\"seedsPerHour\":");
+        // Same report whatever the threads, but for wall times.
+        assertThat(stripWall(two.out())).isEqualTo(stripWall(one.out()).replace("1 job(s)", "2 job(s)"));
+        Outcome clean = duro("sim", "sweep", "--scenario", "ping", "--seeds", "2..3", "--until-ms", "1000", "--json");
+        assertThat(clean.exit()).isZero();
+        assertThat(clean.last()).contains("\"seeds\":2,", "\"failed\":0", "\"firstFailingSeed\":null", "\"repro\":null");
+    }
+
+    @Test
+    void bugTableWritesItsTableBetweenTheMarkers(@TempDir Path dir) throws Exception {
+        Path doc = dir.resolve("bugs.md");
+        Files.writeString(doc, "# Prose before\n\n" + SimBugTableCommand.BEGIN + "\nold table\n" + SimBugTableCommand.END
+                + "\n\nProse after.\n");
+        Outcome o = duro("sim", "bug-table", "--seeds", "2", "--until-ms", "1500", "--bug", "early-output-gate", "--jobs", "1",
+                "--out", doc.toString());
+        assertThat(o.exit()).as(o.out() + o.err()).isZero();
+        String text = Files.readString(doc);
+        assertThat(text).startsWith("# Prose before\n\n" + SimBugTableCommand.BEGIN).endsWith(SimBugTableCommand.END + "\n\nProse after.\n")
+                .doesNotContain("old table").contains("| `early-output-gate` | kv | swarm | yes | 1 |");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static String stripWall(String out) {
+        return out.replaceAll("(?m)^(\\S+\\s+\\d+\\s+\\d+)\\s+[0-9.]+", "$1").replaceAll("in [0-9.]+ s on", "in _ s on")
+                .replaceAll("\\([0-9,]+ seeds/hour\\)", "").replaceAll("\"wallMs\":\\d+", "").replaceAll("\"seedsPerHour\":\\d+", "")
+                .replaceAll("\"msPerRun\":\\d+", "").replaceAll("\"jobs\":\\d", "");
     }
 
     @Test

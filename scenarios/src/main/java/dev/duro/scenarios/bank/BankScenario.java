@@ -77,8 +77,8 @@ public final class BankScenario extends ObjectScenario {
             BankClient reader = cs.get(0);
             List<Violation> out = new ArrayList<>(BankChecks.check(accounts, LedgerObject.INITIAL_BALANCE, reads, sent, acked,
                     reader.finalBalances(), reader.finalTable()));
-            if (ObjectWorld.reachedEnd(reason) && (reader.finalBalances() == null || reader.finalTable() == null)) {
-                out.add(ObjectWorld.unanswered("B5", "the ledger's final reads"));
+            if (w.livenessJudged(reason) && (reader.finalBalances() == null || reader.finalTable() == null)) {
+                out.add(w.unanswered("B5", "the ledger's final reads"));
             }
             w.params().put("outcome", sent.size() + " transfers sent, " + acked.size() + " acknowledged, " + refused
                     + " refused (overdraft), " + unknown + " unknown; " + reads.size() + " balance reads; final table "

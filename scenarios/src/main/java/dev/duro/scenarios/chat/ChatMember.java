@@ -4,7 +4,6 @@ import dev.duro.model.object.Request;
 import dev.duro.model.websocket.WebSocketMessage;
 import dev.duro.runtime.gateway.ClientWebSocket;
 import dev.duro.scenarios.frame.ClientProgram;
-import dev.duro.scenarios.frame.ObjectWorld;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -79,7 +78,7 @@ final class ChatMember extends ClientProgram {
                 after(100_000_000L + entropy.nextLong(500_000_000L), ChatMember.this::connect);
             }
         };
-        gateway.connect(ObjectWorld.RUNTIME, ChatScenario.NAMESPACE, ChatScenario.ROOM,
+        access.connect(ChatScenario.NAMESPACE, ChatScenario.ROOM,
                 Request.webSocketUpgrade("/connect?member=" + settings.member()), listener, timeoutNanos)
                 .whenComplete((ws, failure) -> {
                     connecting = false;

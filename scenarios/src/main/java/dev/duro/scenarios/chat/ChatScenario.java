@@ -72,9 +72,9 @@ public final class ChatScenario extends ObjectScenario {
             for (ChatMember m : ms) views.add(m.view());
             List<ChatChecks.Seen> log = ms.get(0).finalLog();
             List<Violation> out = new ArrayList<>(ChatChecks.check(views, log));
-            if (ObjectWorld.reachedEnd(reason)) {
-                if (log == null) out.add(ObjectWorld.unanswered("H6", "the room's final log read"));
-                for (ChatMember m : ms) if (!m.finalDone()) out.add(ObjectWorld.unanswered("H6", m.name() + "'s final catch-up"));
+            if (w.livenessJudged(reason)) {
+                if (log == null) out.add(w.unanswered("H6", "the room's final log read"));
+                for (ChatMember m : ms) if (!m.finalDone()) out.add(w.unanswered("H6", m.name() + "'s final catch-up"));
             }
             w.params().put("outcome", ms.stream().mapToInt(ChatMember::posts).sum() + " posts, final log "
                     + (log == null ? "unread" : log.size() + " messages") + ", " + ms.stream().mapToInt(ChatMember::connections).sum()

@@ -27,6 +27,9 @@ public final class RuntimeTraceTap implements TraceListener {
         if (event.kind() == EventKind.CRASH) {
             for (FactChecker c : checkers) c.onCrash(event.node());
         } else if (event.kind() == EventKind.RECORD) {
+            if (event.label() != null && !RuntimeFact.KINDS.contains(event.label())) {
+                counts.merge(event.label(), 1L, Long::sum); // other records (replication, failure detector): counted only
+            }
             RuntimeFact.of(event).ifPresent(f -> {
                 counts.merge(f.kind(), 1L, Long::sum);
                 for (String field : new String[] {"event", "reason"}) {
@@ -40,7 +43,7 @@ public final class RuntimeTraceTap implements TraceListener {
     }
 
     /**
-     * How many facts of {@code kind} were seen; {@code kind:value} counts those whose {@code event=}
+     * How many facts (or other records, e.g. {@code repl-won}, {@code fd-suspect}) of {@code kind} were seen; {@code kind:value} counts those whose {@code event=}
      * or {@code reason=} is {@code value} (e.g. {@code obj-evict:hibernate}).
      */
     public long count(String kind) {

@@ -80,8 +80,8 @@ public final class CounterScenario extends ObjectScenario {
                 out.addAll(CounterChecks.durability(e.getKey(), e.getValue()));
             }
             Map<String, Long> finals = cs.get(0).finalValues();
-            if (ObjectWorld.reachedEnd(reason)) {
-                for (String n : names) if (!finals.containsKey(n)) out.add(ObjectWorld.unanswered("C3", n + "'s final read"));
+            if (w.livenessJudged(reason)) {
+                for (String n : names) if (!finals.containsKey(n)) out.add(w.unanswered("C3", n + "'s final read"));
             }
             w.params().put("outcome", issued + " ops, " + answered + " answered, final " + finals
                     + (unknown > 0 ? ", linearizability undecided (step budget) for " + unknown + " counter(s)" : ""));

@@ -81,6 +81,7 @@ public final class LogDemoScenario implements Scenario {
 
     @Override
     public ScenarioRun setUp(RunConfig config, TraceListener listener) {
+        config.requireNoPlatformSettings("it runs the log demo, not the runtime");
         long untilMs = config.untilMs() > 0 ? config.untilMs() : defaultUntilMs();
         long healAtMs = untilMs * 60 / 100;
         long fullCrashAtMs = untilMs * 65 / 100;

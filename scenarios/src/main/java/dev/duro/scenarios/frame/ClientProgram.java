@@ -7,14 +7,13 @@ import dev.duro.model.util.Invariants;
 import dev.duro.model.world.Entropy;
 import dev.duro.model.world.NodeProgram;
 import dev.duro.model.world.World;
-import dev.duro.runtime.gateway.GatewayClient;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
- * A workload client on its own node (the nemesis never touches it): talks to the runtime node
- * through a {@link GatewayClient}, stamps its history with virtual time (shared by all clients of
- * a run) and schedules on its node's loop.
+ * A workload client on its own node (the nemesis never touches it): reaches objects through an
+ * {@link ObjectAccess} (the runtime node's gateway, or the cluster client), stamps its history
+ * with virtual time (shared by all clients of a run) and schedules on its node's loop.
  */
 public abstract class ClientProgram implements NodeProgram {
     private final String name;
@@ -23,8 +22,11 @@ public abstract class ClientProgram implements NodeProgram {
     private int generation;
     protected final long timeoutNanos;
     protected World world;
-    protected GatewayClient gateway;
+    /** How this client reaches objects; set on start from what the world attached. */
+    protected ObjectAccess access;
     protected Entropy entropy;
+    private ObjectAccess.Factory accessFactory = ObjectAccess.singleNode(ObjectWorld.RUNTIME);
+    private FinalReads finalReads = new FinalReads();
 
     protected ClientProgram(String name, int index, LongSupplier virtualNanos, long timeoutNanos) {
         this.name = name;
@@ -37,9 +39,16 @@ public abstract class ClientProgram implements NodeProgram {
     public final void start(World world) {
         Invariants.check(this.world == null, "client %s must never restart: the nemesis leaves it alone", name);
         this.world = world;
-        this.gateway = new GatewayClient(world, ObjectWorld.SECRET);
+        this.access = accessFactory.open(world);
         this.entropy = world.entropy().derive(name);
         begin();
+    }
+
+    /** How to reach objects and where final reads are logged; set by {@link ObjectWorld} before the start. */
+    final void attach(ObjectAccess.Factory factory, FinalReads log) {
+        Invariants.check(world == null, "attach before the client starts");
+        this.accessFactory = factory;
+        this.finalReads = log;
     }
 
     /** Schedules the workload. */
@@ -61,7 +70,7 @@ public abstract class ClientProgram implements NodeProgram {
 
     /** Calls object {@code objectName} of {@code namespace}; {@code then} runs with what came back. */
     protected final void call(String namespace, String objectName, Request request, Consumer<Outcome> then) {
-        Promise<Response> p = gateway.fetch(ObjectWorld.RUNTIME, namespace, objectName, request, timeoutNanos);
+        Promise<Response> p = access.fetch(namespace, objectName, request, timeoutNanos);
         p.whenComplete((r, t) -> then.accept(Outcome.of(r, t)));
     }
 
@@ -81,14 +90,22 @@ public abstract class ClientProgram implements NodeProgram {
 
     /**
      * Sends {@code request} until a 2xx answer comes back (for idempotent final reads), then runs
-     * {@code then} with it.
+     * {@code then} with it. Logged for the liveness verdict (P6): when it was first sent and when
+     * it was answered.
      */
     protected final void untilAnswered(String namespace, String objectName, Request request, Consumer<Response> then) {
+        FinalReads.Read read = finalReads.sent(name + ": " + objectName + " " + request.method() + " " + request.path(), now());
+        resend(namespace, objectName, request, read, then);
+    }
+
+    private void resend(String namespace, String objectName, Request request, FinalReads.Read read, Consumer<Response> then) {
         call(namespace, objectName, request, o -> {
             if (o instanceof Outcome.Answer a && a.response().isOk()) {
+                read.answered(now());
                 then.accept(a.response());
             } else {
-                after(RETRY_NANOS, () -> untilAnswered(namespace, objectName, request, then));
+                read.attempt();
+                after(RETRY_NANOS, () -> resend(namespace, objectName, request, read, then));
             }
         });
     }

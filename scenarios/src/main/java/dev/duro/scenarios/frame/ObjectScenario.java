@@ -65,8 +65,20 @@ public abstract class ObjectScenario implements Scenario {
         return DEFAULT_UNTIL_MS;
     }
 
+    /** A 5-node cluster ({@link ObjectWorld#DEFAULT_NODES}); {@code --nodes 1} is the single-node path. */
+    @Override
+    public int defaultNodes() {
+        return ObjectWorld.DEFAULT_NODES;
+    }
+
+    /** The planted bugs this scenario was built with (the run's {@code --bug} names come on top). */
+    public final Set<PlantedBug> builtInBugs() {
+        return bugs;
+    }
+
     @Override
     public final ScenarioRun setUp(RunConfig config, TraceListener listener) {
+        ObjectWorld.plantedBugs(config.bugs()); // an unknown name fails here, listing the known ones
         long untilMs = config.untilMs() > 0 ? config.untilMs() : defaultUntilMs();
         return setUp(new Setup(name, config, listener, Timeline.of(untilMs, finalReadPercent),
                 new SeededEntropy(config.seed()).derive("scenario/" + name)));

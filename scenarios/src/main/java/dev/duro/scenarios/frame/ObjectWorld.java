@@ -6,6 +6,8 @@ import dev.duro.model.util.Invariants;
 import dev.duro.model.world.NodeId;
 import dev.duro.model.world.NodeProgram;
 import dev.duro.runtime.PlantedBug;
+import dev.duro.runtime.cluster.ClusterNode;
+import dev.duro.runtime.config.ClusterConfig;
 import dev.duro.runtime.config.Deployment;
 import dev.duro.runtime.config.NamespaceBinding;
 import dev.duro.runtime.config.RuntimeConfig;
@@ -13,6 +15,7 @@ import dev.duro.runtime.node.DuroNode;
 import dev.duro.scenarios.check.AlarmChecker;
 import dev.duro.scenarios.check.GateChecker;
 import dev.duro.scenarios.check.RuntimeTraceTap;
+import dev.duro.scenarios.check.SingleActivationChecker;
 import dev.duro.sim.Simulation;
 import dev.duro.sim.disk.DiskFaultConfig;
 import dev.duro.sim.disk.SimDiskDevice;
@@ -27,6 +30,7 @@ import dev.duro.sim.run.Violation;
 import dev.duro.sim.trace.TraceListener;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
@@ -35,15 +39,22 @@ import java.util.function.Function;
 import java.util.function.IntFunction;
 
 /**
- * The frame every object scenario shares: one runtime node {@code n0} ({@link DuroNode} on a
- * simulated disk) serving the scenario's namespaces, client nodes after it, the nemesis striking
- * {@code n0} only (crashes and restarts, pauses, clock drift and jumps, lost and torn unsynced
- * writes, failed and slow fsyncs; network faults make client calls indeterminate), a crash and
- * restart of {@code n0} after the heal, and the trace-level checkers (P4 gates, P5 alarms) fed
- * from the run's trace.
+ * The frame every object scenario shares. Runtime nodes {@code n0..n(N-1)} on simulated disks
+ * serve the scenario's namespaces; client nodes come after them. With one node ({@code --nodes 1})
+ * {@code n0} is a {@link DuroNode} on its own disk log, clients call its gateway, and the nemesis
+ * strikes it alone (crashes and restarts, pauses, clock drift and jumps, lost and torn unsynced
+ * writes, failed and slow fsyncs; network faults make client calls indeterminate). With more
+ * (default {@value #DEFAULT_NODES}) each is a {@link ClusterNode} (replicated logs, 3 replicas,
+ * leases, failover), clients call through the cluster client, and the nemesis strikes every
+ * runtime node, adding partitions among them, pauses past a lease, drift within the cluster's
+ * bound, and on one faulty-disk node bit flips, read errors and lost disks
+ * ({@link NemesisPlan#forCluster}). After the heal every runtime node crashes and restarts (a
+ * power cut, P2 after a full restart); then the final reads, which must be answered within the
+ * liveness bound (P6). The trace-level checkers (P3 single activation, P4 gates, P5 alarms) are
+ * fed from the run's trace.
  *
  * <p>Use: construct, add clients, {@link #start()}, then {@link #run} with the scenario's check;
- * {@link #traceViolations} gives the gate and alarm verdicts.
+ * {@link #traceViolations} gives the trace-level verdicts.
  */
 public final class ObjectWorld {
     /** The deployment secret every scenario uses (clients make ids with it too). */
@@ -55,6 +66,10 @@ public final class ObjectWorld {
      * (retries, jitter).
      */
     public static final long ALARM_GRACE_MS = 3_000;
+    /** Runtime nodes when the run's config leaves it to the scenario: a 5-node cluster with 3 replicas. */
+    public static final int DEFAULT_NODES = 5;
+    /** What the liveness bound allows beyond 2 leases and a suspicion after the full restart (elections, retries). */
+    public static final long LIVENESS_SLACK_MS = 2_000;
 
     private final String scenario;
     private final RunConfig config;
@@ -64,8 +79,14 @@ public final class ObjectWorld {
     private final NemesisPlan plan;
     private final GateChecker gates;
     private final AlarmChecker alarms;
+    private final SingleActivationChecker activations;
     private final RuntimeTraceTap tap;
     private final Simulation sim;
+    /** Runtime nodes: 1 (the single-node path) or a cluster's members. */
+    private final int nodes;
+    /** The cluster's settings; null on the single-node path. */
+    private final ClusterConfig cluster;
+    private final FinalReads finalReads = new FinalReads();
     private final List<SimDiskDevice> disks = new ArrayList<>();
     private final SequencedMap<String, String> params = new LinkedHashMap<>();
     private boolean started;
@@ -75,22 +96,57 @@ public final class ObjectWorld {
         this.scenario = scenario;
         this.config = config;
         this.timeline = timeline;
-        this.runtime = runtime;
+        this.nodes = config.nodesOr(DEFAULT_NODES);
+        this.runtime = runtime.withPlantedBugs(union(runtime.plantedBugs(), plantedBugs(config.bugs())));
         this.root = new SeededEntropy(config.seed());
-        this.plan = NemesisPlan.draw(config.faults(), root.derive("nemesis-plan"));
+        NemesisPlan drawn = NemesisPlan.draw(config.faults(), root.derive("nemesis-plan"));
+        if (nodes == 1) {
+            if (config.clockDriftBeyondBound()) {
+                throw new IllegalArgumentException("--clock-drift-beyond-bound needs a cluster (leases exist only there): "
+                        + "use --nodes 3 or more, not --nodes 1");
+            }
+            this.cluster = null;
+            this.plan = drawn;
+        } else {
+            this.cluster = ClusterConfig.of(nodes);
+            this.plan = drawn.forCluster(root.derive("nemesis-plan"), nodes, cluster.leaseMillis(), cluster.driftBoundPpm(),
+                    config.clockDriftBeyondBound());
+        }
         // The host seals when an output is produced and releases outputs in production order; writes
         // made after production may still be in flight when it leaves, so the declared batch is the rule.
         this.gates = new GateChecker(GateChecker.OutputRule.DECLARED_SEQ);
         this.alarms = new AlarmChecker(runtime.alarmMaxRetries(), false);
-        this.tap = new RuntimeTraceTap(listener, List.of(gates, alarms));
+        this.activations = new SingleActivationChecker();
+        this.tap = new RuntimeTraceTap(listener, List.of(gates, alarms, activations));
         this.sim = new Simulation(plan.simulationOptions(config, tap));
         Deployment deployment = new Deployment(SECRET, namespaces);
-        SimulatedNode node = sim.addNode(new DuroNode(deployment, runtime), (id, entropy) -> {
-            SimDiskDevice device = new SimDiskDevice(DiskFaultConfig.none(), entropy); // the nemesis sets the rates
-            disks.add(device);
-            return device;
-        });
-        Invariants.check(node.id().equals(RUNTIME), "the runtime node must be n0, got %s", node.id());
+        for (int i = 0; i < nodes; i++) {
+            NodeProgram program = cluster == null ? new DuroNode(deployment, this.runtime)
+                    : new ClusterNode(deployment, this.runtime, cluster);
+            SimulatedNode node = sim.addNode(program, (id, entropy) -> {
+                SimDiskDevice device = new SimDiskDevice(DiskFaultConfig.none(), entropy); // the nemesis sets the rates
+                disks.add(device);
+                return device;
+            });
+            Invariants.check(node.index() == i, "runtime node %d must be n%d, got %s", i, i, node.id());
+        }
+    }
+
+    /**
+     * Planted bugs by their CLI names ({@link PlantedBug#cliName()}, or enum names); an unknown name
+     * is an {@link IllegalArgumentException} listing every known one.
+     */
+    public static Set<PlantedBug> plantedBugs(List<String> names) {
+        Set<PlantedBug> out = EnumSet.noneOf(PlantedBug.class);
+        for (String n : names) out.add(PlantedBug.byName(n));
+        return out;
+    }
+
+    private static Set<PlantedBug> union(Set<PlantedBug> a, Set<PlantedBug> b) {
+        Set<PlantedBug> out = EnumSet.noneOf(PlantedBug.class);
+        out.addAll(a);
+        out.addAll(b);
+        return out;
     }
 
     /**
@@ -112,6 +168,9 @@ public final class ObjectWorld {
 
     public NodeId addClient(NodeProgram program) {
         Invariants.check(!started, "clients are added before start()");
+        if (program instanceof ClientProgram client) {
+            client.attach(cluster == null ? ObjectAccess.singleNode(RUNTIME) : ObjectAccess.cluster(cluster), finalReads);
+        }
         return sim.addNode(program, NoDiskDevice.FACTORY).id();
     }
 
@@ -147,9 +206,44 @@ public final class ObjectWorld {
         return sim.nowNanos();
     }
 
-    /** The runtime node's wall clock (ms), as its objects see it. */
+    /**
+     * The runtime nodes' wall clock (ms), as objects see it: on a cluster the slowest one (an alarm
+     * is due once its owner's clock reaches it, and the owner may be any node).
+     */
     public long runtimeWallMillis() {
-        return sim.node(0).clock().wallMillis();
+        long min = Long.MAX_VALUE;
+        for (int i = 0; i < nodes; i++) min = Math.min(min, sim.node(i).clock().wallMillis());
+        return min;
+    }
+
+    /** Runtime nodes of this run (1: the single-node path). */
+    public int nodes() {
+        return nodes;
+    }
+
+    /** The cluster's settings, or null on the single-node path. */
+    public ClusterConfig cluster() {
+        return cluster;
+    }
+
+    /** The final reads the clients made so far. */
+    public FinalReads finalReads() {
+        return finalReads;
+    }
+
+    /**
+     * How long after the full restart every object must serve again (P6): on a cluster two leases
+     * (a replica that restarts grants nothing for a lease; an election may wait out another) plus
+     * a suspicion plus {@link #LIVENESS_SLACK_MS}; on one node, the rest of the run.
+     */
+    public long livenessBoundMs() {
+        if (cluster == null) return timeline.untilMs() - timeline.restartAtMs();
+        return 2 * cluster.leaseMillis() + cluster.suspectAfterMillis() + LIVENESS_SLACK_MS;
+    }
+
+    /** When, in simulated ms, the final reads must have been answered. */
+    public long livenessDeadlineMs() {
+        return timeline.restartAtMs() + livenessBoundMs();
     }
 
     public RuntimeTraceTap tap() {
@@ -161,19 +255,33 @@ public final class ObjectWorld {
         Invariants.check(!started, "start() once");
         started = true;
         sim.startAll();
-        new Nemesis(sim, plan, Simulation.millis(timeline.healAtMs()), 1, disks).withFullDiskStrikes().install();
+        Nemesis nemesis = new Nemesis(sim, plan, Simulation.millis(timeline.healAtMs()), nodes, disks).withFullDiskStrikes();
+        if (cluster != null) nemesis.withFocus(activations::latestOutputNode);
+        nemesis.install();
         sim.at(Simulation.millis(timeline.restartAtMs()), () -> {
-            sim.note("phase", "crash and restart of the runtime node on a healthy disk");
-            SimulatedNode node = sim.node(0);
-            if (node.isUp()) node.crash();
-            disks.get(0).reconfigure(DiskFaultConfig.none());
-            node.restart();
+            sim.note("phase", cluster == null ? "crash and restart of the runtime node on a healthy disk"
+                    : "crash and restart of every runtime node on healthy disks (a power cut)");
+            for (int i = 0; i < nodes; i++) {
+                SimulatedNode node = sim.node(i);
+                if (node.isUp()) node.crash();
+                disks.get(i).reconfigure(DiskFaultConfig.none());
+            }
+            for (int i = 0; i < nodes; i++) sim.node(i).restart();
         });
         sim.at(Simulation.millis(timeline.stopAtMs()), () -> sim.note("phase", "workload stops"));
         sim.at(Simulation.millis(timeline.finalReadAtMs()), () -> sim.note("phase", "final reads"));
-        params.put("nodes", "1 runtime node (n0) + " + (sim.nodes().size() - 1) + " client(s)");
-        params.put("timeline", "heal " + timeline.healAtMs() + "ms, restart " + timeline.restartAtMs() + "ms, stop "
-                + timeline.stopAtMs() + "ms, final reads " + timeline.finalReadAtMs() + "ms");
+        if (cluster == null) {
+            params.put("nodes", "1 runtime node (n0) + " + (sim.nodes().size() - 1) + " client(s)");
+            params.put("timeline", "heal " + timeline.healAtMs() + "ms, restart " + timeline.restartAtMs() + "ms, stop "
+                    + timeline.stopAtMs() + "ms, final reads " + timeline.finalReadAtMs() + "ms");
+        } else {
+            params.put("nodes", nodes + " runtime nodes (n0..n" + (nodes - 1) + ", " + cluster.replicas() + " replicas per object, lease "
+                    + cluster.leaseMillis() + "ms, drift bound " + cluster.driftBoundPpm() + "ppm, suspect after "
+                    + cluster.suspectAfterMillis() + "ms) + " + (sim.nodes().size() - nodes) + " client(s)");
+            params.put("timeline", "heal " + timeline.healAtMs() + "ms, full restart " + timeline.restartAtMs() + "ms, stop "
+                    + timeline.stopAtMs() + "ms, final reads " + timeline.finalReadAtMs() + "ms, liveness bound "
+                    + livenessBoundMs() + "ms after the full restart (by " + livenessDeadlineMs() + "ms)");
+        }
         if (!runtime.plantedBugs().isEmpty()) params.put("planted", runtime.plantedBugs().stream().map(Enum::name).sorted().toList().toString());
         params.putAll(plan.describe());
         sim.note("params", params.toString());
@@ -185,20 +293,55 @@ public final class ObjectWorld {
      * node's clock).
      */
     public List<Violation> traceViolations(boolean reachedEnd) {
-        List<Violation> out = new ArrayList<>(gates.violations());
+        List<Violation> out = new ArrayList<>(activations.violations());
+        out.addAll(gates.violations());
         out.addAll(alarms.violations());
         if (reachedEnd) {
             out.addAll(alarms.finish(runtimeWallMillis() - ALARM_GRACE_MS, sim.nowNanos() - Simulation.millis(ALARM_GRACE_MS)));
         }
-        params.put("trace", gates.eventsChecked() + " events and " + gates.outputsChecked() + " outputs gate-checked, "
+        if (cluster != null && reachedEnd) out.addAll(lateFinalReads());
+        String trace = gates.eventsChecked() + " events and " + gates.outputsChecked() + " outputs gate-checked, "
                 + tap.count("obj-recover-begin") + " activations, " + alarms.fires() + " alarm firings ("
-                + alarms.done() + " done, " + alarms.durableSets() + " durable sets)");
+                + alarms.done() + " done, " + alarms.durableSets() + " durable sets)";
+        if (cluster != null) {
+            trace += ", " + activations.outputsJudged() + " fenced outputs (" + activations.fenceChanges() + " fence changes), "
+                    + tap.count("repl-won") + " epochs won, " + tap.count("repl-fenced") + " owners fenced, "
+                    + tap.count("repl-install") + " installs, " + tap.count("repl-repaired") + " repairs, "
+                    + tap.count("fd-suspect") + " suspicions";
+        }
+        params.put("trace", trace);
         return out;
     }
 
-    /** The liveness violation for final reads that never came back. */
-    public static Violation unanswered(String property, String what) {
-        return new Violation(property, FailureClass.LIVENESS, what + " never answered after the heal and restart");
+    /** P6 on a cluster: final reads answered, but after the liveness deadline. */
+    private List<Violation> lateFinalReads() {
+        List<Violation> out = new ArrayList<>();
+        long deadline = Simulation.millis(livenessDeadlineMs());
+        for (FinalReads.Read r : finalReads.reads()) {
+            if (r.answeredNanos() > deadline) {
+                out.add(new Violation("P6", FailureClass.LIVENESS, r.what() + " answered only at "
+                        + dev.duro.sim.trace.TraceEvent.formatMillis(r.answeredNanos()) + " after " + r.failedAttempts()
+                        + " failed attempt(s), past the liveness bound of " + livenessBoundMs()
+                        + "ms after the full restart (deadline " + livenessDeadlineMs() + "ms)"));
+            }
+        }
+        return out;
+    }
+
+    /** The liveness violation for final reads that never came back, naming the bound. */
+    public Violation unanswered(String property, String what) {
+        String bound = cluster == null ? " never answered after the heal and restart"
+                : " never answered within the liveness bound (" + livenessBoundMs() + "ms after the full restart at "
+                + timeline.restartAtMs() + "ms: 2 leases + a suspicion + " + LIVENESS_SLACK_MS + "ms)";
+        return new Violation(property, FailureClass.LIVENESS, what + bound);
+    }
+
+    /**
+     * True when liveness (P6) can be judged: the run reached its end, and on a cluster the end is no
+     * earlier than the liveness deadline (a shorter run says nothing about a bound it did not reach).
+     */
+    public boolean livenessJudged(StopReason reason) {
+        return reachedEnd(reason) && (cluster == null || timeline.untilMs() >= livenessDeadlineMs());
     }
 
     /** True when the run got to its end (the liveness phase can be judged). */
@@ -211,7 +354,11 @@ public final class ObjectWorld {
         Invariants.check(started, "start() before run()");
         return ScenarioRun.of(sim, params, reason -> {
             List<Violation> out = new ArrayList<>(check.apply(reason));
-            out.addAll(traceViolations(reachedEnd(reason)));
+            out.addAll(traceViolations(livenessJudged(reason)));
+            if (cluster != null && reachedEnd(reason) && !livenessJudged(reason)) {
+                params.put("liveness", "not judged: the run ends at " + timeline.untilMs() + "ms, before the deadline "
+                        + livenessDeadlineMs() + "ms");
+            }
             return out;
         });
     }

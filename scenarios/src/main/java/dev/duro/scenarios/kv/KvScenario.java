@@ -79,8 +79,8 @@ public final class KvScenario extends ObjectScenario {
                 out.addAll(KvChecks.durability("key " + e.getKey(), e.getValue()));
             }
             Map<String, String> finals = cs.get(0).finalValues();
-            if (ObjectWorld.reachedEnd(reason)) {
-                for (String k : keys) if (!finals.containsKey(k)) out.add(ObjectWorld.unanswered("K3", "key " + k + "'s final read"));
+            if (w.livenessJudged(reason)) {
+                for (String k : keys) if (!finals.containsKey(k)) out.add(w.unanswered("K3", "key " + k + "'s final read"));
             }
             w.params().put("outcome", cs.stream().mapToInt(KvClient::issued).sum() + " ops, "
                     + cs.stream().mapToInt(KvClient::answered).sum() + " answered"

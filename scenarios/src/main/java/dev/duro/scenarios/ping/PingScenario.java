@@ -84,6 +84,7 @@ public final class PingScenario implements Scenario {
 
     @Override
     public ScenarioRun setUp(RunConfig config, TraceListener listener) {
+        config.requireNoPlatformSettings("it draws its own 3 to 5 nodes and runs no runtime");
         long untilMs = config.untilMs() > 0 ? config.untilMs() : defaultUntilMs();
         long healAtMs = untilMs * 6 / 10;
         SeededEntropy root = new SeededEntropy(config.seed());

@@ -69,8 +69,8 @@ public final class LimiterScenario extends ObjectScenario {
             List<Violation> out = new ArrayList<>();
             for (String k : keys) {
                 out.addAll(LimiterChecks.check(k, windowMs, limit, grants.getOrDefault(k, List.of()), finals.get(k)));
-                if (ObjectWorld.reachedEnd(reason) && !finals.containsKey(k)) {
-                    out.add(ObjectWorld.unanswered("R3", "key " + k + "'s final read"));
+                if (w.livenessJudged(reason) && !finals.containsKey(k)) {
+                    out.add(w.unanswered("R3", "key " + k + "'s final read"));
                 }
             }
             w.params().put("outcome", cs.stream().mapToInt(LimiterClient::asked).sum() + " requests, "

@@ -67,7 +67,7 @@ public final class SchedulerScenario extends ObjectScenario {
         w.start();
         return w.run(reason -> {
             List<Violation> out = new ArrayList<>();
-            boolean end = ObjectWorld.reachedEnd(reason);
+            boolean end = w.livenessJudged(reason);
             int sentCount = 0;
             int ackCount = 0;
             int runs = 0;
@@ -82,7 +82,7 @@ public final class SchedulerScenario extends ObjectScenario {
                 ackCount += acked.size();
                 SchedulerChecks.FinalState fin = cs.get(0).finals().get(o);
                 if (fin == null) {
-                    if (end) out.add(ObjectWorld.unanswered("S5", o + "'s final read"));
+                    if (end) out.add(w.unanswered("S5", o + "'s final read"));
                     continue;
                 }
                 runs += fin.runs().size();

@@ -35,6 +35,32 @@ class AlarmCheckerTest {
     }
 
     @Test
+    void aDurableAlarmCompletedByTheNewOwnerAfterAFailoverPasses() {
+        // Set and durable on n0; n0 crashes; n3 takes the object over (its own epoch counter) and runs the handler.
+        AlarmChecker c = durableSet(1000)
+                .crash(0)
+                .on(3, RuntimeTrace.RECOVER_BEGIN, "epoch=1")
+                .on(3, RuntimeTrace.ALARM_FIRE, "epoch=1 scheduled=1000 now=1200 retry=0")
+                .on(3, RuntimeTrace.ALARM_DONE, "epoch=1 scheduled=1000")
+                .feed(new AlarmChecker(6, false));
+        assertThat(c.violations()).isEmpty();
+        assertThat(c.finish(5_000, Long.MAX_VALUE)).isEmpty();
+    }
+
+    @Test
+    void aSetNotYetDurableOnOneNodeIsNotMadeDurableByAnotherNodesBatch() {
+        // n0 sets and seals batch 1; n2 (same object, same epoch number) reports batch 1 durable: not n0's.
+        AlarmChecker c = new Facts()
+                .on(0, RuntimeTrace.ALARM_SET, "epoch=1 at=1000")
+                .on(0, RuntimeTrace.SEAL, "epoch=1 seq=1")
+                .on(2, RuntimeTrace.DURABLE, "epoch=1 seq=1")
+                .crash(0)
+                .feed(new AlarmChecker(6, false));
+        assertThat(c.durableSets()).isZero();
+        assertThat(c.finish(5_000, Long.MAX_VALUE)).isEmpty();
+    }
+
+    @Test
     void anEarlyFiringIsASafetyViolation() {
         AlarmChecker c = durableSet(1000)
                 .on(RuntimeTrace.ALARM_FIRE, "epoch=1 scheduled=1000 now=990 retry=0")

@@ -14,7 +14,12 @@ final class Facts {
     }
 
     Facts on(int node, String kind, String rest) {
-        steps.add(new String[] {String.valueOf(node), kind, "id=" + ID + " " + rest});
+        return onObject(node, ID, kind, rest);
+    }
+
+    /** A fact on {@code node} for object {@code id}. */
+    Facts onObject(int node, String id, String kind, String rest) {
+        steps.add(new String[] {String.valueOf(node), kind, "id=" + id + " " + rest});
         return this;
     }
 

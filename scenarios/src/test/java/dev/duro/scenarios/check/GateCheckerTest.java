@@ -27,6 +27,35 @@ class GateCheckerTest {
     }
 
     @Test
+    void nodesAreJudgedApartForTheSameObjectAndEpochNumber() {
+        // Two nodes of a cluster hold activations of one object with the same (host-local) epoch number:
+        // n1 loading its state says nothing about n0's events, n1's crash forgets nothing of n0.
+        GateChecker c = recovered()
+                .on(1, RuntimeTrace.RECOVER_BEGIN, "epoch=1")
+                .on(0, RuntimeTrace.EVENT_BEGIN, "epoch=1 event=fetch")
+                .on(0, RuntimeTrace.WRITE, "epoch=1 op=put")
+                .on(0, RuntimeTrace.SEAL, "epoch=1 seq=5")
+                .crash(1)
+                .on(1, RuntimeTrace.DURABLE, "epoch=1 seq=9")
+                .on(0, RuntimeTrace.DURABLE, "epoch=1 seq=5")
+                .on(0, RuntimeTrace.OUTPUT, "epoch=1 kind=response seq=5")
+                .feed(new GateChecker(GateChecker.OutputRule.DECLARED_SEQ));
+        assertThat(c.violations()).isEmpty();
+    }
+
+    @Test
+    void anotherNodesDurableBatchDoesNotOpenThisNodesGate() {
+        GateChecker c = recovered()
+                .on(0, RuntimeTrace.EVENT_BEGIN, "epoch=1 event=fetch")
+                .on(0, RuntimeTrace.WRITE, "epoch=1 op=put")
+                .on(0, RuntimeTrace.SEAL, "epoch=1 seq=5")
+                .on(1, RuntimeTrace.DURABLE, "epoch=1 seq=5")
+                .on(0, RuntimeTrace.OUTPUT, "epoch=1 kind=response seq=5")
+                .feed(new GateChecker(GateChecker.OutputRule.DECLARED_SEQ));
+        assertThat(c.violations()).extracting(Violation::property).containsExactly(GateChecker.OUTPUT);
+    }
+
+    @Test
     void aReadOnlyResponseNeedsNoNewBatch() {
         GateChecker c = recovered()
                 .on(RuntimeTrace.EVENT_BEGIN, "epoch=1 event=fetch")

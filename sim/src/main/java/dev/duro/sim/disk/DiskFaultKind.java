@@ -15,5 +15,7 @@ public enum DiskFaultKind {
     /** At a crash, an unsynced write was partly applied at sector granularity. */
     TORN_WRITE,
     /** At a crash, a sector persisted by a torn write held garbage. */
-    CORRUPT_SECTOR
+    CORRUPT_SECTOR,
+    /** The whole disk was lost while its node was down (every file gone). */
+    LOST_DISK
 }

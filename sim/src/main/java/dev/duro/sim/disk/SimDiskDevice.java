@@ -311,6 +311,29 @@ public final class SimDiskDevice implements DiskDevice, AutoCloseable {
         return flipBits(file, fromOffset, end - fromOffset, bits);
     }
 
+    /**
+     * The disk is lost and replaced by a blank one (a dead drive swapped, a volume re-created): every
+     * file and directory, durable or not, is gone. Only while the node is down (after
+     * {@link #crash()}, before the next {@link #mount}), since a running node cannot lose its disk
+     * under open handles in this model. Counted as {@link DiskFaultKind#LOST_DISK}; the caller
+     * traces it (the crashed incarnation's trace sink is silent).
+     */
+    public void wipe() {
+        Invariants.check(!mounted, "wipe() only while the node is down (crashed, not yet restarted)");
+        for (FileInode file : new ArrayList<>(files.values())) free(file);
+        wipeDirectory(root);
+        usedBytes = 0;
+        countFault(DiskFaultKind.LOST_DISK);
+        checkConsistent();
+    }
+
+    private static void wipeDirectory(DirInode dir) {
+        dir.entries.clear();
+        dir.durableEntries.clear();
+        dir.version++;
+        dir.durableVersion = dir.version;
+    }
+
     // ---------------------------------------------------------------------------------------------
     // Reports and tests
 

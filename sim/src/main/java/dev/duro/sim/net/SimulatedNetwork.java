@@ -171,6 +171,21 @@ public final class SimulatedNetwork {
         tracePartition("one-way: n" + from + " cannot send");
     }
 
+    /**
+     * Blocks every link {@code from -> to} among nodes {@code [0, members)} for which {@code cut}
+     * holds, recorded as one partition event named {@code shape}. For partitions among some nodes
+     * only (a cluster's members, while its clients still reach every one of them).
+     */
+    public void blockWhere(int members, String shape, java.util.function.BiPredicate<Integer, Integer> cut) {
+        Invariants.check(members >= 1 && members <= nodeCount, "members %d out of range 1..%d", members, nodeCount);
+        for (int a = 0; a < members; a++) {
+            for (int b = 0; b < members; b++) {
+                if (a != b && cut.test(a, b)) setBlocked(a, b, true);
+            }
+        }
+        tracePartition(shape);
+    }
+
     /** Removes every blocked link. */
     public void heal() {
         blocked.clear();

@@ -85,7 +85,8 @@ public final class DoubleRun {
         }
     }
 
-    public static Result run(Scenario scenario, RunConfig config, int contextEvents) {
+    public static Result run(Scenario scenario, RunConfig requested, int contextEvents) {
+        RunConfig config = Runner.resolved(scenario, requested);
         Invariants.check(contextEvents >= 0 && contextEvents < RING / 4, "context must lie in [0, %d)", RING / 4);
         long untilMs = Runner.resolvedUntilMs(scenario, config);
         RunConfig ringed = config.withRingCapacity(Math.max(config.ringCapacity(), RING));

@@ -12,9 +12,10 @@ import java.util.List;
 public final class Runner {
     private Runner() {}
 
-    public static RunResult run(Scenario scenario, RunConfig config, TraceListener listener) {
-        Invariants.check(scenario.name().equals(config.scenario()), "config names scenario '%s', got '%s'",
-                config.scenario(), scenario.name());
+    public static RunResult run(Scenario scenario, RunConfig requested, TraceListener listener) {
+        Invariants.check(scenario.name().equals(requested.scenario()), "config names scenario '%s', got '%s'",
+                requested.scenario(), scenario.name());
+        RunConfig config = resolved(scenario, requested);
         long untilMs = resolvedUntilMs(scenario, config);
         ScenarioRun run = scenario.setUp(config, listener);
         Simulation sim = run.simulation();
@@ -26,6 +27,14 @@ public final class Runner {
     /** The simulated-time budget in ms: the config's, or the scenario's default when it says 0. */
     public static long resolvedUntilMs(Scenario scenario, RunConfig config) {
         return config.untilMs() > 0 ? config.untilMs() : scenario.defaultUntilMs();
+    }
+
+    /**
+     * The config with the scenario's default node count filled in, so that results and
+     * reproduction lines name the count that ran (as they name the resolved time budget).
+     */
+    public static RunConfig resolved(Scenario scenario, RunConfig config) {
+        return config.nodes() == 0 && scenario.defaultNodes() > 0 ? config.withNodes(scenario.defaultNodes()) : config;
     }
 
     /** Validates a run that has stopped and builds its result. */

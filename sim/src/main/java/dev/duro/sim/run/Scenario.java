@@ -16,6 +16,14 @@ public interface Scenario {
     /** Simulated time a run lasts when {@link RunConfig#untilMs()} is 0 (fault phase plus liveness phase). */
     long defaultUntilMs();
 
+    /**
+     * Runtime nodes a run has when {@link RunConfig#nodes()} is 0; 0 for scenarios whose node
+     * count is not a setting (they reject a non-zero {@code nodes}).
+     */
+    default int defaultNodes() {
+        return 0;
+    }
+
     /** Builds the run; nothing executes until the simulation is stepped. */
     ScenarioRun setUp(RunConfig config, TraceListener listener);
 

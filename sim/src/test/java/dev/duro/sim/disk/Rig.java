@@ -34,6 +34,14 @@ final class Rig implements AutoCloseable {
         mount();
     }
 
+    /** The node crashes, its disk is replaced by a blank one while it is down, and it restarts. */
+    void crashWipeAndRestart() {
+        loop.kill();
+        device.crash();
+        device.wipe();
+        mount();
+    }
+
     /** Runs the promise's loop until the promise is done; fails if the loop goes idle first. */
     <T> Promise<T> await(Promise<T> promise) {
         while (!promise.isDone()) {

@@ -51,6 +51,23 @@ class SimDiskDeviceTest {
     }
 
     @Test
+    @DisplayName("a disk wiped while its node is down comes back blank; a mounted disk refuses to be wiped")
+    void wipeLosesEverything() {
+        Rig r = rig(DiskFaultConfig.none());
+        r.createDurably("objects/ab/log", bytes("hello"));
+        assertThatThrownBy(() -> r.device.wipe()).hasMessageContaining("only while the node is down");
+        r.crashWipeAndRestart();
+        assertThat(r.disk.list("")).as("seed %d", SEED).isEmpty();
+        assertThat(r.device.durableImage()).isEmpty();
+        assertThat(r.device.usedBytes()).isZero();
+        assertThat(r.device.stats().faults().get(DiskFaultKind.LOST_DISK)).isEqualTo(1L);
+        r.createDurably("objects/cd/log", bytes("again")); // the blank disk works as a new one
+        r.crashAndRestart();
+        assertThat(text(r.readAll("objects/cd/log"))).isEqualTo("again");
+        assertThat(r.disk.list("objects")).containsExactly("cd");
+    }
+
+    @Test
     @DisplayName("unsynced writes are lost at a crash; reads saw them before")
     void unsyncedWritesLost() {
         Rig r = rig(DiskFaultConfig.none());

@@ -1,0 +1,225 @@
+package dev.duro.cli.sim;
+
+import dev.duro.cli.UserError;
+import dev.duro.runtime.PlantedBug;
+import dev.duro.scenarios.BugHunts;
+import dev.duro.scenarios.ScenarioCatalogue;
+import dev.duro.sim.run.FaultSelection;
+import dev.duro.sim.run.RunConfig;
+import dev.duro.sim.run.Scenario;
+import dev.duro.sim.run.Violation;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.NoSuchElementException;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code duro sim bug-table}: for each planted bug, sweeps the scenario and fault mix of its hunt
+ * ({@link BugHunts}) from seed 1 until the first run with a violation that the same run without
+ * the bug does not have (the control: failures the bug did not cause do not count), at most
+ * {@code --seeds},
+ * and tabulates whether it was found, after how many seeds and how much wall time, and by which
+ * property. The figures the project tracks to show the testbed has teeth.
+ */
+@Command(name = "bug-table", mixinStandardHelpOptions = true,
+        description = {"For each planted bug, sweep its natural scenario until the first violation and tabulate "
+                + "found?, seeds and wall time to the first detection, and the property that caught it (markdown).",
+                "A detection counts when a property the bug is expected to break fails in a run and not in the same run "
+                    + "without the bug.", "Exit code: 0 when every bug was found, 1 when some was not."})
+public class SimBugTableCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--seeds", paramLabel = "N", defaultValue = "1000",
+            description = "Most seeds to try per bug (from seed 1); default: ${DEFAULT-VALUE}.")
+    int maxSeeds;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Also write the table, with how it was made, to FILE "
+            + "(markdown): between its '" + "<!-- bug-table:begin -->" + "' and '" + "<!-- bug-table:end -->" + "' lines when it has them, else the whole file.")
+    Path outFile;
+
+    @Option(names = "--bug", paramLabel = "NAME", description = "Only these bugs (repeatable); default: every planted bug.")
+    List<String> only = new ArrayList<>();
+
+    @Option(names = "--nodes", paramLabel = "N", defaultValue = "0",
+            description = "Runtime nodes (default 0 = the scenarios' own, a 5-node cluster; 1 = single node).")
+    int nodes;
+
+    @Option(names = "--faults", paramLabel = "F",
+            description = "Override every hunt's fault mix (e.g. swarm, the default sweep); default: each hunt's own.")
+    String faults;
+
+    @Option(names = "--until-ms", paramLabel = "T", defaultValue = "0", description = "Simulated time per run; 0 = default.")
+    long untilMs;
+
+    @Option(names = "--jobs", paramLabel = "J", defaultValue = "0", description = "Runs at once; default 0 = the processors.")
+    int jobs;
+
+    /**
+     * One row: found (by an expected property), after how many seeds and how long, by which
+     * property; and the first detection by another property on the way, if any (a note: such a
+     * failure may be the bug's, or a failure the bug's changed trace merely happened to hit).
+     */
+    record Row(BugHunts.Hunt hunt, String faults, boolean found, long seeds, long wallMs, String property, String repro,
+               String violation, String otherFirst) {}
+
+    @Override
+    public Integer call() {
+        if (maxSeeds < 1) throw new UserError("--seeds must be >= 1, got " + maxSeeds);
+        if (jobs < 0) throw new UserError("--jobs must be >= 0, got " + jobs);
+        if (untilMs < 0) throw new UserError("--until-ms must be >= 0, got " + untilMs);
+        FaultSelection override = null;
+        if (faults != null) {
+            try {
+                override = FaultSelection.parse(faults);
+            } catch (IllegalArgumentException e) {
+                throw new UserError(e.getMessage());
+            }
+        }
+        List<BugHunts.Hunt> hunts = new ArrayList<>();
+        if (only.isEmpty()) {
+            hunts.addAll(BugHunts.all());
+        } else {
+            for (String name : only) {
+                try {
+                    hunts.add(BugHunts.of(PlantedBug.byName(name)));
+                } catch (IllegalArgumentException e) {
+                    throw new UserError("--bug: " + e.getMessage());
+                }
+            }
+        }
+        int threads = jobs == 0 ? SweepEngine.defaultThreads() : jobs;
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("duro sim bug-table: up to " + maxSeeds + " seeds per bug, " + threads + " job(s)"
+                + (nodes != 0 ? ", nodes " + nodes : "") + (override != null ? ", faults " + override : ""));
+        out.flush();
+        List<Row> rows = new ArrayList<>();
+        for (BugHunts.Hunt h : hunts) {
+            Row row = hunt(h, override == null ? h.faults() : override, threads);
+            rows.add(row);
+            out.println(String.format(Locale.ROOT, "%-24s %-10s %-22s %s", h.bug().cliName(), h.scenario(), row.faults(),
+                    (row.found() ? "found at seed " + row.seeds() + " in " + row.wallMs() + " ms by " + row.property()
+                            + "\n    " + row.violation() + "\n    repro: " + row.repro()
+                            : "NOT found in " + row.seeds() + " seeds (" + row.wallMs() + " ms)")
+                            + (row.otherFirst().isEmpty() ? "" : "\n    before that, another property: " + row.otherFirst())));
+            out.flush();
+        }
+        String table = table(rows);
+        out.println();
+        out.print(table);
+        out.flush();
+        if (outFile != null) write(outFile, document(rows, table, threads));
+        return rows.stream().allMatch(Row::found) ? 0 : 1;
+    }
+
+    private Row hunt(BugHunts.Hunt h, FaultSelection selection, int threads) {
+        Scenario s = ScenarioCatalogue.find(h.scenario()).orElseThrow();
+        RunConfig control = RunOptions.platformSettings(s, RunConfig.of(1, s.name()).withUntilMs(untilMs).withFaults(selection),
+                nodes, List.of(), false);
+        RunConfig base = control.withBugs(List.of(h.bug().cliName()));
+        Iterator<SweepEngine.Job> seeds = new Iterator<>() {
+            long next = 1;
+
+            @Override
+            public boolean hasNext() {
+                return next <= maxSeeds;
+            }
+
+            @Override
+            public SweepEngine.Job next() {
+                if (!hasNext()) throw new NoSuchElementException();
+                long seed = next++;
+                return new SweepEngine.Job(s, base.withSeed(seed), control.withSeed(seed));
+            }
+        };
+        long start = WallClock.nanos();
+        SweepEngine.Outcome[] hit = {null};
+        String[] other = {""};
+        int tried = new SweepEngine(threads).runUntil(seeds, o -> {
+            List<Violation> caused = o.newViolations();
+            Violation expected = pick(caused, h.expected());
+            if (expected == null) {
+                if (!caused.isEmpty() && other[0].isEmpty()) {
+                    other[0] = "seed " + o.job().config().seedText() + ": " + caused.get(0).property();
+                }
+                return false;
+            }
+            hit[0] = o;
+            return true;
+        });
+        long wallMs = (WallClock.nanos() - start) / 1_000_000;
+        if (hit[0] == null) return new Row(h, selection.toString(), false, tried, wallMs, "-", "-", "-", other[0]);
+        Violation v = pick(hit[0].newViolations(), h.expected());
+        return new Row(h, selection.toString(), true, hit[0].job().config().seed(), wallMs, v.property(), hit[0].repro(),
+                v.toString(), other[0]);
+    }
+
+    /** The first violation of an expected property (in the hunt's order of preference), or null. */
+    private static Violation pick(List<Violation> vs, List<String> expected) {
+        for (String p : expected) for (Violation v : vs) if (v.property().equals(p)) return v;
+        return null;
+    }
+
+    static String table(List<Row> rows) {
+        StringBuilder b = new StringBuilder();
+        b.append("| bug | scenario | faults | found | seeds to first detection | wall time to first detection | property |"
+                + " other property first |\n");
+        b.append("|---|---|---|---|---|---|---|---|\n");
+        for (Row r : rows) {
+            b.append("| `").append(r.hunt().bug().cliName()).append("` | ").append(r.hunt().scenario()).append(" | ")
+                    .append(r.faults()).append(" | ").append(r.found() ? "yes" : "**no**").append(" | ")
+                    .append(r.found() ? String.valueOf(r.seeds()) : "> " + r.seeds()).append(" | ")
+                    .append(String.format(Locale.ROOT, "%.1f s", r.wallMs() / 1000.0)).append(" | ")
+                    .append(r.found() ? r.property() : "-").append(" | ")
+                    .append(r.otherFirst().isEmpty() ? "-" : r.otherFirst()).append(" |\n");
+        }
+        return b.toString();
+    }
+
+    private String document(List<Row> rows, String table, int threads) {
+        StringBuilder b = new StringBuilder();
+        b.append("<!-- Generated by: ./duro sim bug-table --seeds ").append(maxSeeds)
+                .append(nodes != 0 ? " --nodes " + nodes : "").append(faults != null ? " --faults " + faults : "")
+                .append(" --out FILE (").append(threads).append(" job(s)); wall times depend on the machine. -->\n\n");
+        b.append(table).append('\n');
+        b.append("First detections (reproduce each with its line):\n\n");
+        for (Row r : rows) {
+            if (!r.found()) continue;
+            b.append("- `").append(r.hunt().bug().cliName()).append("`: ").append(r.violation().replace("|", "\\|")).append("\n  `")
+                    .append(r.repro()).append("`\n");
+        }
+        return b.toString();
+    }
+
+    static final String BEGIN = "<!-- bug-table:begin -->";
+    static final String END = "<!-- bug-table:end -->";
+
+    /**
+     * Writes {@code text} between the file's {@code bug-table:begin/end} markers when it has them
+     * (so the prose around the table stays), else as the whole file, inside the markers.
+     */
+    private static void write(Path file, String text) {
+        try {
+            String block = BEGIN + "\n" + text + END + "\n";
+            String now = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+            int b = now.indexOf(BEGIN);
+            int e = now.indexOf(END);
+            String next = b >= 0 && e > b ? now.substring(0, b) + block + now.substring(e + END.length()).replaceFirst("^\n", "")
+                    : block;
+            Files.writeString(file, next, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UserError("cannot write '" + file + "': " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.duro.scenarios.frame;
+
+import dev.duro.model.async.Promise;
+import dev.duro.model.object.Request;
+import dev.duro.model.object.Response;
+import dev.duro.model.world.NodeId;
+import dev.duro.model.world.World;
+import dev.duro.runtime.cluster.ClusterClient;
+import dev.duro.runtime.config.ClusterConfig;
+import dev.duro.runtime.gateway.ClientWebSocket;
+import dev.duro.runtime.gateway.GatewayClient;
+
+/**
+ * How a workload client reaches objects: the one runtime node's gateway, or a cluster through
+ * {@link ClusterClient} (which picks the gateway per object and follows MOVED). Built on the
+ * client node's world when it starts.
+ */
+public interface ObjectAccess {
+    Promise<Response> fetch(String namespace, String objectName, Request request, long timeoutNanos);
+
+    Promise<ClientWebSocket> connect(String namespace, String objectName, Request upgrade,
+                                     ClientWebSocket.Listener listener, long timeoutNanos);
+
+    /** Builds the access on a client node's world. */
+    @FunctionalInterface
+    interface Factory {
+        ObjectAccess open(World world);
+    }
+
+    /** Every call to the gateway of {@code node} (the single-node frame: {@link ObjectWorld#RUNTIME}). */
+    static Factory singleNode(NodeId node) {
+        return world -> {
+            GatewayClient gateway = new GatewayClient(world, ObjectWorld.SECRET);
+            return new ObjectAccess() {
+                @Override
+                public Promise<Response> fetch(String namespace, String objectName, Request request, long timeoutNanos) {
+                    return gateway.fetch(node, namespace, objectName, request, timeoutNanos);
+                }
+
+                @Override
+                public Promise<ClientWebSocket> connect(String namespace, String objectName, Request upgrade,
+                                                        ClientWebSocket.Listener listener, long timeoutNanos) {
+                    return gateway.connect(node, namespace, objectName, upgrade, listener, timeoutNanos);
+                }
+            };
+        };
+    }
+
+    /** Calls through a {@link ClusterClient} that knows {@code cluster}, as a real client knows its addresses. */
+    static Factory cluster(ClusterConfig cluster) {
+        return world -> {
+            ClusterClient client = new ClusterClient(world, ObjectWorld.SECRET, cluster);
+            return new ObjectAccess() {
+                @Override
+                public Promise<Response> fetch(String namespace, String objectName, Request request, long timeoutNanos) {
+                    return client.fetch(namespace, objectName, request, timeoutNanos);
+                }
+
+                @Override
+                public Promise<ClientWebSocket> connect(String namespace, String objectName, Request upgrade,
+                                                        ClientWebSocket.Listener listener, long timeoutNanos) {
+                    return client.connect(namespace, objectName, upgrade, listener, timeoutNanos);
+                }
+            };
+        };
+    }
+}
