@@ -38,10 +38,6 @@ final class KnownRuntimeBugs {
     private static final Set<String> ALL = ScenarioSeedsProperties.OBJECT_SCENARIOS;
 
     private static final List<Entry> ENTRIES = List.of(
-            new Entry("install-cut-majority", ALL, 5, "", Set.of(), v -> v.failureClass() == FailureClass.LIVENESS, true,
-                    "a crash during an install leaves a healthy replica damaged (install-cut); the full-cluster power cut"
-                            + " (or a crash plus the faulty disk) leaves 2 of 3 replicas damaged and the object never serves"
-                            + " again; e.g. ./duro sim run --scenario counter --seed 10 (no disk faults)"),
             new Entry("chat-lost-tail", Set.of("chat"), 5, "", Set.of(),
                     v -> Set.of("H2", "H4", "H3", "H5").contains(v.property()), true,
                     "chat loses its last messages across the full-cluster restart even without faults: the adopted log"

@@ -40,6 +40,15 @@ public final class ClusterNode implements NodeProgram {
     private final RoutingOptions routingOptions;
     private final NodeStorage.Factory storageFactory;
     private Incarnation current;
+    /**
+     * Whether some incarnation's storage finished its start-up writes. Until then every start is a
+     * first boot: a crash during the first boot leaves an empty disk that never promised anything,
+     * and calling it a lost disk would make it an amnesic replica for no reason (with one damaged
+     * peer, its objects could never elect an owner again). This object spans the node's restarts,
+     * as the node's supervisor does in production, which keeps a new node's "new" flag until the
+     * node reports its store ready.
+     */
+    private boolean initialized;
     private int incarnations;
 
     public ClusterNode(Deployment deployment, RuntimeConfig config, ClusterConfig cluster) {
@@ -72,10 +81,11 @@ public final class ClusterNode implements NodeProgram {
             throw new IllegalArgumentException(world.self() + " runs a cluster node but is not a member of the cluster "
                     + cluster.members() + "; give every runtime node an index in the configuration");
         }
+        if (current != null && current.storage.initialized()) initialized = true;
         // drop the previous incarnation first, so nothing can reach it if building fails
         current = null;
         incarnations++;
-        current = new Incarnation(world, incarnations == 1);
+        current = new Incarnation(world, !initialized);
     }
 
     /** One incarnation's parts, all on its world. */
@@ -151,6 +161,11 @@ public final class ClusterNode implements NodeProgram {
     /** The gateway of the most recent incarnation; null before the first start. */
     public Gateway gateway() {
         return current == null ? null : current.gateway;
+    }
+
+    /** True once the current incarnation's storage finished its start-up writes (tests). */
+    boolean storageInitialized() {
+        return current != null && current.storage.initialized();
     }
 
     /** How many times {@link #start} ran (1 after the first boot, +1 per restart). */

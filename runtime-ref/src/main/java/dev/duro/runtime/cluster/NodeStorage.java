@@ -30,6 +30,11 @@ interface NodeStorage {
     /** A message of this storage's family. */
     void receive(NodeId from, byte[] message);
 
+    /** True once the storage's start-up writes are durable: the next start is a restart, no first boot. */
+    default boolean initialized() {
+        return true;
+    }
+
     /** Builds one incarnation's storage; {@code firstBoot} only on the node's very first start. */
     @FunctionalInterface
     interface Factory {
@@ -65,6 +70,11 @@ interface NodeStorage {
             @Override
             public void receive(NodeId from, byte[] message) {
                 replication.receive(from, message);
+            }
+
+            @Override
+            public boolean initialized() {
+                return replication.initialized();
             }
         };
     }

@@ -320,6 +320,11 @@ public final class DiskReplicaStore implements ReplicaStore {
         return ready;
     }
 
+    @Override
+    public boolean initialized() {
+        return ready.isSucceeded();
+    }
+
     World world() {
         return world;
     }

@@ -11,4 +11,13 @@ public interface ReplicaStore {
 
     /** Objects of {@code namespace} this node holds a replica of, ordered by id. */
     Promise<List<ObjectId>> list(String namespace);
+
+    /**
+     * True once the store's start-up writes are durable. Until then this node answered no replica
+     * message (every operation waits for them), so it promised nothing: a start after a crash
+     * before that point is still a first boot, not a lost disk.
+     */
+    default boolean initialized() {
+        return true;
+    }
 }

@@ -98,6 +98,11 @@ public final class Replication {
         return store.list(namespace);
     }
 
+    /** True once the replica store's start-up writes (its node marker) are durable; see {@link ReplicaStore#initialized}. */
+    public boolean initialized() {
+        return store.initialized();
+    }
+
     /** Starts timers (lease renewals, background installs); call once after construction, on the loop. */
     public void start() {
         if (started) return;

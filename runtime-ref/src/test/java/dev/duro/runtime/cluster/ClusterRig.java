@@ -55,6 +55,8 @@ final class ClusterRig {
     final SimulatedNode clientNode;
     final List<ClusterClient> clients = new ArrayList<>();
     final List<TraceEvent> events = new ArrayList<>();
+    /** The members' disks, by node index. */
+    final List<SimDiskDevice> disks = new ArrayList<>();
 
     ClusterRig(long seed, int members, RuntimeConfig config, NetworkConfig network, RoutingOptions routing,
                NodeStorage.Factory storage) {
@@ -66,11 +68,21 @@ final class ClusterRig {
         for (int i = 0; i < members; i++) {
             ClusterNode node = new ClusterNode(deployment, config, cluster, GatewayOptions.defaults(), routing, storage);
             programs.add(node);
-            servers.add(sim.addNode(node, (id, entropy) -> new SimDiskDevice(DiskFaultConfig.none(), entropy)));
+            servers.add(sim.addNode(node, (id, entropy) -> {
+                SimDiskDevice disk = new SimDiskDevice(DiskFaultConfig.none(), entropy);
+                disks.add(disk);
+                return disk;
+            }));
         }
         clientNode = sim.addNode(w -> clients.add(new ClusterClient(w, SECRET, cluster)), NoDiskDevice.FACTORY);
         sim.startAll();
         runMillis(1);
+    }
+
+    /** Members with the replicated storage of production on their simulated disks. */
+    static ClusterRig onDisks(long seed, int members) {
+        return new ClusterRig(seed, members, RuntimeConfig.defaults(), NetworkConfig.DEFAULT, RoutingOptions.defaults(),
+                NodeStorage::replicated);
     }
 
     ClusterRig(long seed, int members, SharedLogs logs) {

@@ -20,7 +20,13 @@ import java.util.TreeMap;
  *       with that seq or more). The obligation is met by an {@code alarm-done} for that time, or
  *       dropped when the object sets its alarm again (issued, durable or not: a conservative
  *       choice that never reports a replaced alarm), or when the platform gives up after
- *       {@code maxRetries} retries. Obligations still open at the end, for times at or before the
+ *       {@code maxRetries} retries. It is also met when the host's own clearing after a successful
+ *       handler (an {@code alarm-delete} after the {@code alarm-fire}, outside any event) was sealed
+ *       at seq {@code s} and a later recovery of the object reached seq {@code s} or more while no
+ *       other activation sealed a batch at or below {@code s} meanwhile: a crash came before the
+ *       {@code alarm-done}, yet the next owner adopted the completed run (at least once holds; the
+ *       handler's effects are in the state); or when that clearing became durable but the activation
+ *       was evicted (ownership moved) before it could trace {@code alarm-done}. Obligations still open at the end, for times at or before the
  *       deadline the scenario passes to {@link #finish}, are lost alarms. Judged only when the
  *       run reached its end.</li>
  * </ul>
@@ -54,6 +60,9 @@ public final class AlarmChecker implements FactChecker {
         final TreeMap<Long, List<Pending>> sealed = new TreeMap<>();
     }
 
+    /** The host's clearing of a completed alarm, sealed at {@code seq} in {@code batch}, not yet known durable. */
+    private record Completion(Batch batch, long scheduled, long seq) {}
+
     /** An alarm the runtime owes: durable since {@code durableIndex}. */
     private record Obligation(long at, long setIndex, long durableIndex, long durableNanos) {}
 
@@ -63,10 +72,20 @@ public final class AlarmChecker implements FactChecker {
     private final Map<String, Obligation> obligations = new TreeMap<>();
     /** Index of the latest alarm-set (or deletion) per object, to tell replaced sets. */
     private final Map<String, Long> latestChange = new TreeMap<>();
+    /**
+     * Per activation: inside an event now; the time of a firing whose event is still open, then
+     * whose event ended (its handler returned); a clearing awaiting its seal.
+     */
+    private final Map<Batch, Boolean> inEvent = new TreeMap<>();
+    private final Map<Batch, Long> fired = new TreeMap<>();
+    private final Map<Batch, Long> returned = new TreeMap<>();
+    private final Map<Batch, Long> clearing = new TreeMap<>();
+    private final Map<String, Completion> completions = new TreeMap<>();
     private final List<Violation> violations = new ArrayList<>();
     private int early;
     private long fires;
     private long done;
+    private long doneByClearing;
     private long durableSets;
 
     public AlarmChecker(int maxRetries, boolean deletesReplace) {
@@ -85,12 +104,20 @@ public final class AlarmChecker implements FactChecker {
                 obligations.remove(f.id());
             }
             case RuntimeTrace.ALARM_DELETE -> {
+                // The host clears after the handler's event ended; a clearing inside the event is not one.
+                Long firedAt = returned.remove(b);
+                if (firedAt != null && !inEvent.getOrDefault(b, false)) clearing.put(b, firedAt);
                 if (deletesReplace) {
                     latestChange.put(f.id(), f.index());
                     obligations.remove(f.id());
                 }
             }
             case RuntimeTrace.SEAL -> {
+                long seq = f.number("seq");
+                Completion c = completions.get(f.id());
+                if (c != null && !c.batch().equals(b) && seq <= c.seq()) completions.remove(f.id()); // overwritten
+                Long cleared = clearing.remove(b);
+                if (cleared != null) completions.put(f.id(), new Completion(b, cleared, seq));
                 Unsettled u = unsettled.get(b);
                 if (u != null && !u.unsealed.isEmpty()) {
                     u.sealed.computeIfAbsent(f.number("seq"), k -> new ArrayList<>()).addAll(u.unsealed);
@@ -98,6 +125,12 @@ public final class AlarmChecker implements FactChecker {
                 }
             }
             case RuntimeTrace.DURABLE -> {
+                Completion c = completions.get(f.id());
+                if (c != null && c.batch().equals(b) && f.number("seq") >= c.seq()) {
+                    // Durable: met, even when the activation is evicted before its alarm-done (ownership moved).
+                    completions.remove(f.id());
+                    meetByClearing(f.id(), c);
+                }
                 Unsettled u = unsettled.get(b);
                 if (u == null) return;
                 Map<Long, List<Pending>> now = u.sealed.headMap(f.number("seq"), true);
@@ -112,12 +145,27 @@ public final class AlarmChecker implements FactChecker {
                 }
                 now.clear();
             }
+            case RuntimeTrace.EVENT_BEGIN -> inEvent.put(b, true);
+            case RuntimeTrace.EVENT_END -> {
+                inEvent.put(b, false);
+                Long firedAt = fired.remove(b);
+                if (firedAt != null) returned.put(b, firedAt);
+            }
+            case RuntimeTrace.RECOVER_END -> {
+                Completion c = completions.get(f.id());
+                if (c != null && f.number("seq") >= c.seq()) {
+                    completions.remove(f.id());
+                    meetByClearing(f.id(), c);
+                }
+            }
             case RuntimeTrace.RESET -> {
                 Unsettled u = unsettled.get(b);
                 if (u != null) u.unsealed.clear();
             }
             case RuntimeTrace.ALARM_FIRE -> {
                 fires++;
+                fired.put(b, f.number("scheduled"));
+                returned.remove(b);
                 long scheduled = f.number("scheduled");
                 long now = f.number("now");
                 if (now < scheduled && early++ < GateChecker.MAX_REPORTED) {
@@ -140,10 +188,20 @@ public final class AlarmChecker implements FactChecker {
     }
 
 
+    private void meetByClearing(String id, Completion c) {
+        Obligation o = obligations.get(id);
+        if (o != null && o.at() == c.scheduled()) {
+            obligations.remove(id);
+            doneByClearing++;
+        }
+    }
+
     @Override
     public void onCrash(int node) {
-        for (Iterator<Batch> it = unsettled.keySet().iterator(); it.hasNext(); ) {
-            if (it.next().node() == node) it.remove();
+        for (Map<Batch, ?> perActivation : List.of(unsettled, inEvent, fired, returned, clearing)) {
+            for (Iterator<Batch> it = perActivation.keySet().iterator(); it.hasNext(); ) {
+                if (it.next().node() == node) it.remove();
+            }
         }
     }
 
@@ -187,6 +245,14 @@ public final class AlarmChecker implements FactChecker {
 
     public long done() {
         return done;
+    }
+
+    /**
+     * Obligations met by the host's clearing after a successful handler without an {@code alarm-done}:
+     * the clearing became durable after the activation was evicted, or a recovery adopted it.
+     */
+    public long doneByClearing() {
+        return doneByClearing;
     }
 
     public long durableSets() {

@@ -150,4 +150,75 @@ class AlarmCheckerTest {
         assertThat(f.feed(new AlarmChecker(6, true)).finish(5_000, Long.MAX_VALUE)).isEmpty();
         assertThat(f.feed(new AlarmChecker(6, false)).finish(5_000, Long.MAX_VALUE)).hasSize(1);
     }
+
+    /** The handler ran and returned; the host cleared the alarm and sealed seq 3; the process crashed before that was durable. */
+    private static Facts completedThenCrashed() {
+        return durableSet(1000)
+                .on(RuntimeTrace.EVENT_BEGIN, "epoch=1 event=alarm")
+                .on(RuntimeTrace.ALARM_FIRE, "epoch=1 scheduled=1000 now=1001 retry=0")
+                .on(RuntimeTrace.WRITE, "epoch=1 op=sql")
+                .on(RuntimeTrace.EVENT_END, "epoch=1")
+                .on(RuntimeTrace.SEAL, "epoch=1 seq=2")
+                .on(RuntimeTrace.ALARM_DELETE, "epoch=1")
+                .on(RuntimeTrace.SEAL, "epoch=1 seq=3")
+                .crash(0);
+    }
+
+    @Test
+    void aCompletedAlarmWhoseClearingTheNextOwnerAdoptedIsDone() {
+        AlarmChecker c = completedThenCrashed()
+                .on(3, RuntimeTrace.RECOVER_BEGIN, "epoch=1")
+                .on(3, RuntimeTrace.RECOVER_END, "epoch=1 seq=3 fence=2.3.1")
+                .feed(new AlarmChecker(6, false));
+        assertThat(c.finish(5_000, Long.MAX_VALUE)).isEmpty();
+        assertThat(c.doneByClearing()).isEqualTo(1);
+    }
+
+    @Test
+    void aRecoveryThatStopsBeforeTheClearingStillOwesTheAlarm() {
+        AlarmChecker c = completedThenCrashed()
+                .on(3, RuntimeTrace.RECOVER_END, "epoch=1 seq=2 fence=2.3.1")
+                .feed(new AlarmChecker(6, false));
+        assertThat(c.finish(5_000, Long.MAX_VALUE)).extracting(Violation::property).containsExactly(AlarmChecker.LOST);
+    }
+
+    @Test
+    void aClearingOverwrittenByAnotherActivationsBatchDoesNotCount() {
+        // n2 (a concurrent owner) sealed its own seq 3 after n0's clearing: the adopted seq 3 may be n2's.
+        AlarmChecker c = completedThenCrashed()
+                .on(2, RuntimeTrace.SEAL, "epoch=1 seq=3")
+                .on(3, RuntimeTrace.RECOVER_END, "epoch=1 seq=3 fence=2.3.1")
+                .feed(new AlarmChecker(6, false));
+        assertThat(c.finish(5_000, Long.MAX_VALUE)).extracting(Violation::property).containsExactly(AlarmChecker.LOST);
+    }
+
+    @Test
+    void aClearingInsideTheHandlersEventIsNoCompletion() {
+        // clear-alarm-early: the alarm is deleted before the handler ran; a recovery adopting it owes the alarm still.
+        AlarmChecker c = durableSet(1000)
+                .on(RuntimeTrace.EVENT_BEGIN, "epoch=1 event=alarm")
+                .on(RuntimeTrace.ALARM_FIRE, "epoch=1 scheduled=1000 now=1001 retry=0")
+                .on(RuntimeTrace.ALARM_DELETE, "epoch=1")
+                .on(RuntimeTrace.SEAL, "epoch=1 seq=2")
+                .on(RuntimeTrace.EVENT_END, "epoch=1")
+                .crash(0)
+                .on(3, RuntimeTrace.RECOVER_END, "epoch=1 seq=2 fence=2.3.1")
+                .feed(new AlarmChecker(6, false));
+        assertThat(c.finish(5_000, Long.MAX_VALUE)).extracting(Violation::property).containsExactly(AlarmChecker.LOST);
+    }
+
+    @Test
+    void aCompletedAlarmWhoseClearingBecameDurableAfterAnEvictionIsDone() {
+        AlarmChecker c = durableSet(1000)
+                .on(RuntimeTrace.EVENT_BEGIN, "epoch=1 event=alarm")
+                .on(RuntimeTrace.ALARM_FIRE, "epoch=1 scheduled=1000 now=1001 retry=0")
+                .on(RuntimeTrace.EVENT_END, "epoch=1")
+                .on(RuntimeTrace.ALARM_DELETE, "epoch=1")
+                .on(RuntimeTrace.SEAL, "epoch=1 seq=2")
+                .on(RuntimeTrace.EVICT, "epoch=1 reason=moved")
+                .on(RuntimeTrace.DURABLE, "epoch=1 seq=2")
+                .feed(new AlarmChecker(6, false));
+        assertThat(c.finish(5_000, Long.MAX_VALUE)).isEmpty();
+        assertThat(c.doneByClearing()).isEqualTo(1);
+    }
 }
