@@ -53,8 +53,10 @@ public final class BugHunts {
                 List.of("P5-lost", "S4"), "an object taken over after a failover never runs its pending jobs");
         add(m, PlantedBug.REPLAY_OUT_OF_ORDER, "counter", swarm,
                 List.of("C1", "C2-lost", "C2-duplicate", "K1"), "a recovered counter applies two batches in the wrong order");
-        add(m, PlantedBug.NO_CHECKSUM, "kv", swarm, List.of("K1", "K2", "crash"),
-                "a replica serves flipped bits in synced data instead of repairing them");
+        add(m, PlantedBug.NO_CHECKSUM, "kv", swarm, List.of("K1", "K2", "K3", "crash"),
+                "a replica serves flipped bits in synced data instead of repairing them: an owner adopts the corrupt"
+                        + " batch and installs it on every replica, so no owner can rebuild the object again (its final"
+                        + " reads never answer, K3) or reads return what nobody wrote");
         add(m, PlantedBug.SPLIT_BRAIN_AFTER_HEAL, "kv", swarm, List.of("P3", "K1", "K2"),
                 "an owner fenced during a partition re-takes the object on its stale state after the heal");
         for (PlantedBug b : PlantedBug.values()) {

@@ -24,13 +24,13 @@ import java.util.function.Predicate;
  * confined to the thread that created it) and is deterministic on its own; only the wall times
  * differ between sweeps.
  */
-final class SweepEngine {
+public final class SweepEngine {
     /**
      * One run to make; with a {@code control}, a failing run is also made under the control config
      * (the same run without a planted bug), to tell what the bug broke from what was broken anyway.
      */
-    record Job(Scenario scenario, RunConfig config, RunConfig control) {
-        Job(Scenario scenario, RunConfig config) {
+    public record Job(Scenario scenario, RunConfig config, RunConfig control) {
+        public Job(Scenario scenario, RunConfig config) {
             this(scenario, config, null);
         }
     }
@@ -39,7 +39,7 @@ final class SweepEngine {
      * What one run gave: its result, or the exception that escaped it (a scenario that could not
      * even be built), and the wall time it took on its worker.
      */
-    record Outcome(Job job, RunResult result, Throwable error, long wallNanos, RunResult control) {
+    public record Outcome(Job job, RunResult result, Throwable error, long wallNanos, RunResult control) {
         /**
          * The violations whose property the control run (if any) did not report: what the
          * difference between the two configs broke.
@@ -60,7 +60,7 @@ final class SweepEngine {
             return result.violations();
         }
 
-        boolean failed() {
+        public boolean failed() {
             return !violations().isEmpty();
         }
 
@@ -75,13 +75,13 @@ final class SweepEngine {
 
     private final int threads;
 
-    SweepEngine(int threads) {
+    public SweepEngine(int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         this.threads = threads;
     }
 
     /** Runs every job; {@code sink} sees each outcome in job order. */
-    void runAll(Iterator<Job> jobs, java.util.function.Consumer<Outcome> sink) {
+    public void runAll(Iterator<Job> jobs, java.util.function.Consumer<Outcome> sink) {
         runUntil(jobs, o -> {
             sink.accept(o);
             return false;
@@ -154,7 +154,7 @@ final class SweepEngine {
     }
 
     /** Available processors: what {@code --jobs} defaults to. */
-    static int defaultThreads() {
+    public static int defaultThreads() {
         return Math.max(1, Runtime.getRuntime().availableProcessors());
     }
 }
