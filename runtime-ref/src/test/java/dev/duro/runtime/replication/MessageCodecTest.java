@@ -127,6 +127,18 @@ class MessageCodecTest {
     }
 
     @Test
+    void aHugeLengthIsRejectedBeforeAnythingIsAllocated() {
+        // The last field before the CRC is the (empty) payload's length; make it claim 2 GiB.
+        for (int length : new int[] {Integer.MAX_VALUE, 0x7fff_fff0, 1 << 20, 1}) {
+            byte[] frame = MessageCodec.encode(new Message.Append(ROUTE, E, List.of(new LogEntry(1, 1, new byte[0]))));
+            java.nio.ByteBuffer.wrap(frame).putInt(frame.length - 4 - 4, length);
+            resign(frame);
+            assertThatThrownBy(() -> MessageCodec.decode(frame)).as("payload length %d", length)
+                    .isInstanceOf(MalformedMessageException.class).hasMessageContaining("batch payload");
+        }
+    }
+
+    @Test
     void aTooLongNamespaceIsRefusedOnEncode() {
         Route huge = new Route(1, 1, "N".repeat(MessageCodec.MAX_NAMESPACE_BYTES + 1), ObjectId.of(new byte[32], null));
         assertThatThrownBy(() -> MessageCodec.encode(new Message.Renew(huge, E))).isInstanceOf(MalformedMessageException.class);
