@@ -54,7 +54,9 @@ class MessageCodecTest {
                 new Message.SnapshotAck(ROUTE, E, 3),
                 new Message.LeaseOk(ROUTE, E),
                 new Message.RecoveredAt(ROUTE, E, recovery),
-                new Message.RecoverAtFailed(ROUTE, E, "not retained ü"));
+                new Message.RecoverAtFailed(ROUTE, E, "not retained ü"),
+                new Message.AskPromise(ROUTE, Epoch.ZERO),
+                new Message.PromiseIs(ROUTE, Epoch.ZERO, E));
     }
 
     @Test
