@@ -58,8 +58,8 @@ import java.util.function.Supplier;
  *
  * <p>Amnesia (docs/cluster.md, "Amnesia"): a replica that lost its promise (its disk or its state
  * file) accepts no install until it has learned, from a quorum of the object's other replicas,
- * the highest epoch they promised, asked no earlier than the end of this incarnation's quiet
- * period; it fences against that from then on.
+ * the highest epoch they promised, asked no earlier than {@link Timing#amnesiaWaitNanos} into this
+ * incarnation; it fences against that from then on.
  *
  * <p>Planted bug {@code STALE_EPOCH}: writes (install, append, snapshot, renew) from an epoch older
  * than the promised one are accepted as if current.
@@ -119,6 +119,8 @@ final class ReplicaServer {
     private final RoundObserver rounds;
     private final Peers peers;
     private final long quietUntilNanos;
+    /** A replica that lost its promise asks its peers no earlier (see {@link Timing#amnesiaWaitNanos}). */
+    private final long askNotBeforeNanos;
     private long nextAskId = 1;
     private final Map<ObjectKey, ReplicaCell> cells = new TreeMap<>();
 
@@ -137,6 +139,7 @@ final class ReplicaServer {
         this.rounds = rounds;
         this.peers = peers;
         this.quietUntilNanos = clock.monotonicNanos() + (firstBoot ? 0 : timing.startupQuietNanos());
+        this.askNotBeforeNanos = clock.monotonicNanos() + (firstBoot ? 0 : timing.amnesiaWaitNanos());
     }
 
     /** Starts the sweep that forgets idle objects' cached state. */
@@ -528,10 +531,10 @@ final class ReplicaServer {
     }
 
     /**
-     * Starts learning the promise from the peers. The first question goes out once the quiet period
-     * is over: any owner that counted a vote this replica gave before it lost its state had, by
-     * then, won (or given up on) that epoch's election, so a quorum of the others already promised
-     * it (docs/cluster.md, "Amnesia").
+     * Starts learning the promise from the peers. The first question goes out no earlier than
+     * {@link Timing#amnesiaWaitNanos} after this incarnation started: any owner that counted a vote
+     * this replica gave before it lost its state had, by then, won (or given up on) that epoch's
+     * election, so a quorum of the others already promised it (docs/cluster.md, "Amnesia").
      */
     private void startRecovery(ReplicaCell c) {
         long round = peers.nextRound();
@@ -539,7 +542,7 @@ final class ReplicaServer {
         c.learned.clear();
         trace.record("repl-amnesic", "id=" + c.key.id().hex() + " at=" + self + " known=" + c.promised);
         long now = clock.monotonicNanos();
-        loop.schedule(Math.max(0, quietUntilNanos - now), () -> askPeers(c, round, timing.resendNanos()));
+        loop.schedule(Math.max(0, askNotBeforeNanos - now), () -> askPeers(c, round, timing.resendNanos()));
     }
 
     private void askPeers(ReplicaCell c, long round, long gapNanos) {
