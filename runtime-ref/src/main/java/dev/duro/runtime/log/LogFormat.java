@@ -149,20 +149,34 @@ final class LogFormat {
             ByteBuffer buf = ByteBuffer.wrap(bytes);
             if (buf.getInt() != META_MAGIC || buf.getShort() != VERSION) return Optional.empty();
             buf.getShort();
-            byte[] ns = new byte[Short.toUnsignedInt(buf.getShort())];
-            buf.get(ns);
-            byte[] id = new byte[ObjectId.BYTES];
-            buf.get(id);
+            byte[] ns = field(buf, Short.toUnsignedInt(buf.getShort()));
+            if (ns == null) return Optional.empty();
+            byte[] id = field(buf, ObjectId.BYTES);
+            if (id == null) return Optional.empty();
             int nameLength = buf.getInt();
-            byte[] name = nameLength < 0 ? null : new byte[nameLength];
-            if (name != null) buf.get(name);
+            byte[] name = nameLength == -1 ? null : field(buf, nameLength);
+            if (name == null && nameLength != -1) return Optional.empty();
             int crcAt = buf.position();
             if (crcAt + CRC_BYTES != bytes.length || buf.getInt() != crc(bytes, 0, crcAt)) return Optional.empty();
             String nameText = name == null ? null : new String(name, StandardCharsets.UTF_8);
             return Optional.of(new Meta(new String(ns, StandardCharsets.UTF_8), ObjectId.of(id, nameText)));
-        } catch (RuntimeException malformed) { // BufferUnderflow, negative sizes: not a meta file
+        } catch (RuntimeException malformed) { // BufferUnderflow: not a meta file
             return Optional.empty();
         }
+    }
+
+    /**
+     * The next {@code length} bytes of {@code buf}, or null when the length read from the file cannot
+     * be right: negative, or more than the bytes left before the CRC. Checked before allocating, so a
+     * bit flip in a length field reads as corruption (the same path as a checksum mismatch) instead of
+     * allocating whatever the flipped length says (an OutOfMemoryError, or a run that depends on the
+     * heap).
+     */
+    static byte[] field(ByteBuffer buf, int length) {
+        if (length < 0 || length > buf.remaining() - CRC_BYTES) return null;
+        byte[] out = new byte[length];
+        buf.get(out);
+        return out;
     }
 
     static int crc(byte[] bytes, int offset, int length) {

@@ -251,12 +251,16 @@ final class DiskReplicaLog implements ReplicaLog {
         stateFile = exists;
         generation = file.map(ReplicaFormat.State::generation).orElse(0L);
         if (!exists) {
-            if (store.rejoined()) return Promise.succeeded(loop, damaged(Damage.LOST_DISK, Epoch.ZERO, ""));
-            if (logFiles) return Promise.succeeded(loop, damaged(Damage.STATE_MISSING, Epoch.ZERO, "its log directory is not empty"));
+            if (store.rejoined()) return Promise.succeeded(loop, promiseLost(damaged(Damage.LOST_DISK, Epoch.ZERO, "")));
+            if (logFiles) {
+                return Promise.succeeded(loop, promiseLost(damaged(Damage.STATE_MISSING, Epoch.ZERO, "its log directory is not empty")));
+            }
             setHealthy(Epoch.ZERO, Epoch.ZERO, 0);
             return Promise.succeeded(loop, ReplicaState.empty()); // creates nothing
         }
-        if (file.isEmpty()) return Promise.succeeded(loop, damaged(Damage.STATE_CORRUPT, Epoch.ZERO, "file '" + statePath + "'"));
+        if (file.isEmpty()) {
+            return Promise.succeeded(loop, promiseLost(damaged(Damage.STATE_CORRUPT, Epoch.ZERO, "file '" + statePath + "'")));
+        }
         ReplicaFormat.State s = file.get();
         if (!s.namespace().equals(namespace) || !s.id().equals(id)) {
             return Promise.failed(loop, new IllegalStateException("the replica state file '" + statePath + "' belongs to object "
@@ -290,6 +294,14 @@ final class DiskReplicaLog implements ReplicaLog {
         lastSeq = seq;
         durableSeq = seq;
         loaded = true;
+    }
+
+    /**
+     * No readable state file: what this replica promised is unknown. A readable one with a damage
+     * code (written by a promise after the protocol learned the promise from its peers) is not.
+     */
+    private static ReplicaState promiseLost(ReplicaState s) {
+        return new ReplicaState(s.promised(), s.logEpoch(), s.snapshot(), s.entries(), true, s.damage(), true);
     }
 
     private ReplicaState damaged(Damage found, Epoch promisedEpoch, String detail) {

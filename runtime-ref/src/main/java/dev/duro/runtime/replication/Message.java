@@ -18,7 +18,7 @@ import java.util.Optional;
  * <p>Everything is idempotent: a replica answers a duplicate from its state, never by redoing a
  * write that would move its log backwards.
  */
-public sealed interface Message permits Message.Request, Message.Reply {
+public sealed interface Message permits Message.Request, Message.Reply, Message.Between {
     Route route();
 
     /** The epoch of the owner that sent the request (echoed by the answer). */
@@ -46,6 +46,13 @@ public sealed interface Message permits Message.Request, Message.Reply {
     sealed interface Reply extends Message
             permits Promised, Rejected, Fetched, Installed, Appended, NeedInstall, Behind, Fenced, SnapshotAck, LeaseOk,
             RecoveredAt, RecoverAtFailed {
+    }
+
+    /**
+     * Replica → replica: the recovery of a replica that lost its promise (docs/cluster.md, "Amnesia").
+     * The route's handle names the asking replica's recovery round, not an owner handle.
+     */
+    sealed interface Between extends Message permits AskPromise, PromiseIs {
     }
 
     // ---------------------------------------------------------------- requests
@@ -206,6 +213,20 @@ public sealed interface Message permits Message.Request, Message.Reply {
         public RecoverAtFailed {
             if (why == null) throw new IllegalArgumentException("why must be set");
         }
+    }
+
+    // ---------------------------------------------------------------- between replicas
+
+    /**
+     * A replica that lost its promise (its disk, or its state file) asks another replica of the
+     * object for the highest epoch that one promised; {@code epoch} is what the asker knows (ZERO
+     * when nothing). Answered only by a replica that knows its own promise.
+     */
+    record AskPromise(Route route, Epoch epoch) implements Between {
+    }
+
+    /** The answer to {@link AskPromise}: the highest epoch this replica promised (ZERO: none). */
+    record PromiseIs(Route route, Epoch epoch, Epoch promised) implements Between {
     }
 
     private static void checkConsecutive(long first, List<LogEntry> entries) {

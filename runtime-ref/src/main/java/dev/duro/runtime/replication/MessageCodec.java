@@ -6,6 +6,7 @@ import dev.duro.runtime.log.Recovery;
 import dev.duro.runtime.log.Snapshot;
 import dev.duro.runtime.replication.Message.Append;
 import dev.duro.runtime.replication.Message.Appended;
+import dev.duro.runtime.replication.Message.AskPromise;
 import dev.duro.runtime.replication.Message.Behind;
 import dev.duro.runtime.replication.Message.Fenced;
 import dev.duro.runtime.replication.Message.Fetch;
@@ -15,6 +16,7 @@ import dev.duro.runtime.replication.Message.Installed;
 import dev.duro.runtime.replication.Message.LeaseOk;
 import dev.duro.runtime.replication.Message.NeedInstall;
 import dev.duro.runtime.replication.Message.Prepare;
+import dev.duro.runtime.replication.Message.PromiseIs;
 import dev.duro.runtime.replication.Message.Promised;
 import dev.duro.runtime.replication.Message.PushSnapshot;
 import dev.duro.runtime.replication.Message.Reason;
@@ -50,8 +52,12 @@ import java.util.zip.CRC32C;
  * <p>{@link #decode} throws only {@link MalformedMessageException}, whatever the input.
  */
 public final class MessageCodec {
-    /** 2: {@code Install} carries the adopted epoch and last batch. */
-    public static final byte VERSION = 2;
+    /**
+     * 2: {@code Install} carries the adopted epoch and last batch. 3: {@code AskPromise} (type 64)
+     * and {@code PromiseIs} (type 65, the promised epoch after the common fields), the recovery of a
+     * replica that lost its promise: a version-2 node would drop them and leave such replicas stuck.
+     */
+    public static final byte VERSION = 3;
     /** No frame is longer (a snapshot image and its batches travel in one frame). */
     public static final int MAX_FRAME_BYTES = 128 << 20;
     public static final int MAX_NAMESPACE_BYTES = 1024;
@@ -82,6 +88,8 @@ public final class MessageCodec {
     static final int LEASE_OK = 41;
     static final int RECOVERED_AT = 42;
     static final int RECOVER_AT_FAILED = 43;
+    static final int ASK_PROMISE = 64;
+    static final int PROMISE_IS = 65;
 
     private MessageCodec() {
     }
@@ -148,6 +156,8 @@ public final class MessageCodec {
                 }
             }
             case RecoverAtFailed m -> w.text(m.why());
+            case AskPromise m -> { }
+            case PromiseIs m -> w.epoch(m.promised());
         }
         return w.finish();
     }
@@ -211,6 +221,8 @@ public final class MessageCodec {
                     yield new RecoveredAt(route, epoch, new Recovery(snapshot, entries, r.marks()));
                 }
                 case RECOVER_AT_FAILED -> new RecoverAtFailed(route, epoch, r.text("failure text"));
+                case ASK_PROMISE -> new AskPromise(route, epoch);
+                case PROMISE_IS -> new PromiseIs(route, epoch, r.epoch("promised epoch"));
                 default -> throw new MalformedMessageException("unknown message type " + type);
             };
         } catch (IllegalArgumentException | IllegalStateException e) {
@@ -243,6 +255,8 @@ public final class MessageCodec {
             case LeaseOk m -> LEASE_OK;
             case RecoveredAt m -> RECOVERED_AT;
             case RecoverAtFailed m -> RECOVER_AT_FAILED;
+            case AskPromise m -> ASK_PROMISE;
+            case PromiseIs m -> PROMISE_IS;
         };
     }
 

@@ -1,5 +1,6 @@
 package dev.duro.runtime.replication;
 
+import dev.duro.model.world.NodeId;
 import dev.duro.runtime.log.LogEntry;
 import dev.duro.runtime.log.Snapshot;
 
@@ -7,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * One object's replica as this node's {@link ReplicaServer} holds it in memory: the state its
@@ -32,6 +34,16 @@ final class ReplicaCell {
     List<LogEntry> entries = new ArrayList<>();
     boolean damaged;
     String damage = "";
+    /**
+     * It lost its promise (its disk or its state file) and has not yet learned from a quorum of the
+     * object's other replicas what they promised: it accepts no write (docs/cluster.md, "Amnesia").
+     * {@link #promised} is then only a lower bound.
+     */
+    boolean amnesic;
+    /** The current round of asking the peers (the route handle of its {@code AskPromise}s); 0 none. */
+    long recoveryRound;
+    /** What each peer answered in this round. */
+    final TreeMap<NodeId, Epoch> learned = new TreeMap<>();
 
     View durable = new View(Epoch.ZERO, Epoch.ZERO, 0, -1, false);
     int writesInFlight;
@@ -71,6 +83,9 @@ final class ReplicaCell {
         entries = new ArrayList<>(s.entries());
         damaged = s.damaged();
         damage = s.damage();
+        amnesic = s.promiseLost();
+        recoveryRound = 0;
+        learned.clear();
         durable = view();
     }
 

@@ -96,13 +96,13 @@ final class ReplicaFormat {
             Epoch logEpoch = getEpoch(buf);
             long seqFloor = buf.getLong();
             Optional<Damage> damage = Damage.ofCode(Byte.toUnsignedInt(buf.get()));
-            byte[] ns = new byte[Short.toUnsignedInt(buf.getShort())];
-            buf.get(ns);
-            byte[] id = new byte[ObjectId.BYTES];
-            buf.get(id);
+            byte[] ns = field(buf, Short.toUnsignedInt(buf.getShort()));
+            if (ns == null) return Optional.empty();
+            byte[] id = field(buf, ObjectId.BYTES);
+            if (id == null) return Optional.empty();
             int nameLength = buf.getInt();
-            byte[] name = nameLength < 0 ? null : new byte[nameLength];
-            if (name != null) buf.get(name);
+            byte[] name = nameLength == -1 ? null : field(buf, nameLength);
+            if (name == null && nameLength != -1) return Optional.empty();
             long generation = buf.getLong();
             int crcAt = buf.position();
             if (crcAt + CRC_BYTES != bytes.length || buf.getInt() != crc(bytes, crcAt)) return Optional.empty();
@@ -110,9 +110,23 @@ final class ReplicaFormat {
             String nameText = name == null ? null : new String(name, StandardCharsets.UTF_8);
             return Optional.of(new State(new String(ns, StandardCharsets.UTF_8), ObjectId.of(id, nameText),
                     promised, logEpoch, seqFloor, damage.get(), generation));
-        } catch (RuntimeException malformed) { // underflow, negative sizes, epoch parts < 0: not a state file
+        } catch (RuntimeException malformed) { // underflow, epoch parts < 0: not a state file
             return Optional.empty();
         }
+    }
+
+    /**
+     * The next {@code length} bytes of {@code buf}, or null when the length read from the file cannot
+     * be right: negative, or more than the bytes left before the generation and the CRC. Checked
+     * before allocating, so a bit flip in a length field reads as a corrupt state file (the same path
+     * as a checksum mismatch) instead of allocating whatever the flipped length says (an
+     * OutOfMemoryError, or a run that depends on the heap).
+     */
+    private static byte[] field(ByteBuffer buf, int length) {
+        if (length < 0 || length > buf.remaining() - 8 - CRC_BYTES) return null;
+        byte[] out = new byte[length];
+        buf.get(out);
+        return out;
     }
 
     private static void putEpoch(ByteBuffer buf, Epoch e) {

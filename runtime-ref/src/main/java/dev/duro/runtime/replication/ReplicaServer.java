@@ -11,6 +11,7 @@ import dev.duro.runtime.log.Recovery;
 import dev.duro.runtime.log.Snapshot;
 import dev.duro.runtime.replication.Message.Append;
 import dev.duro.runtime.replication.Message.Appended;
+import dev.duro.runtime.replication.Message.AskPromise;
 import dev.duro.runtime.replication.Message.Behind;
 import dev.duro.runtime.replication.Message.Fenced;
 import dev.duro.runtime.replication.Message.Fetch;
@@ -20,6 +21,7 @@ import dev.duro.runtime.replication.Message.Installed;
 import dev.duro.runtime.replication.Message.LeaseOk;
 import dev.duro.runtime.replication.Message.NeedInstall;
 import dev.duro.runtime.replication.Message.Prepare;
+import dev.duro.runtime.replication.Message.PromiseIs;
 import dev.duro.runtime.replication.Message.Promised;
 import dev.duro.runtime.replication.Message.PushSnapshot;
 import dev.duro.runtime.replication.Message.Reason;
@@ -31,6 +33,7 @@ import dev.duro.runtime.replication.Message.Release;
 import dev.duro.runtime.replication.Message.Renew;
 import dev.duro.runtime.replication.Message.Reply;
 import dev.duro.runtime.replication.Message.Request;
+import dev.duro.runtime.replication.Message.Route;
 import dev.duro.runtime.replication.Message.SnapshotAck;
 
 import java.util.ArrayList;
@@ -53,6 +56,11 @@ import java.util.function.Supplier;
  * promise is durable before the answer. Writes from an epoch older than the promised one are
  * refused with {@link Fenced}. A damaged copy never serves its log; an install repairs it.
  *
+ * <p>Amnesia (docs/cluster.md, "Amnesia"): a replica that lost its promise (its disk or its state
+ * file) accepts no install until it has learned, from a quorum of the object's other replicas,
+ * the highest epoch they promised, asked no earlier than {@link Timing#amnesiaWaitNanos} into this
+ * incarnation; it fences against that from then on.
+ *
  * <p>Planted bug {@code STALE_EPOCH}: writes (install, append, snapshot, renew) from an epoch older
  * than the promised one are accepted as if current.
  */
@@ -65,6 +73,42 @@ final class ReplicaServer {
         void sawRound(ObjectKey key, long round);
     }
 
+    /** The other replicas of an object, for the recovery of a replica that lost its promise. */
+    interface Peers {
+        /** Nobody to ask: a replica that lost its promise stays silent to writers. */
+        Peers NONE = new Peers() {
+            @Override
+            public List<NodeId> replicas(ObjectKey key) {
+                return List.of();
+            }
+
+            @Override
+            public int quorum() {
+                return 1;
+            }
+
+            @Override
+            public void send(NodeId to, Message.Between message) {
+            }
+
+            @Override
+            public long nextRound() {
+                return 1;
+            }
+        };
+
+        /** The object's replica set (this node among them). */
+        List<NodeId> replicas(ObjectKey key);
+
+        /** Replicas of the whole set that make a majority; this many others must answer. */
+        int quorum();
+
+        void send(NodeId to, Message.Between message);
+
+        /** A round id never used before by any incarnation of this node (answers to older rounds are ignored). */
+        long nextRound();
+    }
+
     private final NodeId self;
     private final Loop loop;
     private final Clock clock;
@@ -73,14 +117,18 @@ final class ReplicaServer {
     private final Timing timing;
     private final boolean acceptStaleEpochs;
     private final RoundObserver rounds;
+    private final Peers peers;
     private final long quietUntilNanos;
+    /** A replica that lost its promise asks its peers no earlier (see {@link Timing#amnesiaWaitNanos}). */
+    private final long askNotBeforeNanos;
+    private long nextAskId = 1;
     private final Map<ObjectKey, ReplicaCell> cells = new TreeMap<>();
 
     /**
      * @param firstBoot on a first boot there are no forgotten leases, so no quiet period
      */
     ReplicaServer(NodeId self, Loop loop, Clock clock, TraceSink trace, ReplicaStore store, Timing timing, boolean firstBoot,
-                  boolean acceptStaleEpochs, RoundObserver rounds) {
+                  boolean acceptStaleEpochs, RoundObserver rounds, Peers peers) {
         this.self = self;
         this.loop = loop;
         this.clock = clock;
@@ -89,7 +137,9 @@ final class ReplicaServer {
         this.timing = timing;
         this.acceptStaleEpochs = acceptStaleEpochs;
         this.rounds = rounds;
+        this.peers = peers;
         this.quietUntilNanos = clock.monotonicNanos() + (firstBoot ? 0 : timing.startupQuietNanos());
+        this.askNotBeforeNanos = clock.monotonicNanos() + (firstBoot ? 0 : timing.amnesiaWaitNanos());
     }
 
     /** Starts the sweep that forgets idle objects' cached state. */
@@ -145,8 +195,13 @@ final class ReplicaServer {
                 });
                 return;
             }
+            Epoch known = cell.promised; // what this incarnation promised (a reload after a failed write)
             cell.adopt(state);
             rounds.sawRound(cell.key, state.promised().round());
+            if (cell.amnesic) {
+                if (known.isAfter(cell.promised)) cell.promised = known;
+                startRecovery(cell);
+            }
             cell.loading = false;
             while (!cell.waiting.isEmpty() && !cell.loading) cell.waiting.pollFirst().run();
         });
@@ -228,6 +283,11 @@ final class ReplicaServer {
 
     private void onInstall(ReplicaCell c, Install m, Consumer<Reply> answer) {
         Epoch e = m.epoch();
+        if (c.amnesic && !acceptStaleEpochs) {
+            // It does not know what it promised: the install might come from an owner it fenced
+            // before it lost its disk. Silent until it learned that from its peers; the owner resends.
+            return;
+        }
         if (fenced(c, e)) {
             answer.accept(new Fenced(m.route(), e, c.promised));
             return;
@@ -437,6 +497,90 @@ final class ReplicaServer {
             c.durable = after;
             onDurable.accept(after);
         });
+    }
+
+    // ------------------------------------------------------------------ amnesia
+
+    /**
+     * Handles a message between replicas: another replica's question about this one's promise
+     * ({@code answer} carries the reply), or a peer's answer to this replica's own question.
+     */
+    void handleBetween(NodeId from, Message.Between message, Consumer<Message.Between> answer) {
+        switch (message) {
+            case AskPromise m -> {
+                ObjectKey key = ObjectKey.of(m);
+                ReplicaCell cell = cells.get(key);
+                if (cell == null) {
+                    cell = new ReplicaCell(key, store.open(key.namespace(), key.id()));
+                    cells.put(key, cell);
+                    load(cell);
+                }
+                ReplicaCell c = cell;
+                Runnable reply = () -> {
+                    // Only a promise this replica knows is worth anything; an amnesic one says nothing.
+                    if (!c.amnesic) answer.accept(new PromiseIs(m.route(), m.epoch(), c.promised));
+                };
+                if (cell.loading) {
+                    if (cell.waiting.size() < MAX_WAITING) cell.waiting.addLast(reply);
+                } else {
+                    reply.run();
+                }
+            }
+            case PromiseIs m -> onPromiseIs(from, m);
+        }
+    }
+
+    /**
+     * Starts learning the promise from the peers. The first question goes out no earlier than
+     * {@link Timing#amnesiaWaitNanos} after this incarnation started: any owner that counted a vote
+     * this replica gave before it lost its state had, by then, won (or given up on) that epoch's
+     * election, so a quorum of the others already promised it (docs/cluster.md, "Amnesia").
+     */
+    private void startRecovery(ReplicaCell c) {
+        long round = peers.nextRound();
+        c.recoveryRound = round;
+        c.learned.clear();
+        trace.record("repl-amnesic", "id=" + c.key.id().hex() + " at=" + self + " known=" + c.promised);
+        long now = clock.monotonicNanos();
+        loop.schedule(Math.max(0, askNotBeforeNanos - now), () -> askPeers(c, round, timing.resendNanos()));
+    }
+
+    private void askPeers(ReplicaCell c, long round, long gapNanos) {
+        if (cells.get(c.key) != c || !c.amnesic || c.recoveryRound != round) return;
+        for (NodeId n : peers.replicas(c.key)) {
+            if (n.equals(self) || c.learned.containsKey(n)) continue;
+            peers.send(n, new AskPromise(new Route(round, nextAskId++, c.key.namespace(), c.key.id()), c.promised));
+        }
+        long next = Math.min(timing.backoffCapNanos(), gapNanos * 2);
+        loop.schedule(gapNanos, () -> askPeers(c, round, next));
+    }
+
+    private void onPromiseIs(NodeId from, PromiseIs m) {
+        ReplicaCell c = cells.get(ObjectKey.of(m));
+        if (c == null || !c.amnesic || c.recoveryRound == 0 || m.route().handle() != c.recoveryRound || from.equals(self)
+                || !peers.replicas(c.key).contains(from)) {
+            return;
+        }
+        c.learned.put(from, m.promised());
+        rounds.sawRound(c.key, m.promised().round());
+        if (c.learned.size() < peers.quorum()) return;
+        Epoch highest = c.promised;
+        for (Epoch e : c.learned.values()) if (e.isAfter(highest)) highest = e;
+        Epoch learned = highest;
+        c.recoveryRound = 0; // no more questions; the answers are in
+        c.promised = learned;
+        Runnable done = () -> {
+            c.amnesic = false;
+            trace.record("repl-promise-learned", "id=" + c.key.id().hex() + " fence=" + learned + " at=" + self
+                    + " peers=" + c.learned.size());
+        };
+        if (learned.isAfter(c.durable.promised())) {
+            // Durable before it fences by it: a crash now must not make it forget again (it would
+            // ask again anyway, but a state file with a promise is no longer amnesic).
+            write(c, () -> c.log.promise(learned), d -> done.run());
+        } else {
+            done.run();
+        }
     }
 
     // ------------------------------------------------------------------ leases and reads

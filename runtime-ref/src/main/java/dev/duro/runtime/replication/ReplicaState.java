@@ -18,14 +18,19 @@ import java.util.Optional;
  *                  went missing, or its state file or disk was lost. A damaged replica must not vote
  *                  (grant promises) for this object until an owner re-installs its log
  * @param damage    why it is damaged (empty when not)
+ * @param promiseLost true when the replica cannot tell what it promised (its disk or its state
+ *                  file was lost or is unreadable): {@code promised} is then only a lower bound, and
+ *                  the replica must learn the real one from its peers before it accepts any write
+ *                  (docs/cluster.md, "Amnesia"). Implies {@code damaged}
  *
  * <p>A damaged state vouches for no log: {@code logEpoch} is ZERO and there are no batches;
  * {@code promised} is the recorded promise when it is still readable (ZERO when the record itself
  * is lost, e.g. a corrupt state file or a lost disk).
  */
 public record ReplicaState(Epoch promised, Epoch logEpoch, Optional<Snapshot> snapshot, List<LogEntry> entries,
-                           boolean damaged, String damage) {
+                           boolean damaged, String damage, boolean promiseLost) {
     public ReplicaState {
+        if (promiseLost && !damaged) throw new IllegalArgumentException("a replica that lost its promise is damaged");
         entries = List.copyOf(entries);
         long expected = snapshot.map(Snapshot::seq).orElse(0L) + 1;
         for (LogEntry e : entries) {
@@ -34,6 +39,12 @@ public record ReplicaState(Epoch promised, Epoch logEpoch, Optional<Snapshot> sn
             }
             expected++;
         }
+    }
+
+    /** A state whose promise is known. */
+    public ReplicaState(Epoch promised, Epoch logEpoch, Optional<Snapshot> snapshot, List<LogEntry> entries, boolean damaged,
+                        String damage) {
+        this(promised, logEpoch, snapshot, entries, damaged, damage, false);
     }
 
     /** A replica that never heard of the object. */

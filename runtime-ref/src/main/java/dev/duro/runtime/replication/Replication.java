@@ -54,6 +54,7 @@ public final class Replication {
     /** Nonces and backoff jitter: a stream of its own, so replication's draws shift no one else's. */
     private final Entropy draws;
     private long nextHandle;
+    private long nextRecoveryRound;
     private long malformed;
     private long unrouted;
     private long oversized;
@@ -78,9 +79,11 @@ public final class Replication {
         this.timing = Timing.of(cluster);
         this.store = store;
         this.server = new ReplicaServer(world.self(), world.loop(), world.clock(), world.trace(), store, timing, firstBoot,
-                runtime.has(PlantedBug.STALE_EPOCH), this::sawRound);
+                runtime.has(PlantedBug.STALE_EPOCH), this::sawRound, new ReplicaPeers());
         // Handles from an earlier incarnation must not collide with this one's (late answers).
         this.nextHandle = world.entropy().derive("replication-handles").nextLong() & (Long.MAX_VALUE >>> 1);
+        // Likewise the rounds in which a replica that lost its promise asks its peers.
+        this.nextRecoveryRound = (world.entropy().derive("replication-recovery-rounds").nextLong() & (Long.MAX_VALUE >>> 1)) + 1;
         this.draws = world.entropy().derive("replication");
     }
 
@@ -153,6 +156,7 @@ public final class Replication {
     private void deliver(NodeId from, Message m) {
         switch (m) {
             case Request r -> server.handle(from, r, reply -> sendReply(from, reply));
+            case Message.Between b -> server.handleBetween(from, b, reply -> transmit(from, reply));
             case Reply r -> {
                 OwnerLog owner = owners.get(r.route().handle());
                 if (owner == null || !owner.key.equals(ObjectKey.of(r))) {
@@ -189,6 +193,29 @@ public final class Replication {
     private void sawRound(ObjectKey key, long round) {
         Long known = roundHints.get(key);
         if (known == null || known < round) roundHints.put(key, round);
+    }
+
+    /** What the replica side needs to ask an object's other replicas (a replica that lost its promise). */
+    private final class ReplicaPeers implements ReplicaServer.Peers {
+        @Override
+        public List<NodeId> replicas(ObjectKey key) {
+            return placement.replicas(key.namespace(), key.id());
+        }
+
+        @Override
+        public int quorum() {
+            return cluster.quorum();
+        }
+
+        @Override
+        public void send(NodeId to, Message.Between message) {
+            transmit(to, message);
+        }
+
+        @Override
+        public long nextRound() {
+            return nextRecoveryRound++;
+        }
     }
 
     private final class Owners implements OwnerContext {

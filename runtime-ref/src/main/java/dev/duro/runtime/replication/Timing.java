@@ -33,6 +33,16 @@ public record Timing(long leaseNanos, long ownerLeaseNanos, long renewNanos, lon
         }
     }
 
+    /**
+     * How long after it starts a replica that lost its promise waits before asking its peers for it
+     * (docs/cluster.md, "Amnesia"): longer, with room for drift and a late tick, than any election
+     * try that might have counted a vote it gave before it forgot (a try's prepare step ends within
+     * {@link #attemptNanos} plus one tick).
+     */
+    public long amnesiaWaitNanos() {
+        return 2 * (attemptNanos + resendNanos);
+    }
+
     public static Timing of(ClusterConfig c) {
         long lease = c.leaseMillis() * MILLI;
         double eps = c.driftBoundPpm() / 1_000_000.0;

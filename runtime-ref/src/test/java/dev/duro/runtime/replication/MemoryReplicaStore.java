@@ -75,7 +75,9 @@ final class MemoryReplicaStore implements ReplicaStore {
         private ReplicaState current() {
             ReplicaState s = disk.states.get(key);
             if (s != null) return s;
-            return disk.lost ? new ReplicaState(Epoch.ZERO, Epoch.ZERO, Optional.empty(), List.of(), true, "disk lost") : ReplicaState.empty();
+            // A lost disk: no record of this object, so what it promised is unknown.
+            return disk.lost ? new ReplicaState(Epoch.ZERO, Epoch.ZERO, Optional.empty(), List.of(), true, "disk lost", true)
+                    : ReplicaState.empty();
         }
 
         /** Runs {@code op} after a short delay, after every earlier call on this log. */

@@ -54,7 +54,9 @@ class MessageCodecTest {
                 new Message.SnapshotAck(ROUTE, E, 3),
                 new Message.LeaseOk(ROUTE, E),
                 new Message.RecoveredAt(ROUTE, E, recovery),
-                new Message.RecoverAtFailed(ROUTE, E, "not retained ü"));
+                new Message.RecoverAtFailed(ROUTE, E, "not retained ü"),
+                new Message.AskPromise(ROUTE, Epoch.ZERO),
+                new Message.PromiseIs(ROUTE, Epoch.ZERO, E));
     }
 
     @Test
@@ -124,6 +126,18 @@ class MessageCodecTest {
         resign(nonConsecutive);
         assertThatThrownBy(() -> MessageCodec.decode(nonConsecutive)).isInstanceOf(MalformedMessageException.class)
                 .hasMessageContaining("consecutive");
+    }
+
+    @Test
+    void aHugeLengthIsRejectedBeforeAnythingIsAllocated() {
+        // The last field before the CRC is the (empty) payload's length; make it claim 2 GiB.
+        for (int length : new int[] {Integer.MAX_VALUE, 0x7fff_fff0, 1 << 20, 1}) {
+            byte[] frame = MessageCodec.encode(new Message.Append(ROUTE, E, List.of(new LogEntry(1, 1, new byte[0]))));
+            java.nio.ByteBuffer.wrap(frame).putInt(frame.length - 4 - 4, length);
+            resign(frame);
+            assertThatThrownBy(() -> MessageCodec.decode(frame)).as("payload length %d", length)
+                    .isInstanceOf(MalformedMessageException.class).hasMessageContaining("batch payload");
+        }
     }
 
     @Test

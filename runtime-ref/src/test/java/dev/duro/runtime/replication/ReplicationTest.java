@@ -190,7 +190,10 @@ class ReplicationTest {
         rig.disks.get(1).loseEverything();
         rig.restart(1);
         rig.appendAll(0, a, 6, 6, "a");
-        rig.runMillis(1_000);
+        // It first learns its forgotten promise from its peers, asked 2·(attempt + resend) into its
+        // incarnation ("Amnesia"); the owner's install retries (backing off to L/2) then repair it.
+        rig.runMillis(4_000);
+        assertThat(rig.records("repl-promise-learned")).anyMatch(s -> s.startsWith("n1 "));
         ReplicaState on1 = rig.disks.get(1).states.get(rig.key(ID));
         assertThat(on1).as("the owner re-installed the lost copy when it next wrote").isNotNull();
         assertThat(on1.damaged()).isFalse();

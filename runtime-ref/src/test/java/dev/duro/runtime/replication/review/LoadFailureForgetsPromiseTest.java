@@ -113,7 +113,7 @@ class LoadFailureForgetsPromiseTest {
             store[0] = new FlakyStore(new MemoryReplicaStore(world, disk));
             Timing timing = Timing.of(ClusterConfig.of(3));
             server[0] = new ReplicaServer(world.self(), world.loop(), world.clock(), world.trace(), store[0], timing, true, false,
-                    (k, r) -> { });
+                    (k, r) -> { }, ReplicaServer.Peers.NONE);
         }, NoDiskDevice.FACTORY);
         sim.startAll();
         sim.run(sim.nowNanos() + Simulation.millis(1), Long.MAX_VALUE);

@@ -3,7 +3,6 @@ package dev.duro.runtime.replication;
 import dev.duro.model.async.Promise;
 import dev.duro.model.object.ObjectId;
 import dev.duro.runtime.log.ObjectLog;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -11,26 +10,25 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Review: a replica that lost its disk forgets what it promised, and the first owner to install it
- * makes it healthy again — even a deposed owner's delayed install. With one lost disk and one
- * partition (a minority of faults each), a deposed owner then gets a quorum of its own copy plus
- * the freshly repaired one and acknowledges a batch that contradicts the newer owner's.
+ * Review: a replica that lost its disk forgets what it promised. Before the fix, the first owner
+ * to install it made it healthy again — even a deposed owner's delayed install. With one lost disk
+ * and one partition (a minority of faults each), the deposed owner then got a quorum of its own
+ * copy plus the freshly repaired one and acknowledged a batch that contradicts the newer owner's.
  *
- * <p>Cause: a lost disk (or a state that failed to load) comes back as damaged with
- * {@code promised = ZERO}. {@code ReplicaServer.onInstall} fences only against the (forgotten)
- * promise, so any epoch's install repairs it, raises its promise to that epoch and makes it an
- * acknowledging voter again. The quorum intersection the protocol relies on (every ack quorum
- * meets every promise quorum in a replica that remembers its promise) then fails at that replica.
- * Not a small fix: VR solves it with a recovery step (an amnesiac replica learns the highest
- * promise from a quorum of its peers before it accepts an install, or the owner does not count a
- * replica it repaired from amnesia until a quorum of remembering replicas confirmed its epoch after
- * the repair), which needs a message or a field in {@code Installed}/{@code NeedInstall}.
+ * <p>Cause: a lost disk (or a lost or unreadable state file) comes back as damaged with
+ * {@code promised = ZERO}, and {@code ReplicaServer.onInstall} fenced only against that forgotten
+ * promise. The quorum intersection the protocol relies on (every ack quorum meets every promise
+ * quorum in a replica that remembers its promise) failed at that replica.
+ *
+ * <p>Fix (docs/cluster.md, "Amnesia"): such a replica accepts no install until it has learned, from
+ * a quorum of the object's other replicas, the highest epoch they promised (it learns the newer
+ * owner's here, from n1), and then fences the deposed owner's install. It still rejoins: the next
+ * owner, reachable with a majority, repairs it.
  */
 class LostDiskStaleOwnerTest {
     private static final ObjectId ID = ReplicationRig.id(21);
 
     @Test
-    @Disabled("review bug: a lost-disk replica accepts a deposed owner's install (see class comment)")
     void aDeposedOwnerCannotRepairALostDiskIntoAQuorumOfItsOwn() {
         ReplicationRig rig = new ReplicationRig(21);
         ObjectLog a = rig.owner(0, ID, 3);
@@ -60,5 +58,12 @@ class LostDiskStaleOwnerTest {
         assertThat(aFour.isSucceeded()).as("the deposed owner's a#4 was acknowledged too (after n2 lost its disk, "
                 + "n2 accepted the deposed owner's install)").isFalse();
         assertThat(aLease).as("the deposed owner regained a lease").isFalse();
+        assertThat(rig.records("repl-promise-learned")).as("n2 learned the promise from its peers")
+                .anyMatch(r -> r.startsWith("n2 "));
+
+        // Liveness: n2 rejoins. The next owner's writes reach all three replicas, n2 repaired.
+        rig.appendAll(1, c, 5, 5, "c");
+        rig.runMillis(2_000);
+        assertThat(rig.records("repl-repaired")).as("the current owner repaired n2").anyMatch(r -> r.startsWith("n2 "));
     }
 }
