@@ -229,6 +229,11 @@ final class Activation {
         scheduleIdleCheck();
     }
 
+    /** The last batch known durable (the recovered position until the first write is). */
+    long durableSeq() {
+        return durableSeq;
+    }
+
     boolean isLoading() {
         return state == State.LOADING;
     }

@@ -47,6 +47,14 @@ final class ObjectSlot {
 
     // WebSockets: in acceptance order.
     final LinkedHashMap<Long, HostWebSocket> sockets = new LinkedHashMap<>();
+    /**
+     * The log position the object hibernated at with sockets open, or -1. If the next activation
+     * recovers another position, another owner ran the object meanwhile (a failover while it slept
+     * here): its broadcasts never reached these sockets, so they are closed for their clients to
+     * reconnect to the owner and catch up, as sockets close when ownership moves from a live
+     * activation. On one node the position cannot move while the object sleeps.
+     */
+    private long hibernatedAtSeq = -1;
     AutoResponse autoResponse;
 
     // Alarm, as durably known.
@@ -229,6 +237,10 @@ final class ObjectSlot {
             for (QueuedEvent e : rejected) e.reject().accept(err);
             return;
         }
+        if (hibernatedAtSeq >= 0 && a.durableSeq() != hibernatedAtSeq && !sockets.isEmpty()) {
+            closeAllSockets(1001, "the object ran elsewhere while it hibernated here; reconnect to catch up");
+        }
+        hibernatedAtSeq = -1;
         for (Promise<Activation> w : drain(recoveredWaiters)) w.complete(a);
         schedulePump();
     }
@@ -251,6 +263,7 @@ final class ObjectSlot {
     /** Called as an activation starts closing. {@code closeSocketsCode} 0 keeps the sockets (hibernation). */
     void onActivationEnding(Activation a, int closeSocketsCode, String reason) {
         if (closeSocketsCode != 0) closeAllSockets(closeSocketsCode, reason);
+        hibernatedAtSeq = sockets.isEmpty() ? -1 : a.durableSeq();
     }
 
     private static <T> List<T> drain(List<T> list) {
