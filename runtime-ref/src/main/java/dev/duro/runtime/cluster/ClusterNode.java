@@ -46,7 +46,8 @@ public final class ClusterNode implements NodeProgram {
      * and calling it a lost disk would make it an amnesic replica for no reason (with one damaged
      * peer, its objects could never elect an owner again). This object spans the node's restarts,
      * as the node's supervisor does in production, which keeps a new node's "new" flag until the
-     * node reports its store ready.
+     * node reports its store ready. A process that restarts a member which booted before starts
+     * with it set ({@link #asExistingMember}), so an empty disk there is a lost disk.
      */
     private boolean initialized;
     private int incarnations;
@@ -161,6 +162,18 @@ public final class ClusterNode implements NodeProgram {
     /** The gateway of the most recent incarnation; null before the first start. */
     public Gateway gateway() {
         return current == null ? null : current.gateway;
+    }
+
+    /**
+     * This node joined the cluster before, in an earlier process: even its first start here is a
+     * restart, and a disk without its node marker lost everything. A new process for an existing
+     * member must call this before {@link #start}; the default (a new member until its store is
+     * initialized) suits provisioning and the simulation, where this object spans the restarts.
+     */
+    public ClusterNode asExistingMember() {
+        if (current != null) throw new IllegalStateException("asExistingMember() must come before the first start");
+        initialized = true;
+        return this;
     }
 
     /** True once the current incarnation's storage finished its start-up writes (tests). */

@@ -60,6 +60,12 @@ final class ClusterRig {
 
     ClusterRig(long seed, int members, RuntimeConfig config, NetworkConfig network, RoutingOptions routing,
                NodeStorage.Factory storage) {
+        this(seed, members, config, network, routing, storage, java.util.Set.of());
+    }
+
+    /** {@code existingMembers}: nodes whose programs start as members that booted before ({@link ClusterNode#asExistingMember}). */
+    ClusterRig(long seed, int members, RuntimeConfig config, NetworkConfig network, RoutingOptions routing,
+               NodeStorage.Factory storage, java.util.Set<Integer> existingMembers) {
         this.seed = seed;
         this.sim = new Simulation(Simulation.Options.seed(seed).withNetwork(network).withListener(events::add));
         this.cluster = ClusterConfig.of(members);
@@ -67,6 +73,7 @@ final class ClusterRig {
         Deployment deployment = new Deployment(SECRET, List.of(new NamespaceBinding(NS, (ObjectFactory) Probe::new)));
         for (int i = 0; i < members; i++) {
             ClusterNode node = new ClusterNode(deployment, config, cluster, GatewayOptions.defaults(), routing, storage);
+            if (existingMembers.contains(i)) node.asExistingMember();
             programs.add(node);
             servers.add(sim.addNode(node, (id, entropy) -> {
                 SimDiskDevice disk = new SimDiskDevice(DiskFaultConfig.none(), entropy);

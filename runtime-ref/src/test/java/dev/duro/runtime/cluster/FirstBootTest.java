@@ -41,4 +41,14 @@ class FirstBootTest {
         rig.runMillis(1_000);
         assertThat(rig.records("repl-disk-lost")).as("the marker was durable, so its absence is a lost disk").hasSize(1);
     }
+
+    @Test
+    void anExistingMembersNewProcessTreatsAnEmptyDiskAsLost() {
+        // n0's process restarts a member that booted before (in production, a new process per restart), on an empty disk.
+        ClusterRig rig = new ClusterRig(SEED, 3, dev.duro.runtime.config.RuntimeConfig.defaults(), dev.duro.sim.net.NetworkConfig.DEFAULT,
+                RoutingOptions.defaults(), NodeStorage::replicated, java.util.Set.of(0));
+        rig.runMillis(1_000);
+        assertThat(rig.records("repl-disk-lost")).as("an existing member without its marker lost its disk").hasSize(1);
+        assertThat(rig.records("repl-disk-lost").getFirst()).startsWith("n0 ");
+    }
 }
