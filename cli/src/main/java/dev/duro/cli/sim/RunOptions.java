@@ -1,6 +1,7 @@
 package dev.duro.cli.sim;
 
 import dev.duro.cli.UserError;
+import dev.duro.faults.NemesisPlan;
 import dev.duro.runtime.PlantedBug;
 import dev.duro.scenarios.ScenarioCatalogue;
 import dev.duro.scenarios.frame.ObjectScenario;
@@ -44,7 +45,8 @@ public final class RunOptions {
     List<String> bugs = new ArrayList<>();
 
     @Option(names = "--clock-drift-beyond-bound",
-            description = "Draw clock drift far beyond the cluster's bound (\u00b1" + 200_000 + " ppm), on purpose: shows "
+            description = "Draw clock drift far beyond the cluster's bound (" + NemesisPlan.BEYOND_BOUND_DRIFT_PPM / 2 + " to "
+                    + NemesisPlan.BEYOND_BOUND_DRIFT_PPM + " ppm either way), on purpose: shows "
                     + "which guarantee the bound buys (single activation, P3; see docs/cluster.md).")
     boolean clockDriftBeyondBound;
 
