@@ -25,7 +25,7 @@ import java.util.TreeSet;
  *       per view: the periodic sweep only picks up those not yet claimed (replicas that arrived
  *       since, or activations that failed).</li>
  * </ol>
- * After a change of view, objects this node holds but another node now owns are pointed out to
+ * After a change of view (and at the first pass after a start), objects this node holds but another node now owns are pointed out to
  * that owner ({@code Activate}): it may lack a copy (it missed writes a majority acknowledged) and
  * so not find the object in its own listing. The planted {@link PlantedBug#DROP_ALARM_ON_FAILOVER}
  * skips step 2 and these hints.
@@ -59,6 +59,10 @@ final class OwnershipSweeper {
     }
 
     void start() {
+        // A start is a change of view too: after a restart of the whole cluster every detector
+        // trusts every member from the outset, so no change of view would ever send the hints, and
+        // an owner whose listing lacks an object would leave its alarms waiting for a request.
+        afterViewChange = true;
         world.loop().schedule(intervalNanos, this::periodic);
     }
 
