@@ -37,17 +37,17 @@ import java.util.function.Supplier;
  * the old log (the half-written one is garbage the next install clears), after it the new one:
  * never damage. {@link #relabel} changes only the state file's log epoch.
  *
- * <p><b>Vouching for the last batches.</b> The log proves a damaged batch was synced only through
+ * <p><b>Vouching before acknowledging.</b> The log proves a damaged batch was synced only through
  * a later valid record or snapshot; damage to the last records looks like a torn tail and would be
- * cut silently. So once the replica has been idle for {@link #FLOOR_REFRESH_DELAY_NANOS} after
- * appends, it rewrites its state file with {@code seqFloor} = the last durable batch (in the
- * background, off the appends' path); from then on a load that finds fewer batches reports
- * {@code lost-synced-data}. Only batches acknowledged within that idle delay before the damage
- * stay exposed.
+ * cut silently, leaving a shorter log that looks healthy and votes acknowledged batches away. So an
+ * append completes only once the state file's {@code seqFloor} covers it too: after the log made
+ * the batch durable, the state file is rewritten with {@code seqFloor} = the last durable batch
+ * (group-committed: one write covers every append that became durable meanwhile), and a load that
+ * finds fewer batches reports {@code lost-synced-data}. A load that finds batches past the floor
+ * (written, never acknowledged) vouches for them before it answers, so nothing this replica reports
+ * or acknowledges afterwards is unvouched.
  */
 final class DiskReplicaLog implements ReplicaLog {
-    /** Idle time after appends before the state file's seqFloor catches up with them. */
-    static final long FLOOR_REFRESH_DELAY_NANOS = 10_000_000L;
 
     private final DiskReplicaStore store;
     private final Disk disk;
@@ -75,7 +75,11 @@ final class DiskReplicaLog implements ReplicaLog {
     private long durableSeq;
     /** The seqFloor the state file on disk holds (as far as this incarnation wrote or read it). */
     private long recordedFloor;
-    private boolean floorRefreshScheduled;
+    /** Appends waiting for the floor write in flight (null: none in flight) and what it covers. */
+    private Promise<Void> floorInFlight;
+    private long floorInFlightCovers;
+    /** Appends waiting for the floor write after the one in flight (null: none yet). */
+    private Promise<Void> floorNext;
 
     private final ArrayDeque<Op> queue = new ArrayDeque<>();
     private int running;
@@ -281,7 +285,20 @@ final class DiskReplicaLog implements ReplicaLog {
             } else {
                 setHealthy(s.promised(), s.logEpoch(), recovery.lastSeq());
                 recordedFloor = s.seqFloor();
-                result.complete(new ReplicaState(promised, logEpoch, recovery.snapshot(), recovery.entries(), false, ""));
+                ReplicaState healthy = new ReplicaState(promised, logEpoch, recovery.snapshot(), recovery.entries(), false, "");
+                // Batches past the floor were written but never acknowledged here; recovery made
+                // them durable. Vouch for them before answering: the protocol may acknowledge a
+                // batch it finds already held (a resent append) without writing it again.
+                Promise<Void> vouched = recovery.lastSeq() > s.seqFloor() ? vouch(recovery.lastSeq()) : Promise.succeeded(loop, null);
+                vouched.whenComplete((v, e) -> {
+                    if (e == null) {
+                        result.complete(healthy);
+                        return;
+                    }
+                    loaded = false;
+                    result.fail(new IllegalStateException("loading the replica of " + id.hex() + " failed: "
+                            + e.getMessage() + "; nothing was changed, try again", e));
+                });
             }
         });
         return result;
@@ -383,9 +400,12 @@ final class DiskReplicaLog implements ReplicaLog {
             return written;
         }
         lastSeq = entry.seq();
-        return written.map(v -> {
+        return written.flatMap(v -> {
             durableSeq = Math.max(durableSeq, entry.seq());
-            return null;
+            return vouch(entry.seq());
+        }).recover(e -> {
+            loaded = false; // the batch may be in the log without its vouch: the next call re-reads
+            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
         });
     }
 
@@ -404,29 +424,38 @@ final class DiskReplicaLog implements ReplicaLog {
     }
 
     // =============================================================================================
-    // seqFloor refresh
+    // vouching: the state file's seqFloor catches up with the log before an acknowledgement
 
-    /** Called whenever the queue runs empty: schedules a refresh if appends outran the recorded floor. */
-    private void maybeScheduleFloorRefresh() {
-        if (floorRefreshScheduled || !floorBehind()) return;
-        floorRefreshScheduled = true;
-        loop.schedule(FLOOR_REFRESH_DELAY_NANOS, () -> {
-            floorRefreshScheduled = false;
-            // Busy again: the next time the queue runs empty schedules another try.
-            if (running > 0 || !queue.isEmpty() || !floorBehind()) return;
-            submit(false, () -> {
-                if (!floorBehind()) return Promise.succeeded(loop, null);
-                ReplicaFormat.State next = stateNow(promised);
-                return store.writeState(stateDir, statePath, next).map(v -> {
-                    recordedFloor = Math.max(recordedFloor, next.seqFloor());
-                    return null;
-                });
-            }); // a failure (disk full) changes nothing; a failed fsync already fail-stopped
-        });
+    /**
+     * Completes once a durable state file has {@code seqFloor >= seq} ({@code seq} must be durable in
+     * the log). One floor write at a time; vouches asked for meanwhile share the next one, which
+     * covers every batch durable when it starts. Runs only among overlapping appends or inside a
+     * load, never beside another state-file write (the call queue keeps those apart).
+     */
+    private Promise<Void> vouch(long seq) {
+        if (recordedFloor >= seq) return Promise.succeeded(loop, null);
+        if (floorInFlight != null && floorInFlightCovers >= seq) return floorInFlight;
+        if (floorNext == null) {
+            floorNext = Promise.on(loop);
+            // One hop first, so that appends made durable by the same log round join this write.
+            if (floorInFlight == null) loop.execute(this::writeFloor);
+        }
+        return floorNext;
     }
 
-    private boolean floorBehind() {
-        return loaded && damage == Damage.NONE && durableSeq > recordedFloor;
+    private void writeFloor() {
+        Promise<Void> waiters = floorNext;
+        floorNext = null;
+        ReplicaFormat.State next = stateNow(promised);
+        floorInFlight = waiters;
+        floorInFlightCovers = next.seqFloor();
+        store.writeState(stateDir, statePath, next).whenComplete((v, e) -> {
+            floorInFlight = null;
+            if (e == null) recordedFloor = Math.max(recordedFloor, next.seqFloor());
+            if (floorNext != null) writeFloor();
+            if (e == null) waiters.complete(null);
+            else waiters.fail(e); // disk full: the batches stay unacknowledged; a failed fsync already fail-stopped
+        });
     }
 
     // =============================================================================================
@@ -450,7 +479,6 @@ final class DiskReplicaLog implements ReplicaLog {
                 if (e != null) result.fail(e);
                 else result.complete(v);
                 pump();
-                if (running == 0 && queue.isEmpty()) maybeScheduleFloorRefresh();
             });
         });
         queue.add(self[0]);
