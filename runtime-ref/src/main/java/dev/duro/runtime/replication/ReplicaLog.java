@@ -49,6 +49,8 @@ public interface ReplicaLog {
     /**
      * Appends the next batch ({@code entry.seq() == lastSeq + 1}) written by the owner of
      * {@code logEpoch}, which must equal the current log epoch (an owner installs first).
+     * Completes only once the batch is durable and any later loss of it (even of the last records,
+     * which no later record vouches for) would load as damage, never as a shorter healthy log.
      */
     Promise<Void> append(Epoch logEpoch, LogEntry entry);
 
