@@ -62,11 +62,22 @@ public record NemesisPlan(Set<String> on, NetworkConfig network, long partitionE
      * @param driftBoundPpm the cluster's drift bound ε; drawn drift stays within it unless
      *     {@code beyondBound}
      * @param beyondBound drift is drawn up to {@link #BEYOND_BOUND_DRIFT_PPM} on purpose
+     * @param lostNode index of the node that does not come back from the full-cluster power cut
+     *     (a machine that died for good: its objects must fail over and their alarms still fire);
+     *     the faulty-disk node when there is one, so an object never has two faulty replicas; −1
+     *     when every node restarts
      */
     public record ClusterFaults(int faultyDisk, long bitFlipEveryMs, long readErrorEveryMs, long readErrorMaxMs,
-                                double wipeChance, long leaseMs, long driftBoundPpm, boolean beyondBound) {
+                                double wipeChance, long leaseMs, long driftBoundPpm, boolean beyondBound,
+                                int lostNode) {
         /** Not a cluster: nothing added, nothing changed. */
-        public static final ClusterFaults NONE = new ClusterFaults(-1, 0, 0, 0, 0, 0, 0, false);
+        public static final ClusterFaults NONE = new ClusterFaults(-1, 0, 0, 0, 0, 0, 0, false, -1);
+
+        public ClusterFaults {
+            Invariants.check(lostNode < 0 || faultyDisk < 0 || lostNode == faultyDisk,
+                    "the lost node n%d must be the faulty-disk node n%d: two faulty replicas of one object exceed the fault model",
+                    lostNode, faultyDisk);
+        }
 
         public boolean isCluster() {
             return leaseMs > 0;
@@ -137,12 +148,18 @@ public record NemesisPlan(Set<String> on, NetworkConfig network, long partitionE
             drift = Math.min(driftMaxPpm, driftBoundPpm);
         }
         ClusterFaults cf;
+        // Half the runs with crashes lose one node for good at the power cut: without it, every object
+        // ends on its first-ranked replica and nothing checks that a failover owner serves, and fires
+        // alarms, to the end.
+        SeededEntropy lost = c.derive("lost-node");
+        boolean loseOne = on.contains("crash") && nodes >= 3 && lost.chance(0.5);
         if (on.contains("disk") && nodes >= 3) {
             SeededEntropy d = c.derive("faulty-disk");
-            cf = new ClusterFaults(d.nextInt(nodes), d.between(300, 3_000), d.between(500, 4_000), d.between(10, 1_000),
-                    rate(d, 0.2, 0.8), leaseMs, driftBoundPpm, beyondBound);
+            int faulty = d.nextInt(nodes);
+            cf = new ClusterFaults(faulty, d.between(300, 3_000), d.between(500, 4_000), d.between(10, 1_000),
+                    rate(d, 0.2, 0.8), leaseMs, driftBoundPpm, beyondBound, loseOne ? faulty : -1);
         } else {
-            cf = new ClusterFaults(-1, 0, 0, 0, 0, leaseMs, driftBoundPpm, beyondBound);
+            cf = new ClusterFaults(-1, 0, 0, 0, 0, leaseMs, driftBoundPpm, beyondBound, loseOne ? lost.nextInt(nodes) : -1);
         }
         return new NemesisPlan(kinds, network, partitionEveryMs, partitionMax, clogEveryMs, clogMaxMs, crashEveryMs,
                 downMaxMs, pauseEveryMs, pauseMax, drift, clockEvery, faultPointRate, disk, diskEveryMs, slowDiskMaxMs, cf);
@@ -219,6 +236,9 @@ public record NemesisPlan(Set<String> on, NetworkConfig network, long partitionE
                     "n%d only: bit flips in synced data every ~%dms, read errors every ~%dms up to %dms, disk lost on %.0f%% of its crashes",
                     cluster.faultyDisk(), cluster.bitFlipEveryMs(), cluster.readErrorEveryMs(), cluster.readErrorMaxMs(),
                     cluster.wipeChance() * 100));
+        }
+        if (cluster.lostNode() >= 0) {
+            m.put("lost-node", "n" + cluster.lostNode() + " does not come back from the full restart (its objects fail over)");
         }
         return m;
     }

@@ -38,6 +38,8 @@ final class ChatMember extends ClientProgram {
     private int breaks;
     private long finalHistMax = -1;
     private boolean finalDone;
+    /** The socket the last final catch-up was sent on, unanswered so far. */
+    private ClientWebSocket finalAskedOn;
     private List<ChatChecks.Seen> finalLog;
 
     ChatMember(int index, LongSupplier virtualNanos, long timeoutNanos, Settings settings) {
@@ -159,8 +161,20 @@ final class ChatMember extends ClientProgram {
     /** After the stop: one more catch-up (repeated until it is answered). */
     private void finalCatchUp() {
         if (finalDone || now() >= settings.endNanos()) return;
-        if (socket != null && socket.isOpen()) socket.send("hist " + contiguousMax());
-        else connect(); // a (re)connect sends hist itself
+        if (socket != null && socket.isOpen() && socket == finalAskedOn) {
+            // Asked on this socket a timeout ago and heard nothing: its node may be gone for good,
+            // which the socket itself notices only at its idle timeout. Drop it and reconnect.
+            ClientWebSocket s = socket;
+            socket = null;
+            connection = -1;
+            s.close(1000, "no answer to the catch-up");
+        }
+        if (socket != null && socket.isOpen()) {
+            socket.send("hist " + contiguousMax());
+            finalAskedOn = socket;
+        } else {
+            connect(); // a (re)connect sends hist itself
+        }
         after(timeoutNanos, this::finalCatchUp);
     }
 

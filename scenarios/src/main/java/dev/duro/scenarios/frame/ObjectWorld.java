@@ -49,8 +49,9 @@ import java.util.function.IntFunction;
  * runtime node, adding partitions among them, pauses past a lease, drift within the cluster's
  * bound, and on one faulty-disk node bit flips, read errors and lost disks
  * ({@link NemesisPlan#forCluster}). After the heal every runtime node crashes and restarts (a
- * power cut, P2 after a full restart); then the final reads, which must be answered within the
- * liveness bound (P6). The trace-level checkers (P3 single activation, P4 gates, P5 alarms) are
+ * power cut, P2 after a full restart), except, in half the runs with crashes, one node lost for
+ * good (its objects end on failover owners); then the final reads, which must be answered within
+ * the liveness bound (P6). The trace-level checkers (P3 single activation, P4 gates, P5 alarms) are
  * fed from the run's trace.
  *
  * <p>Use: construct, add clients, {@link #start()}, then {@link #run} with the scenario's check;
@@ -266,7 +267,11 @@ public final class ObjectWorld {
                 if (node.isUp()) node.crash();
                 disks.get(i).reconfigure(DiskFaultConfig.none());
             }
-            for (int i = 0; i < nodes; i++) sim.node(i).restart();
+            int lost = plan.cluster().lostNode();
+            for (int i = 0; i < nodes; i++) {
+                if (i != lost) sim.node(i).restart();
+            }
+            if (lost >= 0) sim.note("phase", "n" + lost + " stays down to the end: a machine lost for good");
         });
         sim.at(Simulation.millis(timeline.stopAtMs()), () -> sim.note("phase", "workload stops"));
         sim.at(Simulation.millis(timeline.finalReadAtMs()), () -> sim.note("phase", "final reads"));
