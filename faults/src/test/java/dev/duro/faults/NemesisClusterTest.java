@@ -99,4 +99,35 @@ class NemesisClusterTest {
                     .cluster().faultyDisk()).isEqualTo(-1);
         }
     }
+
+    @Test
+    void halfTheCrashRunsLoseOneNodeForGoodAndItIsTheFaultyDiskWhenThereIsOne() {
+        int lostRuns = 0;
+        int crashRuns = 0;
+        for (long seed = 1; seed <= 400; seed++) {
+            NemesisPlan c = NemesisPlan.draw(FaultSelection.SWARM, new Simulation(Simulation.Options.seed(seed)).entropy("p"))
+                    .forCluster(new Simulation(Simulation.Options.seed(seed)).entropy("p"), 5, 2_000, BOUND, false);
+            int lost = c.cluster().lostNode();
+            if (!c.on().contains("crash")) {
+                assertThat(lost).as("seed %d: no crashes, so nothing is lost for good", seed).isEqualTo(-1);
+                continue;
+            }
+            crashRuns++;
+            if (lost < 0) continue;
+            lostRuns++;
+            assertThat(lost).as("seed %d", seed).isBetween(0, 4);
+            if (c.cluster().faultyDisk() >= 0) {
+                assertThat(lost).as("seed %d: one faulty replica per object at most", seed).isEqualTo(c.cluster().faultyDisk());
+            }
+            assertThat(c.describe()).containsKey("lost-node");
+        }
+        assertThat(lostRuns).as("runs losing a node, of %d with crashes", crashRuns)
+                .isBetween(crashRuns * 3 / 10, crashRuns * 7 / 10);
+    }
+
+    @Test
+    void aLostNodeOtherThanTheFaultyDiskIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new NemesisPlan.ClusterFaults(1, 0, 0, 0, 0, 2_000, BOUND, false, 2))
+                .hasMessageContaining("two faulty replicas");
+    }
 }

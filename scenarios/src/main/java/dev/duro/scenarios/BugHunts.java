@@ -41,8 +41,10 @@ public final class BugHunts {
         add(m, PlantedBug.ALARM_CLEARED_BEFORE_HANDLER, "scheduler", swarm,
                 List.of("P5-lost", "S4"), "a handler that fails or is cut by a crash is never retried: jobs never run");
         add(m, PlantedBug.LOG_ACK_BEFORE_FSYNC, "counter", FaultSelection.parse("crash,disk"),
-                List.of("C1", "C2-lost", "C2-duplicate", "P2"),
-                "acknowledged increments are lost when every copy is still unsynced at a crash (the full restart)");
+                List.of("C1", "C2-lost", "C2-duplicate", "P2", "C3"),
+                "acknowledged increments are lost when every copy is still unsynced at a crash (the full restart), or a"
+                        + " replica finds its acknowledged records gone and, with a node lost for good, the counter has no"
+                        + " healthy majority left and never serves again (C3)");
         add(m, PlantedBug.ACK_BEFORE_QUORUM, "kv", swarm,
                 List.of("K2", "K1", "P3"), "a write held by one replica is acknowledged, then lost when that replica fails");
         add(m, PlantedBug.STALE_EPOCH, "kv", swarm, List.of("P3", "K1", "K2"),
