@@ -137,6 +137,18 @@ class LocationsTest {
     }
 
     @Test
+    void aClientMintsAFreshIdEachTimeUnlocatedWithoutAHint() {
+        // (the client once derived its id stream per call, so every call gave the same id)
+        ClusterRig rig = new ClusterRig(651, twoLocations(), new SharedLogs().factory());
+        ObjectId a = rig.client().newUniqueId(ClusterRig.NS);
+        assertThat(rig.client().newUniqueId(ClusterRig.NS)).isNotEqualTo(a);
+        assertThat(a.bytes()[0]).as("a client is not a member: no caller's location").isEqualTo(ObjectIds.KIND_UNIQUE);
+        ObjectId b = rig.client().newUniqueId(ClusterRig.NS, "weur");
+        assertThat(rig.client().newUniqueId(ClusterRig.NS, "weur")).isNotEqualTo(b);
+        assertThat(rig.placement.locationOf(b)).isEqualTo("weur");
+    }
+
+    @Test
     void withoutLocationsAnObjectMintsUnlocatedIdsAsBefore() {
         ClusterRig rig = new ClusterRig(641, 5, new SharedLogs());
         ObjectId minted = IDS.parse(rig.text("minter", "/mint"));
