@@ -22,6 +22,8 @@ public enum ErrorCode {
     INVALID_ID(Flag.NONE),
     UNKNOWN_NAMESPACE(Flag.NONE),
     MALFORMED_REQUEST(Flag.NONE),
+    /** A location hint that names no location of the cluster (the message lists the ones it has). */
+    INVALID_LOCATION(Flag.NONE),
     // --- failures of the call itself ---
     /** The object's code threw; {@code remote} is set. */
     OBJECT_ERROR(Flag.REMOTE),

@@ -119,8 +119,31 @@ public final class ClusterClient {
         return idsOf(namespace).fromName(name);
     }
 
+    /**
+     * A fresh id. A client is not a member, so there is no caller's location to be near: the id is
+     * unlocated (placed over all members); name a location with {@link #newUniqueId(String, String)}.
+     */
     public ObjectId newUniqueId(String namespace) {
         return gateway.newUniqueId(namespace);
+    }
+
+    /**
+     * A fresh id located at {@code locationHint} (docs/cluster.md "Locations").
+     *
+     * @throws DuroException {@link ErrorCode#INVALID_LOCATION} if the cluster has no such location
+     */
+    public ObjectId newUniqueId(String namespace, String locationHint) {
+        return gateway.newUniqueId(namespace, placement.cluster().requireLocation(locationHint));
+    }
+
+    /**
+     * The id of {@code name} located at {@code locationHint}; another id than
+     * {@link #idFromName(String, String)} gives. Reach it with {@link #fetchById}.
+     *
+     * @throws DuroException {@link ErrorCode#INVALID_LOCATION} if the cluster has no such location
+     */
+    public ObjectId idFromName(String namespace, String name, String locationHint) {
+        return idsOf(namespace).fromName(name, placement.cluster().requireLocation(locationHint));
     }
 
     /** The node the next call for this object goes to first. */

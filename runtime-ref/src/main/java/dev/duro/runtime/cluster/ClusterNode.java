@@ -107,6 +107,7 @@ public final class ClusterNode implements NodeProgram {
             storage = storageFactory.open(world, cluster, placement, config, firstBoot);
             storage.start();
             host = new ObjectHost(world, deployment, storage.logStore(), config);
+            host.setCluster(cluster); // ids its objects mint are located here (docs/cluster.md "Locations")
             NodeId self = world.self();
             host.setTakenOver((ns, id) -> !placement.replicas(ns, id).getFirst().equals(self));
             List<Runnable> onViewChange = new ArrayList<>();

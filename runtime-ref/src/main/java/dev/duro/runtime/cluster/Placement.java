@@ -3,6 +3,7 @@ package dev.duro.runtime.cluster;
 import dev.duro.model.object.ObjectId;
 import dev.duro.model.world.NodeId;
 import dev.duro.runtime.config.ClusterConfig;
+import dev.duro.runtime.ids.ObjectIds;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -10,6 +11,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Where an object's log lives: rendezvous (highest-random-weight) hashing of the object over the
@@ -18,20 +21,30 @@ import java.util.List;
  * them the caller believes up. Adding or removing a member moves only the objects whose top
  * scores change (about replicas/n of them), which is what reconfiguration builds on.
  *
+ * <p><b>Locations</b> (docs/cluster.md "Locations"): an id that carries the tag of one of the
+ * cluster's locations ({@link ObjectIds#locationTagOf}) ranks that location's members first, in
+ * score order, then every other member in score order. The replica set is still the first
+ * {@code replicas} of the ranking, so a location with fewer members than {@code replicas} is
+ * topped up from the other locations, and failover walks the location's members before leaving
+ * it. An unlocated id, or a tag no location of this cluster has, ranks over all members as before.
+ *
  * <p>Pure and deterministic: clients compute the same sets as nodes.
  */
 public final class Placement {
     private final ClusterConfig cluster;
+    /** Location tag → that location's label (empty without locations). */
+    private final Map<Integer, String> locationByTag = new TreeMap<>();
 
     public Placement(ClusterConfig cluster) {
         this.cluster = cluster;
+        for (String label : cluster.locationNames()) locationByTag.put(ObjectIds.locationTag(label), label);
     }
 
     public ClusterConfig cluster() {
         return cluster;
     }
 
-    /** Every member, best-scored first, for this object. */
+    /** Every member for this object: its location's members first (for a located id), each part best-scored first. */
     public List<NodeId> ranking(String namespace, ObjectId id) {
         record Scored(NodeId node, long score) {
         }
@@ -39,8 +52,21 @@ public final class Placement {
         for (NodeId m : cluster.members()) scored.add(new Scored(m, score(namespace, id, m)));
         scored.sort(Comparator.comparingLong(Scored::score).reversed().thenComparing(Scored::node));
         List<NodeId> out = new ArrayList<>(scored.size());
-        for (Scored s : scored) out.add(s.node());
+        String home = locationOf(id);
+        if (home != null) {
+            // stable partition: the home location's members keep their score order, then the rest keep theirs
+            for (Scored s : scored) if (home.equals(cluster.locations().get(s.node()))) out.add(s.node());
+            for (Scored s : scored) if (!home.equals(cluster.locations().get(s.node()))) out.add(s.node());
+        } else {
+            for (Scored s : scored) out.add(s.node());
+        }
         return List.copyOf(out);
+    }
+
+    /** The location of this cluster whose tag {@code id} carries, or null (unlocated id, or a tag no location here has). */
+    public String locationOf(ObjectId id) {
+        int tag = ObjectIds.locationTagOf(id);
+        return tag < 0 ? null : locationByTag.get(tag);
     }
 
     /** The object's replica set, best-scored first. */

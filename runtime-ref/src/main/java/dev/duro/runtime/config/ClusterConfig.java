@@ -1,8 +1,19 @@
 package dev.duro.runtime.config;
 
+import dev.duro.model.object.DuroException;
+import dev.duro.model.object.ErrorCode;
 import dev.duro.model.world.NodeId;
+import dev.duro.runtime.ids.ObjectIds;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The static cluster: which nodes run objects, how many replicas each object's log has, and the
@@ -18,11 +29,15 @@ import java.util.List;
  *                          single activation (P3) on purpose
  * @param heartbeatMillis   failure-detector heartbeat period
  * @param suspectAfterMillis a member silent this long is suspected down
+ * @param locations         each member's location label (docs/cluster.md "Locations"), for every
+ *                          member or for none (empty: a cluster without locations, as before)
  */
 public record ClusterConfig(List<NodeId> members, int replicas, long leaseMillis, long driftBoundPpm,
-                            long heartbeatMillis, long suspectAfterMillis) {
+                            long heartbeatMillis, long suspectAfterMillis, SortedMap<NodeId, String> locations) {
     public ClusterConfig {
         members = List.copyOf(members);
+        // sorted, so anything iterating it (errors, docs, placement tables) sees one order
+        locations = Collections.unmodifiableSortedMap(new TreeMap<>(locations == null ? Map.of() : locations));
         if (members.isEmpty()) throw new IllegalArgumentException("a cluster needs at least one member");
         for (int i = 1; i < members.size(); i++) {
             if (members.get(i - 1).compareTo(members.get(i)) >= 0) {
@@ -40,6 +55,42 @@ public record ClusterConfig(List<NodeId> members, int replicas, long leaseMillis
         }
         if (driftBoundPpm < 0 || driftBoundPpm >= 100_000) {
             throw new IllegalArgumentException("driftBoundPpm must be in [0, 100000), got " + driftBoundPpm);
+        }
+        checkLocations(members, locations);
+    }
+
+    /** Without locations (every member placed by hashing alone). */
+    public ClusterConfig(List<NodeId> members, int replicas, long leaseMillis, long driftBoundPpm,
+                         long heartbeatMillis, long suspectAfterMillis) {
+        this(members, replicas, leaseMillis, driftBoundPpm, heartbeatMillis, suspectAfterMillis, new TreeMap<>());
+    }
+
+    private static void checkLocations(List<NodeId> members, SortedMap<NodeId, String> locations) {
+        if (locations.isEmpty()) return;
+        for (NodeId node : locations.keySet()) {
+            if (!members.contains(node)) {
+                throw new IllegalArgumentException("location given for " + node + ", which is not a member of " + members);
+            }
+        }
+        List<NodeId> missing = new ArrayList<>();
+        for (NodeId m : members) if (!locations.containsKey(m)) missing.add(m);
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("give every member a location or none: " + missing + " have none, "
+                    + "while " + locations.keySet() + " do");
+        }
+        Map<Integer, String> byTag = new TreeMap<>();
+        for (String label : new TreeSet<>(locations.values())) {
+            try {
+                ObjectIds.checkLocation(label);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("bad location of a member: " + e.getMessage(), e);
+            }
+            String clash = byTag.put(ObjectIds.locationTag(label), label);
+            if (clash != null) {
+                // ids carry a 2-byte tag; two labels with one tag could not be told apart by placement
+                throw new IllegalArgumentException("locations '" + clash + "' and '" + label
+                        + "' have the same 2-byte id tag; rename one of them");
+            }
         }
     }
 
@@ -60,10 +111,54 @@ public record ClusterConfig(List<NodeId> members, int replicas, long leaseMillis
     }
 
     public ClusterConfig withReplicas(int count) {
-        return new ClusterConfig(members, count, leaseMillis, driftBoundPpm, heartbeatMillis, suspectAfterMillis);
+        return new ClusterConfig(members, count, leaseMillis, driftBoundPpm, heartbeatMillis, suspectAfterMillis, locations);
     }
 
     public ClusterConfig withLease(long millis, long driftPpm) {
-        return new ClusterConfig(members, replicas, millis, driftPpm, heartbeatMillis, suspectAfterMillis);
+        return new ClusterConfig(members, replicas, millis, driftPpm, heartbeatMillis, suspectAfterMillis, locations);
+    }
+
+    /**
+     * The same cluster with a location label for every member (an empty map: none). Labels are 1 to
+     * 32 characters of a-z, 0-9 and '-'.
+     */
+    public ClusterConfig withLocations(Map<NodeId, String> byMember) {
+        return new ClusterConfig(members, replicas, leaseMillis, driftBoundPpm, heartbeatMillis, suspectAfterMillis,
+                new TreeMap<>(byMember));
+    }
+
+    /** True when the members have locations. */
+    public boolean located() {
+        return !locations.isEmpty();
+    }
+
+    /** The distinct location labels, sorted (empty without locations). */
+    public SortedSet<String> locationNames() {
+        return Collections.unmodifiableSortedSet(new TreeSet<>(locations.values()));
+    }
+
+    /** {@code node}'s location; empty without locations. */
+    public Optional<String> locationOf(NodeId node) {
+        return Optional.ofNullable(locations.get(node));
+    }
+
+    /** The members in {@code location}, in index order (empty for a location the cluster lacks). */
+    public List<NodeId> membersIn(String location) {
+        List<NodeId> out = new ArrayList<>();
+        for (NodeId m : members) if (location.equals(locations.get(m))) out.add(m);
+        return List.copyOf(out);
+    }
+
+    /**
+     * {@code hint} if it names one of this cluster's locations.
+     *
+     * @throws DuroException {@link ErrorCode#INVALID_LOCATION} naming the locations that exist
+     */
+    public String requireLocation(String hint) {
+        if (hint != null && locations.containsValue(hint)) return hint;
+        String known = located() ? "this cluster's locations are " + locationNames()
+                : "this cluster has no locations (give none, or configure members' locations)";
+        throw new DuroException(ErrorCode.INVALID_LOCATION, "unknown location hint "
+                + (hint == null ? "null" : "'" + hint + "'") + ": " + known);
     }
 }

@@ -8,6 +8,7 @@ import dev.duro.model.object.Request;
 import dev.duro.model.object.Response;
 import dev.duro.model.util.Invariants;
 import dev.duro.model.websocket.WebSocketMessage;
+import dev.duro.model.world.Entropy;
 import dev.duro.model.world.NodeId;
 import dev.duro.model.world.TimerHandle;
 import dev.duro.model.world.World;
@@ -62,6 +63,7 @@ public final class GatewayClient {
     private final byte[] deploymentSecret;
     private final ClientOptions options;
     private final Map<String, ObjectIds> ids = new LinkedHashMap<>();
+    private Entropy uniqueIds;
     private final Map<Long, Call> calls = new LinkedHashMap<>();
     private final Map<Long, OpenSocket> sockets = new LinkedHashMap<>();
     private long nextRequestId;
@@ -120,7 +122,21 @@ public final class GatewayClient {
 
     /** A fresh unique id in {@code namespace}, from this node's entropy; needs the deployment secret. */
     public ObjectId newUniqueId(String namespace) {
-        return idsOf(namespace).newUnique(world.entropy().derive("gateway-client/unique-ids"));
+        return idsOf(namespace).newUnique(uniqueIdEntropy());
+    }
+
+    /**
+     * A fresh unique id in {@code namespace} located at {@code location} (docs/cluster.md
+     * "Locations"); checks only the label's form: {@code ClusterClient} checks the cluster has it.
+     */
+    public ObjectId newUniqueId(String namespace, String location) {
+        return idsOf(namespace).newUnique(uniqueIdEntropy(), location);
+    }
+
+    /** One stream for every unique id (a stream derived per call would repeat the same id). */
+    private Entropy uniqueIdEntropy() {
+        if (uniqueIds == null) uniqueIds = world.entropy().derive("gateway-client/unique-ids");
+        return uniqueIds;
     }
 
     private ObjectIds idsOf(String namespace) {

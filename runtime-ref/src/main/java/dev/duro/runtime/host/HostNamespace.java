@@ -37,8 +37,20 @@ final class HostNamespace implements ObjectNamespace {
     }
 
     @Override
+    public ObjectId idFromName(String objectName, String locationHint) {
+        return ids.fromName(objectName, caller.host.requireLocation(locationHint));
+    }
+
+    @Override
     public ObjectId newUniqueId() {
-        return ids.newUnique(caller.host.idEntropy);
+        // near the first caller: located where this object runs, if the cluster has locations
+        String here = caller.host.location();
+        return here == null ? ids.newUnique(caller.host.idEntropy) : ids.newUnique(caller.host.idEntropy, here);
+    }
+
+    @Override
+    public ObjectId newUniqueId(String locationHint) {
+        return ids.newUnique(caller.host.idEntropy, caller.host.requireLocation(locationHint));
     }
 
     @Override

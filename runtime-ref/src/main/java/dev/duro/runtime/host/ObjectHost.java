@@ -11,6 +11,7 @@ import dev.duro.model.websocket.WebSocketMessage;
 import dev.duro.model.world.Entropy;
 import dev.duro.model.world.Loop;
 import dev.duro.model.world.World;
+import dev.duro.runtime.config.ClusterConfig;
 import dev.duro.runtime.config.Deployment;
 import dev.duro.runtime.config.NamespaceBinding;
 import dev.duro.runtime.config.RuntimeConfig;
@@ -62,6 +63,8 @@ public final class ObjectHost implements ObjectEndpoint {
     private boolean resetting;
     private boolean started;
     private BiPredicate<String, ObjectId> takenOver = (namespace, id) -> false;
+    /** The cluster this host is a member of, for location hints; null on a single node. */
+    private ClusterConfig cluster;
 
     public ObjectHost(World world, Deployment deployment, LogStore logs, RuntimeConfig config) {
         this(world, deployment, logs, config, new ObjectStoreEngine(world, config));
@@ -303,6 +306,28 @@ public final class ObjectHost implements ObjectEndpoint {
      */
     public void setTakenOver(BiPredicate<String, ObjectId> takenOver) {
         this.takenOver = java.util.Objects.requireNonNull(takenOver, "takenOver");
+    }
+
+    /**
+     * Tells a cluster member's host its cluster, so ids its objects mint are located where it runs
+     * and location hints are checked against the cluster's locations (docs/cluster.md "Locations").
+     */
+    public void setCluster(ClusterConfig cluster) {
+        this.cluster = java.util.Objects.requireNonNull(cluster, "cluster");
+    }
+
+    /** This member's location, or null (a single node, or a cluster without locations). */
+    String location() {
+        return cluster == null ? null : cluster.locationOf(world.self()).orElse(null);
+    }
+
+    /** {@code hint} if the cluster has that location; else INVALID_LOCATION naming the ones it has. */
+    String requireLocation(String hint) {
+        if (cluster == null) {
+            throw new DuroException(ErrorCode.INVALID_LOCATION, "unknown location hint "
+                    + (hint == null ? "null" : "'" + hint + "'") + ": a single node has no locations (give none)");
+        }
+        return cluster.requireLocation(hint);
     }
 
     boolean takenOver(ObjectKey key) {

@@ -23,12 +23,29 @@ import java.util.Objects;
  * {@link #fromName} (the other 15 bytes are a keyed hash of the name) and {@link #KIND_UNIQUE} for
  * {@link #newUnique} (15 random bytes). A name id and a unique id therefore differ in byte 0 and
  * can never be equal.
+ *
+ * <p><b>Located ids</b> (docs/cluster.md "Locations") carry where they live: kinds
+ * {@link #KIND_NAME_LOCATED} and {@link #KIND_UNIQUE_LOCATED} put the location's 2-byte tag
+ * ({@link #locationTag}) in body bytes 1..2, then 13 bytes of keyed name hash or of randomness.
+ * Placement reads the tag, so an id stays in its location for its whole life without any
+ * directory. A located name id is a different id from the unlocated id of the same name (and from
+ * the same name located elsewhere), as Cloudflare's jurisdiction-scoped namespaces give another id
+ * for the same name: the location is part of the object's identity. Ids of the first two kinds
+ * are unchanged byte for byte.
  */
 public final class ObjectIds {
     /** Body byte 0 of ids made by {@link #fromName}. */
     public static final byte KIND_NAME = 0x01;
     /** Body byte 0 of ids made by {@link #newUnique}. */
     public static final byte KIND_UNIQUE = 0x02;
+    /** Body byte 0 of ids made by {@link #fromName(String, String)}: bytes 1..2 are the location tag. */
+    public static final byte KIND_NAME_LOCATED = 0x03;
+    /** Body byte 0 of ids made by {@link #newUnique(Entropy, String)}: bytes 1..2 are the location tag. */
+    public static final byte KIND_UNIQUE_LOCATED = 0x04;
+    /** Longest location label. */
+    public static final int MAX_LOCATION_CHARS = 32;
+
+    private static final int TAG_BYTES = 2;
 
     private static final int BODY_BYTES = 16;
     private static final int MAC_BYTES = ObjectId.BYTES - BODY_BYTES;
@@ -64,6 +81,79 @@ public final class ObjectIds {
         body[0] = KIND_NAME;
         System.arraycopy(nameHash, 0, body, 1, BODY_BYTES - 1);
         return ObjectId.of(seal(body), name);
+    }
+
+    /**
+     * The same id for the same name and location; a different id from {@link #fromName(String)} of
+     * that name (the location is part of the identity, as with jurisdiction-scoped namespaces).
+     *
+     * @param location a valid label ({@link #checkLocation}); whether the cluster has it is the caller's check
+     */
+    public ObjectId fromName(String name, String location) {
+        Objects.requireNonNull(name, "name");
+        checkLocation(location);
+        // The label (which holds no NUL) is hashed too: two labels whose 2-byte tags collide still give different ids.
+        byte[] nameHash = hmac(namespaceKey, utf8("duro-id-from-name-located\0" + location + "\0" + name));
+        byte[] body = locatedBody(KIND_NAME_LOCATED, location);
+        System.arraycopy(nameHash, 0, body, 1 + TAG_BYTES, BODY_BYTES - 1 - TAG_BYTES);
+        return ObjectId.of(seal(body), name);
+    }
+
+    /** A fresh id placed in {@code location}: its tag, 13 random bytes from {@code entropy}, then the MAC. */
+    public ObjectId newUnique(Entropy entropy, String location) {
+        checkLocation(location);
+        byte[] random = new byte[BODY_BYTES - 1 - TAG_BYTES];
+        entropy.nextBytes(random);
+        byte[] body = locatedBody(KIND_UNIQUE_LOCATED, location);
+        System.arraycopy(random, 0, body, 1 + TAG_BYTES, random.length);
+        return ObjectId.of(seal(body), null);
+    }
+
+    private static byte[] locatedBody(byte kind, String location) {
+        int tag = locationTag(location);
+        byte[] body = new byte[BODY_BYTES];
+        body[0] = kind;
+        body[1] = (byte) (tag >>> 8);
+        body[2] = (byte) tag;
+        return body;
+    }
+
+    /** The 2-byte tag of a location label: the first two bytes of SHA-256("duro-location\0" + label), as 0..65535. */
+    public static int locationTag(String location) {
+        checkLocation(location);
+        byte[] d = sha256().digest(utf8("duro-location\0" + location));
+        return ((d[0] & 0xff) << 8) | (d[1] & 0xff);
+    }
+
+    /**
+     * The location tag an id carries, or -1 for an id of an unlocated kind. Reads the kind byte
+     * only; it does not verify the MAC (placement runs on ids the gateway or namespace verified).
+     */
+    public static int locationTagOf(ObjectId id) {
+        byte[] bytes = id.bytes();
+        if (bytes[0] != KIND_NAME_LOCATED && bytes[0] != KIND_UNIQUE_LOCATED) return -1;
+        return ((bytes[1] & 0xff) << 8) | (bytes[2] & 0xff);
+    }
+
+    /**
+     * Checks a location label: 1 to {@value #MAX_LOCATION_CHARS} characters of lowercase ASCII
+     * letters, digits and '-', for example {@code "weur"} or {@code "us-east-2"}.
+     *
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    public static String checkLocation(String location) {
+        if (location == null || location.isEmpty() || location.length() > MAX_LOCATION_CHARS) {
+            throw new IllegalArgumentException("a location label is 1 to " + MAX_LOCATION_CHARS
+                    + " characters of a-z, 0-9 and '-', got " + (location == null ? "null" : "'" + location + "'"));
+        }
+        for (int i = 0; i < location.length(); i++) {
+            char c = location.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-')) {
+                throw new IllegalArgumentException("a location label is 1 to " + MAX_LOCATION_CHARS
+                        + " characters of a-z, 0-9 and '-'; '" + location + "' has '" + printable(c) + "' at position " + i);
+            }
+        }
+        return location;
     }
 
     /** A fresh id: 15 random bytes from {@code entropy}, then the MAC. */
@@ -112,7 +202,8 @@ public final class ObjectIds {
         byte[] bytes = id.bytes();
         byte[] body = Arrays.copyOfRange(bytes, 0, BODY_BYTES);
         byte[] mac = Arrays.copyOfRange(bytes, BODY_BYTES, ObjectId.BYTES);
-        boolean knownKind = body[0] == KIND_NAME || body[0] == KIND_UNIQUE;
+        boolean knownKind = body[0] == KIND_NAME || body[0] == KIND_UNIQUE
+                || body[0] == KIND_NAME_LOCATED || body[0] == KIND_UNIQUE_LOCATED;
         return MessageDigest.isEqual(mac, macOf(body)) && knownKind;
     }
 

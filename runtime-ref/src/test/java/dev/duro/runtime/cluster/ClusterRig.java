@@ -8,6 +8,7 @@ import dev.duro.model.object.DurableObject;
 import dev.duro.model.object.ObjectContext;
 import dev.duro.model.object.ObjectFactory;
 import dev.duro.model.object.ObjectId;
+import dev.duro.model.object.ObjectNamespace;
 import dev.duro.model.object.Request;
 import dev.duro.model.object.Response;
 import dev.duro.model.websocket.WebSocket;
@@ -66,10 +67,21 @@ final class ClusterRig {
     /** {@code existingMembers}: nodes whose programs start as members that booted before ({@link ClusterNode#asExistingMember}). */
     ClusterRig(long seed, int members, RuntimeConfig config, NetworkConfig network, RoutingOptions routing,
                NodeStorage.Factory storage, java.util.Set<Integer> existingMembers) {
+        this(seed, ClusterConfig.of(members), config, network, routing, storage, existingMembers);
+    }
+
+    /** A cluster of {@code cluster}'s members (for example one with locations). */
+    ClusterRig(long seed, ClusterConfig cluster, NodeStorage.Factory storage) {
+        this(seed, cluster, RuntimeConfig.defaults(), NetworkConfig.DEFAULT, RoutingOptions.defaults(), storage, java.util.Set.of());
+    }
+
+    ClusterRig(long seed, ClusterConfig cluster, RuntimeConfig config, NetworkConfig network, RoutingOptions routing,
+               NodeStorage.Factory storage, java.util.Set<Integer> existingMembers) {
         this.seed = seed;
         this.sim = new Simulation(Simulation.Options.seed(seed).withNetwork(network).withListener(events::add));
-        this.cluster = ClusterConfig.of(members);
+        this.cluster = cluster;
         this.placement = new Placement(cluster);
+        int members = cluster.members().size();
         Deployment deployment = new Deployment(SECRET, List.of(new NamespaceBinding(NS, (ObjectFactory) Probe::new)));
         for (int i = 0; i < members; i++) {
             ClusterNode node = new ClusterNode(deployment, config, cluster, GatewayOptions.defaults(), routing, storage);
@@ -90,6 +102,11 @@ final class ClusterRig {
     static ClusterRig onDisks(long seed, int members) {
         return new ClusterRig(seed, members, RuntimeConfig.defaults(), NetworkConfig.DEFAULT, RoutingOptions.defaults(),
                 NodeStorage::replicated);
+    }
+
+    /** {@code cluster}'s members (for example with locations) on the production replicated storage. */
+    static ClusterRig onLocatedDisks(long seed, ClusterConfig cluster) {
+        return new ClusterRig(seed, cluster, NodeStorage::replicated);
     }
 
     ClusterRig(long seed, int members, SharedLogs logs) {
@@ -245,6 +262,16 @@ final class ClusterRig {
                     yield ctx.completed(Response.ok(Long.toString(n)));
                 }
                 case "/get" -> ctx.completed(Response.ok(Long.toString(get("n"))));
+                case "/mint" -> {
+                    // a unique id made by this object, located by the hint "at" if given (docs/cluster.md "Locations")
+                    String at = r.query("at");
+                    try {
+                        ObjectNamespace ns = ctx.namespace(NS);
+                        yield ctx.completed(Response.ok((at == null ? ns.newUniqueId() : ns.newUniqueId(at)).hex()));
+                    } catch (DuroException e) {
+                        yield ctx.completed(Response.status(400, e.code() + ": " + e.getMessage()));
+                    }
+                }
                 case "/fired" -> ctx.completed(Response.ok(Long.toString(get("fired"))));
                 case "/alarm" -> {
                     ctx.storage().setAlarm(ctx.nowMillis() + Long.parseLong(r.query("in")));
