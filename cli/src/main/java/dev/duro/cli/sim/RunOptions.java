@@ -4,6 +4,7 @@ import dev.duro.cli.UserError;
 import dev.duro.faults.NemesisPlan;
 import dev.duro.runtime.PlantedBug;
 import dev.duro.scenarios.ScenarioCatalogue;
+import dev.duro.scenarios.frame.LocationSpec;
 import dev.duro.scenarios.frame.ObjectScenario;
 import dev.duro.sim.run.FaultSelection;
 import dev.duro.sim.run.RunConfig;
@@ -50,6 +51,12 @@ public final class RunOptions {
                     + "which guarantee the bound buys (single activation, P3; see docs/cluster.md).")
     boolean clockDriftBeyondBound;
 
+    @Option(names = "--locations", paramLabel = "SPEC",
+            description = "Give the cluster's members locations (object scenarios on a cluster): a count K splits them "
+                    + "round-robin into loc0..loc(K-1); or label=i,j;label=k,... names every member once (quote it: "
+                    + "'weur=0,1,2;enam=3,4'). Each object is located by a draw from the seed and its name.")
+    String locations = "";
+
     /** Parses {@code 42} or {@code 0x2a}; anything else is a one-line user error. */
     public static long parseSeed(String text) {
         String t = text.trim();
@@ -83,7 +90,7 @@ public final class RunOptions {
             throw new UserError(e.getMessage());
         }
         RunConfig config = new RunConfig(s, scenario, untilMs, maxEvents, selection, RunConfig.DEFAULT_RING);
-        return platformSettings(scenario(), config, nodes, bugs, clockDriftBeyondBound);
+        return platformSettings(scenario(), config, nodes, bugs, clockDriftBeyondBound, locations);
     }
 
     /**
@@ -91,13 +98,21 @@ public final class RunOptions {
      * checking them against {@code target}: one line naming what was wrong otherwise.
      */
     static RunConfig platformSettings(Scenario target, RunConfig config, int nodes, List<String> bugs, boolean beyondBound) {
+        return platformSettings(target, config, nodes, bugs, beyondBound, "");
+    }
+
+    /** As above, with {@code --locations} ({@code ""}: none), parsed against the run's node count. */
+    static RunConfig platformSettings(Scenario target, RunConfig config, int nodes, List<String> bugs, boolean beyondBound,
+                                      String locations) {
         boolean platform = target instanceof ObjectScenario;
+        boolean located = locations != null && !locations.isEmpty();
         if (nodes < 0 || nodes > RunConfig.MAX_NODES) {
             throw new UserError("--nodes must be in 1.." + RunConfig.MAX_NODES + " (0 = the scenario's default), got " + nodes);
         }
-        if (!platform && (nodes != 0 || !bugs.isEmpty() || beyondBound)) {
-            throw new UserError("scenario '" + target.name() + "' does not run the platform, so it takes no --nodes, --bug or "
-                    + "--clock-drift-beyond-bound; use an object scenario (kv, counter, bank, chat, rate-limiter, scheduler)");
+        if (!platform && (nodes != 0 || !bugs.isEmpty() || beyondBound || located)) {
+            throw new UserError("scenario '" + target.name() + "' does not run the platform, so it takes no --nodes, --bug, "
+                    + "--clock-drift-beyond-bound or --locations; use an object scenario (kv, counter, bank, chat, rate-limiter, "
+                    + "scheduler)");
         }
         for (String b : bugs) {
             try {
@@ -110,6 +125,21 @@ public final class RunOptions {
         if (beyondBound && resolved < 3) {
             throw new UserError("--clock-drift-beyond-bound needs a cluster (leases exist only there): use --nodes 3 or more");
         }
-        return config.withNodes(nodes).withBugs(bugs).withClockDriftBeyondBound(beyondBound);
+        String spec = located ? locations.trim() : "";
+        if (located) {
+            if (resolved < 2) {
+                throw new UserError("--locations needs a cluster (one node has no members to locate): use --nodes 2 or more, "
+                        + "or leave --nodes out (the scenario's " + target.defaultNodes() + " nodes)");
+            }
+            if (spec.chars().anyMatch(Character::isWhitespace)) {
+                throw new UserError("malformed --locations '" + locations + "': no spaces (e.g. 2, or 'weur=0,1,2;enam=3,4')");
+            }
+            try {
+                LocationSpec.parse(spec, resolved);
+            } catch (IllegalArgumentException e) {
+                throw new UserError(e.getMessage());
+            }
+        }
+        return config.withNodes(nodes).withBugs(bugs).withClockDriftBeyondBound(beyondBound).withLocations(spec);
     }
 }

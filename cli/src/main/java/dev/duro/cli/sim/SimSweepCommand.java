@@ -37,8 +37,8 @@ public class SimSweepCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--scenario", paramLabel = "S", defaultValue = "all",
-            description = "Scenario name, or 'all' (every scenario; only the object scenarios with --nodes, --bug or "
-                    + "--clock-drift-beyond-bound); default: ${DEFAULT-VALUE}.")
+            description = "Scenario name, or 'all' (every scenario; only the object scenarios with --nodes, --bug, "
+                    + "--clock-drift-beyond-bound or --locations); default: ${DEFAULT-VALUE}.")
     String scenario;
 
     @Option(names = "--seeds", paramLabel = "A..B|N", defaultValue = "1..100",
@@ -62,6 +62,11 @@ public class SimSweepCommand implements Callable<Integer> {
 
     @Option(names = "--clock-drift-beyond-bound", description = "Draw clock drift far beyond the cluster's bound (see 'sim run --help').")
     boolean clockDriftBeyondBound;
+
+    @Option(names = "--locations", paramLabel = "SPEC",
+            description = "Give the cluster's members locations: a count K (loc0..loc(K-1), round-robin) or "
+                    + "'label=i,j;label=k,...' (see 'sim run --help'); object scenarios only.")
+    String locations = "";
 
     @Option(names = "--jobs", paramLabel = "J", defaultValue = "0",
             description = "Runs at once (threads); default 0 = the available processors.")
@@ -104,14 +109,14 @@ public class SimSweepCommand implements Callable<Integer> {
         if (untilMs < 0) throw new UserError("--until-ms must be >= 0, got " + untilMs);
         if (jobs < 0) throw new UserError("--jobs must be >= 0 (0 = the available processors), got " + jobs);
         if (show < 0) throw new UserError("--show must be >= 0, got " + show);
-        boolean platform = nodes != 0 || !bugs.isEmpty() || clockDriftBeyondBound;
+        boolean platform = nodes != 0 || !bugs.isEmpty() || clockDriftBeyondBound || !locations.isEmpty();
         List<Scenario> targets = targets(scenario, platform);
         List<RunConfig> bases = new ArrayList<>();
         Map<String, Tally> tallies = new LinkedHashMap<>();
         for (Scenario s : targets) {
             tallies.put(s.name(), new Tally(s));
             bases.add(RunOptions.platformSettings(s, RunConfig.of(range[0], s.name()).withUntilMs(untilMs)
-                    .withFaults(selection), nodes, bugs, clockDriftBeyondBound));
+                    .withFaults(selection), nodes, bugs, clockDriftBeyondBound, locations));
         }
         long seedCount = range[1] - range[0] + 1;
         int threads = jobs == 0 ? SweepEngine.defaultThreads() : jobs;
@@ -161,7 +166,7 @@ public class SimSweepCommand implements Callable<Integer> {
             out.println("first failing: " + first.scenario.name() + " seed " + first.firstFailingSeed + ": " + first.firstViolation);
             out.println("repro: " + first.firstRepro);
         }
-        if (json) out.println(json(range, seedCount, runs, failed, total, first, wallMs, perHour, threads, tallies));
+        if (json) out.println(json(range, seedCount, runs, failed, total, first, wallMs, perHour, threads, tallies, locations));
         out.flush();
         return exit[0];
     }
@@ -171,6 +176,7 @@ public class SimSweepCommand implements Callable<Integer> {
         if (nodes != 0) b.append(", nodes ").append(nodes);
         for (String bug : bugs) b.append(", bug ").append(bug);
         if (clockDriftBeyondBound) b.append(", clock drift beyond the bound");
+        if (!locations.isEmpty()) b.append(", locations ").append(locations);
         return b.toString();
     }
 
@@ -209,11 +215,12 @@ public class SimSweepCommand implements Callable<Integer> {
     }
 
     private static String json(long[] range, long seedCount, long runs, int failed, Map<String, Integer> total, Tally first, long wallMs,
-                               double perHour, int threads, Map<String, Tally> tallies) {
+                               double perHour, int threads, Map<String, Tally> tallies, String locations) {
         StringBuilder b = new StringBuilder(256);
         b.append("{\"seeds\":").append(Long.toUnsignedString(seedCount))
-                .append(",\"seedRange\":").append(TraceJson.quote(Long.toUnsignedString(range[0]) + ".." + Long.toUnsignedString(range[1])))
-                .append(",\"runs\":").append(runs)
+                .append(",\"seedRange\":").append(TraceJson.quote(Long.toUnsignedString(range[0]) + ".." + Long.toUnsignedString(range[1])));
+        if (!locations.isEmpty()) b.append(",\"locations\":").append(TraceJson.quote(locations)); // only when given: output as before
+        b.append(",\"runs\":").append(runs)
                 .append(",\"failed\":").append(failed)
                 .append(",\"violations\":").append(counts(total))
                 .append(",\"firstFailingSeed\":").append(first == null ? "null" : first.firstFailingSeed)

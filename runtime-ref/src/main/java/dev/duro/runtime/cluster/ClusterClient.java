@@ -105,6 +105,19 @@ public final class ClusterClient {
                 (node, remaining) -> gateway.connect(node, namespace, objectName, upgrade, listener, remaining));
     }
 
+    /** Opens a WebSocket to the object whose id is {@code idHex} in {@code namespace} (see {@link #connect}). */
+    public Promise<ClientWebSocket> connectById(String namespace, String idHex, Request upgrade,
+                                                ClientWebSocket.Listener listener, long timeoutNanos) {
+        ObjectId id;
+        try {
+            id = idsOf(namespace).parse(idHex); // INVALID_ID, as the gateway would answer
+        } catch (DuroException e) {
+            return Promise.failed(world.loop(), e);
+        }
+        return call(new Target(namespace, id), deadline(timeoutNanos),
+                (node, remaining) -> gateway.connectById(node, namespace, idHex, upgrade, listener, remaining));
+    }
+
     private <T> Promise<T> byName(String namespace, String objectName, long timeoutNanos, Attempt<T> attempt) {
         ObjectId id;
         try {

@@ -115,6 +115,22 @@ public final class GatewayClient {
                 .map(ClientWebSocket.class::cast);
     }
 
+    /**
+     * Opens a WebSocket to the object whose id is {@code idHex} (64 hex digits), as {@link #connect}
+     * does by name: a located name's id is reached by id (docs/cluster.md "Locations").
+     */
+    public Promise<ClientWebSocket> connectById(NodeId gateway, String namespace, String idHex, Request upgrade,
+                                                ClientWebSocket.Listener listener, long timeoutNanos) {
+        Objects.requireNonNull(listener, "listener");
+        if (!upgrade.isWebSocketUpgrade()) {
+            return Promise.failed(world.loop(), new DuroException(ErrorCode.MALFORMED_REQUEST,
+                    "connectById needs a WebSocket upgrade request (header 'upgrade: websocket'); use Request.webSocketUpgrade(path)"));
+        }
+        long requestId = nextRequestId++;
+        return call(gateway, new FetchById(requestId, namespace, idHex, upgrade), timeoutNanos, listener)
+                .map(ClientWebSocket.class::cast);
+    }
+
     /** The id the gateway will use for {@code name} in {@code namespace}; needs the deployment secret. */
     public ObjectId idFromName(String namespace, String name) {
         return idsOf(namespace).fromName(name);

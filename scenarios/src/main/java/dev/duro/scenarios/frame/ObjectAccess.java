@@ -3,12 +3,14 @@ package dev.duro.scenarios.frame;
 import dev.duro.model.async.Promise;
 import dev.duro.model.object.Request;
 import dev.duro.model.object.Response;
+import dev.duro.model.util.Invariants;
 import dev.duro.model.world.NodeId;
 import dev.duro.model.world.World;
 import dev.duro.runtime.cluster.ClusterClient;
 import dev.duro.runtime.config.ClusterConfig;
 import dev.duro.runtime.gateway.ClientWebSocket;
 import dev.duro.runtime.gateway.GatewayClient;
+import java.util.function.BiFunction;
 
 /**
  * How a workload client reaches objects: the one runtime node's gateway, or a cluster through
@@ -41,6 +43,35 @@ public interface ObjectAccess {
                 public Promise<ClientWebSocket> connect(String namespace, String objectName, Request upgrade,
                                                         ClientWebSocket.Listener listener, long timeoutNanos) {
                     return gateway.connect(node, namespace, objectName, upgrade, listener, timeoutNanos);
+                }
+            };
+        };
+    }
+
+    /**
+     * Calls through a {@link ClusterClient} that knows {@code cluster}, located: every object name
+     * is reached by the id of that name at the location {@code locate} gives for (namespace, name)
+     * ({@code ClusterClient.idFromName(ns, name, hint)}, then by id: the gateway's by-name calls use
+     * the unlocated id). The one place where a scenario's names become located ids.
+     */
+    static Factory located(ClusterConfig cluster, BiFunction<String, String, String> locate) {
+        Invariants.check(cluster.located(), "a located access needs a cluster with locations");
+        return world -> {
+            ClusterClient client = new ClusterClient(world, ObjectWorld.SECRET, cluster);
+            return new ObjectAccess() {
+                @Override
+                public Promise<Response> fetch(String namespace, String objectName, Request request, long timeoutNanos) {
+                    return client.fetchById(namespace, idOf(namespace, objectName), request, timeoutNanos);
+                }
+
+                @Override
+                public Promise<ClientWebSocket> connect(String namespace, String objectName, Request upgrade,
+                                                        ClientWebSocket.Listener listener, long timeoutNanos) {
+                    return client.connectById(namespace, idOf(namespace, objectName), upgrade, listener, timeoutNanos);
+                }
+
+                private String idOf(String namespace, String objectName) {
+                    return client.idFromName(namespace, objectName, locate.apply(namespace, objectName)).hex();
                 }
             };
         };

@@ -14,6 +14,7 @@ import dev.duro.runtime.config.RuntimeConfig;
 import dev.duro.runtime.node.DuroNode;
 import dev.duro.scenarios.check.AlarmChecker;
 import dev.duro.scenarios.check.GateChecker;
+import dev.duro.scenarios.check.PlacementChecker;
 import dev.duro.scenarios.check.RuntimeTraceTap;
 import dev.duro.scenarios.check.SingleActivationChecker;
 import dev.duro.sim.Simulation;
@@ -35,6 +36,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.SequencedMap;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.IntFunction;
 
@@ -81,6 +84,12 @@ public final class ObjectWorld {
     private final GateChecker gates;
     private final AlarmChecker alarms;
     private final SingleActivationChecker activations;
+    /** P3-placement, on a cluster only (null on one node). */
+    private final PlacementChecker placements;
+    /** The members' locations ({@code --locations}); null without. */
+    private final LocationSpec locations;
+    /** Each located object's location, {@code namespace/name -> label}, as clients first asked. */
+    private final SortedMap<String, String> objectLocations = new TreeMap<>();
     private final RuntimeTraceTap tap;
     private final Simulation sim;
     /** Runtime nodes: 1 (the single-node path) or a cluster's members. */
@@ -106,10 +115,16 @@ public final class ObjectWorld {
                 throw new IllegalArgumentException("--clock-drift-beyond-bound needs a cluster (leases exist only there): "
                         + "use --nodes 3 or more, not --nodes 1");
             }
+            if (config.located()) {
+                throw new IllegalArgumentException("--locations needs a cluster (members have locations, one node has none): "
+                        + "use --nodes 2 or more, not --nodes 1");
+            }
+            this.locations = null;
             this.cluster = null;
             this.plan = drawn;
         } else {
-            this.cluster = ClusterConfig.of(nodes);
+            this.locations = config.located() ? LocationSpec.parse(config.locations(), nodes) : null;
+            this.cluster = locations == null ? ClusterConfig.of(nodes) : ClusterConfig.of(nodes).withLocations(locations.byMember());
             this.plan = drawn.forCluster(root.derive("nemesis-plan"), nodes, cluster.leaseMillis(), cluster.driftBoundPpm(),
                     config.clockDriftBeyondBound());
         }
@@ -118,7 +133,10 @@ public final class ObjectWorld {
         this.gates = new GateChecker(GateChecker.OutputRule.DECLARED_SEQ);
         this.alarms = new AlarmChecker(runtime.alarmMaxRetries(), false);
         this.activations = new SingleActivationChecker();
-        this.tap = new RuntimeTraceTap(listener, List.of(gates, alarms, activations));
+        this.placements = cluster == null ? null
+                : new PlacementChecker(cluster, SECRET, namespaces.stream().map(NamespaceBinding::name).toList());
+        this.tap = new RuntimeTraceTap(listener, placements == null ? List.of(gates, alarms, activations)
+                : List.of(gates, alarms, activations, placements));
         this.sim = new Simulation(plan.simulationOptions(config, tap));
         Deployment deployment = new Deployment(SECRET, namespaces);
         for (int i = 0; i < nodes; i++) {
@@ -170,7 +188,8 @@ public final class ObjectWorld {
     public NodeId addClient(NodeProgram program) {
         Invariants.check(!started, "clients are added before start()");
         if (program instanceof ClientProgram client) {
-            client.attach(cluster == null ? ObjectAccess.singleNode(RUNTIME) : ObjectAccess.cluster(cluster), finalReads);
+            client.attach(cluster == null ? ObjectAccess.singleNode(RUNTIME)
+                    : locations == null ? ObjectAccess.cluster(cluster) : ObjectAccess.located(cluster, this::locationOf), finalReads);
         }
         return sim.addNode(program, NoDiskDevice.FACTORY).id();
     }
@@ -184,6 +203,29 @@ public final class ObjectWorld {
             out.add(client);
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * The location of object {@code name} in {@code namespace} on a located cluster: drawn from the
+     * seed and the name alone (a stream derived for it), so every client, and a rerun, puts it in the
+     * same place, and across names the locations are used evenly, small ones (topped up) included.
+     */
+    public String locationOf(String namespace, String name) {
+        Invariants.check(locations != null, "locationOf needs --locations");
+        return objectLocations.computeIfAbsent(namespace + "/" + name, key -> {
+            List<String> names = locations.names();
+            return names.get(root.derive("locations/" + key).nextInt(names.size()));
+        });
+    }
+
+    /** The members' locations, or null without {@code --locations}. */
+    public LocationSpec locations() {
+        return locations;
+    }
+
+    /** P3-placement's checker: counts of activations (by location, top-up); null on one node. */
+    public PlacementChecker placements() {
+        return placements;
     }
 
     public Simulation simulation() {
@@ -287,6 +329,10 @@ public final class ObjectWorld {
                     + timeline.stopAtMs() + "ms, final reads " + timeline.finalReadAtMs() + "ms, liveness bound "
                     + livenessBoundMs() + "ms after the full restart (by " + livenessDeadlineMs() + "ms)");
         }
+        if (locations != null) {
+            params.put("locations", locations.members() + ", " + cluster.replicas() + " replicas: a location with fewer"
+                    + " members is topped up; each object located by a draw from the seed and its name");
+        }
         if (!runtime.plantedBugs().isEmpty()) params.put("planted", runtime.plantedBugs().stream().map(Enum::name).sorted().toList().toString());
         params.putAll(plan.describe());
         sim.note("params", params.toString());
@@ -315,6 +361,10 @@ public final class ObjectWorld {
                     + tap.count("fd-suspect") + " suspicions";
         }
         params.put("trace", trace);
+        if (placements != null) {
+            out.addAll(placements.violations());
+            params.put("placement", placements.describe() + (objectLocations.isEmpty() ? "" : "; objects " + objectLocations));
+        }
         return out;
     }
 

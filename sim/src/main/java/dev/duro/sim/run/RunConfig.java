@@ -20,9 +20,12 @@ import java.util.TreeSet;
  *     distinct; the scenario maps and validates them (this module does not know the runtime)
  * @param clockDriftBeyondBound when true the nemesis draws clock drift far beyond the cluster's
  *     configured bound, on purpose, to show which guarantee the bound buys
+ * @param locations the cluster members' locations as the CLI's {@code --locations} spec ({@code 2},
+ *     or {@code weur=0,1,2;enam=3,4}); empty for none (the default, every run as before). The
+ *     scenario parses and validates it against its node count (this module does not know the runtime)
  */
 public record RunConfig(long seed, String scenario, long untilMs, long maxEvents, FaultSelection faults, int ringCapacity,
-                        int nodes, List<String> bugs, boolean clockDriftBeyondBound) {
+                        int nodes, List<String> bugs, boolean clockDriftBeyondBound, String locations) {
     public static final long DEFAULT_MAX_EVENTS = 20_000_000L;
     public static final int DEFAULT_RING = 1024;
     /** The most runtime nodes a run may have. */
@@ -39,11 +42,13 @@ public record RunConfig(long seed, String scenario, long untilMs, long maxEvents
         Invariants.check(bugs != null, "bugs must be set (empty for none)");
         for (String b : bugs) Invariants.check(b != null && !b.isBlank() && !b.contains(" "), "bad bug name '%s'", b);
         bugs = List.copyOf(new TreeSet<>(bugs));
+        Invariants.check(locations != null, "locations must be set (empty for none)");
+        Invariants.check(locations.chars().noneMatch(Character::isWhitespace), "bad locations spec '%s': no spaces", locations);
     }
 
     /** Without the cluster settings: the scenario's default node count, no planted bug, drift within the bound. */
     public RunConfig(long seed, String scenario, long untilMs, long maxEvents, FaultSelection faults, int ringCapacity) {
-        this(seed, scenario, untilMs, maxEvents, faults, ringCapacity, 0, List.of(), false);
+        this(seed, scenario, untilMs, maxEvents, faults, ringCapacity, 0, List.of(), false, "");
     }
 
     public static RunConfig of(long seed, String scenario) {
@@ -51,41 +56,51 @@ public record RunConfig(long seed, String scenario, long untilMs, long maxEvents
     }
 
     public RunConfig withSeed(long s) {
-        return new RunConfig(s, scenario, untilMs, maxEvents, faults, ringCapacity, nodes, bugs, clockDriftBeyondBound);
+        return new RunConfig(s, scenario, untilMs, maxEvents, faults, ringCapacity, nodes, bugs, clockDriftBeyondBound, locations);
     }
 
     public RunConfig withScenario(String name) {
-        return new RunConfig(seed, name, untilMs, maxEvents, faults, ringCapacity, nodes, bugs, clockDriftBeyondBound);
+        return new RunConfig(seed, name, untilMs, maxEvents, faults, ringCapacity, nodes, bugs, clockDriftBeyondBound, locations);
     }
 
     public RunConfig withUntilMs(long ms) {
-        return new RunConfig(seed, scenario, ms, maxEvents, faults, ringCapacity, nodes, bugs, clockDriftBeyondBound);
+        return new RunConfig(seed, scenario, ms, maxEvents, faults, ringCapacity, nodes, bugs, clockDriftBeyondBound, locations);
     }
 
     public RunConfig withMaxEvents(long events) {
-        return new RunConfig(seed, scenario, untilMs, events, faults, ringCapacity, nodes, bugs, clockDriftBeyondBound);
+        return new RunConfig(seed, scenario, untilMs, events, faults, ringCapacity, nodes, bugs, clockDriftBeyondBound, locations);
     }
 
     public RunConfig withFaults(FaultSelection selection) {
-        return new RunConfig(seed, scenario, untilMs, maxEvents, selection, ringCapacity, nodes, bugs, clockDriftBeyondBound);
+        return new RunConfig(seed, scenario, untilMs, maxEvents, selection, ringCapacity, nodes, bugs, clockDriftBeyondBound, locations);
     }
 
     public RunConfig withRingCapacity(int capacity) {
-        return new RunConfig(seed, scenario, untilMs, maxEvents, faults, capacity, nodes, bugs, clockDriftBeyondBound);
+        return new RunConfig(seed, scenario, untilMs, maxEvents, faults, capacity, nodes, bugs, clockDriftBeyondBound, locations);
     }
 
     /** {@code n} runtime nodes (0: the scenario's default). */
     public RunConfig withNodes(int n) {
-        return new RunConfig(seed, scenario, untilMs, maxEvents, faults, ringCapacity, n, bugs, clockDriftBeyondBound);
+        return new RunConfig(seed, scenario, untilMs, maxEvents, faults, ringCapacity, n, bugs, clockDriftBeyondBound, locations);
     }
 
     /** Planted bugs by CLI name. */
     public RunConfig withBugs(List<String> names) {
-        return new RunConfig(seed, scenario, untilMs, maxEvents, faults, ringCapacity, nodes, names, clockDriftBeyondBound);
+        return new RunConfig(seed, scenario, untilMs, maxEvents, faults, ringCapacity, nodes, names, clockDriftBeyondBound, locations);
     }
 
     public RunConfig withClockDriftBeyondBound(boolean on) {
-        return new RunConfig(seed, scenario, untilMs, maxEvents, faults, ringCapacity, nodes, bugs, on);
+        return new RunConfig(seed, scenario, untilMs, maxEvents, faults, ringCapacity, nodes, bugs, on, locations);
+    }
+
+    /** Members' locations as a {@code --locations} spec (empty: none). */
+    public RunConfig withLocations(String spec) {
+        return new RunConfig(seed, scenario, untilMs, maxEvents, faults, ringCapacity, nodes, bugs, clockDriftBeyondBound, spec);
+    }
+
+    /** True when the run's cluster members have locations. */
+    public boolean located() {
+        return !locations.isEmpty();
     }
 
     /** The node count this run uses: the config's, or {@code scenarioDefault} when it says 0. */
@@ -98,8 +113,8 @@ public record RunConfig(long seed, String scenario, long untilMs, long maxEvents
      * bugs in): rejects the settings that would silently do nothing, saying why.
      */
     public void requireNoPlatformSettings(String why) {
-        if (nodes != 0 || !bugs.isEmpty() || clockDriftBeyondBound) {
-            throw new IllegalArgumentException("scenario '" + scenario + "' takes no --nodes, --bug or --clock-drift-beyond-bound ("
+        if (nodes != 0 || !bugs.isEmpty() || clockDriftBeyondBound || located()) {
+            throw new IllegalArgumentException("scenario '" + scenario + "' takes no --nodes, --bug, --clock-drift-beyond-bound or --locations ("
                     + why + "); use an object scenario (kv, counter, bank, chat, rate-limiter, scheduler)");
         }
     }
@@ -117,6 +132,8 @@ public record RunConfig(long seed, String scenario, long untilMs, long maxEvents
         if (nodes > 0) b.append(" --nodes ").append(nodes);
         for (String bug : bugs) b.append(" --bug ").append(bug);
         if (clockDriftBeyondBound) b.append(" --clock-drift-beyond-bound");
+        // quoted when it holds more than letters and digits: ';' would end the command in a shell
+        if (located()) b.append(" --locations ").append(locations.matches("[A-Za-z0-9]+") ? locations : "'" + locations + "'");
         return b.toString();
     }
 }
