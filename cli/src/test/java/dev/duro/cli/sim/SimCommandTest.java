@@ -173,6 +173,52 @@ class SimCommandTest {
     }
 
     @Test
+    void locationsReachTheParamsAndTheReproLine_andBadSpecsAreExitTwo() {
+        Outcome o = duro("sim", "run", "--seed", "3", "--scenario", "counter", "--until-ms", "1500", "--faults", "none",
+                "--locations", "weur=0,1,2;enam=3,4");
+        assertThat(o.exit()).as(o.out() + o.err()).isZero();
+        assertThat(o.out()).contains("param locations: {enam=[n3, n4], weur=[n0, n1, n2]}, 3 replicas", "param placement: ",
+                "located ids: ");
+        assertThat(o.last()).isEqualTo("repro: ./duro sim run --seed 3 --scenario counter --until-ms 1500 --max-events 20000000"
+                + " --faults none --nodes 5 --locations 'weur=0,1,2;enam=3,4'");
+        // The repro line runs the same run (the quotes are the shell's: the spec itself has none).
+        Outcome again = duro("sim", "run", "--seed", "3", "--scenario", "counter", "--until-ms", "1500", "--faults", "none",
+                "--nodes", "5", "--locations", "weur=0,1,2;enam=3,4");
+        assertThat(again.line("digest: ")).isEqualTo(o.line("digest: "));
+        Outcome plain = duro("sim", "run", "--seed", "3", "--scenario", "counter", "--until-ms", "1500", "--faults", "none");
+        assertThat(plain.line("digest: ")).as("located ids are other ids: another run").isNotEqualTo(o.line("digest: "));
+        assertThat(plain.out()).doesNotContain("param locations").contains("param placement: ");
+        Outcome sweep = duro("sim", "sweep", "--scenario", "all", "--seeds", "2", "--until-ms", "1500", "--locations", "2", "--json");
+        assertThat(sweep.exit()).as(sweep.out() + sweep.err()).isZero();
+        assertThat(sweep.out()).contains("locations 2").doesNotContain("log-demo").doesNotContain("ping");
+        assertThat(sweep.last()).contains("\"locations\":\"2\"", "\"runs\":12,", "\"failed\":0");
+
+        for (String[][] bad : new String[][][] {
+                {{"sim", "run", "--seed", "1", "--nodes", "1", "--locations", "2"}, {"needs a cluster", "--nodes 2 or more"}},
+                {{"sim", "run", "--seed", "1", "--scenario", "ping", "--locations", "2"}, {"does not run the platform", "--locations"}},
+                {{"sim", "run", "--seed", "1", "--scenario", "log-demo", "--locations", "2"}, {"does not run the platform"}},
+                {{"sim", "run", "--seed", "1", "--locations", "0"}, {"a count must be 1..5"}},
+                {{"sim", "run", "--seed", "1", "--locations", "6"}, {"a count must be 1..5"}},
+                {{"sim", "run", "--seed", "1", "--nodes", "3", "--locations", "4"}, {"a count must be 1..3"}},
+                {{"sim", "run", "--seed", "1", "--locations", "weur=0,1,2;enam=3"}, {"members [4] have no location"}},
+                {{"sim", "run", "--seed", "1", "--locations", "weur=0,1,2;enam=2,3,4"}, {"member 2 is in both 'weur' and 'enam'"}},
+                {{"sim", "run", "--seed", "1", "--locations", "weur=0,1,2;enam=3,4,5"}, {"member 5 of location 'enam' is not one of the 5"}},
+                {{"sim", "run", "--seed", "1", "--locations", "weur=0,1;weur=2,3,4"}, {"location 'weur' is given twice"}},
+                {{"sim", "run", "--seed", "1", "--locations", "WEUR=0,1,2;enam=3,4"}, {"bad label 'WEUR'"}},
+                {{"sim", "run", "--seed", "1", "--locations", "weur=0,1,2;enam="}, {"location 'enam' has no members"}},
+                {{"sim", "run", "--seed", "1", "--locations", "weur:0,1,2"}, {"has no '='"}},
+                {{"sim", "run", "--seed", "1", "--locations", "weur=0,x"}, {"member 'x' of location 'weur' is not a node index"}},
+                {{"sim", "sweep", "--seeds", "2", "--nodes", "1", "--locations", "2"}, {"needs a cluster"}},
+                {{"sim", "sweep", "--seeds", "2", "--scenario", "ping", "--locations", "2"}, {"does not run the platform"}},
+                {{"sim", "sweep", "--seeds", "2", "--locations", "a=0;b=1"}, {"members [2, 3, 4] have no location"}}}) {
+            Outcome b = duro(bad[0]);
+            assertThat(b.exit()).as(String.join(" ", bad[0])).isEqualTo(2);
+            assertThat(b.err().lines().count()).as(b.err()).isEqualTo(1);
+            assertThat(b.err()).startsWith("duro: ").doesNotContain("Exception").contains(bad[1]);
+        }
+    }
+
+    @Test
     void sweepIsTheSameOnOneJobAndOnTwo_andEndsWithJson() {
         String[] args = {"sim", "sweep", "--scenario", "kv", "--seeds", "3", "--until-ms", "1500", "--bug", "early-output-gate",
                 "--faults", "none", "--json"};
