@@ -7,6 +7,7 @@ import dev.duro.scenarios.check.PlacementChecker;
 import dev.duro.scenarios.check.RuntimeTraceTap;
 import dev.duro.scenarios.frame.LocationSpec;
 import dev.duro.scenarios.frame.ObjectWorld;
+import dev.duro.sim.run.DoubleRun;
 import dev.duro.sim.run.FaultSelection;
 import dev.duro.sim.run.RunConfig;
 import dev.duro.sim.run.RunResult;
@@ -50,6 +51,19 @@ class LocatedClusterTest {
             assertThat(TOP_UP).as("activations of loc1's objects on a loc0 member, per scenario").hasSize(6)
                     .allSatisfy((scenario, n) -> assertThat(n).as(scenario).isPositive());
         })));
+    }
+
+    /** P7 on a located cluster: same trace and verdict twice (the location draws come from the seed). */
+    @TestFactory
+    Stream<DynamicTest> locatedRunsRepeat() {
+        return ScenarioCatalogue.all().stream().filter(s -> ScenarioSeedsProperties.OBJECT_SCENARIOS.contains(s.name()))
+                .map(s -> DynamicTest.dynamicTest(s.name() + " seed 11 --faults all --locations 'a=0,1;b=2,3,4'", () -> {
+                    RunConfig config = RunConfig.of(11, s.name()).withFaults(FaultSelection.ALL).withLocations("a=0,1;b=2,3,4");
+                    DoubleRun.Result r = DoubleRun.run(s, config, 8);
+                    assertThat(r.deterministic()).as("%s diverged: %s", r.first().repro(), r.divergence() == null
+                            ? String.valueOf(r.violation()) : String.join("\n", r.divergence().lines())).isTrue();
+                    assertThat(r.first().violations()).as(r.first().repro()).isEmpty();
+                }));
     }
 
     /**
