@@ -54,8 +54,10 @@ import java.util.function.IntFunction;
  * ({@link NemesisPlan#forCluster}). After the heal every runtime node crashes and restarts (a
  * power cut, P2 after a full restart), except, in half the runs with crashes, one node lost for
  * good (its objects end on failover owners); then the final reads, which must be answered within
- * the liveness bound (P6). The trace-level checkers (P3 single activation, P4 gates, P5 alarms) are
- * fed from the run's trace.
+ * the liveness bound (P6). The trace-level checkers (P3 single activation, P4 gates, P5 alarms, and
+ * on a cluster P3-placement) are fed from the run's trace. With {@code --locations} the members
+ * have locations ({@link LocationSpec}) and every object is reached at a located id, its location
+ * drawn from the seed and its name ({@link #locationOf}).
  *
  * <p>Use: construct, add clients, {@link #start()}, then {@link #run} with the scenario's check;
  * {@link #traceViolations} gives the trace-level verdicts.
