@@ -77,6 +77,25 @@ class GatewayWebSocketTest {
     }
 
     @Test
+    void connectByIdOpensASocketToTheObjectWithThatId() {
+        GatewayRig rig = new GatewayRig(5);
+        Recorder rec = new Recorder(rig);
+        String hex = rig.client().idFromName("ROOMS", "lobby").hex();
+        Promise<ClientWebSocket> p = rig.onClient(c -> c.connectById(GATEWAY, "ROOMS", hex, Request.webSocketUpgrade("/ws"), rec, SECOND));
+        rig.runFor(50);
+        assertThat(p.isSucceeded()).as("connected: %s", p).isTrue();
+        rig.onClientLoop(c -> p.value().send("a"));
+        rig.runFor(50);
+        assertThat(rec.messages).containsExactly("echo:a");
+        Promise<ClientWebSocket> plain = rig.onClient(c -> c.connectById(GATEWAY, "ROOMS", hex, Request.get("/ws"), new Recorder(rig), SECOND));
+        Promise<ClientWebSocket> badId = rig.onClient(c -> c.connectById(GATEWAY, "ROOMS", "ab".repeat(32), Request.webSocketUpgrade("/ws"),
+                new Recorder(rig), SECOND));
+        rig.runFor(50);
+        assertThat(((DuroException) plain.failure()).code()).isEqualTo(ErrorCode.MALFORMED_REQUEST);
+        assertThat(((DuroException) badId.failure()).code()).isEqualTo(ErrorCode.INVALID_ID);
+    }
+
+    @Test
     void anObjectCloseReachesTheClientCleanly() {
         GatewayRig rig = new GatewayRig(6);
         Recorder rec = new Recorder(rig);
