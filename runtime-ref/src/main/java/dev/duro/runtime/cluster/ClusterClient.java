@@ -84,14 +84,7 @@ public final class ClusterClient {
 
     /** Calls the object whose id is {@code idHex} (64 hex digits) in {@code namespace}. */
     public Promise<Response> fetchById(String namespace, String idHex, Request request, long timeoutNanos) {
-        ObjectId id;
-        try {
-            id = idsOf(namespace).parse(idHex); // INVALID_ID, as the gateway would answer
-        } catch (DuroException e) {
-            return Promise.failed(world.loop(), e);
-        }
-        return call(new Target(namespace, id), deadline(timeoutNanos),
-                (node, remaining) -> gateway.fetchById(node, namespace, idHex, request, remaining));
+        return byId(namespace, idHex, timeoutNanos, (node, remaining) -> gateway.fetchById(node, namespace, idHex, request, remaining));
     }
 
     /**
@@ -108,14 +101,18 @@ public final class ClusterClient {
     /** Opens a WebSocket to the object whose id is {@code idHex} in {@code namespace} (see {@link #connect}). */
     public Promise<ClientWebSocket> connectById(String namespace, String idHex, Request upgrade,
                                                 ClientWebSocket.Listener listener, long timeoutNanos) {
+        return byId(namespace, idHex, timeoutNanos,
+                (node, remaining) -> gateway.connectById(node, namespace, idHex, upgrade, listener, remaining));
+    }
+
+    private <T> Promise<T> byId(String namespace, String idHex, long timeoutNanos, Attempt<T> attempt) {
         ObjectId id;
         try {
             id = idsOf(namespace).parse(idHex); // INVALID_ID, as the gateway would answer
         } catch (DuroException e) {
             return Promise.failed(world.loop(), e);
         }
-        return call(new Target(namespace, id), deadline(timeoutNanos),
-                (node, remaining) -> gateway.connectById(node, namespace, idHex, upgrade, listener, remaining));
+        return call(new Target(namespace, id), deadline(timeoutNanos), attempt);
     }
 
     private <T> Promise<T> byName(String namespace, String objectName, long timeoutNanos, Attempt<T> attempt) {

@@ -105,14 +105,7 @@ public final class GatewayClient {
      */
     public Promise<ClientWebSocket> connect(NodeId gateway, String namespace, String objectName, Request upgrade,
                                             ClientWebSocket.Listener listener, long timeoutNanos) {
-        Objects.requireNonNull(listener, "listener");
-        if (!upgrade.isWebSocketUpgrade()) {
-            return Promise.failed(world.loop(), new DuroException(ErrorCode.MALFORMED_REQUEST,
-                    "connect needs a WebSocket upgrade request (header 'upgrade: websocket'); use Request.webSocketUpgrade(path)"));
-        }
-        long requestId = nextRequestId++;
-        return call(gateway, new FetchByName(requestId, namespace, objectName, upgrade), timeoutNanos, listener)
-                .map(ClientWebSocket.class::cast);
+        return open(gateway, upgrade, listener, timeoutNanos, requestId -> new FetchByName(requestId, namespace, objectName, upgrade));
     }
 
     /**
@@ -121,14 +114,17 @@ public final class GatewayClient {
      */
     public Promise<ClientWebSocket> connectById(NodeId gateway, String namespace, String idHex, Request upgrade,
                                                 ClientWebSocket.Listener listener, long timeoutNanos) {
+        return open(gateway, upgrade, listener, timeoutNanos, requestId -> new FetchById(requestId, namespace, idHex, upgrade));
+    }
+
+    private Promise<ClientWebSocket> open(NodeId gateway, Request upgrade, ClientWebSocket.Listener listener, long timeoutNanos,
+                                          java.util.function.LongFunction<ObjectCall> message) {
         Objects.requireNonNull(listener, "listener");
         if (!upgrade.isWebSocketUpgrade()) {
             return Promise.failed(world.loop(), new DuroException(ErrorCode.MALFORMED_REQUEST,
-                    "connectById needs a WebSocket upgrade request (header 'upgrade: websocket'); use Request.webSocketUpgrade(path)"));
+                    "connect needs a WebSocket upgrade request (header 'upgrade: websocket'); use Request.webSocketUpgrade(path)"));
         }
-        long requestId = nextRequestId++;
-        return call(gateway, new FetchById(requestId, namespace, idHex, upgrade), timeoutNanos, listener)
-                .map(ClientWebSocket.class::cast);
+        return call(gateway, message.apply(nextRequestId++), timeoutNanos, listener).map(ClientWebSocket.class::cast);
     }
 
     /** The id the gateway will use for {@code name} in {@code namespace}; needs the deployment secret. */

@@ -41,9 +41,9 @@ public final class PlacementChecker implements FactChecker {
     private final Placement placement;
     private final List<ObjectIds> namespaces = new ArrayList<>();
     private final Map<String, Placed> byId = new TreeMap<>();
-    private final List<Violation> violations = new ArrayList<>();
+    private final CappedViolations violations = new CappedViolations(PROPERTY, FailureClass.SAFETY,
+            "activations or outputs outside their objects' replica sets");
     private final Map<String, Long> activationsByLocation = new TreeMap<>();
-    private int reported;
     private long judged;
     private long activations;
     private long locatedActivations;
@@ -77,10 +77,10 @@ public final class PlacementChecker implements FactChecker {
             }
         }
         if (p == null) {
-            report(f.shortId() + ": " + f.kind() + " on n" + f.node() + " at " + f.where() + " of an id no namespace of the"
+            violations.add(f.shortId() + ": " + f.kind() + " on n" + f.node() + " at " + f.where() + " of an id no namespace of the"
                     + " deployment made (its MAC verifies in none)");
         } else if (!p.replicas().contains(node)) {
-            report("object " + f.shortId() + " of " + p.namespace() + (p.home() == null ? "" : " located in " + p.home())
+            violations.add("object " + f.shortId() + " of " + p.namespace() + (p.home() == null ? "" : " located in " + p.home())
                     + ": " + (activation ? "activated" : "a " + f.text("kind") + " output") + " on n" + f.node() + " at "
                     + f.where() + ", which is not one of its replicas " + p.replicas() + " (an owner outside the replica set)");
         }
@@ -99,10 +99,6 @@ public final class PlacementChecker implements FactChecker {
         return null;
     }
 
-    private void report(String message) {
-        if (reported++ < GateChecker.MAX_REPORTED) violations.add(new Violation(PROPERTY, FailureClass.SAFETY, message));
-    }
-
     @Override
     public void onCrash(int node) {
         // Placement is a function of the id and the static membership: nothing to forget.
@@ -110,12 +106,7 @@ public final class PlacementChecker implements FactChecker {
 
     @Override
     public List<Violation> violations() {
-        List<Violation> out = new ArrayList<>(violations);
-        if (reported > GateChecker.MAX_REPORTED) {
-            out.add(new Violation(PROPERTY, FailureClass.SAFETY, (reported - GateChecker.MAX_REPORTED)
-                    + " more activations or outputs outside their objects' replica sets"));
-        }
-        return out;
+        return violations.all();
     }
 
     /** Activations and outputs judged (a checker that judged nothing proves nothing). */

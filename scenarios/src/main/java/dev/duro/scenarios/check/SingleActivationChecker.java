@@ -5,7 +5,6 @@ import dev.duro.runtime.replication.Epoch;
 import dev.duro.sim.run.FailureClass;
 import dev.duro.sim.run.Violation;
 import dev.duro.sim.trace.TraceEvent;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -29,8 +28,8 @@ public final class SingleActivationChecker implements FactChecker {
     private record Newest(Epoch fence, int node, long timeNanos, long index) {}
 
     private final Map<String, Newest> newest = new TreeMap<>();
-    private final List<Violation> violations = new ArrayList<>();
-    private int reported;
+    private final CappedViolations violations = new CappedViolations(PROPERTY, FailureClass.SAFETY,
+            "outputs under deposed fences");
     private long outputsJudged;
     private long fenceChanges;
     private int latestOutputNode = -1;
@@ -54,12 +53,12 @@ public final class SingleActivationChecker implements FactChecker {
             newest.put(f.id(), new Newest(fence, f.node(), f.timeNanos(), f.index()));
             return;
         }
-        if (fence.compareTo(seen.fence()) < 0 && reported++ < GateChecker.MAX_REPORTED) {
-            violations.add(new Violation(PROPERTY, FailureClass.SAFETY, "object " + f.shortId() + ": two activations"
+        if (fence.compareTo(seen.fence()) < 0) {
+            violations.add("object " + f.shortId() + ": two activations"
                     + " produced output: n" + f.node() + " under fence " + fence + " sent a " + f.text("kind") + " at #"
                     + f.index() + " t=" + TraceEvent.formatMillis(f.timeNanos()) + ", after n" + seen.node()
                     + " under the newer fence " + seen.fence() + " had produced output at #" + seen.index() + " t="
-                    + TraceEvent.formatMillis(seen.timeNanos()) + " (a deposed owner still answering)"));
+                    + TraceEvent.formatMillis(seen.timeNanos()) + " (a deposed owner still answering)");
         }
     }
 
@@ -70,12 +69,7 @@ public final class SingleActivationChecker implements FactChecker {
 
     @Override
     public List<Violation> violations() {
-        List<Violation> out = new ArrayList<>(violations);
-        if (reported > GateChecker.MAX_REPORTED) {
-            out.add(new Violation(PROPERTY, FailureClass.SAFETY, (reported - GateChecker.MAX_REPORTED)
-                    + " more outputs under deposed fences"));
-        }
-        return out;
+        return violations.all();
     }
 
     /** Outputs that carried a fence (a checker that judged nothing proves nothing). */
