@@ -1,5 +1,6 @@
 package dev.duro.cli.check;
 
+import dev.duro.cli.DuroHome;
 import dev.duro.cli.UserError;
 import dev.duro.model.check.CheckResult;
 import dev.duro.model.check.LinearizabilityChecker;
@@ -46,7 +47,7 @@ public final class BenchLinCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object per file, then one for the totals.")
     boolean json;
 
-    @Option(names = "--corpus", paramLabel = "DIR", description = "The porcupine directory (default: <duro.shared.dir or ../shared>/data/lin/porcupine).")
+    @Option(names = "--corpus", paramLabel = "DIR", description = "The porcupine directory (default: testdata/lin/porcupine in the Duro checkout).")
     Path corpus;
 
     private record Row(String file, boolean byKey, boolean expectOk, double porcupineS, String group) {}
@@ -137,10 +138,9 @@ public final class BenchLinCommand implements Callable<Integer> {
                         .withDeadline(TimeUnit.SECONDS.toNanos(120), System::nanoTime));
     }
 
+    /** The corpus kept in the repository: {@code duro.home} (set by the launcher) or the jar's checkout. */
     private static Path defaultCorpus() {
-        String shared = System.getProperty("duro.shared.dir", System.getenv("DURO_SHARED_DIR"));
-        Path base = shared != null ? Path.of(shared) : Path.of("..", "shared");
-        Path dir = base.resolve("data/lin/porcupine");
+        Path dir = DuroHome.find().resolve("testdata/lin/porcupine");
         if (!Files.isRegularFile(dir.resolve("verdicts.csv"))) {
             throw new UserError("no Porcupine corpus at " + dir.toAbsolutePath().normalize() + " (pass --corpus DIR)");
         }

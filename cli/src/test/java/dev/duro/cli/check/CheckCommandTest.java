@@ -30,7 +30,7 @@ class CheckCommandTest {
     }
 
     private static Path corpus(String file) {
-        Path p = Path.of(System.getProperty("duro.shared.dir"), "data", "lin", "porcupine", file);
+        Path p = Path.of(System.getProperty("duro.testdata.dir"), "lin", "porcupine", file);
         assertThat(p).as("the Porcupine corpus must be present").isRegularFile();
         return p;
     }

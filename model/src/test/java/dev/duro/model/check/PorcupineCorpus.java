@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The Porcupine corpus under {@code duro.shared.dir}: fails loudly when it is missing. */
+/** The Porcupine corpus under {@code duro.testdata.dir} (the repository's testdata/): fails loudly when it is missing. */
 final class PorcupineCorpus {
     private PorcupineCorpus() {}
 
@@ -19,9 +19,9 @@ final class PorcupineCorpus {
     record Row(String file, String model, boolean byKey, boolean expectLinearizable, double porcupineMedianS) {}
 
     static Path dir() {
-        String shared = System.getProperty("duro.shared.dir");
-        if (shared == null) throw new IllegalStateException("system property duro.shared.dir is not set");
-        Path d = Path.of(shared, "data", "lin", "porcupine");
+        String testdata = System.getProperty("duro.testdata.dir");
+        if (testdata == null) throw new IllegalStateException("system property duro.testdata.dir is not set (run the tests through Maven)");
+        Path d = Path.of(testdata, "lin", "porcupine");
         if (!Files.isRegularFile(d.resolve("verdicts.csv"))) {
             throw new IllegalStateException("Porcupine corpus missing at " + d.toAbsolutePath());
         }
