@@ -5,6 +5,7 @@ import dev.duro.model.check.Counterexample;
 import dev.duro.model.history.History;
 import dev.duro.model.history.Operation;
 import dev.duro.model.history.Status;
+import dev.duro.reports.Html;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -158,17 +159,6 @@ public final class LinearizabilityReport {
     }
 
     static String esc(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char ch = s.charAt(i);
-            switch (ch) {
-                case '<' -> b.append("&lt;");
-                case '>' -> b.append("&gt;");
-                case '&' -> b.append("&amp;");
-                case '"' -> b.append("&quot;");
-                default -> b.append(ch);
-            }
-        }
-        return b.toString();
+        return Html.esc(s);
     }
 }
