@@ -1,5 +1,7 @@
 package dev.duro.reports.run;
 
+import dev.duro.model.history.DuroJsonLines;
+import dev.duro.model.history.History;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +20,8 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * One run, one folder: {@code summary.json} (what {@code --json} prints), {@code trace.jsonl.gz},
- * {@code params.txt} and {@code report.html}. The CLI writes the summary, the parameters and the
+ * {@code history.jsonl} (the clients' operations, Duro's JSON-lines history format, when the
+ * scenario records them), {@code params.txt} and {@code report.html}. The CLI writes the summary, the parameters and the
  * plain trace; {@link #finish(Path)} compresses the trace and renders the page from those files,
  * so a page can always be made again from the folder alone.
  */
@@ -29,6 +32,7 @@ public final class RunFolder {
     public static final String TRACE = "trace.jsonl";
     public static final String TRACE_GZ = "trace.jsonl.gz";
     public static final String PARAMS = "params.txt";
+    public static final String HISTORY = "history.jsonl";
     public static final String REPORT = "report.html";
 
     /** Compresses the plain trace (if present) and writes {@code report.html}; returns the page's path. */
@@ -59,12 +63,15 @@ public final class RunFolder {
         }
         RunSummary summary = RunSummary.parse(Files.readString(summaryFile, StandardCharsets.UTF_8), summaryFile.toString());
         List<TraceLine> trace = readTrace(dir);
+        Path historyFile = dir.resolve(HISTORY);
+        History history = Files.isRegularFile(historyFile)
+                ? DuroJsonLines.parse(Files.readString(historyFile, StandardCharsets.UTF_8), historyFile.toString()) : null;
         List<String> files = new ArrayList<>();
         try (Stream<Path> list = Files.list(dir)) {
             list.map(p -> p.getFileName().toString()).filter(n -> !n.equals(REPORT)).sorted().forEach(files::add);
         }
         Path page = dir.resolve(REPORT);
-        Files.writeString(page, RunReport.render(summary, trace, files), StandardCharsets.UTF_8);
+        Files.writeString(page, RunReport.render(summary, trace, history, files), StandardCharsets.UTF_8);
         return page;
     }
 

@@ -1,5 +1,7 @@
 package dev.duro.reports.run;
 
+import dev.duro.model.history.History;
+import dev.duro.model.history.Operation;
 import dev.duro.reports.Html;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +17,7 @@ import java.util.TreeSet;
  * excerpt of the trace that every link on the page points into.
  *
  * <p>Limits, so that large runs stay usable: the timeline draws at most {@link #MAX_MARKS} fault
- * marks (the rest are counted), and the trace excerpt holds at most {@link #MAX_EXCERPT} events:
+ * marks and {@link #MAX_OPS} client operations (the rest are counted), and the trace excerpt holds at most {@link #MAX_EXCERPT} events:
  * every event the violations and the object story name, all events in a window around the first
  * violation, then the first protocol-level facts (crashes, partitions, ownership, faults) in trace
  * order. Message and disk chatter is left to the full trace file.
@@ -24,6 +26,7 @@ public final class RunReport {
     private RunReport() {}
 
     static final int MAX_MARKS = 2_000;
+    static final int MAX_OPS = 20_000;
     static final int MAX_EXCERPT = 6_000;
     static final int WINDOW_EVENTS = 400;
     private static final int WIDTH_PX = 1200;
@@ -35,13 +38,16 @@ public final class RunReport {
             "disk-write", "disk-sync", "disk-dir-sync", "disk-create", "disk-mkdir", "disk-rename", "disk-delete",
             "disk-read", "obj-event-begin", "obj-event-end", "obj-write", "obj-seal", "obj-output-hold", "cluster-sweep");
 
-    /** The page for one run. {@code files} lists the run folder's other files, for the links at the bottom. */
-    public static String render(RunSummary summary, List<TraceLine> trace, List<String> files) {
+    /**
+     * The page for one run. {@code history} holds the clients' operations (null or empty when the
+     * scenario records none); {@code files} lists the run folder's other files, for the links at the bottom.
+     */
+    public static String render(RunSummary summary, List<TraceLine> trace, History history, List<String> files) {
         RunStory story = RunStory.of(summary, trace);
         StringBuilder b = new StringBuilder(256 * 1024);
         head(b, summary);
         verdict(b, summary, story);
-        timeline(b, story);
+        timeline(b, story, history == null ? List.of() : history.operations());
         if (!story.violations().isEmpty()) violations(b, story);
         happened(b, story, trace.size());
         parameters(b, summary);
@@ -105,10 +111,12 @@ public final class RunReport {
                 .append(esc(s.repro())).append("</pre></div>\n");
     }
 
-    private static void timeline(StringBuilder b, RunStory story) {
+    private static void timeline(StringBuilder b, RunStory story, List<Operation> ops) {
         double end = Math.max(1, story.endMs());
         List<RunStory.Lane> lanes = story.lanes();
-        int height = AXIS_PX + lanes.size() * LANE_PX + 10;
+        TreeSet<Integer> processes = new TreeSet<>();
+        for (Operation op : ops) processes.add(op.process());
+        int height = AXIS_PX + lanes.size() * LANE_PX + processes.size() * LANE_PX + 10;
         int labelPx = 70;
         b.append("<h2>Timeline</h2>\n<div class=\"legend\">")
                 .append("<span><i class=\"sw\" style=\"background:#bfe3c6\"></i>up</span>")
@@ -117,7 +125,10 @@ public final class RunReport {
                 .append("<span><i class=\"sw\" style=\"background:repeating-linear-gradient(45deg,#d04a9a 0 3px,#bfe3c6 3px 6px)\"></i>cut off by a partition (hover: from whom)</span>")
                 .append("<span>▼ fault on a node</span><span style=\"color:#8a2be2\">│ partition change</span>")
                 .append("<span style=\"color:#1b7f3b\">│ heal</span><span style=\"color:#888\">┆ phase</span>")
-                .append("<span style=\"color:#b00020\">┃ first violation</span></div>\n");
+                .append("<span style=\"color:#b00020\">┃ first violation</span>")
+                .append("<span><i class=\"sw\" style=\"background:#4f9a62\"></i>client op answered</span>")
+                .append("<span><i class=\"sw\" style=\"background:#b7b7b7\"></i>failed (no effect)</span>")
+                .append("<span><i class=\"sw\" style=\"background:#e0a030\"></i>outcome unknown (timeout)</span></div>\n");
         b.append("<div><button onclick=\"zoom(1)\">whole run</button>");
         if (story.firstViolation() != null && !Double.isNaN(story.firstViolation().atMs())) {
             b.append("<button onclick=\"zoomTo(").append(fmt(story.firstViolation().atMs())).append(")\">around the first violation</button>");
@@ -155,8 +166,9 @@ public final class RunReport {
                         .append(ms(c.toMs())).append("</title></rect></a>\n");
             }
         }
+        clientOps(b, ops, processes, AXIS_PX + lanes.size() * LANE_PX, end);
         int drawn = 0;
-        int bottom = AXIS_PX + lanes.size() * LANE_PX;
+        int bottom = AXIS_PX + lanes.size() * LANE_PX + processes.size() * LANE_PX;
         for (RunStory.Mark m : story.marks()) {
             if (drawn++ >= MAX_MARKS) break;
             String title = "<title>" + esc(ms(m.atMs()) + " " + m.kind() + ": " + m.text()) + "</title>";
@@ -186,9 +198,38 @@ public final class RunReport {
                     .append(esc("first violation at " + ms(first.atMs()) + ": " + first.violation().property())).append("</title></line>\n");
         }
         b.append("</svg></div>\n");
+        if (ops.size() > MAX_OPS) {
+            b.append("<div class=\"sub\">").append(ops.size() - MAX_OPS).append(" later client operations are not drawn (limit ")
+                    .append(MAX_OPS).append("); they are in history.jsonl.</div>\n");
+        }
         if (story.marks().size() > MAX_MARKS) {
             b.append("<div class=\"sub\">").append(story.marks().size() - MAX_MARKS)
                     .append(" later marks are not drawn (limit ").append(MAX_MARKS).append("); they are in the trace.</div>\n");
+        }
+    }
+
+    /** One lane per client process: a bar per operation over [invoke, complete]; indeterminate ones run to the end. */
+    private static void clientOps(StringBuilder b, List<Operation> ops, TreeSet<Integer> processes, int top, double endMs) {
+        List<Integer> order = new ArrayList<>(processes);
+        for (int i = 0; i < order.size(); i++) {
+            b.append("<text x=\"2\" y=\"").append(top + i * LANE_PX + 14).append("\">ops p").append(order.get(i)).append("</text>\n");
+        }
+        int drawn = 0;
+        for (Operation op : ops) {
+            if (drawn++ >= MAX_OPS) break;
+            int y = top + order.indexOf(op.process()) * LANE_PX;
+            double from = op.invokeNanos() / 1e6;
+            double to = op.completeNanos() == Operation.NEVER ? endMs : op.completeNanos() / 1e6;
+            String fill = switch (op.status()) {
+                case OK -> "#4f9a62";
+                case FAIL -> "#b7b7b7";
+                case INFO -> "#e0a030";
+            };
+            b.append("<rect class=\"t\" data-t0=\"").append(fmt(from)).append("\" data-t1=\"").append(fmt(Math.max(to, from)))
+                    .append("\" y=\"").append(y + 5).append("\" height=\"").append(LANE_PX - 10).append("\" fill=\"").append(fill)
+                    .append("\" stroke=\"#fff\" stroke-width=\"0.5\"><title>").append(esc(op.describe() + " [" + op.status().label()
+                            + "] " + ms(from) + " – " + (op.completeNanos() == Operation.NEVER ? "never answered" : ms(to))))
+                    .append("</title></rect>\n");
         }
     }
 

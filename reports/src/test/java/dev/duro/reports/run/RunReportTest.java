@@ -125,6 +125,22 @@ class RunReportTest {
     }
 
     @Test
+    void clientOperationsGetALaneEachWithOneBarPerOperation() throws IOException {
+        Files.writeString(dir.resolve(RunFolder.HISTORY), String.join("\n",
+                "{\"type\":\"invoke\",\"process\":0,\"f\":\"write\",\"key\":\"k1\",\"value\":1,\"time\":100000000}",
+                "{\"type\":\"ok\",\"process\":0,\"f\":\"write\",\"key\":\"k1\",\"time\":130000000}",
+                "{\"type\":\"invoke\",\"process\":1,\"f\":\"read\",\"key\":\"k1\",\"value\":null,\"time\":990000000}",
+                "{\"type\":\"ok\",\"process\":1,\"f\":\"read\",\"key\":\"k1\",\"value\":1,\"time\":1001000000}",
+                "{\"type\":\"invoke\",\"process\":0,\"f\":\"write\",\"key\":\"k1\",\"value\":2,\"time\":1100000000}",
+                "{\"type\":\"info\",\"process\":0,\"f\":\"write\",\"key\":\"k1\",\"time\":1900000000}") + "\n");
+        String page = Files.readString(folder(true));
+
+        assertThat(page).contains(">ops p0</text>").contains(">ops p1</text>");
+        assertThat(page).contains("p1 read(").contains("data-t0=\"990.000\" data-t1=\"1001.000\"");
+        assertThat(page).contains("[info]").contains("fill=\"#e0a030\"");
+    }
+
+    @Test
     void aPassingRunSaysSoAndThePageNeedsNothingFromTheNetwork() throws IOException {
         String page = Files.readString(folder(false));
 

@@ -62,7 +62,7 @@ public final class CounterScenario extends ObjectScenario {
         long timeoutMs = p.between(300, 1_000);
         List<String> names = new ArrayList<>();
         for (int i = 0; i < counters; i++) names.add("counter-" + i);
-        Recorders histories = new Recorders();
+        Recorders histories = w.histories();
         List<CounterClient> cs = w.addClients(clients, i -> new CounterClient(i, w::nowNanos, Simulation.millis(timeoutMs),
                 LoopClient.Pace.of(intervalMs, t, i), names, histories));
         w.params().put("workload", clients + " clients, counters " + names + ", an op every ~" + intervalMs

@@ -99,6 +99,7 @@ public final class ObjectWorld {
     /** The cluster's settings; null on the single-node path. */
     private final ClusterConfig cluster;
     private final FinalReads finalReads = new FinalReads();
+    private final Recorders histories = new Recorders();
     private final List<SimDiskDevice> disks = new ArrayList<>();
     private final SequencedMap<String, String> params = new LinkedHashMap<>();
     private boolean started;
@@ -406,6 +407,11 @@ public final class ObjectWorld {
         return reason == StopReason.TIME_LIMIT || reason == StopReason.QUIESCENT;
     }
 
+    /** The recorders of the clients' operations, by key; they become the run's {@code histories()}. */
+    public Recorders histories() {
+        return histories;
+    }
+
     /** The run, with the scenario's check after the trace checks. */
     public ScenarioRun run(Function<StopReason, List<Violation>> check) {
         Invariants.check(started, "start() before run()");
@@ -417,7 +423,7 @@ public final class ObjectWorld {
                         + livenessDeadlineMs() + "ms");
             }
             return out;
-        });
+        }, histories::build);
     }
 
     public RunConfig config() {

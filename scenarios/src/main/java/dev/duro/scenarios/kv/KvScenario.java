@@ -62,7 +62,7 @@ public final class KvScenario extends ObjectScenario {
         long timeoutMs = p.between(300, 1_000);
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < keyCount; i++) keys.add("k" + i);
-        Recorders histories = new Recorders();
+        Recorders histories = w.histories();
         List<KvClient> cs = w.addClients(clients, i -> new KvClient(i, w::nowNanos, Simulation.millis(timeoutMs),
                 LoopClient.Pace.of(intervalMs, t, i), new KvClient.Settings(keys, objects), histories));
         w.params().put("workload", clients + " clients, " + keyCount + " keys over " + objects + " objects, an op every ~"

@@ -7,12 +7,22 @@ import dev.duro.sim.kernel.StopReason;
 import dev.duro.sim.trace.TraceListener;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** Runs a scenario to a verdict: set up, run under the budgets, validate. */
 public final class Runner {
     private Runner() {}
 
     public static RunResult run(Scenario scenario, RunConfig requested, TraceListener listener) {
+        return run(scenario, requested, listener, done -> { });
+    }
+
+    /**
+     * Runs, then hands the finished run to {@code afterRun} (which may read what the run recorded,
+     * such as its clients' histories) before returning the result.
+     */
+    public static RunResult run(Scenario scenario, RunConfig requested, TraceListener listener,
+                                Consumer<ScenarioRun> afterRun) {
         Invariants.check(scenario.name().equals(requested.scenario()), "config names scenario '%s', got '%s'",
                 requested.scenario(), scenario.name());
         RunConfig config = resolved(scenario, requested);
@@ -21,7 +31,9 @@ public final class Runner {
         Simulation sim = run.simulation();
         sim.kernel().budget(Simulation.millis(untilMs), config.maxEvents());
         StopReason reason = sim.kernel().run();
-        return finish(run, config, untilMs, reason);
+        RunResult result = finish(run, config, untilMs, reason);
+        afterRun.accept(run);
+        return result;
     }
 
     /** The simulated-time budget in ms: the config's, or the scenario's default when it says 0. */

@@ -3,7 +3,10 @@ package dev.duro.sim.run;
 import dev.duro.sim.Simulation;
 import dev.duro.sim.kernel.StopReason;
 import java.util.List;
+import dev.duro.model.history.History;
 import java.util.SequencedMap;
+import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.function.Function;
 
 /**
@@ -22,10 +25,29 @@ public interface ScenarioRun {
      */
     List<Violation> check(StopReason reason);
 
+    /**
+     * The clients' recorded operations by key (register, counter...), for the run's folder and
+     * report; empty for scenarios whose clients record no history. Read after the run.
+     */
+    default SequencedMap<String, History> histories() {
+        return new TreeMap<>();
+    }
+
     /** A run from its parts: the simulation, the drawn parameters and the end-of-run check. */
     static ScenarioRun of(Simulation simulation, SequencedMap<String, String> parameters,
                           Function<StopReason, List<Violation>> check) {
+        return of(simulation, parameters, check, TreeMap::new);
+    }
+
+    /** A run from its parts, with the clients' histories. */
+    static ScenarioRun of(Simulation simulation, SequencedMap<String, String> parameters,
+                          Function<StopReason, List<Violation>> check, Supplier<SequencedMap<String, History>> histories) {
         return new ScenarioRun() {
+            @Override
+            public SequencedMap<String, History> histories() {
+                return histories.get();
+            }
+
             @Override
             public Simulation simulation() {
                 return simulation;
