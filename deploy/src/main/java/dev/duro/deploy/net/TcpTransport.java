@@ -207,8 +207,9 @@ public final class TcpTransport implements Transport {
             counters.droppedUnreachable.addAndGet(p.queue.size());
             p.queue.clear();
         }
-        for (Channel c : inbound.values()) c.close();
+        List<Channel> accepted = List.copyOf(inbound.values()); // closing one removes it from the map
         inbound.clear();
+        for (Channel c : accepted) c.close();
     }
 
     // ---------------------------------------------------------------- outbound
