@@ -170,6 +170,7 @@ class TcpTransportTest {
             addresses.put(N1, new InetSocketAddress(InetAddress.getLoopbackAddress(), stuck.getLocalPort()));
             Endpoint n0 = endpoint(N0, TransportConfig.of(N0, anyPort(), addresses, SECRET).withWriteBuffer(64 << 10, 128 << 10));
             try (Socket accepted = stuckAccept(stuck, n0)) {
+                assertThat(accepted.isConnected()).as("n1's end is open and never read").isTrue();
                 byte[] message = new byte[32 << 10];
                 int count = 4_000; // 128 MiB: far beyond the socket buffers and the 128 KiB water mark
                 TransportStats stats = OnLoop.call(n0.loop, () -> {

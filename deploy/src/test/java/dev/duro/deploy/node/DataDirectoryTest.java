@@ -28,6 +28,7 @@ class DataDirectoryTest {
         }
         Files.writeString(dir.resolve(DataDirectory.FORMAT_TEMP), "half"); // what a kill during formatting leaves
         try (DataDirectory d = DataDirectory.open(dir, "n0 (again)")) {
+            assertThat(d.path()).isEqualTo(dir);
             assertThat(dir.resolve(DataDirectory.FORMAT_TEMP)).doesNotExist();
         }
     }
@@ -36,6 +37,7 @@ class DataDirectoryTest {
     void aSecondNodeInThisProcessIsRefusedWithTheHoldersName() {
         Path dir = tmp.resolve("shared");
         try (DataDirectory first = DataDirectory.open(dir, "n0 (first)")) {
+            assertThat(first.path()).isEqualTo(dir);
             assertThatThrownBy(() -> DataDirectory.open(dir, "n1 (second)"))
                     .isInstanceOf(DataDirectoryException.class)
                     .hasMessageContaining("is in use by n0 (first)");
@@ -47,6 +49,7 @@ class DataDirectoryTest {
     void anotherProcessIsRefusedAndAKilledHoldersLockIsTakenOver() throws Exception {
         Path dir = tmp.resolve("contended");
         try (DataDirectory held = DataDirectory.open(dir, "n0 (this test)")) {
+            assertThat(held.path()).isEqualTo(dir);
             assertThat(runHolder(dir)).startsWith("refused: ").contains("is in use by n0 (this test)");
         }
         Process holder = startHolder(dir);
