@@ -54,7 +54,7 @@ public final class NettyLoop implements Loop {
     @Override
     public TimerHandle schedule(long delayNanos, Runnable task) {
         Objects.requireNonNull(task, "task");
-        Invariants.check(delayNanos >= 0, "timer delay must be >= 0, got %d", delayNanos);
+        if (delayNanos < 0) Invariants.check(false, "timer delay must be >= 0, got %d", delayNanos); // box only on failure
         Timer timer = new Timer(task, clock.monotonicNanos() + delayNanos);
         timer.arm(delayNanos);
         return timer;
