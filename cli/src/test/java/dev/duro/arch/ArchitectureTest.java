@@ -78,9 +78,11 @@ class ArchitectureTest {
     }
 
     @Test
-    @DisplayName("deploy sits on model, runtime-ref and Netty; never on sim or faults")
+    @DisplayName("deploy sits on model, runtime-ref, Netty and the JDK's javax.crypto; never on sim or faults")
     void deployLayering() {
-        moduleMayOnlyUse("dev.duro.deploy..", "dev.duro.model..", "dev.duro.runtime..", "io.netty..", "org.sqlite..")
+        // javax.crypto: HMAC-SHA256 of node-to-node frames and of the deployment's entropy (docs/deploy.md)
+        moduleMayOnlyUse("dev.duro.deploy..", "dev.duro.model..", "dev.duro.runtime..", "io.netty..", "org.sqlite..",
+                "javax.crypto..")
                 .check(mainClasses);
     }
 

@@ -1,0 +1,234 @@
+package dev.duro.deploy.disk;
+
+import dev.duro.model.async.Promise;
+import dev.duro.model.world.Disk;
+import dev.duro.model.world.DiskException;
+import dev.duro.model.world.DiskFile;
+import dev.duro.model.world.Loop;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A node's {@link Disk} on java.nio under one root directory (the data directory's {@code disk/}).
+ *
+ * <p><b>Durability.</b> Writes are positional writes into the OS page cache; {@link DiskFile#sync()}
+ * is {@code FileChannel.force(true)} (fsync) and {@link #syncDirectory} fsyncs the directory, both
+ * on the node's {@link SyncThread}; renames are {@code rename(2)} ({@code ATOMIC_MOVE}). So after a
+ * crash of the process, everything written survives (the page cache belongs to the kernel); after a
+ * power loss, exactly what the contract promises survives provided the device honours fsync: the
+ * bytes a completed sync covered, and the entries of a directory whose sync completed after the
+ * change. Platform limits: directory fsync works on Linux and macOS; on macOS fsync does not flush
+ * the drive's own cache (F_FULLFSYNC is not reachable from Java); Windows cannot open a directory
+ * as a channel, so {@link #syncDirectory} fails there.
+ *
+ * <p>Path rules and errors follow the simulated disk ({@link PathRules}, {@link IoErrors}).
+ * Symbolic links are not followed out of the root: nothing here creates them, and a path that
+ * names one is treated as what it points to only by the OS calls themselves.
+ */
+public final class FileDisk implements Disk {
+    private final Path root;
+    private final Loop loop;
+    private final SyncThread syncThread;
+    private final Set<FileDiskFile> open = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    private FileDisk(Path root, Loop loop, SyncThread syncThread) {
+        this.root = root;
+        this.loop = loop;
+        this.syncThread = syncThread;
+    }
+
+    /** A disk rooted at {@code root} (created if missing), with its own sync thread named {@code threadName}. */
+    public static FileDisk open(Path root, Loop loop, String threadName) {
+        return open(root, loop, threadName, requests -> { });
+    }
+
+    static FileDisk open(Path root, Loop loop, String threadName, SyncThread.BeforeBatch beforeBatch) {
+        Objects.requireNonNull(root, "root");
+        Objects.requireNonNull(loop, "loop");
+        try {
+            Files.createDirectories(root);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create the disk root " + root + ": " + e.getMessage(), e);
+        }
+        return new FileDisk(root, loop, new SyncThread(threadName, beforeBatch));
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    @Override
+    public DiskFile open(String path, boolean create) {
+        Path file = PathRules.file(root, path);
+        checkOpen(path);
+        if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) throw new DiskException(DiskException.Kind.BAD_PATH, path, "is a directory");
+        Path parent = file.getParent();
+        if (!Files.isDirectory(parent)) {
+            throw new DiskException(DiskException.Kind.NOT_FOUND, path,
+                    "parent directory '" + PathRules.parent(path) + "' does not exist");
+        }
+        try {
+            FileChannel channel = create
+                    ? FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)
+                    : FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileDiskFile handle = new FileDiskFile(this, path, channel, loop);
+            open.add(handle);
+            if (closed) { // stopped while opening: leave nothing behind
+                handle.closeForCrash();
+                checkOpen(path);
+            }
+            return handle;
+        } catch (NoSuchFileException e) {
+            throw new DiskException(DiskException.Kind.NOT_FOUND, path, "no such file");
+        } catch (IOException e) {
+            throw IoErrors.map(path, e);
+        }
+    }
+
+    @Override
+    public boolean exists(String path) {
+        Path p = PathRules.directory(root, path);
+        checkOpen(path);
+        return Files.exists(p, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    @Override
+    public List<String> list(String dir) {
+        Path d = PathRules.directory(root, dir);
+        checkOpen(dir);
+        if (!Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) return List.of();
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(d)) {
+            for (Path e : entries) names.add(e.getFileName().toString());
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw IoErrors.map(dir, e);
+        }
+        names.sort(null); // String order, as the simulated disk's sorted map
+        return List.copyOf(names);
+    }
+
+    @Override
+    public void createDirectories(String dir) {
+        Path d = PathRules.directory(root, dir);
+        checkOpen(dir);
+        Path at = root;
+        for (Path segment : root.relativize(d)) {
+            at = at.resolve(segment);
+            if (Files.exists(at, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(at, LinkOption.NOFOLLOW_LINKS)) {
+                throw new DiskException(DiskException.Kind.BAD_PATH, dir, "'" + relative(at) + "' is a file");
+            }
+        }
+        try {
+            Files.createDirectories(d);
+        } catch (IOException e) {
+            throw IoErrors.map(dir, e);
+        }
+    }
+
+    @Override
+    public void delete(String path) {
+        Path file = PathRules.file(root, path);
+        checkOpen(path);
+        if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new DiskException(DiskException.Kind.BAD_PATH, path, "is a directory: only files are deleted");
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            DiskException d = IoErrors.map(path, e);
+            if (d.kind() != DiskException.Kind.NOT_FOUND && d.kind() != DiskException.Kind.BAD_PATH) throw d;
+            // a missing parent (or a file where a directory was expected): nothing to delete
+        }
+    }
+
+    @Override
+    public void rename(String from, String to) {
+        Path source = PathRules.file(root, from);
+        Path target = PathRules.file(root, to);
+        checkOpen(from);
+        if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
+            throw new DiskException(DiskException.Kind.NOT_FOUND, from, "no such file to rename");
+        }
+        if (Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS)) {
+            throw new DiskException(DiskException.Kind.BAD_PATH, from, "renaming directories is not supported");
+        }
+        if (!Files.isDirectory(target.getParent())) {
+            throw new DiskException(DiskException.Kind.NOT_FOUND, to,
+                    "parent directory '" + PathRules.parent(to) + "' does not exist");
+        }
+        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new DiskException(DiskException.Kind.BAD_PATH, to, "is a directory: cannot replace it with a file");
+        }
+        try {
+            Files.move(source, target, StandardCopyOption.ATOMIC_MOVE); // rename(2): replaces the target atomically
+        } catch (IOException e) {
+            throw IoErrors.map(from, e);
+        }
+    }
+
+    @Override
+    public Promise<Void> syncDirectory(String dir) {
+        Path d = PathRules.directory(root, dir);
+        checkOpen(dir);
+        if (!Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
+            throw new DiskException(DiskException.Kind.NOT_FOUND, dir, "no such directory to sync");
+        }
+        Promise<Void> promise = Promise.on(loop);
+        syncThread.syncDirectory(d, dir, promise);
+        return promise;
+    }
+
+    /** Syncs asked for (files and directories) so far. */
+    public long syncs() {
+        return syncThread.syncs();
+    }
+
+    /** fsyncs issued so far; fewer than {@link #syncs()} when group commit batched some. */
+    public long forces() {
+        return syncThread.forces();
+    }
+
+    /**
+     * The node stopped: stops the sync thread (queued syncs never complete) and closes every open
+     * handle; every later call throws CLOSED. Written bytes stay in the page cache, so an in-process
+     * stop is gentler than a power loss. Idempotent, any thread.
+     */
+    public void close() {
+        closed = true;
+        syncThread.stop();
+        for (FileDiskFile f : open) f.closeForCrash();
+        open.clear();
+    }
+
+    private String relative(Path p) {
+        return root.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/");
+    }
+
+    SyncThread syncThread() {
+        return syncThread;
+    }
+
+    void forget(FileDiskFile handle) {
+        open.remove(handle);
+    }
+
+    void checkOpen(String path) {
+        if (closed) throw new DiskException(DiskException.Kind.CLOSED, String.valueOf(path), "the node's disk was closed (the node stopped)");
+    }
+}
