@@ -81,6 +81,8 @@ class BadInputTest {
                 "x.edn"));
         rows.add(row("--timeout must be a positive duration", "check", "--model", "register", "--format", "knossos-edn",
                 "--timeout", "soon", "x.edn"));
+        rows.add(row("no such directory", "check", "--model", "register", "--format", "knossos-edn", "--html",
+                tmp.resolve("missing/out.html").toString(), "x.edn"));
         rows.add(row("absent.edn: no such file", "check", "--model", "register", "--format", "knossos-edn",
                 tmp.resolve("absent.edn").toString()));
 
@@ -94,6 +96,7 @@ class BadInputTest {
         rows.add(row("--warmup-seeds must be 0..100000", "bench", "runtime", "--warmup-seeds", "-1"));
         rows.add(row("--runs must be 1..1000", "bench", "lin", "--runs", "0"));
         rows.add(row("--min-ms must be >= 0", "bench", "lin", "--min-ms", "-5"));
+        rows.add(row("no Porcupine corpus there (no verdicts.csv)", "bench", "lin", "--corpus", tmp.resolve("nope").toString()));
         return rows.stream();
     }
 

@@ -101,6 +101,11 @@ public final class CheckCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         List<Path> paths = HistoryFiles.expand(files, fmt, json ? null : out);
+        if (html != null && paths.size() == 1) {
+            Path dir = html.toAbsolutePath().getParent();
+            if (Files.isDirectory(html)) throw new UserError("--html " + html + " is a directory: for one history give a file name");
+            if (dir == null || !Files.isDirectory(dir)) throw new UserError("--html " + html + ": no such directory '" + dir + "'");
+        }
         List<History> histories = paths.stream().map(f -> HistoryFiles.load(f, fmt)).toList();
         boolean violation = false;
         boolean unknown = false;

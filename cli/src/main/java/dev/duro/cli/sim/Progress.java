@@ -56,7 +56,7 @@ final class Progress {
         return new Progress(err, nextWhat, nextTotal, enabled, inPlace, nanos, nextUpperBound);
     }
 
-    /** Reports {@code done} runs of the total with {@code failed} failures, when the last report is old enough. */
+    /** Reports {@code done} runs of the total with {@code failed} failures (-1: not counted), when the last report is old enough. */
     void update(long done, long failed) {
         if (!enabled) return;
         long now = nanos.getAsLong();
@@ -80,15 +80,15 @@ final class Progress {
         shownWidth = 0;
     }
 
-    /** {@code 120/800 kv runs (15%), 0 failed, 4.1 runs/s, about 2 min 46 s left}. */
+    /** {@code 120/800 runs (15%), 0 failed, 4.1 runs/s, about 2 min 46 s left}; no failures part when {@code failed < 0}. */
     String line(long done, long failed, long elapsedNanos) {
         double seconds = elapsedNanos / 1e9;
         double rate = seconds > 0 ? done / seconds : 0;
         String left = done == 0 || rate <= 0 ? "time left not known yet"
                 : done >= total ? "done in " + duration(seconds)
                 : (upperBound ? "at most " : "about ") + duration((total - done) / rate) + " left";
-        return String.format(Locale.ROOT, "%d/%d %s (%.0f%%), %d failed, %.1f runs/s, %s", done, total, what,
-                total == 0 ? 100.0 : 100.0 * done / total, failed, rate, left);
+        return String.format(Locale.ROOT, "%d/%d %s (%.0f%%), %s%.1f runs/s, %s", done, total, what,
+                total == 0 ? 100.0 : 100.0 * done / total, failed < 0 ? "" : failed + " failed, ", rate, left);
     }
 
     /** {@code 42 s}, {@code 3 min 5 s}, {@code 2 h 10 min}, {@code 3 d 4 h}. */

@@ -162,7 +162,7 @@ public class SimBugTableCommand implements Callable<Integer> {
         String[] other = {""};
         long[] done = {0};
         int tried = new SweepEngine(threads).runUntil(seeds, o -> {
-            bar.update(++done[0], 0);
+            bar.update(++done[0], -1); // a hunt stops at its first find: there is no failure count to show
             List<Violation> caused = o.newViolations();
             Violation expected = pick(caused, h.expected());
             if (expected == null) {
