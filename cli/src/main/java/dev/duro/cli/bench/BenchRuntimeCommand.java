@@ -41,6 +41,8 @@ import java.util.concurrent.Callable;
 public class BenchRuntimeCommand implements Callable<Integer> {
     /** The fault mixes of part 1: none, the disk and crash faults of the one-node baseline, and the sweep's swarm. */
     static final List<String> FAULT_MIXES = List.of("none", "crash,disk", "swarm");
+    /** The most seeds of any part: a benchmark, not a hunt (use 'duro sim sweep' for that). */
+    static final int MAX_SEEDS = 100_000;
 
     @Spec
     CommandSpec spec;
@@ -65,8 +67,13 @@ public class BenchRuntimeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (seeds < 1 || warmupSeeds < 0 || sweepSeeds < 0) {
-            throw new UserError("need --seeds >= 1, --warmup-seeds >= 0 and --sweep-seeds >= 0");
+        if (seeds < 1 || seeds > MAX_SEEDS) throw new UserError("--seeds must be 1.." + MAX_SEEDS + ", got " + seeds);
+        if (warmupSeeds < 0 || warmupSeeds > MAX_SEEDS) {
+            throw new UserError("--warmup-seeds must be 0.." + MAX_SEEDS + ", got " + warmupSeeds);
+        }
+        if (sweepSeeds < 0 || sweepSeeds > MAX_SEEDS) {
+            throw new UserError("--sweep-seeds must be 0.." + MAX_SEEDS + " (the sweep's runs are listed in memory first), got "
+                    + sweepSeeds);
         }
         PrintWriter out = spec.commandLine().getOut();
         out.println("duro bench runtime: counter and kv, " + warmupSeeds + " warm-up + " + seeds

@@ -40,9 +40,10 @@ public final class JmhLauncher {
 
     /** Runs the benchmarks whose names match any of {@code includes} (regular expressions). */
     public List<Score> run(List<String> includes) {
-        if (forks < 0 || warmups < 0 || iterations < 1 || timeMs < 10) {
-            throw new UserError("need --forks >= 0, --warmups >= 0, --iterations >= 1, --time-ms >= 10");
-        }
+        if (forks < 0) throw new UserError("--forks must be >= 0 (0 runs in this JVM), got " + forks);
+        if (warmups < 0) throw new UserError("--warmups must be >= 0, got " + warmups);
+        if (iterations < 1) throw new UserError("--iterations must be >= 1, got " + iterations);
+        if (timeMs < 10) throw new UserError("--time-ms must be >= 10 (shorter iterations measure mostly JMH itself), got " + timeMs);
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .forks(forks)
                 .warmupIterations(warmups)
@@ -72,7 +73,10 @@ public final class JmhLauncher {
         String verdict = targetOpsPerSecond <= 0 ? ""
                 : String.format(Locale.ROOT, "  (target >= %,.0f: %s)", targetOpsPerSecond,
                         s.opsPerSecond() >= targetOpsPerSecond ? "met" : "MISSED");
-        out.println(String.format(Locale.ROOT, "%-28s %,14.0f ops/s ± %,.0f%s", label, s.opsPerSecond(), s.error(), verdict));
+        // JMH has no error estimate from fewer than 3 measured iterations (all forks together): say so, not "NaN".
+        String error = Double.isFinite(s.error()) ? String.format(Locale.ROOT, "± %,.0f", s.error())
+                : "± n/a (an error estimate needs >= 3 measured iterations in all; see --iterations, --forks)";
+        out.println(String.format(Locale.ROOT, "%-28s %,14.0f ops/s %s%s", label, s.opsPerSecond(), error, verdict));
     }
 
     /**

@@ -54,8 +54,12 @@ public final class BenchLinCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (runs < 1) throw new UserError("--runs must be at least 1");
+        if (runs < 1 || runs > 1000) throw new UserError("--runs must be 1..1000 (timed runs per file), got " + runs);
+        if (minMs < 0) throw new UserError("--min-ms must be >= 0, got " + minMs);
         Path dir = corpus != null ? corpus : defaultCorpus();
+        if (!Files.isRegularFile(dir.resolve("verdicts.csv"))) {
+            throw new UserError("--corpus " + dir + ": no Porcupine corpus there (no verdicts.csv)");
+        }
         List<Row> rows = readRows(dir);
         PrintWriter out = spec.commandLine().getOut();
         Map<String, History> loaded = new LinkedHashMap<>();

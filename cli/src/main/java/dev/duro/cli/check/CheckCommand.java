@@ -17,6 +17,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -30,14 +31,17 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code duro check}: is each history linearizable under the model? Exit 0 all linearizable, 1
- * some violation, 3 none violated but some unknown (deadline), 2 usage or input errors.
+ * some violation, 3 none violated but some unknown (deadline, step budget, or a history with no
+ * completed operation: no evidence is no verdict), 2 usage or input errors. A directory argument
+ * stands for the history files directly inside it.
  */
 @Command(
         name = "check",
         mixinStandardHelpOptions = true,
         description = {
             "Check histories for linearizability against a sequential model.",
-            "Exit codes: 0 linearizable, 1 violation (in any file), 3 unknown (deadline), 2 usage error."
+            "Exit codes: 0 linearizable, 1 violation (in any file), 3 unknown (deadline, step budget, or no completed "
+                    + "operation to judge), 2 usage or input error."
         })
 public final class CheckCommand implements Callable<Integer> {
     @Spec
@@ -68,11 +72,16 @@ public final class CheckCommand implements Callable<Integer> {
             description = "Write an HTML view: a file for one history, a directory (one FILE.html each) for several.")
     Path html;
 
-    @Option(names = "--json", description = "Print one JSON object per file instead of text.")
+    @Option(names = "--json", description = "Print one JSON object instead of text: the overall verdict and exit code, "
+            + "counts, and one object per file in 'results'.")
     boolean json;
 
-    @Parameters(arity = "1..*", paramLabel = "FILE", description = "History files.")
+    @Parameters(arity = "1..*", paramLabel = "FILE",
+            description = "History files; a directory stands for the files directly inside it with the format's extension.")
     List<Path> files;
+
+    /** One file's verdict: the checker's result, or UNKNOWN with the reason there was nothing to judge. */
+    private record FileResult(Path file, Verdict verdict, String reason, CheckResult result, long millis) {}
 
     @Override
     public Integer call() {
@@ -90,40 +99,80 @@ public final class CheckCommand implements Callable<Integer> {
             if (maxSteps <= 0) throw new UserError("--max-steps must be positive");
             options = options.withMaxSteps(maxSteps);
         }
-        List<History> histories = files.stream().map(f -> HistoryFiles.load(f, fmt)).toList();
         PrintWriter out = spec.commandLine().getOut();
+        List<Path> paths = HistoryFiles.expand(files, fmt, json ? null : out);
+        if (html != null && paths.size() == 1) {
+            Path dir = html.toAbsolutePath().getParent();
+            if (Files.isDirectory(html)) throw new UserError("--html " + html + " is a directory: for one history give a file name");
+            if (dir == null || !Files.isDirectory(dir)) throw new UserError("--html " + html + ": no such directory '" + dir + "'");
+        }
+        List<History> histories = paths.stream().map(f -> HistoryFiles.load(f, fmt)).toList();
         boolean violation = false;
         boolean unknown = false;
-        for (int i = 0; i < files.size(); i++) {
-            Path file = files.get(i);
-            Model m = Models.create(model, initial);
-            long startNanos = System.nanoTime();
-            CheckResult r;
-            try {
-                r = LinearizabilityChecker.check(histories.get(i), m, options);
-            } catch (IllegalArgumentException e) {
-                throw new UserError(file + ": " + e.getMessage());
-            }
-            long millis = (System.nanoTime() - startNanos) / 1_000_000;
-            violation |= r.verdict() == Verdict.VIOLATION;
-            unknown |= r.verdict() == Verdict.UNKNOWN;
-            if (json) out.println(jsonLine(file, r, millis));
-            else printText(out, file, r, millis);
-            if (html != null) writeHtml(file, histories.get(i), r);
+        List<FileResult> results = new ArrayList<>();
+        for (int i = 0; i < paths.size(); i++) {
+            Path file = paths.get(i);
+            FileResult fr = checkOne(file, histories.get(i), options);
+            results.add(fr);
+            violation |= fr.verdict() == Verdict.VIOLATION;
+            unknown |= fr.verdict() == Verdict.UNKNOWN;
+            if (!json) printText(out, fr);
+            if (html != null && fr.result() != null) writeHtml(file, histories.get(i), fr.result(), paths.size());
         }
+        int exit = violation ? Verdict.VIOLATION.exitCode() : unknown ? Verdict.UNKNOWN.exitCode() : Verdict.LINEARIZABLE.exitCode();
+        if (json) out.println(summaryJson(results, exit));
         out.flush();
-        if (violation) return Verdict.VIOLATION.exitCode();
-        return unknown ? Verdict.UNKNOWN.exitCode() : Verdict.LINEARIZABLE.exitCode();
+        return exit;
+    }
+
+    private FileResult checkOne(Path file, History history, LinearizabilityChecker.Options options) {
+        Model m = Models.create(model, initial);
+        long startNanos = System.nanoTime();
+        CheckResult r;
+        try {
+            r = LinearizabilityChecker.check(history, m, options);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(file + ": " + e.getMessage());
+        }
+        // The checker ran first for what it validates (every op is one the model knows); a history
+        // with no completed operation is trivially linearizable, and that is no evidence.
+        String nothing = HistoryFiles.nothingToJudge(history);
+        if (nothing != null && r.verdict() == Verdict.LINEARIZABLE) return new FileResult(file, Verdict.UNKNOWN, nothing, null, 0);
+        return new FileResult(file, r.verdict(), r.reason(), r, (System.nanoTime() - startNanos) / 1_000_000);
     }
 
     static String verdictName(Verdict v) {
         return v.name().toLowerCase(Locale.ROOT);
     }
 
-    private static String jsonLine(Path file, CheckResult r, long millis) {
+    /** The one line of {@code --json}: the overall verdict, the counts, and every file's object. */
+    private static String summaryJson(List<FileResult> results, int exit) {
         Map<String, Object> o = new LinkedHashMap<>();
-        o.put("file", file.toString());
-        o.put("verdict", verdictName(r.verdict()));
+        Verdict overall = exit == Verdict.VIOLATION.exitCode() ? Verdict.VIOLATION
+                : exit == Verdict.UNKNOWN.exitCode() ? Verdict.UNKNOWN : Verdict.LINEARIZABLE;
+        o.put("verdict", verdictName(overall));
+        o.put("exitCode", (long) exit);
+        o.put("files", (long) results.size());
+        for (Verdict v : Verdict.values()) {
+            o.put(verdictName(v), results.stream().filter(r -> r.verdict() == v).count());
+        }
+        List<Object> each = new ArrayList<>();
+        for (FileResult r : results) each.add(fileJson(r));
+        o.put("results", each);
+        return Json.write(o);
+    }
+
+    private static Map<String, Object> fileJson(FileResult fr) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("file", fr.file().toString());
+        o.put("verdict", verdictName(fr.verdict()));
+        CheckResult r = fr.result();
+        if (r == null) {
+            o.put("ops", 0L);
+            o.put("reason", fr.reason());
+            return o;
+        }
+        long millis = fr.millis();
         o.put("ops", (long) r.ops());
         o.put("partitions", (long) r.partitions());
         o.put("millis", millis);
@@ -138,10 +187,17 @@ public final class CheckCommand implements Callable<Integer> {
             o.put("linearizedPrefix", (long) c.linearized().size());
             o.put("stateBefore", c.stateBeforeFailing());
         }
-        return Json.write(o);
+        return o;
     }
 
-    private static void printText(PrintWriter out, Path file, CheckResult r, long millis) {
+    private static void printText(PrintWriter out, FileResult fr) {
+        Path file = fr.file();
+        CheckResult r = fr.result();
+        if (r == null) {
+            out.printf("%s: UNKNOWN (%s)%n", file, fr.reason());
+            return;
+        }
+        long millis = fr.millis();
         out.printf("%s: %s (%d ops, %d partitions, %d ms, %d steps)%n", file, verdictName(r.verdict()).toUpperCase(Locale.ROOT),
                 r.ops(), r.partitions(), millis, r.steps());
         if (!r.reason().isEmpty()) out.println("  " + r.reason());
@@ -158,9 +214,9 @@ public final class CheckCommand implements Callable<Integer> {
         }
     }
 
-    private void writeHtml(Path file, History history, CheckResult r) {
+    private void writeHtml(Path file, History history, CheckResult r, int fileCount) {
         Path target = html;
-        if (files.size() > 1) {
+        if (fileCount > 1) {
             try {
                 Files.createDirectories(html);
             } catch (IOException e) {

@@ -24,11 +24,13 @@ public final class RunOptions {
     String scenario;
 
     @Option(names = "--until-ms", paramLabel = "T", defaultValue = "0",
-            description = "Simulated-time budget in ms; 0 = the scenario's default.")
+            description = "Simulated-time budget in ms: 0 = the scenario's default, else " + Limits.MIN_UNTIL_MS + ".."
+                    + Limits.MAX_UNTIL_MS + ".")
     long untilMs;
 
     @Option(names = "--max-events", paramLabel = "E", defaultValue = "" + RunConfig.DEFAULT_MAX_EVENTS,
-            description = "Event budget (queue entries); default: ${DEFAULT-VALUE}.")
+            description = "Event budget (queue entries); a run that spends it before its end is INCONCLUSIVE (exit 6); "
+                    + "default: ${DEFAULT-VALUE}.")
     long maxEvents;
 
     @Option(names = "--faults", paramLabel = "F", defaultValue = "swarm",
@@ -81,14 +83,9 @@ public final class RunOptions {
     RunConfig config() {
         long s = parseSeed(seed);
         scenario(); // validate the name first: the clearest error wins
-        if (untilMs < 0) throw new UserError("--until-ms must be >= 0 (0 = scenario default), got " + untilMs);
-        if (maxEvents <= 0) throw new UserError("--max-events must be > 0, got " + maxEvents);
-        FaultSelection selection;
-        try {
-            selection = FaultSelection.parse(faults);
-        } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage());
-        }
+        Limits.untilMs(untilMs);
+        Limits.maxEvents(maxEvents);
+        FaultSelection selection = Limits.faults(faults);
         RunConfig config = new RunConfig(s, scenario, untilMs, maxEvents, selection, RunConfig.DEFAULT_RING);
         return platformSettings(scenario(), config, nodes, bugs, clockDriftBeyondBound, locations);
     }
@@ -106,9 +103,7 @@ public final class RunOptions {
                                       String locations) {
         boolean platform = target instanceof ObjectScenario;
         boolean located = locations != null && !locations.isEmpty();
-        if (nodes < 0 || nodes > RunConfig.MAX_NODES) {
-            throw new UserError("--nodes must be in 1.." + RunConfig.MAX_NODES + " (0 = the scenario's default), got " + nodes);
-        }
+        Limits.nodes(nodes);
         if (!platform && (nodes != 0 || !bugs.isEmpty() || beyondBound || located)) {
             throw new UserError("scenario '" + target.name() + "' does not run the platform, so it takes no --nodes, --bug, "
                     + "--clock-drift-beyond-bound or --locations; use an object scenario (kv, counter, bank, chat, rate-limiter, "
@@ -128,7 +123,7 @@ public final class RunOptions {
         String spec = located ? locations.trim() : "";
         if (located) {
             if (resolved < 2) {
-                throw new UserError("--locations needs a cluster (one node has no members to locate): use --nodes 2 or more, "
+                throw new UserError("--locations needs a cluster (one node has no members to locate): use --nodes 3 or more, "
                         + "or leave --nodes out (the scenario's " + target.defaultNodes() + " nodes)");
             }
             if (spec.chars().anyMatch(Character::isWhitespace)) {

@@ -36,13 +36,14 @@ import picocli.CommandLine.Spec;
         description = {"For each planted bug, sweep its natural scenario until the first violation and tabulate "
                 + "found?, seeds and wall time to the first detection, and the property that caught it (markdown).",
                 "A detection counts when a property the bug is expected to break fails in a run and not in the same run "
-                    + "without the bug.", "Exit code: 0 when every bug was found, 1 when some was not."})
+                    + "without the bug.", "Exit code: 0 when every bug was found, 1 when some was not.",
+                "On a terminal, progress (seeds tried, rate, time left) goes to stderr; --no-progress turns it off."})
 public class SimBugTableCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Option(names = "--seeds", paramLabel = "N", defaultValue = "1000",
-            description = "Most seeds to try per bug (from seed 1); default: ${DEFAULT-VALUE}.")
+            description = "Most seeds to try per bug (from seed 1), 1.." + Limits.MAX_HUNT_SEEDS + "; default: ${DEFAULT-VALUE}.")
     int maxSeeds;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Also write the table, with how it was made, to FILE "
@@ -60,11 +61,17 @@ public class SimBugTableCommand implements Callable<Integer> {
             description = "Override every hunt's fault mix (e.g. swarm, the default sweep); default: each hunt's own.")
     String faults;
 
-    @Option(names = "--until-ms", paramLabel = "T", defaultValue = "0", description = "Simulated time per run; 0 = default.")
+    @Option(names = "--until-ms", paramLabel = "T", defaultValue = "0", description = "Simulated time per run in ms: 0 = the "
+            + "scenario's default, else " + Limits.MIN_UNTIL_MS + ".." + Limits.MAX_UNTIL_MS + ".")
     long untilMs;
 
-    @Option(names = "--jobs", paramLabel = "J", defaultValue = "0", description = "Runs at once; default 0 = the processors.")
+    @Option(names = "--jobs", paramLabel = "J", defaultValue = "0",
+            description = "Runs at once, at most 4 per processor; default 0 = the processors.")
     int jobs;
+
+    @Option(names = "--progress", negatable = true,
+            description = "Show progress on stderr (default: only when stdout is a terminal).")
+    Boolean progress;
 
     /**
      * One row: found (by an expected property), after how many seeds and how long, by which
@@ -76,17 +83,14 @@ public class SimBugTableCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (maxSeeds < 1) throw new UserError("--seeds must be >= 1, got " + maxSeeds);
-        if (jobs < 0) throw new UserError("--jobs must be >= 0, got " + jobs);
-        if (untilMs < 0) throw new UserError("--until-ms must be >= 0, got " + untilMs);
-        FaultSelection override = null;
-        if (faults != null) {
-            try {
-                override = FaultSelection.parse(faults);
-            } catch (IllegalArgumentException e) {
-                throw new UserError(e.getMessage());
-            }
+        if (maxSeeds < 1 || maxSeeds > Limits.MAX_HUNT_SEEDS) {
+            throw new UserError("--seeds must be 1.." + Limits.MAX_HUNT_SEEDS + " per bug, got " + maxSeeds);
         }
+        int threads = Limits.jobs(jobs);
+        Limits.untilMs(untilMs);
+        Limits.nodes(nodes);
+        FaultSelection override = faults == null ? null : Limits.faults(faults);
+        if (outFile != null) checkWritable(outFile); // before the hunt, not after it
         List<BugHunts.Hunt> hunts = new ArrayList<>();
         if (only.isEmpty()) {
             hunts.addAll(BugHunts.all());
@@ -99,14 +103,18 @@ public class SimBugTableCommand implements Callable<Integer> {
                 }
             }
         }
-        int threads = jobs == 0 ? SweepEngine.defaultThreads() : jobs;
+        // Every hunt's settings are checked before the first run, so a bad flag never costs a hunt.
+        for (BugHunts.Hunt h : hunts) huntConfig(h, override == null ? h.faults() : override);
         PrintWriter out = spec.commandLine().getOut();
         out.println("duro sim bug-table: up to " + maxSeeds + " seeds per bug, " + threads + " job(s)"
                 + (nodes != 0 ? ", nodes " + nodes : "") + (override != null ? ", faults " + override : ""));
         out.flush();
         List<Row> rows = new ArrayList<>();
+        Progress bar = Progress.of(progress, false, spec.commandLine().getErr(), "", 0);
         for (BugHunts.Hunt h : hunts) {
-            Row row = hunt(h, override == null ? h.faults() : override, threads);
+            bar = bar.next("seeds of " + h.bug().cliName() + " (bug " + (rows.size() + 1) + " of " + hunts.size() + ")", maxSeeds, true);
+            Row row = hunt(h, override == null ? h.faults() : override, threads, bar);
+            bar.clear();
             rows.add(row);
             out.println(String.format(Locale.ROOT, "%-24s %-10s %-22s %s", h.bug().cliName(), h.scenario(), row.faults(),
                     (row.found() ? "found at seed " + row.seeds() + " in " + row.wallMs() + " ms by " + row.property()
@@ -123,10 +131,16 @@ public class SimBugTableCommand implements Callable<Integer> {
         return rows.stream().allMatch(Row::found) ? 0 : 1;
     }
 
-    private Row hunt(BugHunts.Hunt h, FaultSelection selection, int threads) {
+    /** The control config of a hunt (its runs without the bug), with every flag checked against its scenario. */
+    private RunConfig huntConfig(BugHunts.Hunt h, FaultSelection selection) {
         Scenario s = ScenarioCatalogue.find(h.scenario()).orElseThrow();
-        RunConfig control = RunOptions.platformSettings(s, RunConfig.of(1, s.name()).withUntilMs(untilMs).withFaults(selection),
+        return RunOptions.platformSettings(s, RunConfig.of(1, s.name()).withUntilMs(untilMs).withFaults(selection),
                 nodes, List.of(), false);
+    }
+
+    private Row hunt(BugHunts.Hunt h, FaultSelection selection, int threads, Progress bar) {
+        Scenario s = ScenarioCatalogue.find(h.scenario()).orElseThrow();
+        RunConfig control = huntConfig(h, selection);
         RunConfig base = control.withBugs(List.of(h.bug().cliName()));
         Iterator<SweepEngine.Job> seeds = new Iterator<>() {
             long next = 1;
@@ -146,7 +160,9 @@ public class SimBugTableCommand implements Callable<Integer> {
         long start = WallClock.nanos();
         SweepEngine.Outcome[] hit = {null};
         String[] other = {""};
+        long[] done = {0};
         int tried = new SweepEngine(threads).runUntil(seeds, o -> {
+            bar.update(++done[0], -1); // a hunt stops at its first find: there is no failure count to show
             List<Violation> caused = o.newViolations();
             Violation expected = pick(caused, h.expected());
             if (expected == null) {
@@ -189,9 +205,8 @@ public class SimBugTableCommand implements Callable<Integer> {
 
     private String document(List<Row> rows, String table, int threads) {
         StringBuilder b = new StringBuilder();
-        b.append("<!-- Generated by: ./duro sim bug-table --seeds ").append(maxSeeds)
-                .append(nodes != 0 ? " --nodes " + nodes : "").append(faults != null ? " --faults " + faults : "")
-                .append(" --out FILE (").append(threads).append(" job(s)); wall times depend on the machine. -->\n\n");
+        b.append("<!-- Generated by: ").append(commandLine()).append(" --out FILE (").append(threads)
+                .append(" job(s)); wall times depend on the machine. -->\n\n");
         b.append(table).append('\n');
         b.append("First detections (reproduce each with its line):\n\n");
         for (Row r : rows) {
@@ -200,6 +215,26 @@ public class SimBugTableCommand implements Callable<Integer> {
                     .append(r.repro()).append("`\n");
         }
         return b.toString();
+    }
+
+    /** The command that makes this table again: every flag that changes a run or the set of bugs. */
+    String commandLine() {
+        StringBuilder b = new StringBuilder("./duro sim bug-table --seeds ").append(maxSeeds);
+        for (String bug : only) b.append(" --bug ").append(bug);
+        if (nodes != 0) b.append(" --nodes ").append(nodes);
+        if (faults != null) b.append(" --faults ").append(faults);
+        if (untilMs != 0) b.append(" --until-ms ").append(untilMs);
+        return b.toString();
+    }
+
+    /** Refuses an {@code --out} that could not be written, before hours of hunting. */
+    private static void checkWritable(Path file) {
+        Path dir = file.toAbsolutePath().getParent();
+        if (Files.isDirectory(file)) throw new UserError("--out '" + file + "' is a directory: give a file such as " + file.resolve("bug-detection.md"));
+        if (dir == null || !Files.isDirectory(dir)) throw new UserError("--out '" + file + "': no such directory '" + dir + "' (create it first)");
+        if (Files.exists(file) ? !Files.isWritable(file) : !Files.isWritable(dir)) {
+            throw new UserError("--out '" + file + "': not writable");
+        }
     }
 
     static final String BEGIN = "<!-- bug-table:begin -->";

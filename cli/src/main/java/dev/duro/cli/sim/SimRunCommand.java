@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run one scenario with one seed and print its verdict, digest and reproduction line.",
                 "Exit codes: 0 pass, 1 safety violation, 2 bad usage, 3 crash (an invariant broke), 4 liveness failure, "
-                        + "5 determinism failure."})
+                        + "5 determinism failure, 6 inconclusive (the event budget ended the run before its workload), "
+                        + "70 internal error."})
 public class SimRunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -52,10 +53,17 @@ public class SimRunCommand implements Callable<Integer> {
         return result;
     }
 
+    /** The verdict line of a pass that did not judge liveness says so where a person looks. */
+    static String qualified(String line, RunResult result) {
+        String liveness = result.parameters().getOrDefault("liveness", "");
+        if (!line.equals("verdict: PASS") || !liveness.startsWith("not judged")) return line;
+        return line + " (safety only: liveness was not judged, see 'param liveness')";
+    }
+
     static void print(RunResult result, long wallNanos, PrintWriter out, OutputOptions.TraceFile traceFile, boolean json,
                       String verb) {
         List<String> lines = result.lines();
-        for (int i = 0; i < lines.size() - 2; i++) out.println(lines.get(i));
+        for (int i = 0; i < lines.size() - 2; i++) out.println(qualified(lines.get(i), result));
         double seconds = wallNanos / 1e9;
         out.println(String.format(Locale.ROOT, "wall: %.3f s (%,.0f events/s)", seconds,
                 seconds > 0 ? result.events() / seconds : 0.0));

@@ -31,7 +31,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
         description = {"Run a range of seeds of one scenario (or 'all') on every core and tabulate the failures by property.",
-                "Exit code: 0 all passed, else the most severe failure class seen (1 safety, 3 crash, 4 liveness)."})
+                "Exit code: 0 all passed, else the most severe failure class seen (1 safety, 3 crash, 4 liveness), "
+                        + "else 6 when some run was inconclusive (it ended before its workload).",
+                "On a terminal, progress (runs done, failures, rate, time left) goes to stderr; --no-progress turns it off."})
 public class SimSweepCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -42,7 +44,8 @@ public class SimSweepCommand implements Callable<Integer> {
     String scenario;
 
     @Option(names = "--seeds", paramLabel = "A..B|N", defaultValue = "1..100",
-            description = "Inclusive seed range A..B, or N for 1..N; default: ${DEFAULT-VALUE}.")
+            description = "Inclusive seed range A..B, or N for 1..N; at most " + Limits.MAX_SWEEP_RUNS
+                    + " runs (seeds x scenarios) per sweep; default: ${DEFAULT-VALUE}.")
     String seeds;
 
     @Option(names = "--faults", paramLabel = "F", defaultValue = "swarm",
@@ -50,7 +53,8 @@ public class SimSweepCommand implements Callable<Integer> {
     String faults;
 
     @Option(names = "--until-ms", paramLabel = "T", defaultValue = "0",
-            description = "Simulated-time budget per run in ms; 0 = each scenario's default.")
+            description = "Simulated-time budget per run in ms: 0 = each scenario's default, else " + Limits.MIN_UNTIL_MS + ".."
+                    + Limits.MAX_UNTIL_MS + ".")
     long untilMs;
 
     @Option(names = "--nodes", paramLabel = "N", defaultValue = "0",
@@ -69,12 +73,16 @@ public class SimSweepCommand implements Callable<Integer> {
     String locations = "";
 
     @Option(names = "--jobs", paramLabel = "J", defaultValue = "0",
-            description = "Runs at once (threads); default 0 = the available processors.")
+            description = "Runs at once (threads), at most 4 per processor; default 0 = the available processors.")
     int jobs;
 
-    @Option(names = "--json", description = "End the output with one JSON object: seeds, runs, failed, violations (by property), "
-            + "firstFailingSeed, repro, wallMs, seedsPerHour, jobs, scenarios.")
+    @Option(names = "--json", description = "End the output with one JSON object: seeds, runs, failed, inconclusive, violations "
+            + "(by property), firstFailingSeed, repro, wallMs, seedsPerHour, runsPerHour, jobs, scenarios.")
     boolean json;
+
+    @Option(names = "--progress", negatable = true,
+            description = "Show progress on stderr (default: only when stdout is a terminal and without --json).")
+    Boolean progress;
 
     @Option(names = "--show", paramLabel = "K", defaultValue = "5",
             description = "Reproduction lines to print per scenario; default: ${DEFAULT-VALUE}.")
@@ -85,6 +93,7 @@ public class SimSweepCommand implements Callable<Integer> {
         final Scenario scenario;
         int runs;
         int failed;
+        int inconclusive;
         long runNanos;
         final Map<String, Integer> byProperty = new TreeMap<>();
         final List<String> shown = new ArrayList<>();
@@ -100,17 +109,13 @@ public class SimSweepCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         long[] range = parseRange(seeds);
-        FaultSelection selection;
-        try {
-            selection = FaultSelection.parse(faults);
-        } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage());
-        }
-        if (untilMs < 0) throw new UserError("--until-ms must be >= 0, got " + untilMs);
-        if (jobs < 0) throw new UserError("--jobs must be >= 0 (0 = the available processors), got " + jobs);
+        FaultSelection selection = Limits.faults(faults);
+        Limits.untilMs(untilMs);
+        int threads = Limits.jobs(jobs);
         if (show < 0) throw new UserError("--show must be >= 0, got " + show);
         boolean platform = nodes != 0 || !bugs.isEmpty() || clockDriftBeyondBound || !locations.isEmpty();
         List<Scenario> targets = targets(scenario, platform);
+        long totalRuns = Limits.sweepRuns(seeds, range, targets.size());
         List<RunConfig> bases = new ArrayList<>();
         Map<String, Tally> tallies = new LinkedHashMap<>();
         for (Scenario s : targets) {
@@ -119,7 +124,6 @@ public class SimSweepCommand implements Callable<Integer> {
                     .withFaults(selection), nodes, bugs, clockDriftBeyondBound, locations));
         }
         long seedCount = range[1] - range[0] + 1;
-        int threads = jobs == 0 ? SweepEngine.defaultThreads() : jobs;
         PrintWriter out = spec.commandLine().getOut();
         out.println("duro sim sweep: seeds " + Long.toUnsignedString(range[0]) + ".." + Long.toUnsignedString(range[1])
                 + ", faults " + faults + settings() + ", " + threads + " job(s)");
@@ -129,12 +133,26 @@ public class SimSweepCommand implements Callable<Integer> {
         long start = WallClock.nanos();
         int[] exit = {0};
         String[] current = {null};
+        long[] done = {0, 0}; // runs, failed
+        Progress bar = Progress.of(progress, json, spec.commandLine().getErr(), "runs", totalRuns);
         new SweepEngine(threads).runAll(jobs(targets, bases, range), o -> {
             Tally t = tallies.get(o.job().scenario().name());
-            if (current[0] != null && !current[0].equals(t.scenario.name())) printTally(out, tallies.get(current[0]));
+            if (current[0] != null && !current[0].equals(t.scenario.name())) {
+                bar.clear();
+                printTally(out, tallies.get(current[0]));
+            }
             current[0] = t.scenario.name();
             t.runs++;
             t.runNanos += o.wallNanos();
+            done[0]++;
+            if (o.failed()) done[1]++;
+            bar.update(done[0], done[1]);
+            if (o.inconclusive()) {
+                t.inconclusive++;
+                exit[0] = worse(exit[0], dev.duro.sim.run.RunResult.EXIT_INCONCLUSIVE);
+                if (t.shown.size() < show) t.shown.add("  seed " + o.job().config().seedText() + ": INCONCLUSIVE ("
+                        + o.result().stopReason().description() + " before the run's end)\n    repro: " + o.repro());
+            }
             if (!o.failed()) return;
             t.failed++;
             Set<String> properties = new LinkedHashSet<>();
@@ -149,24 +167,32 @@ public class SimSweepCommand implements Callable<Integer> {
             if (t.shown.size() < show) t.shown.add("  seed " + o.job().config().seedText() + ": " + o.violations().get(0)
                     + "\n    repro: " + o.repro());
         });
+        bar.clear();
         if (current[0] != null) printTally(out, tallies.get(current[0]));
         long wallMs = (WallClock.nanos() - start) / 1_000_000;
         long runs = tallies.values().stream().mapToLong(t -> t.runs).sum();
         int failed = tallies.values().stream().mapToInt(t -> t.failed).sum();
+        int inconclusive = tallies.values().stream().mapToInt(t -> t.inconclusive).sum();
         Map<String, Integer> total = new TreeMap<>();
         Tally first = null;
         for (Tally t : tallies.values()) {
             t.byProperty.forEach((p, n) -> total.merge(p, n, Integer::sum));
             if (first == null && t.firstFailingSeed != null) first = t;
         }
-        double perHour = wallMs > 0 ? runs * 3_600_000.0 / wallMs : 0;
-        out.println(String.format(Locale.ROOT, "total: %d runs, %d failed %s in %.1f s on %d job(s) (%,.0f seeds/hour)", runs,
-                failed, total.isEmpty() ? "" : total.toString(), wallMs / 1000.0, threads, perHour));
+        // Seeds per hour counts each seed of the range once, whatever the number of scenarios it ran in.
+        double runsPerHour = wallMs > 0 ? runs * 3_600_000.0 / wallMs : 0;
+        double perHour = runsPerHour / targets.size();
+        out.println(String.format(Locale.ROOT, "total: %d runs, %d failed %s%sin %.1f s on %d job(s) (%,.0f seeds/hour, %,.0f runs/hour)",
+                runs, failed, total.isEmpty() ? "" : total + " ", inconclusive == 0 ? "" : inconclusive + " inconclusive ",
+                wallMs / 1000.0, threads, perHour, runsPerHour));
         if (first != null) {
             out.println("first failing: " + first.scenario.name() + " seed " + first.firstFailingSeed + ": " + first.firstViolation);
             out.println("repro: " + first.firstRepro);
         }
-        if (json) out.println(json(range, seedCount, runs, failed, total, first, wallMs, perHour, threads, tallies, locations));
+        if (json) {
+            out.println(json(range, seedCount, runs, failed, inconclusive, total, first, wallMs, perHour, runsPerHour, threads,
+                    tallies, locations));
+        }
         out.flush();
         return exit[0];
     }
@@ -181,8 +207,9 @@ public class SimSweepCommand implements Callable<Integer> {
     }
 
     private void printTally(PrintWriter out, Tally t) {
-        out.println(String.format(Locale.ROOT, "%-14s %6d %6d %10.1f  %s", t.scenario.name(), t.runs, t.failed,
-                t.runs == 0 ? 0.0 : t.runNanos / 1e6 / t.runs, t.byProperty.isEmpty() ? "-" : t.byProperty.toString()));
+        out.println(String.format(Locale.ROOT, "%-14s %6d %6d %10.1f  %s%s", t.scenario.name(), t.runs, t.failed,
+                t.runs == 0 ? 0.0 : t.runNanos / 1e6 / t.runs, t.byProperty.isEmpty() ? "-" : t.byProperty.toString(),
+                t.inconclusive == 0 ? "" : ", " + t.inconclusive + " inconclusive (ended before the workload)"));
         for (String line : t.shown) out.println(line);
         out.flush();
     }
@@ -214,20 +241,23 @@ public class SimSweepCommand implements Callable<Integer> {
         };
     }
 
-    private static String json(long[] range, long seedCount, long runs, int failed, Map<String, Integer> total, Tally first, long wallMs,
-                               double perHour, int threads, Map<String, Tally> tallies, String locations) {
+    private static String json(long[] range, long seedCount, long runs, int failed, int inconclusive, Map<String, Integer> total,
+                               Tally first, long wallMs, double perHour, double runsPerHour, int threads, Map<String, Tally> tallies,
+                               String locations) {
         StringBuilder b = new StringBuilder(256);
         b.append("{\"seeds\":").append(Long.toUnsignedString(seedCount))
                 .append(",\"seedRange\":").append(TraceJson.quote(Long.toUnsignedString(range[0]) + ".." + Long.toUnsignedString(range[1])));
         if (!locations.isEmpty()) b.append(",\"locations\":").append(TraceJson.quote(locations)); // only when given: output as before
         b.append(",\"runs\":").append(runs)
                 .append(",\"failed\":").append(failed)
+                .append(",\"inconclusive\":").append(inconclusive)
                 .append(",\"violations\":").append(counts(total))
                 .append(",\"firstFailingSeed\":").append(first == null ? "null" : first.firstFailingSeed)
                 .append(",\"firstFailingScenario\":").append(first == null ? "null" : TraceJson.quote(first.scenario.name()))
                 .append(",\"repro\":").append(first == null ? "null" : TraceJson.quote(first.firstRepro))
                 .append(",\"wallMs\":").append(wallMs)
                 .append(",\"seedsPerHour\":").append(Math.round(perHour))
+                .append(",\"runsPerHour\":").append(Math.round(runsPerHour))
                 .append(",\"jobs\":").append(threads)
                 .append(",\"scenarios\":[");
         boolean firstEntry = true;
@@ -237,6 +267,7 @@ public class SimSweepCommand implements Callable<Integer> {
             b.append("{\"scenario\":").append(TraceJson.quote(t.scenario.name()))
                     .append(",\"runs\":").append(t.runs)
                     .append(",\"failed\":").append(t.failed)
+                    .append(",\"inconclusive\":").append(t.inconclusive)
                     .append(",\"violations\":").append(counts(t.byProperty))
                     .append(",\"firstFailingSeed\":").append(t.firstFailingSeed == null ? "null" : t.firstFailingSeed)
                     .append(",\"repro\":").append(t.firstRepro == null ? "null" : TraceJson.quote(t.firstRepro))
@@ -267,9 +298,9 @@ public class SimSweepCommand implements Callable<Integer> {
         return out;
     }
 
-    /** Safety (1) beats crash (3) beats liveness (4); other codes pass through. */
+    /** Safety (1) beats crash (3) beats liveness (4) beats determinism (5) beats inconclusive (6); others pass through. */
     static int worse(int a, int b) {
-        int[] order = {1, 3, 4, 5};
+        int[] order = {1, 3, 4, 5, 6};
         for (int code : order) if (a == code || b == code) return code;
         return Math.max(a, b);
     }

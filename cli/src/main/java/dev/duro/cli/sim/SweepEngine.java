@@ -64,6 +64,11 @@ public final class SweepEngine {
             return !violations().isEmpty();
         }
 
+        /** No violation, but no verdict: the run ended before its workload (see {@link dev.duro.sim.run.Verdict#INCONCLUSIVE}). */
+        public boolean inconclusive() {
+            return result != null && result.verdict() == dev.duro.sim.run.Verdict.INCONCLUSIVE;
+        }
+
         int exitCode() {
             return error != null ? FailureClass.CRASH.exitCode() : result.exitCode();
         }

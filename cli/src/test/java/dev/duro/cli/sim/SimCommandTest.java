@@ -194,7 +194,7 @@ class SimCommandTest {
         assertThat(sweep.last()).contains("\"locations\":\"2\"", "\"runs\":12,", "\"failed\":0");
 
         for (String[][] bad : new String[][][] {
-                {{"sim", "run", "--seed", "1", "--nodes", "1", "--locations", "2"}, {"needs a cluster", "--nodes 2 or more"}},
+                {{"sim", "run", "--seed", "1", "--nodes", "1", "--locations", "2"}, {"needs a cluster", "--nodes 3 or more"}},
                 {{"sim", "run", "--seed", "1", "--scenario", "ping", "--locations", "2"}, {"does not run the platform", "--locations"}},
                 {{"sim", "run", "--seed", "1", "--scenario", "log-demo", "--locations", "2"}, {"does not run the platform"}},
                 {{"sim", "run", "--seed", "1", "--locations", "0"}, {"a count must be 1..5"}},
@@ -257,7 +257,7 @@ class SimCommandTest {
 
     private static String stripWall(String out) {
         return out.replaceAll("(?m)^(\\S+\\s+\\d+\\s+\\d+)\\s+[0-9.]+", "$1").replaceAll("in [0-9.]+ s on", "in _ s on")
-                .replaceAll("\\([0-9,]+ seeds/hour\\)", "").replaceAll("\"wallMs\":\\d+", "").replaceAll("\"seedsPerHour\":\\d+", "")
+                .replaceAll("\\([0-9,]+ seeds/hour, [0-9,]+ runs/hour\\)", "").replaceAll("\"wallMs\":\\d+", "").replaceAll("\"seedsPerHour\":\\d+", "").replaceAll("\"runsPerHour\":\\d+", "")
                 .replaceAll("\"msPerRun\":\\d+", "").replaceAll("\"jobs\":\\d", "");
     }
 

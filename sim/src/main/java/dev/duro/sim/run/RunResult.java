@@ -23,6 +23,8 @@ import java.util.SequencedMap;
  */
 public record RunResult(RunConfig config, long untilMs, SequencedMap<String, String> parameters, String digest, long events,
                         long traceEvents, long simTimeNanos, StopReason stopReason, List<Violation> violations) {
+    /** The exit code of an {@link Verdict#INCONCLUSIVE} run: no violation, but the run ended before its workload. */
+    public static final int EXIT_INCONCLUSIVE = 6;
 
     public RunResult {
         violations = List.copyOf(violations);
@@ -40,17 +42,22 @@ public record RunResult(RunConfig config, long untilMs, SequencedMap<String, Str
         return simTimeNanos / 1_000_000;
     }
 
+    /** FAIL on any violation; else INCONCLUSIVE when the event budget ended the run early; else PASS. */
     public Verdict verdict() {
-        return violations.isEmpty() ? Verdict.PASS : Verdict.FAIL;
+        if (!violations.isEmpty()) return Verdict.FAIL;
+        return stopReason == StopReason.EVENT_LIMIT ? Verdict.INCONCLUSIVE : Verdict.PASS;
     }
 
-    /** 0 on a pass; otherwise the exit code of the most serious failure class present. */
+    /**
+     * 0 on a pass; {@link #EXIT_INCONCLUSIVE} when there is no verdict; otherwise the exit code of
+     * the most serious failure class present.
+     */
     public int exitCode() {
         for (FailureClass c : new FailureClass[] {FailureClass.SAFETY, FailureClass.CRASH, FailureClass.LIVENESS,
                 FailureClass.DETERMINISM}) {
             for (Violation v : violations) if (v.failureClass() == c) return c.exitCode();
         }
-        return 0;
+        return verdict() == Verdict.INCONCLUSIVE ? EXIT_INCONCLUSIVE : 0;
     }
 
     public String repro() {
@@ -68,8 +75,10 @@ public record RunResult(RunConfig config, long untilMs, SequencedMap<String, Str
         out.add("sim time: " + simTimeMs() + " ms (budget " + untilMs + " ms, " + config.maxEvents() + " events)");
         out.add("stop: " + stopReason + " (" + stopReason.description() + ")");
         if (stopReason == StopReason.EVENT_LIMIT) {
-            // A PASS here means "no safety violation so far": the run never reached its liveness phase's end.
-            out.add("note: the event budget stopped the run early: safety was checked up to here, liveness was not judged");
+            // Violations found before the budget ran out are evidence; their absence is not.
+            out.add("note: the event budget (" + config.maxEvents() + " events) ran out at " + simTimeMs() + " ms of the " + untilMs
+                    + " ms run, before the workload and its checks were done: "
+                    + (violations.isEmpty() ? "no verdict (raise --max-events)" : "the violations below were found before that"));
         }
         out.add("verdict: " + verdict());
         if (violations.isEmpty()) {
