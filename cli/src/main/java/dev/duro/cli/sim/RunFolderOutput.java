@@ -33,8 +33,14 @@ final class RunFolderOutput {
         this.trace = new OutputOptions.TraceFile(dir.resolve(RunFolder.TRACE));
     }
 
-    /** Creates (or reuses) {@code dir}; a file in the way or an unwritable place is a one-line error. */
+    /** Creates (or reuses) {@code dir} and starts its trace file. */
     static RunFolderOutput open(Path dir) {
+        prepare(dir);
+        return new RunFolderOutput(dir);
+    }
+
+    /** Creates (or reuses) {@code dir}; a file in the way or an unwritable place is a one-line error. */
+    static void prepare(Path dir) {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new UserError("--out " + dir + " is a file, not a directory; name a directory for the run's files");
         }
@@ -44,7 +50,6 @@ final class RunFolderOutput {
             throw new UserError("cannot create the run folder '" + dir + "': " + e.getMessage());
         }
         if (!Files.isWritable(dir)) throw new UserError("cannot write into the run folder '" + dir + "'");
-        return new RunFolderOutput(dir);
     }
 
     /** Where a failing run's folder goes when the user named none: {@code duro-runs/<scenario>-<seed>[-<bugs>]}. */

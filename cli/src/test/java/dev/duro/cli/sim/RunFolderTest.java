@@ -40,6 +40,22 @@ class RunFolderTest {
     }
 
     @Test
+    void aSweepWritesAFolderPerFailingRunAndAnIndexByProperty() throws Exception {
+        Path dir = tmp.resolve("sweep");
+        CliRun r = CliRun.of("sim", "sweep", "--scenario", "kv", "--seeds", "18..19", "--bug", "stale-epoch", "--jobs", "1",
+                "--out", dir.toString());
+
+        assertThat(r.exit()).as(r.all()).isEqualTo(1);
+        assertThat(dir.resolve("kv-19/report.html")).isRegularFile();
+        assertThat(dir.resolve("kv-18")).doesNotExist();
+        String index = Files.readString(dir.resolve("index.html"));
+        assertThat(index).contains("P3: single activation").contains("href=\"kv-19/report.html\"");
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("index.html", "kv-19");
+        }
+    }
+
+    @Test
     void anOutThatIsAFileIsRefusedInOneLineBeforeTheRun() throws Exception {
         Path file = Files.writeString(tmp.resolve("taken"), "x");
         CliRun r = CliRun.of("sim", "run", "--seed", "1", "--scenario", "kv", "--out", file.toString());
