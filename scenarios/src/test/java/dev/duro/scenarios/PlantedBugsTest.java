@@ -52,7 +52,8 @@ class PlantedBugsTest {
             java.util.Map.entry(PlantedBug.DROP_ALARM_ON_FAILOVER, 2L),
             java.util.Map.entry(PlantedBug.REPLAY_OUT_OF_ORDER, 2L),
             java.util.Map.entry(PlantedBug.NO_CHECKSUM, 126L),
-            java.util.Map.entry(PlantedBug.SPLIT_BRAIN_AFTER_HEAL, 10L));
+            java.util.Map.entry(PlantedBug.SPLIT_BRAIN_AFTER_HEAL, 10L),
+            java.util.Map.entry(PlantedBug.RELABEL_AFTER_REFUSED_APPEND, 133L));
 
     /**
      * The first seed in 1..maxSeeds whose run reports a violation of one of {@code properties} that

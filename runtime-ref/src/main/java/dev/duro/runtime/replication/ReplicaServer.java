@@ -360,7 +360,7 @@ final class ReplicaServer {
         if (relabel) {
             // Before any write: a harness that injects disk faults at installs keys on this fact.
             trace.record("repl-extend", "id=" + c.key.id().hex() + " at=" + self + " from=" + from + " to=" + e
-                    + " held=" + c.lastSeq() + " adopted=" + m.adoptedSeq());
+                    + " owner=" + NodeId.of(e.node()) + " held=" + c.lastSeq() + " adopted=" + m.adoptedSeq());
         }
         Epoch promisedBefore = c.promised; // what the disk holds once the writes issued earlier completed
         Epoch promisedAfter = e.isAfter(c.promised) ? e : c.promised;
