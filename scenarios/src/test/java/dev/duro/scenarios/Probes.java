@@ -83,7 +83,6 @@ final class Probes implements TraceListener {
     }
 
     void assertReached(List<String> required) {
-        System.out.println("probes: " + counts);
         assertThat(required).as("rare branches never taken in the sweep (counts: %s)", counts)
                 .allSatisfy(p -> assertThat(counts.getOrDefault(p, 0L)).as(p).isPositive());
     }

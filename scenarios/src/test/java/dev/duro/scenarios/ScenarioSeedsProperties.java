@@ -22,24 +22,26 @@ import org.junit.jupiter.api.TestFactory;
  *
  * <ul>
  *   <li>the default 5-node cluster (3 replicas, failovers, partitions among the members, the
- *       faulty-disk node, a full-cluster restart): seeds 1..{@value #CLUSTER_SEEDS} under the
- *       default swarm faults and 1..{@value #CLUSTER_ALL_SEEDS} with every fault on, a bounded
- *       sweep of {@value #CLUSTER_SEEDS}+{@value #CLUSTER_ALL_SEEDS} runs per scenario;</li>
- *   <li>the single node ({@code --nodes 1}): 1..{@value #SEEDS} under crashes and disk faults (the
- *       faults every durability claim is about) and 1..{@value #ALL_SEEDS} with every fault.</li>
+ *       faulty-disk node, a full-cluster restart): seeds 1..{@code CLUSTER_SEEDS} under the default
+ *       swarm faults and 1..{@code CLUSTER_ALL_SEEDS} with every fault on;</li>
+ *   <li>the single node ({@code --nodes 1}): 1..{@code SEEDS} under crashes and disk faults (the
+ *       faults every durability claim is about) and 1..{@code ALL_SEEDS} with every fault.</li>
  * </ul>
  *
- * A failure names each failing seed with its violations and the command that reproduces it;
- * violations explained by {@link KnownRuntimeBugs} (runtime bugs reported, not fixed yet) are
- * counted and printed instead. Coverage probes check that each
- * sweep reached the rare branches it claims to test. Wall time is printed per scenario (CI runs
- * this on two cores).
+ * The default build runs the bounded sweep (20+10 cluster and 30+15 single-node seeds per scenario,
+ * 450 runs); {@code -Dduro.long=true} ({@code ./duro test -Plong}) runs the long one (60+20 and
+ * 120+30, 1,380 runs). A failure names each failing seed with its violations and the command that
+ * reproduces it; violations explained by {@link KnownRuntimeBugs} (runtime bugs reported, not
+ * fixed yet) are counted instead. Coverage probes check that each sweep reached the rare branches
+ * it claims to test. Nothing is printed on success.
  */
 class ScenarioSeedsProperties {
-    static final int SEEDS = 120;
-    static final int ALL_SEEDS = 30;
-    static final int CLUSTER_SEEDS = 60;
-    static final int CLUSTER_ALL_SEEDS = 20;
+    /** The long sweep: {@code -Dduro.long=true}, set by the {@code long} Maven profile. */
+    static final boolean LONG = Boolean.getBoolean("duro.long");
+    static final int SEEDS = LONG ? 120 : 30;
+    static final int ALL_SEEDS = LONG ? 30 : 15;
+    static final int CLUSTER_SEEDS = LONG ? 60 : 20;
+    static final int CLUSTER_ALL_SEEDS = LONG ? 20 : 10;
     static final Set<String> OBJECT_SCENARIOS = Set.of("kv", "counter", "bank", "chat", "rate-limiter", "scheduler");
 
     /** The cluster: swarm faults, then every fault, then whether each known runtime bug still shows. */
@@ -65,8 +67,8 @@ class ScenarioSeedsProperties {
             });
             List<String> stale = KnownRuntimeBugs.all().stream().filter(e -> e.nodes() == nodes)
                     .filter(e -> e.alwaysShows() && !matched.containsKey(e.id())).map(e -> e.id() + " (" + e.why() + ")").toList();
-            System.out.println("known runtime bugs matched (--nodes " + nodes + "): " + matched);
-            assertThat(stale).as("KnownRuntimeBugs entries that explained no failure: fixed? remove them").isEmpty();
+            assertThat(stale).as("KnownRuntimeBugs entries that explained no failure (matched: %s): fixed? remove them",
+                    matched).isEmpty();
         }));
     }
 
@@ -80,14 +82,11 @@ class ScenarioSeedsProperties {
     }
 
     static void passes(Scenario scenario, int nodes, String faults, int seeds, Probes probes) {
-        long startNanos = System.nanoTime();
         List<String> failures = new ArrayList<>();
         Map<String, Integer> known = new TreeMap<>();
-        long events = 0;
         for (long seed = 1; seed <= seeds; seed++) {
             RunConfig config = RunConfig.of(seed, scenario.name()).withFaults(FaultSelection.parse(faults)).withNodes(nodes);
             RunResult r = Runner.run(scenario, config, probes);
-            events += r.events();
             List<Violation> unexplained = new ArrayList<>();
             for (Violation v : r.violations()) {
                 KnownRuntimeBugs.Entry e = KnownRuntimeBugs.explaining(scenario.name(), nodes, faults, seed, v);
@@ -102,17 +101,14 @@ class ScenarioSeedsProperties {
                         ? " (+" + (unexplained.size() - 1) + " more)" : "") + "\n    repro: " + r.repro());
             }
         }
-        double ms = (System.nanoTime() - startNanos) / 1e6;
-        System.out.printf("%s --nodes %d --faults %s: %d seeds in %.0f ms (%.1f ms/run, %d events/run), %d failing,"
-                        + " known runtime bugs matched: %s%n", scenario.name(), nodes, faults, seeds, ms, ms / seeds,
-                events / seeds, failures.size(), known);
         MATCHED.merge(nodes + "/" + faults, known, (a, b) -> {
             Map<String, Integer> m = new TreeMap<>(a);
             b.forEach((k, n) -> m.merge(k, n, Integer::sum));
             return m;
         });
-        assertThat(failures).as("%s --nodes %d --faults %s: %d of %d seeds fail:%n%s", scenario.name(), nodes, faults,
-                failures.size(), seeds, String.join("\n", failures.subList(0, Math.min(10, failures.size())))).isEmpty();
+        assertThat(failures).as("%s --nodes %d --faults %s: %d of %d seeds fail (known runtime bugs matched: %s):%n%s",
+                scenario.name(), nodes, faults, failures.size(), seeds, known,
+                String.join("\n", failures.subList(0, Math.min(10, failures.size())))).isEmpty();
     }
 
     /** Known-bug entries matched per sweep, to find stale ones. */

@@ -20,6 +20,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.statistics.Statistics;
+import net.jqwik.api.statistics.StatisticsReport;
 
 /**
  * {@link LinearizabilityChecker} against {@link BruteForceLinearizability} on small random
@@ -30,6 +31,7 @@ import net.jqwik.api.statistics.Statistics;
  * reused once its op has completed, even at the same instant. A failing sample prints as Duro JSON
  * lines, replayable with {@code duro check --model M --format duro-jsonl FILE}.
  */
+@StatisticsReport(onFailureOnly = true) // the verdict mix is asserted (coverage) and shown only when a property fails
 class DifferentialLinearizabilityProperties {
     private static final int TRIES = 3000;
     private static final int MAX_OPS = 8;

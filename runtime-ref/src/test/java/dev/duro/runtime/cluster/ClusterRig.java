@@ -141,7 +141,7 @@ final class ClusterRig {
 
     /** Runs {@code action} on the client's loop, then the simulation until its promise is done (≤ 60 s virtual). */
     <T> Promise<T> await(Supplier<Promise<T>> action) {
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array: one slot the lambda fills
         Promise<T>[] holder = new Promise[1];
         clientNode.world().loop().execute(() -> holder[0] = action.get());
         sim.run(sim.nowNanos(), Long.MAX_VALUE);

@@ -75,7 +75,7 @@ final class GatewayRig {
 
     /** Runs {@code action} on the client's loop now and the simulation until everything it started settles (or {@code ms} pass). */
     <T> Promise<T> onClient(java.util.function.Function<GatewayClient, Promise<T>> action) {
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array: one slot the lambda fills
         Promise<T>[] holder = new Promise[1];
         clientWorld().loop().execute(() -> holder[0] = action.apply(client()));
         runFor(0);

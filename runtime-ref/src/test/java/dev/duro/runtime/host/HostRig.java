@@ -86,7 +86,7 @@ final class HostRig {
 
     /** Runs {@code action} on the node's loop now; does not run the simulation. */
     <T> Promise<T> start(Function<HostRig, Promise<T>> action) {
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array: one slot the lambda fills
         Promise<T>[] holder = new Promise[1];
         world.loop().execute(() -> holder[0] = action.apply(this));
         sim.run(sim.nowNanos(), Long.MAX_VALUE); // run tasks due now, so the action has run

@@ -357,7 +357,7 @@ class DiskLogStoreTest {
         LogRig rig = new LogRig(12, NO_FAULTS, LogOptions.defaults());
         rig.recover();
         appendAll(rig, 1, 3);
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array: one slot the lambda fills
         Promise<Void>[] snapshot = new Promise[1];
         Promise<Recovery> recovery = rig.await(r -> {
             snapshot[0] = r.log().snapshot(new Snapshot(3, 0, new byte[] {1, 2, 3}));

@@ -31,7 +31,7 @@ public final class SimNodeDriver {
 
     /** Runs {@code action} on the node's loop and the simulation until its promise completes (or 10 s pass). */
     public static <T> Promise<T> await(Simulation sim, World world, Supplier<Promise<T>> action) {
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array: one slot the lambda fills
         Promise<T>[] holder = new Promise[1];
         world.loop().execute(() -> holder[0] = action.get());
         for (int i = 0; i < 10_000 && (holder[0] == null || !holder[0].isDone()); i++) runMillis(sim, 1);

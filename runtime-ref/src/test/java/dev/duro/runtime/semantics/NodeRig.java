@@ -84,7 +84,7 @@ final class NodeRig {
     }
 
     private <T> Promise<T> awaitOn(SimulatedNode node, Supplier<Promise<T>> action) {
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array: one slot the lambda fills
         Promise<T>[] holder = new Promise[1];
         node.world().loop().execute(() -> holder[0] = action.get());
         sim.run(sim.nowNanos(), Long.MAX_VALUE);

@@ -56,7 +56,6 @@ class DeterminismProperties {
         assertThat(d.first()).isNotNull();
         assertThat(d.second()).isNotNull();
         assertThat(d.first().chain()).isNotEqualTo(d.second().chain());
-        System.out.println(String.join("\n", d.lines()));
         Violation v = result.violation();
         assertThat(v.failureClass()).isEqualTo(FailureClass.DETERMINISM);
         assertThat(v.message()).contains("event #" + d.index()).contains("t=");

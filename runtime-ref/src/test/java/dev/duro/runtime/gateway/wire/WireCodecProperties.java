@@ -65,7 +65,7 @@ class WireCodecProperties {
         byte[] mutated = switch (how) {
             case 0 -> { // overwrite bytes
                 byte[] m = frame.clone();
-                for (int p : positions) m[p % m.length] ^= (byte) (replacement == 0 ? 1 : replacement);
+                for (int p : positions) m[p % m.length] ^= replacement == 0 ? 1 : replacement;
                 yield m;
             }
             case 1 -> { // insert a byte

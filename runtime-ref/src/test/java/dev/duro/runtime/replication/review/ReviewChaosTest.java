@@ -12,29 +12,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Review: {@link ChaosRun} with a harsher nemesis on top of its own: long delays (messages of dead
- * incarnations and old epochs arriving seconds late), clogged links, bridge partitions.
+ * incarnations and old epochs arriving seconds late), clogged links, bridge partitions, and (in
+ * one variant) one node losing its whole disk, again and again.
  */
 class ReviewChaosTest {
     static final long SEEDS = Long.getLong("review.seeds", 6);
 
-    static long extraFaults;
+    /** A harsh run and what its extra nemesis did. */
+    record Harsh(ChaosRun run, int extraFaults, int lostDisks) {}
 
-    static ChaosRun harsh(long seed, boolean lostDisks) {
+    static Harsh harsh(long seed, boolean lostDisks) {
         return harsh(new ChaosRun(seed, Set.of()), lostDisks);
     }
 
-    static ChaosRun harsh(ChaosRun run, boolean lostDisks) {
+    static Harsh harsh(ChaosRun run, boolean lostDisks) {
         ReplicationRig rig = run.rig;
         SeededEntropy extra = rig.sim.entropy("review-nemesis");
         int nodes = rig.replication.length;
         rig.sim.network().configure(rig.sim.network().config().withReorder(0.05, Simulation.millis(1_500)));
         long start = rig.sim.nowNanos();
         int lossy = extra.nextInt(nodes); // at most one node ever loses its disk: a minority of faults
+        int[] extraFaults = {0};
+        int[] lost = {0};
 
         for (long t = 300; t < 11_000; t += extra.between(300, 1_200)) {
             long at = start + Simulation.millis(t);
             rig.sim.at(at, () -> {
-                extraFaults++;
+                extraFaults[0]++;
                 int n = extra.nextInt(nodes);
                 int m = (n + 1 + extra.nextInt(nodes - 1)) % nodes;
                 switch (extra.nextInt(lostDisks ? 3 : 2)) {
@@ -47,6 +51,7 @@ class ReviewChaosTest {
                         if (rig.node(lossy).isUp()) {
                             rig.node(lossy).crash();
                             rig.disks.get(lossy).loseEverything();
+                            lost[0]++;
                             rig.sim.after(Simulation.millis(extra.between(50, 1_000)), () -> {
                                 if (!rig.node(lossy).isUp()) rig.node(lossy).restart();
                             });
@@ -55,37 +60,47 @@ class ReviewChaosTest {
                 }
             });
         }
-        return run.execute();
+        ChaosRun done = run.execute();
+        return new Harsh(done, extraFaults[0], lost[0]);
     }
 
     @Test
     void harshNemesisOnRealDisks() {
         List<String> bad = new ArrayList<>();
         for (long seed = 1; seed <= SEEDS; seed++) {
-            ChaosRun run = harsh(new ChaosRun(seed, Set.of(), true), false);
-            if (!run.violations.isEmpty()) bad.add(run.summary());
+            Harsh h = harsh(new ChaosRun(seed, Set.of(), true), false);
+            assertThat(h.extraFaults()).as("the harsh nemesis struck: %s", h.run().summary()).isPositive();
+            if (!h.run().violations.isEmpty()) bad.add(h.run().summary());
         }
         assertThat(bad).isEmpty();
     }
 
-    /** Bug 1 (LostDiskStaleOwnerTest) under chaos: lost disks let deposed owners form quorums. */
+    /**
+     * Bug 1 (LostDiskStaleOwnerTest) under chaos: before the fix, lost disks let deposed owners form
+     * quorums of their own. Now no seed may violate anything, every seed must really have lost a
+     * disk, and the fix's path must have run: an amnesic replica learned its promise from its peers.
+     */
     @Test
     void harshNemesisWithLostDisks() {
         List<String> bad = new ArrayList<>();
+        int learned = 0;
         for (long seed = 1; seed <= SEEDS; seed++) {
-            ChaosRun run = harsh(seed, true);
-            if (!run.violations.isEmpty()) bad.add(run.summary());
+            Harsh h = harsh(seed, true);
+            assertThat(h.lostDisks()).as("seed %d lost no disk: %s", seed, h.run().summary()).isPositive();
+            learned += h.run().rig.records("repl-promise-learned").size();
+            if (!h.run().violations.isEmpty()) bad.add(h.run().summary());
         }
-        System.out.println("extra faults " + extraFaults + "; lost disks: " + bad.size() + " of " + SEEDS + " seeds violated: " + bad);
+        assertThat(bad).as("lost disks under the harsh nemesis: %d of %d seeds violated", bad.size(), SEEDS).isEmpty();
+        assertThat(learned).as("no amnesic replica learned its promise from its peers in seeds 1..%d", SEEDS).isPositive();
     }
 
     @Test
     void harshNemesisWithoutLostDisks() {
         List<String> bad = new ArrayList<>();
         for (long seed = 1; seed <= SEEDS; seed++) {
-            ChaosRun run = harsh(seed, false);
-            System.out.println(run.summary());
-            if (!run.violations.isEmpty()) bad.add(run.summary());
+            Harsh h = harsh(seed, false);
+            assertThat(h.extraFaults()).as("the harsh nemesis struck: %s", h.run().summary()).isPositive();
+            if (!h.run().violations.isEmpty()) bad.add(h.run().summary());
         }
         assertThat(bad).isEmpty();
     }
