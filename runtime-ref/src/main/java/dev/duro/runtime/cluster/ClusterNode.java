@@ -111,10 +111,11 @@ public final class ClusterNode implements NodeProgram {
             NodeId self = world.self();
             host.setTakenOver((ns, id) -> !placement.replicas(ns, id).getFirst().equals(self));
             List<Runnable> onViewChange = new ArrayList<>();
-            detector = new FailureDetector(world, cluster, () -> onViewChange.forEach(Runnable::run));
-            router = new Router(world, placement, detector, host, routingOptions);
+            long incarnation = world.entropy().derive("cluster/incarnation").nextLong();
+            if (incarnation == 0) incarnation = 1; // 0 means "not known" in a forward's stamp
+            detector = new FailureDetector(world, cluster, incarnation, () -> onViewChange.forEach(Runnable::run));
+            router = new Router(world, placement, detector, host, routingOptions, incarnation);
             gateway = new Gateway(world, deployment, router, gatewayOptions);
-            router.attachGateway(gateway);
             sweeper = new OwnershipSweeper(world, config, List.copyOf(deployment.namespaces().keySet()), host, storage,
                     router, routingOptions.sweepIntervalNanos());
             onViewChange.add(router::viewChanged);
@@ -145,7 +146,10 @@ public final class ClusterNode implements NodeProgram {
                 return;
             }
             switch (message) {
-                case Heartbeat h -> detector.heard(from);
+                case Heartbeat h -> {
+                    detector.heard(from);
+                    if (cluster.isMember(from)) router.heard(from, h.incarnation());
+                }
                 case Forward f -> router.onForward(from, f);
                 case ForwardReply r -> router.onForwardReply(from, r);
                 case Activate a -> sweeper.claim(a.namespace(), a.id());
@@ -175,6 +179,11 @@ public final class ClusterNode implements NodeProgram {
         if (current != null) throw new IllegalStateException("asExistingMember() must come before the first start");
         initialized = true;
         return this;
+    }
+
+    /** The incarnation number the most recent incarnation's heartbeats carry and forwards to it are stamped with (tests). */
+    long routingIncarnation() {
+        return current.router.incarnation();
     }
 
     /** True once the current incarnation's storage finished its start-up writes (tests). */
@@ -212,10 +221,10 @@ public final class ClusterNode implements NodeProgram {
 
     /** Counters of the most recent incarnation, for tests and reports. */
     public Stats stats() {
-        if (current == null) return new Stats(0, 0, 0, 0, 0, 0, 0, 0);
+        if (current == null) return new Stats(0, 0, 0, 0, 0, 0, 0, 0, 0);
         Router.Stats r = current.router.stats();
         return new Stats(current.unknownFamily, current.malformedCluster, r.forwarded(), r.inFlight(), r.overloaded(),
-                r.timedOut(), r.lateReplies(), r.malformedReplies());
+                r.timedOut(), r.lateReplies(), r.refusals(), r.duplicateForwards());
     }
 
     /**
@@ -226,9 +235,12 @@ public final class ClusterNode implements NodeProgram {
      * @param forwardsOverloaded  requests refused with OVERLOADED because too many forwards were in flight
      * @param forwardsTimedOut    forwards given up with UNAVAILABLE (timeout, or the owner became suspected)
      * @param lateForwardReplies  answers to forwards that were no longer waiting
-     * @param malformedReplies    answers to forwards that could not be read
+     * @param forwardRefusals     forwards refused without running (addressed to another incarnation, or to a
+     *                            node that does not own the object) and sent again
+     * @param duplicateForwards   forwards received again and not run again
      */
     public record Stats(long unknownFamilyFrames, long malformedCluster, long forwarded, int forwardsInFlight,
-                        long forwardsOverloaded, long forwardsTimedOut, long lateForwardReplies, long malformedReplies) {
+                        long forwardsOverloaded, long forwardsTimedOut, long lateForwardReplies, long forwardRefusals,
+                        long duplicateForwards) {
     }
 }

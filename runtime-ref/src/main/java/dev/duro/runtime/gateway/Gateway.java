@@ -134,7 +134,7 @@ public final class Gateway implements ClientSockets {
         WireMessage message = decode(from, frame, direct(from));
         if (message == null) return;
         switch (message) {
-            case ObjectCall call -> handleCall(from, call, false, direct(from));
+            case ObjectCall call -> handleCall(from, call, direct(from));
             case ClientSocketMessage m -> handleSocketFrame(from, m.handle(), m.seq(), m);
             case ClientSocketClose m -> handleSocketFrame(from, m.handle(), m.seq(), m);
             case SocketPing ping -> handlePing(from, ping);
@@ -145,22 +145,6 @@ public final class Gateway implements ClientSockets {
             case ObjectSocketMessage ignored -> unexpectedFrames++;
             case ObjectSocketClose ignored -> unexpectedFrames++;
             case SocketPong ignored -> unexpectedFrames++;
-        }
-    }
-
-    /**
-     * A client's request frame that another node of the cluster received and relayed here, because
-     * this node runs the object: handled as if {@code client} had sent it here (deduplicated by the
-     * client and its request id, like a direct one), except that the answer goes to {@code reply}
-     * (the relaying node sends it on to the client) and a WebSocket upgrade is refused with
-     * {@link ErrorCode#MOVED} naming this node: a socket lives at the gateway the client talks to.
-     */
-    public void receiveRelayed(NodeId client, byte[] frame, Consumer<byte[]> reply) {
-        WireMessage message = decode(client, frame, reply);
-        if (message instanceof ObjectCall call) {
-            handleCall(client, call, true, reply);
-        } else if (message != null) {
-            unexpectedFrames++;
         }
     }
 
@@ -199,7 +183,7 @@ public final class Gateway implements ClientSockets {
         return recentCalls.put(new CallKey(from, requestId), Boolean.TRUE) == null;
     }
 
-    private void handleCall(NodeId from, ObjectCall call, boolean relayed, Consumer<byte[]> reply) {
+    private void handleCall(NodeId from, ObjectCall call, Consumer<byte[]> reply) {
         if (!firstTime(from, call.requestId())) {
             duplicateRequests++;
             return;
@@ -213,16 +197,11 @@ public final class Gateway implements ClientSockets {
         }
         Request request = call.request();
         boolean upgrade = request.isWebSocketUpgrade();
-        if (relayed && upgrade) {
-            send(reply, new FetchError(call.requestId(), ErrorCode.MOVED, "a WebSocket is opened at the node that runs the object: "
-                    + world.self() + "; connect there", Optional.of(world.self())));
-            return;
-        }
         ObjectKey object = new ObjectKey(call.namespace(), id);
         if (upgrade) pendingUpgrades.merge(object, 1, Integer::sum);
         Promise<Response> answer;
         try {
-            answer = endpoint.fetch(call.namespace(), id, request, new ObjectEndpoint.CallOrigin(from, call.requestId(), relayed));
+            answer = endpoint.fetch(call.namespace(), id, request);
         } catch (RuntimeException e) {
             answer = Promise.failed(world.loop(), e);
         }

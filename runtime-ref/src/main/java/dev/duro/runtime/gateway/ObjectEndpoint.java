@@ -5,7 +5,6 @@ import dev.duro.model.object.ObjectId;
 import dev.duro.model.object.Request;
 import dev.duro.model.object.Response;
 import dev.duro.model.websocket.WebSocketMessage;
-import dev.duro.model.world.NodeId;
 
 /**
  * What the gateway needs from whatever runs objects (the object host on this node, or in a
@@ -18,29 +17,12 @@ import dev.duro.model.world.NodeId;
 public interface ObjectEndpoint {
     String SOCKET_ID_HEADER = "duro-socket-id";
 
-    /** Fails with a {@link dev.duro.model.object.DuroException} carrying the error's code and flags. */
+    /**
+     * Fails with a {@link dev.duro.model.object.DuroException} carrying the error's code and flags.
+     * In a cluster the endpoint forwards to the owner; a WebSocket upgrade for an object on another
+     * node may fail with {@link MovedException}.
+     */
     Promise<Response> fetch(String namespace, ObjectId id, Request request);
-
-    /**
-     * As {@link #fetch(String, ObjectId, Request)}, naming the client call it serves; the gateway
-     * calls this one. An endpoint that forwards to another node passes {@code origin} along, so
-     * the node that runs the request deduplicates it as the client's own. A failure may be a
-     * {@link MovedException}, whose owner reaches the client.
-     */
-    default Promise<Response> fetch(String namespace, ObjectId id, Request request, CallOrigin origin) {
-        return fetch(namespace, id, request);
-    }
-
-    /**
-     * A client's call as the gateway deduplicates it: the client node and its request id.
-     * {@code relayed}: another node received it and relayed it here because it believed this node
-     * runs the object; such a call is served here or refused, never passed on again.
-     */
-    record CallOrigin(NodeId client, long requestId, boolean relayed) {
-        public CallOrigin {
-            java.util.Objects.requireNonNull(client, "client");
-        }
-    }
 
     void webSocketMessage(String namespace, ObjectId id, long socketId, WebSocketMessage message);
 
