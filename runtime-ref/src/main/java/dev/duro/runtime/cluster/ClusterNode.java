@@ -10,6 +10,8 @@ import dev.duro.runtime.cluster.ClusterMessage.Heartbeat;
 import dev.duro.runtime.config.ClusterConfig;
 import dev.duro.runtime.config.Deployment;
 import dev.duro.runtime.config.RuntimeConfig;
+import dev.duro.runtime.edge.FrontDoor;
+import dev.duro.runtime.edge.NodeFrontDoor;
 import dev.duro.runtime.gateway.Gateway;
 import dev.duro.runtime.gateway.GatewayOptions;
 import dev.duro.runtime.gateway.wire.WireCodec;
@@ -23,7 +25,8 @@ import java.util.Objects;
 /**
  * A runtime node of a cluster (docs/cluster.md). On each (re)start it builds, on the incarnation's
  * {@link World}: the replication service and its log store, the {@link ObjectHost} on those logs,
- * the {@link Router} in front of the host, the {@link Gateway} on the router, the failure detector
+ * the {@link Router} in front of the host, the front door ({@link NodeFrontDoor}) on the router and
+ * the binary {@link Gateway} on the front door, the failure detector
  * and the ownership sweeps; then it takes the transport's receiver, which dispatches on byte 0
  * (gateway {@code 0x47}, replication {@code 0x52}, cluster {@code 0x43}; anything else is counted
  * and dropped), and starts the host (which re-arms the persisted alarms of the objects this node
@@ -97,6 +100,7 @@ public final class ClusterNode implements NodeProgram {
         final ObjectHost host;
         final FailureDetector detector;
         final Router router;
+        final NodeFrontDoor frontDoor;
         final Gateway gateway;
         final OwnershipSweeper sweeper;
         long unknownFamily;
@@ -115,7 +119,8 @@ public final class ClusterNode implements NodeProgram {
             if (incarnation == 0) incarnation = 1; // 0 means "not known" in a forward's stamp
             detector = new FailureDetector(world, cluster, incarnation, () -> onViewChange.forEach(Runnable::run));
             router = new Router(world, placement, detector, host, routingOptions, incarnation);
-            gateway = new Gateway(world, deployment, router, gatewayOptions);
+            frontDoor = new NodeFrontDoor(world, deployment, router, Gateway.frontDoorOptions(gatewayOptions), cluster);
+            gateway = new Gateway(world, frontDoor, gatewayOptions);
             sweeper = new OwnershipSweeper(world, config, List.copyOf(deployment.namespaces().keySet()), host, storage,
                     router, routingOptions.sweepIntervalNanos());
             onViewChange.add(router::viewChanged);
@@ -162,6 +167,11 @@ public final class ClusterNode implements NodeProgram {
     /** The host of the most recent incarnation; null before the first start (see {@code DuroNode#host}). */
     public ObjectHost host() {
         return current == null ? null : current.host;
+    }
+
+    /** The front door of the most recent incarnation (what edge adapters call); null before the first start. */
+    public FrontDoor frontDoor() {
+        return current == null ? null : current.frontDoor;
     }
 
     /** The gateway of the most recent incarnation; null before the first start. */

@@ -18,9 +18,9 @@ import dev.duro.runtime.cluster.ClusterMessage.ForwardReply;
 import dev.duro.runtime.cluster.ClusterMessage.NotOwner;
 import dev.duro.runtime.cluster.ClusterMessage.Outcome;
 import dev.duro.runtime.cluster.ClusterMessage.StaleIncarnation;
-import dev.duro.runtime.gateway.ClientSockets;
+import dev.duro.runtime.edge.ClientSockets;
 import dev.duro.runtime.gateway.MovedException;
-import dev.duro.runtime.gateway.ObjectEndpoint;
+import dev.duro.runtime.edge.ObjectEndpoint;
 import dev.duro.runtime.host.ObjectHost;
 
 import java.util.ArrayList;

@@ -15,8 +15,8 @@ import dev.duro.runtime.config.ClusterConfig;
 import dev.duro.runtime.config.Deployment;
 import dev.duro.runtime.config.NamespaceBinding;
 import dev.duro.runtime.config.RuntimeConfig;
-import dev.duro.runtime.gateway.ClientSockets;
-import dev.duro.runtime.gateway.ObjectEndpoint;
+import dev.duro.runtime.edge.ClientSockets;
+import dev.duro.runtime.edge.ObjectEndpoint;
 import dev.duro.runtime.ids.ObjectIds;
 import dev.duro.runtime.log.LogStore;
 

@@ -4,6 +4,8 @@ import dev.duro.model.world.NodeProgram;
 import dev.duro.model.world.World;
 import dev.duro.runtime.config.Deployment;
 import dev.duro.runtime.config.RuntimeConfig;
+import dev.duro.runtime.edge.FrontDoor;
+import dev.duro.runtime.edge.NodeFrontDoor;
 import dev.duro.runtime.gateway.Gateway;
 import dev.duro.runtime.gateway.GatewayOptions;
 import dev.duro.runtime.host.ObjectHost;
@@ -13,8 +15,8 @@ import dev.duro.runtime.log.LogOptions;
 import java.util.Objects;
 
 /**
- * A runtime node: on each (re)start mounts the disk-backed log store, the object host and the
- * gateway on the incarnation's {@link World}, in that order, then starts the host (which re-arms
+ * A runtime node: on each (re)start mounts the disk-backed log store, the object host, the front
+ * door and the binary gateway on the incarnation's {@link World}, in that order, then starts the host (which re-arms
  * persisted alarms). Everything an incarnation holds in memory is rebuilt from its disk by the next
  * one; only the deployment, the settings and the references below outlive a crash.
  *
@@ -26,6 +28,7 @@ public final class DuroNode implements NodeProgram {
     private final RuntimeConfig config;
     private final GatewayOptions gatewayOptions;
     private ObjectHost host;
+    private NodeFrontDoor frontDoor;
     private Gateway gateway;
     private int incarnations;
 
@@ -43,6 +46,7 @@ public final class DuroNode implements NodeProgram {
     public void start(World world) {
         // drop the previous incarnation's objects first, so nothing can reach them if building fails
         host = null;
+        frontDoor = null;
         gateway = null;
         incarnations++;
         LogOptions logOptions = LogOptions.defaults()
@@ -50,8 +54,10 @@ public final class DuroNode implements NodeProgram {
                 .withPlantedBugs(config.plantedBugs());
         DiskLogStore logs = new DiskLogStore(world, logOptions);
         ObjectHost newHost = new ObjectHost(world, deployment, logs, config);
-        Gateway newGateway = new Gateway(world, deployment, newHost, gatewayOptions); // attaches itself to the host
+        NodeFrontDoor newDoor = new NodeFrontDoor(world, deployment, newHost, Gateway.frontDoorOptions(gatewayOptions), null);
+        Gateway newGateway = new Gateway(world, newDoor, gatewayOptions);
         host = newHost;
+        frontDoor = newDoor;
         gateway = newGateway;
         newHost.start();
     }
@@ -63,6 +69,11 @@ public final class DuroNode implements NodeProgram {
      */
     public ObjectHost host() {
         return host;
+    }
+
+    /** The front door of the most recent incarnation (what edge adapters call); null before the first start. */
+    public FrontDoor frontDoor() {
+        return frontDoor;
     }
 
     /** The gateway of the most recent incarnation; null before the first start. */

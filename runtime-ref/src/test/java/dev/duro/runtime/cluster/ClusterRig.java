@@ -141,9 +141,14 @@ final class ClusterRig {
 
     /** Runs {@code action} on the client's loop, then the simulation until its promise is done (≤ 60 s virtual). */
     <T> Promise<T> await(Supplier<Promise<T>> action) {
+        return awaitOn(clientNode, action);
+    }
+
+    /** Runs {@code action} on {@code node}'s loop, then the simulation until its promise is done (≤ 60 s virtual). */
+    <T> Promise<T> awaitOn(SimulatedNode node, Supplier<Promise<T>> action) {
         @SuppressWarnings("unchecked")
         Promise<T>[] holder = new Promise[1];
-        clientNode.world().loop().execute(() -> holder[0] = action.get());
+        node.world().loop().execute(() -> holder[0] = action.get());
         sim.run(sim.nowNanos(), Long.MAX_VALUE);
         for (int i = 0; i < 60_000 && (holder[0] == null || !holder[0].isDone()); i++) runMillis(1);
         assertThat(holder[0]).as("action ran (seed %d)", seed).isNotNull();

@@ -1,4 +1,4 @@
-package dev.duro.runtime.gateway;
+package dev.duro.runtime.edge;
 
 import dev.duro.model.async.Promise;
 import dev.duro.model.object.ObjectId;
@@ -20,7 +20,7 @@ public interface ObjectEndpoint {
     /**
      * Fails with a {@link dev.duro.model.object.DuroException} carrying the error's code and flags.
      * In a cluster the endpoint forwards to the owner; a WebSocket upgrade for an object on another
-     * node may fail with {@link MovedException}.
+     * node may fail with {@code MovedException}.
      */
     Promise<Response> fetch(String namespace, ObjectId id, Request request);
 
