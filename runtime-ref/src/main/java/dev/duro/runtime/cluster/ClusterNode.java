@@ -14,7 +14,7 @@ import dev.duro.runtime.edge.FrontDoor;
 import dev.duro.runtime.edge.NodeFrontDoor;
 import dev.duro.runtime.gateway.Gateway;
 import dev.duro.runtime.gateway.GatewayOptions;
-import dev.duro.runtime.gateway.wire.WireCodec;
+import dev.duro.wire.WireCodec;
 import dev.duro.runtime.host.ObjectHost;
 import dev.duro.runtime.replication.Replication;
 

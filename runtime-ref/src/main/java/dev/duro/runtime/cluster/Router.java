@@ -19,7 +19,7 @@ import dev.duro.runtime.cluster.ClusterMessage.NotOwner;
 import dev.duro.runtime.cluster.ClusterMessage.Outcome;
 import dev.duro.runtime.cluster.ClusterMessage.StaleIncarnation;
 import dev.duro.runtime.edge.ClientSockets;
-import dev.duro.runtime.gateway.MovedException;
+import dev.duro.wire.MovedException;
 import dev.duro.runtime.edge.ObjectEndpoint;
 import dev.duro.runtime.host.ObjectHost;
 

@@ -1,5 +1,6 @@
 package dev.duro.runtime.cluster;
 
+import dev.duro.client.*;
 import dev.duro.model.async.Promise;
 import dev.duro.model.object.AlarmHandler;
 import dev.duro.model.object.AlarmInfo;
@@ -93,7 +94,7 @@ final class ClusterRig {
                 return disk;
             }));
         }
-        clientNode = sim.addNode(w -> clients.add(new ClusterClient(w, SECRET, cluster)), NoDiskDevice.FACTORY);
+        clientNode = sim.addNode(w -> clients.add(new ClusterClient(w, cluster.members())), NoDiskDevice.FACTORY);
         sim.startAll();
         runMillis(1);
     }
@@ -118,7 +119,7 @@ final class ClusterRig {
     }
 
     ObjectId id(String name) {
-        return client().idFromName(NS, name);
+        return new dev.duro.runtime.ids.ObjectIds(NS, SECRET).fromName(name);
     }
 
     List<NodeId> replicas(String name) {
