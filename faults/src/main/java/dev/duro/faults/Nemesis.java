@@ -28,6 +28,15 @@ import java.util.List;
  * cluster's members only (clients still reaching every node), may single out the node the
  * scenario names as an object's current owner ({@link #withFocus}), and include one-way links in
  * either direction.
+ *
+ * <p>With full-disk strikes on ({@link #withFullDiskStrikes}) and disk faults in the plan, some
+ * installs also meet a full disk: when a replica records {@code repl-extend} (it is about to bring
+ * its log up to a new owner's install by appends and a relabel, docs/cluster.md "Relabel"), its
+ * disk is full, with the run's drawn chance, for a window of 20 µs to 1.5 ms, which mostly ends
+ * between two of the store calls the install queued (the first append is refused, a later call
+ * finds room again). In runs with crashes, half of those strikes also crash the installing owner
+ * within 40 ms, before it resends: its election dies half-way, the case docs/cluster.md's
+ * "Relabel" invariants exist for.
  */
 public final class Nemesis {
     private final Simulation sim;
@@ -44,6 +53,13 @@ public final class Nemesis {
     private final SeededEntropy wipes;
     /** Whether disk strikes include windows of full disk; off for targets written before that fault existed. */
     private boolean fullDiskStrikes;
+    /** Fact a replica records just before it extends its log for an install (the store calls follow at once). */
+    static final String EXTEND_FACT = "repl-extend";
+    /** Longest full-disk window at an install: about the time from the first queued store call to the relabel. */
+    static final long INSTALL_FULL_MAX_NANOS = 1_500_000L;
+    static final long INSTALL_FULL_MIN_NANOS = 20_000L;
+    /** An owner crashed at an install dies before its first resend (the protocol resends after 50 ms at most). */
+    static final long INSTALL_OWNER_CRASH_MAX_NANOS = 40_000_000L;
     /** The node the scenario sees serving an object now (−1: none known); isolation strikes prefer it. */
     private java.util.function.IntSupplier focus = () -> -1;
 
@@ -105,6 +121,7 @@ public final class Nemesis {
         chain("clock", plan.driftMaxPpm() > 0 ? plan.clockEveryMs() : 0, this::clock);
         for (SimDiskDevice disk : disks) disk.reconfigure(plan.disk());
         chain("disk", disks.isEmpty() ? 0 : plan.diskEveryMs(), this::disk);
+        if (fullDiskStrikes && !disks.isEmpty() && plan.diskEveryMs() > 0) fullDiskAtInstalls();
         NemesisPlan.ClusterFaults cf = plan.cluster();
         if (cf.faultyDisk() >= 0 && !disks.isEmpty()) {
             Invariants.check(cf.faultyDisk() < targets, "faulty disk n%d is not a target", cf.faultyDisk());
@@ -331,6 +348,52 @@ public final class Nemesis {
             disk.setFull(true);
             sim.after(untilHeal(e, plan.slowDiskMaxMs()), () -> disk.setFull(false));
         }
+    }
+
+    /**
+     * Arms full-disk windows aimed at installs (class comment). The chance per install is drawn for
+     * the run, from its own stream, so that the other strikes draw what they drew before.
+     */
+    private void fullDiskAtInstalls() {
+        SeededEntropy e = entropy.derive("install-full");
+        double chance = e.chance(0.25) ? 0 : 0.1 + 0.5 * e.nextDouble();
+        sim.note("install-full", "chance " + Math.round(chance * 100) + "% per install a replica extends");
+        if (chance == 0) return;
+        sim.onRecord(EXTEND_FACT, event -> {
+            int node = event.node();
+            if (node < 0 || node >= targets || sim.nowNanos() >= healAtNanos || !e.chance(chance)) return;
+            SimDiskDevice disk = disks.get(node);
+            if (disk.isFull()) return; // inside a full window already: that one ends it
+            long window = e.between(INSTALL_FULL_MIN_NANOS, INSTALL_FULL_MAX_NANOS);
+            disk.setFull(true);
+            sim.note("install-full", "n" + node + " disk full for " + window + "ns as an install extends its log");
+            sim.after(window, () -> disk.setFull(false));
+            int owner = ownerOf(event.detail());
+            if (plan.crashEveryMs() > 0 && owner >= 0 && owner < targets && e.chance(0.5)) {
+                long delay = e.between(1, INSTALL_OWNER_CRASH_MAX_NANOS);
+                long down = untilHeal(e, plan.downMaxMs());
+                sim.after(delay, () -> {
+                    SimulatedNode n = sim.node(owner);
+                    if (!n.isUp() || sim.nowNanos() >= healAtNanos) return;
+                    sim.note("install-full", "n" + owner + " (the installing owner) crashes before it resends");
+                    n.crash();
+                    sim.after(down, () -> {
+                        if (!n.isUp()) n.restart();
+                    });
+                });
+            }
+        });
+    }
+
+    /** The node index in an {@code owner=n<i>} field of a fact's detail, or -1. */
+    static int ownerOf(String detail) {
+        if (detail == null) return -1;
+        int at = detail.indexOf("owner=n");
+        if (at < 0) return -1;
+        int from = at + "owner=n".length();
+        int to = from;
+        while (to < detail.length() && Character.isDigit(detail.charAt(to))) to++;
+        return to == from ? -1 : Integer.parseInt(detail.substring(from, to));
     }
 
     private void healAll() {

@@ -32,7 +32,13 @@ public enum PlantedBug {
     NO_CHECKSUM("no-checksum", "replicas serve records that fail their checksum instead of repairing them"),
     /** An owner that finds a newer epoch after a partition heals wins a new one on its own stale state. */
     SPLIT_BRAIN_AFTER_HEAL("split-brain-after-heal",
-            "an owner fenced during a partition re-takes the object on its own stale state after the heal");
+            "an owner fenced during a partition re-takes the object on its own stale state after the heal"),
+    /**
+     * A replica's store runs the calls queued behind one that failed (a refused append) and relabels
+     * a log that lacks batches of the log it is relabelled to (docs/replica-store.md, "Order").
+     */
+    RELABEL_AFTER_REFUSED_APPEND("relabel-after-refused-append",
+            "a replica relabels its log to a new owner's epoch after an append of the adopted batches was refused");
 
     private final String cliName;
     private final String description;

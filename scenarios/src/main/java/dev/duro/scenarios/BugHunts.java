@@ -61,6 +61,10 @@ public final class BugHunts {
                         + " reads never answer, K3) or reads return what nobody wrote");
         add(m, PlantedBug.SPLIT_BRAIN_AFTER_HEAL, "kv", swarm, List.of("P3", "K1", "K2"),
                 "an owner fenced during a partition re-takes the object on its stale state after the heal");
+        add(m, PlantedBug.RELABEL_AFTER_REFUSED_APPEND, "kv", swarm, List.of("K2", "K1"),
+                "a replica whose disk is full as an install extends its log still relabels it: labelled with the new"
+                        + " owner's epoch but missing batches it adopted, it wins the next election over the replicas"
+                        + " holding them, and acknowledged writes are lost");
         for (PlantedBug b : PlantedBug.values()) {
             if (!m.containsKey(b)) throw new IllegalStateException("no hunt for planted bug " + b + ": add one to BugHunts");
         }

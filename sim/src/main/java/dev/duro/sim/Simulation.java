@@ -14,10 +14,12 @@ import dev.duro.sim.node.SimulatedNode;
 import dev.duro.sim.random.SeededEntropy;
 import dev.duro.sim.trace.EventKind;
 import dev.duro.sim.trace.Trace;
+import dev.duro.sim.trace.TraceEvent;
 import dev.duro.sim.trace.TraceListener;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A deterministic simulated cluster: the kernel (virtual time, one ordered event queue), the
@@ -97,6 +99,14 @@ public final class Simulation {
 
     public SimulatedNetwork network() {
         return network;
+    }
+
+    /**
+     * A fault the harness injects the instant a node records the fact {@code label} (see
+     * {@link Trace#onRecord}); unlike a listener, it changes the run, deterministically.
+     */
+    public void onRecord(String label, Consumer<TraceEvent> action) {
+        trace.onRecord(label, action);
     }
 
     /** An entropy stream for {@code purpose} (a pure function of the seed and the name). */

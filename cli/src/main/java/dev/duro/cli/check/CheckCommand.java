@@ -7,10 +7,12 @@ import dev.duro.model.check.LinearizabilityChecker;
 import dev.duro.model.check.Model;
 import dev.duro.model.check.Models;
 import dev.duro.model.check.Verdict;
+import dev.duro.model.history.DuroJsonLines;
 import dev.duro.model.history.History;
 import dev.duro.model.history.HistoryFormat;
 import dev.duro.model.history.Json;
 import dev.duro.model.history.Operation;
+import dev.duro.reports.Html;
 import dev.duro.reports.lin.LinearizabilityReport;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -72,6 +74,11 @@ public final class CheckCommand implements Callable<Integer> {
             description = "Write an HTML view: a file for one history, a directory (one FILE.html each) for several.")
     Path html;
 
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Write a folder: summary.json (what --json prints), and per history file (DIR itself for one, "
+                    + "DIR/<file>/ for several) history.jsonl (in Duro's format), summary.json and report.html.")
+    Path outDir;
+
     @Option(names = "--json", description = "Print one JSON object instead of text: the overall verdict and exit code, "
             + "counts, and one object per file in 'results'.")
     boolean json;
@@ -106,6 +113,7 @@ public final class CheckCommand implements Callable<Integer> {
             if (Files.isDirectory(html)) throw new UserError("--html " + html + " is a directory: for one history give a file name");
             if (dir == null || !Files.isDirectory(dir)) throw new UserError("--html " + html + ": no such directory '" + dir + "'");
         }
+        if (outDir != null) prepareOut();
         List<History> histories = paths.stream().map(f -> HistoryFiles.load(f, fmt)).toList();
         boolean violation = false;
         boolean unknown = false;
@@ -121,8 +129,55 @@ public final class CheckCommand implements Callable<Integer> {
         }
         int exit = violation ? Verdict.VIOLATION.exitCode() : unknown ? Verdict.UNKNOWN.exitCode() : Verdict.LINEARIZABLE.exitCode();
         if (json) out.println(summaryJson(results, exit));
+        if (outDir != null) out.println("report: " + writeOut(results, histories, exit));
         out.flush();
         return exit;
+    }
+
+    private void prepareOut() {
+        if (Files.exists(outDir) && !Files.isDirectory(outDir)) {
+            throw new UserError("--out " + outDir + " is a file, not a directory; name a directory for the check's files");
+        }
+        try {
+            Files.createDirectories(outDir);
+        } catch (IOException e) {
+            throw new UserError("cannot create --out directory '" + outDir + "': " + e.getMessage());
+        }
+    }
+
+    /** The folder of {@code --out}; returns the page to open (the one history's, or the index). */
+    private Path writeOut(List<FileResult> results, List<History> histories, int exit) {
+        try {
+            Files.writeString(outDir.resolve("summary.json"), summaryJson(results, exit) + "\n", StandardCharsets.UTF_8);
+            StringBuilder index = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                    + "<title>duro check</title></head><body style=\"font-family:sans-serif\"><h1>duro check: model "
+                    + Html.esc(model) + "</h1><ul>\n");
+            for (int i = 0; i < results.size(); i++) {
+                FileResult fr = results.get(i);
+                String name = fr.file().getFileName().toString();
+                Path dir = results.size() == 1 ? outDir : outDir.resolve(name);
+                Files.createDirectories(dir);
+                Files.writeString(dir.resolve("summary.json"), Json.write(fileJson(fr)) + "\n", StandardCharsets.UTF_8);
+                try {
+                    Files.writeString(dir.resolve("history.jsonl"), DuroJsonLines.write(histories.get(i)), StandardCharsets.UTF_8);
+                } catch (RuntimeException e) {
+                    Files.writeString(dir.resolve("history-not-written.txt"), "The history could not be written in Duro's "
+                            + "format: " + e.getMessage() + "\n", StandardCharsets.UTF_8);
+                }
+                if (fr.result() != null) {
+                    Files.writeString(dir.resolve("report.html"), LinearizabilityReport.render(fr.file().toString(), model,
+                            histories.get(i), fr.result()), StandardCharsets.UTF_8);
+                }
+                index.append("<li><a href=\"").append(Html.esc(name)).append("/report.html\">").append(Html.esc(name))
+                        .append("</a>: ").append(verdictName(fr.verdict())).append("</li>\n");
+            }
+            if (results.size() == 1) return outDir.resolve("report.html");
+            Path page = outDir.resolve("index.html");
+            Files.writeString(page, index.append("</ul></body></html>\n").toString(), StandardCharsets.UTF_8);
+            return page;
+        } catch (IOException e) {
+            throw new UserError("cannot write into --out directory '" + outDir + "': " + e.getMessage());
+        }
     }
 
     private FileResult checkOne(Path file, History history, LinearizabilityChecker.Options options) {

@@ -12,7 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** Where a run's output goes: the trace file and the JSON summary line. */
+/** Where a run's output goes: the trace file, the run folder and the JSON summary line. */
 public final class OutputOptions {
     @Option(names = "--trace", paramLabel = "FILE",
             description = "Write every trace event as JSON lines to FILE (schema in docs/simulation.md).")
@@ -20,6 +20,15 @@ public final class OutputOptions {
 
     @Option(names = "--json", description = "End the output with one JSON object summarizing the run.")
     boolean json;
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Write the run's folder to DIR: summary.json, trace.jsonl.gz, history.jsonl, params.txt and "
+                    + "report.html (a page to open in a browser). Without it, a failing run writes its folder to "
+                    + "duro-runs/<scenario>-<seed>[-<bug>...] (reran with the same seed, so the same digest).")
+    Path out;
+
+    @Option(names = "--no-report", description = "Write no folder for a failing run unless --out names one.")
+    boolean noReport;
 
     /** A listener writing JSON lines; remembers the first I/O error instead of disturbing the run. */
     static final class TraceFile implements TraceListener, AutoCloseable {

@@ -1,14 +1,21 @@
 package dev.duro.cli.sim;
 
 import dev.duro.cli.UserError;
+import dev.duro.reports.run.RunIndex;
 import dev.duro.scenarios.ScenarioCatalogue;
 import dev.duro.scenarios.frame.ObjectScenario;
 import dev.duro.sim.run.FaultSelection;
 import dev.duro.sim.run.RunConfig;
+import dev.duro.sim.run.RunResult;
+import dev.duro.sim.run.Runner;
 import dev.duro.sim.run.Scenario;
 import dev.duro.sim.run.Violation;
 import dev.duro.sim.trace.TraceJson;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -84,6 +91,15 @@ public class SimSweepCommand implements Callable<Integer> {
             description = "Show progress on stderr (default: only when stdout is a terminal and without --json).")
     Boolean progress;
 
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Write a folder per failing run (rerun with its seed; at most --out-max of them) and DIR/index.html "
+                    + "listing the failures by property with links to each run's page.")
+    Path outDir;
+
+    @Option(names = "--out-max", paramLabel = "K", defaultValue = "20",
+            description = "At most K run folders under --out (default: ${DEFAULT-VALUE}).")
+    int outMax;
+
     @Option(names = "--show", paramLabel = "K", defaultValue = "5",
             description = "Reproduction lines to print per scenario; default: ${DEFAULT-VALUE}.")
     int show;
@@ -113,6 +129,8 @@ public class SimSweepCommand implements Callable<Integer> {
         Limits.untilMs(untilMs);
         int threads = Limits.jobs(jobs);
         if (show < 0) throw new UserError("--show must be >= 0, got " + show);
+        if (outMax < 0 || outMax > 10_000) throw new UserError("--out-max must be 0..10000, got " + outMax);
+        if (outDir != null) RunFolderOutput.prepare(outDir); // a bad folder is refused before the sweep, not after it
         boolean platform = nodes != 0 || !bugs.isEmpty() || clockDriftBeyondBound || !locations.isEmpty();
         List<Scenario> targets = targets(scenario, platform);
         long totalRuns = Limits.sweepRuns(seeds, range, targets.size());
@@ -135,6 +153,7 @@ public class SimSweepCommand implements Callable<Integer> {
         String[] current = {null};
         long[] done = {0, 0}; // runs, failed
         Progress bar = Progress.of(progress, json, spec.commandLine().getErr(), "runs", totalRuns);
+        List<SweepEngine.Outcome> failing = new ArrayList<>();
         new SweepEngine(threads).runAll(jobs(targets, bases, range), o -> {
             Tally t = tallies.get(o.job().scenario().name());
             if (current[0] != null && !current[0].equals(t.scenario.name())) {
@@ -154,6 +173,7 @@ public class SimSweepCommand implements Callable<Integer> {
                         + o.result().stopReason().description() + " before the run's end)\n    repro: " + o.repro());
             }
             if (!o.failed()) return;
+            if (failing.size() < outMax) failing.add(o);
             t.failed++;
             Set<String> properties = new LinkedHashSet<>();
             for (Violation v : o.violations()) properties.add(v.property());
@@ -185,6 +205,10 @@ public class SimSweepCommand implements Callable<Integer> {
         out.println(String.format(Locale.ROOT, "total: %d runs, %d failed %s%sin %.1f s on %d job(s) (%,.0f seeds/hour, %,.0f runs/hour)",
                 runs, failed, total.isEmpty() ? "" : total + " ", inconclusive == 0 ? "" : inconclusive + " inconclusive ",
                 wallMs / 1000.0, threads, perHour, runsPerHour));
+        if (outDir != null) {
+            String totals = String.format(Locale.ROOT, "%d runs, %d failed %s", runs, failed, total.isEmpty() ? "" : total);
+            out.println("report: " + writeFolders(failing, failed, totals));
+        }
         if (first != null) {
             out.println("first failing: " + first.scenario.name() + " seed " + first.firstFailingSeed + ": " + first.firstViolation);
             out.println("repro: " + first.firstRepro);
@@ -195,6 +219,36 @@ public class SimSweepCommand implements Callable<Integer> {
         }
         out.flush();
         return exit[0];
+    }
+
+    /** Reruns each collected failing seed into its own folder and writes the index page; returns its path. */
+    private Path writeFolders(List<SweepEngine.Outcome> failing, int failed, String totals) {
+        List<RunIndex.Entry> entries = new ArrayList<>();
+        for (SweepEngine.Outcome o : failing) {
+            RunConfig config = o.job().config();
+            String name = o.job().scenario().name() + "-" + config.seedText();
+            RunFolderOutput folder = RunFolderOutput.open(outDir.resolve(name));
+            RunResult again;
+            try {
+                again = Runner.run(o.job().scenario(), config, folder.trace(), folder::afterRun);
+            } finally {
+                folder.trace().close();
+            }
+            folder.finish(again, again.lines());
+            Set<String> properties = new LinkedHashSet<>();
+            for (Violation v : again.violations()) properties.add(v.property());
+            entries.add(new RunIndex.Entry(o.job().scenario().name(), config.seedText(), List.copyOf(properties),
+                    again.violations().isEmpty() ? "(the rerun passed: a determinism bug)" : again.violations().getFirst().toString(),
+                    name, again.repro()));
+        }
+        Path index = outDir.resolve("index.html");
+        try {
+            Files.writeString(index, RunIndex.render("duro sim sweep --scenario " + scenario + " --seeds " + seeds + " --faults "
+                    + faults + settings(), totals, entries, failed - entries.size()), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UserError("cannot write " + index + ": " + e.getMessage());
+        }
+        return index;
     }
 
     private String settings() {

@@ -27,6 +27,7 @@ public final class RunReport {
 
     static final int MAX_MARKS = 2_000;
     static final int MAX_OPS = 20_000;
+    static final double NEVER_STUB_MS = 300;
     static final int MAX_EXCERPT = 6_000;
     static final int WINDOW_EVENTS = 400;
     private static final int WIDTH_PX = 1200;
@@ -114,9 +115,9 @@ public final class RunReport {
     private static void timeline(StringBuilder b, RunStory story, List<Operation> ops) {
         double end = Math.max(1, story.endMs());
         List<RunStory.Lane> lanes = story.lanes();
-        TreeSet<Integer> processes = new TreeSet<>();
-        for (Operation op : ops) processes.add(op.process());
-        int height = AXIS_PX + lanes.size() * LANE_PX + processes.size() * LANE_PX + 10;
+        int[] opLanes = new int[1];
+        List<Integer> laneOfOp = packLanes(ops, opLanes);
+        int height = AXIS_PX + lanes.size() * LANE_PX + opLanes[0] * LANE_PX + 10;
         int labelPx = 70;
         b.append("<h2>Timeline</h2>\n<div class=\"legend\">")
                 .append("<span><i class=\"sw\" style=\"background:#bfe3c6\"></i>up</span>")
@@ -128,7 +129,8 @@ public final class RunReport {
                 .append("<span style=\"color:#b00020\">┃ first violation</span>")
                 .append("<span><i class=\"sw\" style=\"background:#4f9a62\"></i>client op answered</span>")
                 .append("<span><i class=\"sw\" style=\"background:#b7b7b7\"></i>failed (no effect)</span>")
-                .append("<span><i class=\"sw\" style=\"background:#e0a030\"></i>outcome unknown (timeout)</span></div>\n");
+                .append("<span><i class=\"sw\" style=\"background:#e0a030\"></i>outcome unknown (the client gave up)</span>")
+                .append("<span><i class=\"sw\" style=\"background:repeating-linear-gradient(45deg,#e0a030 0 3px,#fff 3px 6px)\"></i>never answered</span></div>\n");
         b.append("<div><button onclick=\"zoom(1)\">whole run</button>");
         if (story.firstViolation() != null && !Double.isNaN(story.firstViolation().atMs())) {
             b.append("<button onclick=\"zoomTo(").append(fmt(story.firstViolation().atMs())).append(")\">around the first violation</button>");
@@ -139,7 +141,9 @@ public final class RunReport {
                 .append(WIDTH_PX + labelPx).append("\" height=\"").append(height).append("\" data-end=\"").append(fmt(end))
                 .append("\" data-label=\"").append(labelPx).append("\" data-base=\"").append(WIDTH_PX).append("\">\n")
                 .append("<defs><pattern id=\"cut\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">")
-                .append("<rect width=\"3\" height=\"6\" fill=\"#d04a9a\" fill-opacity=\"0.55\"/></pattern></defs>\n");
+                .append("<rect width=\"3\" height=\"6\" fill=\"#d04a9a\" fill-opacity=\"0.55\"/></pattern>")
+                .append("<pattern id=\"never\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">")
+                .append("<rect width=\"3\" height=\"6\" fill=\"#e0a030\"/></pattern></defs>\n");
         b.append("<g id=\"axis\"></g>\n");
         for (int i = 0; i < lanes.size(); i++) {
             RunStory.Lane lane = lanes.get(i);
@@ -166,9 +170,9 @@ public final class RunReport {
                         .append(ms(c.toMs())).append("</title></rect></a>\n");
             }
         }
-        clientOps(b, ops, processes, AXIS_PX + lanes.size() * LANE_PX, end);
+        clientOps(b, ops, laneOfOp, opLanes[0], AXIS_PX + lanes.size() * LANE_PX, end);
         int drawn = 0;
-        int bottom = AXIS_PX + lanes.size() * LANE_PX + processes.size() * LANE_PX;
+        int bottom = AXIS_PX + lanes.size() * LANE_PX + opLanes[0] * LANE_PX;
         for (RunStory.Mark m : story.marks()) {
             if (drawn++ >= MAX_MARKS) break;
             String title = "<title>" + esc(ms(m.atMs()) + " " + m.kind() + ": " + m.text()) + "</title>";
@@ -208,29 +212,69 @@ public final class RunReport {
         }
     }
 
-    /** One lane per client process: a bar per operation over [invoke, complete]; indeterminate ones run to the end. */
-    private static void clientOps(StringBuilder b, List<Operation> ops, TreeSet<Integer> processes, int top, double endMs) {
-        List<Integer> order = new ArrayList<>(processes);
-        for (int i = 0; i < order.size(); i++) {
-            b.append("<text x=\"2\" y=\"").append(top + i * LANE_PX + 14).append("\">ops p").append(order.get(i)).append("</text>\n");
+    /**
+     * Client operations as bars over [invoke, complete], packed into as few lanes as processes allow:
+     * a client that gives up on an operation continues under a new process number (as in Jepsen),
+     * so a lane holds one process after another. An operation never answered is drawn as a short
+     * hatched stub ({@link #NEVER_STUB_MS}) rather than a bar to the end of the run.
+     */
+    private static void clientOps(StringBuilder b, List<Operation> ops, List<Integer> laneOfProcess, int laneCount, int top,
+                                  double endMs) {
+        for (int i = 0; i < laneCount; i++) {
+            b.append("<text x=\"2\" y=\"").append(top + i * LANE_PX + 14).append("\">ops ").append(i + 1).append("</text>\n");
         }
         int drawn = 0;
         for (Operation op : ops) {
             if (drawn++ >= MAX_OPS) break;
-            int y = top + order.indexOf(op.process()) * LANE_PX;
+            int y = top + laneOfProcess.get(op.id()) * LANE_PX;
             double from = op.invokeNanos() / 1e6;
-            double to = op.completeNanos() == Operation.NEVER ? endMs : op.completeNanos() / 1e6;
+            boolean never = op.completeNanos() == Operation.NEVER;
+            double to = never ? Math.min(endMs, from + NEVER_STUB_MS) : op.completeNanos() / 1e6;
             String fill = switch (op.status()) {
                 case OK -> "#4f9a62";
                 case FAIL -> "#b7b7b7";
-                case INFO -> "#e0a030";
+                case INFO -> never ? "url(#never)" : "#e0a030";
             };
             b.append("<rect class=\"t\" data-t0=\"").append(fmt(from)).append("\" data-t1=\"").append(fmt(Math.max(to, from)))
                     .append("\" y=\"").append(y + 5).append("\" height=\"").append(LANE_PX - 10).append("\" fill=\"").append(fill)
                     .append("\" stroke=\"#fff\" stroke-width=\"0.5\"><title>").append(esc(op.describe() + " [" + op.status().label()
-                            + "] " + ms(from) + " – " + (op.completeNanos() == Operation.NEVER ? "never answered" : ms(to))))
+                            + "] " + ms(from) + " – " + (never ? "never answered" : ms(to))))
                     .append("</title></rect>\n");
         }
+    }
+
+    /** For each op (by id), its lane: processes packed greedily, a lane reused once its last process is done. */
+    static List<Integer> packLanes(List<Operation> ops, int[] laneCount) {
+        java.util.Map<Integer, double[]> span = new java.util.TreeMap<>();
+        for (Operation op : ops) {
+            double from = op.invokeNanos() / 1e6;
+            double to = op.completeNanos() == Operation.NEVER ? from + NEVER_STUB_MS : op.completeNanos() / 1e6;
+            span.merge(op.process(), new double[] {from, to}, (x, y) -> new double[] {Math.min(x[0], y[0]), Math.max(x[1], y[1])});
+        }
+        List<Integer> processes = new ArrayList<>(span.keySet());
+        processes.sort(java.util.Comparator.comparingDouble((Integer p) -> span.get(p)[0]).thenComparingInt(p -> p));
+        List<Double> laneEnds = new ArrayList<>();
+        java.util.Map<Integer, Integer> laneOf = new java.util.TreeMap<>();
+        for (int p : processes) {
+            double[] sp = span.get(p);
+            int lane = -1;
+            for (int i = 0; i < laneEnds.size(); i++) {
+                if (laneEnds.get(i) < sp[0]) {
+                    lane = i;
+                    break;
+                }
+            }
+            if (lane < 0) {
+                lane = laneEnds.size();
+                laneEnds.add(0.0);
+            }
+            laneEnds.set(lane, sp[1]);
+            laneOf.put(p, lane);
+        }
+        laneCount[0] = laneEnds.size();
+        List<Integer> out = new ArrayList<>(ops.size());
+        for (Operation op : ops) out.add(laneOf.get(op.process()));
+        return out;
     }
 
     private static void violations(StringBuilder b, RunStory story) {

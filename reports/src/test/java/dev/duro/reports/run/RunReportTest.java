@@ -135,9 +135,30 @@ class RunReportTest {
                 "{\"type\":\"info\",\"process\":0,\"f\":\"write\",\"key\":\"k1\",\"time\":1900000000}") + "\n");
         String page = Files.readString(folder(true));
 
-        assertThat(page).contains(">ops p0</text>").contains(">ops p1</text>");
+        assertThat(page).contains(">ops 1</text>").contains(">ops 2</text>").doesNotContain(">ops 3</text>");
         assertThat(page).contains("p1 read(").contains("data-t0=\"990.000\" data-t1=\"1001.000\"");
         assertThat(page).contains("[info]").contains("fill=\"#e0a030\"");
+    }
+
+    @Test
+    void clientsThatContinueUnderANewProcessNumberShareALaneOnceTheOldOneIsDone() {
+        List<dev.duro.model.history.Operation> ops = List.of(
+                op(0, 0, 100, 200), op(1, 1, 150, 400), op(2, 7, 300, dev.duro.model.history.Operation.NEVER),
+                op(3, 8, 800, 900));
+        int[] lanes = new int[1];
+        List<Integer> laneOf = RunReport.packLanes(ops, lanes);
+
+        // p0 ends at 200 ms, so p7 (from 300 ms) reuses its lane; p8 starts after p7's 300 ms stub.
+        assertThat(lanes[0]).isEqualTo(2);
+        assertThat(laneOf).containsExactly(0, 1, 0, 0);
+    }
+
+    private static dev.duro.model.history.Operation op(int id, int process, long fromMs, long toMs) {
+        long to = toMs == dev.duro.model.history.Operation.NEVER ? toMs : toMs * 1_000_000;
+        var status = toMs == dev.duro.model.history.Operation.NEVER ? dev.duro.model.history.Status.INFO
+                : dev.duro.model.history.Status.FAIL;
+        return new dev.duro.model.history.Operation(id, process, "write", "k", 1L, dev.duro.model.history.Unknown.VALUE,
+                status, fromMs * 1_000_000, to, 0);
     }
 
     @Test

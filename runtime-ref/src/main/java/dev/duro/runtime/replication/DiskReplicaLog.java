@@ -6,6 +6,7 @@ import dev.duro.model.util.Invariants;
 import dev.duro.model.world.Disk;
 import dev.duro.model.world.DiskException;
 import dev.duro.model.world.Loop;
+import dev.duro.runtime.PlantedBug;
 import dev.duro.runtime.log.DiskLogStore;
 import dev.duro.runtime.log.LogCorruptedException;
 import dev.duro.runtime.log.LogEntry;
@@ -16,8 +17,10 @@ import dev.duro.runtime.replication.ReplicaFormat.Damage;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -28,7 +31,11 @@ import java.util.function.Supplier;
  * <p><b>Order.</b> Calls run one at a time in call order, except that consecutive appends to a
  * loaded replica overlap: each is written as soon as it is its turn and the log's group commit
  * syncs them together (their promises still complete in order). Any other call waits until every
- * earlier one completed. A call made before {@link #load()} loads first.
+ * earlier one completed. A call made before {@link #load()} loads first. <b>A failed call fails
+ * every mutating call queued behind it without running it</b>: the caller queued them on its
+ * effect (an install's missing batches, then the relabel that needs them), and running them
+ * anyway can leave a state no caller asked for, e.g. a log relabelled to a new owner but missing
+ * batches that owner adopted. Reads ({@link #load()}, {@link #recoverAt}) still run.
  *
  * <p><b>Install and crashes.</b> The replica's log lives in one of two directories, named by the
  * state file's generation ({@link DiskReplicaStore#logs(long)}). {@link #install} clears the other
@@ -85,16 +92,26 @@ final class DiskReplicaLog implements ReplicaLog {
     private int running;
     private int runningAppends;
     private boolean waitingForStart;
+    /**
+     * Planted bug {@link PlantedBug#RELABEL_AFTER_REFUSED_APPEND}: calls queued behind a failed one
+     * still run, and a relabel does not check that the log ends at the adopted batch.
+     */
+    private final boolean runAfterFailure;
+
+    /** What a call does: the queue runs appends side by side, and a failure cancels the writes behind it. */
+    private enum Kind { READ, WRITE, APPEND }
 
     /** A queued call; {@code overlapped} is decided when it starts. */
     private static final class Op {
-        final boolean append;
+        final Kind kind;
         final Runnable body;
+        final Consumer<Throwable> cancel;
         boolean overlapped;
 
-        Op(boolean append, Runnable body) {
-            this.append = append;
+        Op(Kind kind, Runnable body, Consumer<Throwable> cancel) {
+            this.kind = kind;
             this.body = body;
+            this.cancel = cancel;
         }
     }
 
@@ -107,6 +124,7 @@ final class DiskReplicaLog implements ReplicaLog {
         this.stateDir = DiskReplicaStore.stateDir(namespace);
         this.statePath = stateDir + "/" + id.hex();
         for (int g = 0; g < 2; g++) logs[g] = store.logs(g).open(namespace, id);
+        this.runAfterFailure = store.planted(PlantedBug.RELABEL_AFTER_REFUSED_APPEND);
     }
 
     /** The live log. */
@@ -130,20 +148,20 @@ final class DiskReplicaLog implements ReplicaLog {
      */
     @Override
     public Promise<ReplicaState> load() {
-        return submit(false, this::loadNow);
+        return submit(Kind.READ, this::loadNow);
     }
 
     /** Fails ({@link IllegalStateException}) unless {@code epoch} is after the current promise; a damaged replica stays damaged. */
     @Override
     public Promise<Void> promise(Epoch epoch) {
-        return submit(false, () -> ensureLoaded().flatMap(v -> {
+        return submit(Kind.WRITE, () -> ensureLoaded().flatMap(v -> {
             if (!epoch.isAfter(promised)) {
                 throw new IllegalStateException("replica of " + id.hex() + ": cannot promise " + epoch
                         + ": it promised " + promised + " already (a promise only goes up)");
             }
             ReplicaFormat.State next = stateNow(epoch);
             return store.writeState(stateDir, statePath, next).map(x -> {
-                promised = epoch;
+                raisePromise(epoch);
                 stateFile = true;
                 recordedFloor = next.seqFloor();
                 return null;
@@ -172,7 +190,7 @@ final class DiskReplicaLog implements ReplicaLog {
             }
         }
         List<LogEntry> batches = List.copyOf(entries);
-        return submit(false, () -> ensureLoaded().flatMap(v -> installNow(logEpoch, snapshot, batches)));
+        return submit(Kind.WRITE, () -> ensureLoaded().flatMap(v -> installNow(logEpoch, snapshot, batches)));
     }
 
     /**
@@ -180,20 +198,32 @@ final class DiskReplicaLog implements ReplicaLog {
      *
      * <p>One state-file replace (atomic); the log is not touched. Fails
      * ({@link IllegalStateException}) when the replica is damaged, its log epoch is not
-     * {@code from} (or is ZERO), or {@code to} is not after {@code from}.
+     * {@code from} (or is ZERO), {@code to} is not after {@code from}, or its log does not end at
+     * batch {@code adoptedSeq} (fewer batches would break whole adoption, more would be batches of
+     * {@code from}'s owner that {@code to}'s never adopted).
      */
     @Override
-    public Promise<Void> relabel(Epoch from, Epoch to) {
-        return submit(false, () -> ensureLoaded().flatMap(v -> {
+    public Promise<Void> relabel(Epoch from, Epoch to, long adoptedSeq) {
+        return submit(Kind.WRITE, () -> ensureLoaded().flatMap(v -> {
             requireInstalled("relabel its log from " + from + " to " + to);
             if (!logEpoch.equals(from) || !to.isAfter(from)) {
                 throw new IllegalStateException("replica of " + id.hex() + ": cannot relabel its log from " + from + " to " + to
                         + ": its log epoch is " + logEpoch + " (a relabel moves a log to a newer owner's epoch)");
             }
+            if (lastSeq != adoptedSeq && !runAfterFailure) {
+                throw new IllegalStateException("replica of " + id.hex() + ": cannot relabel its log from " + from + " to " + to
+                        + ": it ends at batch " + lastSeq + ", but " + to + " adopted " + from + "'s log through batch "
+                        + adoptedSeq + " (a log labelled " + to + " holds exactly what its owner adopted, then its own batches)");
+            }
+            // Relabels never overlap appends: everything written is durable, and that is what the floor promises.
+            Invariants.check(durableSeq == lastSeq && recordedFloor <= durableSeq,
+                    "replica %s: relabel with batches written through %d, durable through %d, floor %d",
+                    id.hex(), lastSeq, durableSeq, recordedFloor);
             Epoch newPromised = to.isAfter(promised) ? to : promised;
             ReplicaFormat.State next = new ReplicaFormat.State(namespace, id, newPromised, to, durableSeq, Damage.NONE, generation);
             return store.writeState(stateDir, statePath, next).map(x -> {
-                promised = newPromised;
+                raisePromise(newPromised);
+                Invariants.check(to.isAfter(logEpoch), "replica %s: its log label went from %s to %s", id.hex(), logEpoch, to);
                 logEpoch = to;
                 recordedFloor = next.seqFloor();
                 return null;
@@ -211,13 +241,13 @@ final class DiskReplicaLog implements ReplicaLog {
      */
     @Override
     public Promise<Void> append(Epoch logEpoch, LogEntry entry) {
-        return submit(true, () -> loaded ? appendNow(logEpoch, entry) : ensureLoaded().flatMap(v -> appendNow(logEpoch, entry)));
+        return submit(Kind.APPEND, () -> loaded ? appendNow(logEpoch, entry) : ensureLoaded().flatMap(v -> appendNow(logEpoch, entry)));
     }
 
     /** Fails when the replica is damaged or holds no installed log; otherwise as {@link ObjectLog#snapshot}. */
     @Override
     public Promise<Void> snapshot(Snapshot snapshot) {
-        return submit(false, () -> ensureLoaded().flatMap(v -> {
+        return submit(Kind.WRITE, () -> ensureLoaded().flatMap(v -> {
             requireInstalled("store snapshot " + snapshot.seq());
             return log().snapshot(snapshot);
         }));
@@ -226,7 +256,7 @@ final class DiskReplicaLog implements ReplicaLog {
     /** Fails when the replica is damaged or holds no installed log; otherwise as {@link ObjectLog#recoverAt}. */
     @Override
     public Promise<Recovery> recoverAt(long seq) {
-        return submit(false, () -> ensureLoaded().flatMap(v -> {
+        return submit(Kind.READ, () -> ensureLoaded().flatMap(v -> {
             requireInstalled("recover as of batch " + seq);
             return log().recoverAt(seq);
         }));
@@ -402,6 +432,8 @@ final class DiskReplicaLog implements ReplicaLog {
         lastSeq = entry.seq();
         return written.flatMap(v -> {
             durableSeq = Math.max(durableSeq, entry.seq());
+            Invariants.check(durableSeq <= lastSeq, "replica %s: batch %d durable, but batches were written only through %d",
+                    id.hex(), durableSeq, lastSeq);
             return vouch(entry.seq());
         }).recover(e -> {
             loaded = false; // the batch may be in the log without its vouch: the next call re-reads
@@ -416,6 +448,12 @@ final class DiskReplicaLog implements ReplicaLog {
         if (logEpoch.equals(Epoch.ZERO)) {
             throw new IllegalStateException("replica of " + id.hex() + " holds no installed log: cannot " + what);
         }
+    }
+
+    /** Records a promise made durable: a promise only goes up. */
+    private void raisePromise(Epoch next) {
+        Invariants.check(!promised.isAfter(next), "replica %s: its promise would go down from %s to %s", id.hex(), promised, next);
+        promised = next;
     }
 
     /** The state file for the current state with {@code promise}; damage stays recorded until an install. */
@@ -447,6 +485,8 @@ final class DiskReplicaLog implements ReplicaLog {
         Promise<Void> waiters = floorNext;
         floorNext = null;
         ReplicaFormat.State next = stateNow(promised);
+        Invariants.check(next.seqFloor() <= lastSeq, "replica %s: a floor of batch %d, but batches were written only through %d",
+                id.hex(), next.seqFloor(), lastSeq);
         floorInFlight = waiters;
         floorInFlightCovers = next.seqFloor();
         store.writeState(stateDir, statePath, next).whenComplete((v, e) -> {
@@ -461,10 +501,10 @@ final class DiskReplicaLog implements ReplicaLog {
     // =============================================================================================
     // the call queue
 
-    private <T> Promise<T> submit(boolean append, Supplier<Promise<T>> body) {
+    private <T> Promise<T> submit(Kind kind, Supplier<Promise<T>> body) {
         Promise<T> result = Promise.on(loop);
         Op[] self = new Op[1];
-        self[0] = new Op(append, () -> {
+        self[0] = new Op(kind, () -> {
             Promise<T> p;
             try {
                 if (store.ready().isFailed()) throw new IllegalStateException(store.ready().failure().getMessage(), store.ready().failure());
@@ -476,14 +516,29 @@ final class DiskReplicaLog implements ReplicaLog {
             p.whenComplete((v, e) -> {
                 running--;
                 if (self[0].overlapped) runningAppends--;
+                if (e != null && !runAfterFailure) cancelQueuedWrites(e);
                 if (e != null) result.fail(e);
                 else result.complete(v);
                 pump();
             });
-        });
+        }, result::fail);
         queue.add(self[0]);
         pump();
         return result;
+    }
+
+    /**
+     * Fails, without running them, the writes queued behind a call that failed: they were queued
+     * on its effect (see "Order" above). Their callers reload and retry, as after any failure.
+     */
+    private void cancelQueuedWrites(Throwable cause) {
+        for (Iterator<Op> it = queue.iterator(); it.hasNext(); ) {
+            Op op = it.next();
+            if (op.kind == Kind.READ) continue;
+            it.remove();
+            op.cancel.accept(new IllegalStateException("replica of " + id.hex() + ": not run: a call queued before it failed ("
+                    + cause.getMessage() + ")", cause));
+        }
     }
 
     private void pump() {
@@ -499,7 +554,7 @@ final class DiskReplicaLog implements ReplicaLog {
         }
         while (!queue.isEmpty()) {
             Op next = queue.peekFirst();
-            boolean overlap = next.append && loaded;
+            boolean overlap = next.kind == Kind.APPEND && loaded;
             if (running > 0 && !(overlap && runningAppends == running)) return;
             queue.pollFirst();
             next.overlapped = overlap;

@@ -73,8 +73,9 @@ public final class DiskReplicaStore implements ReplicaStore {
     /**
      * @param options   the log settings (retention, segment size) and planted bugs:
      *                  {@link PlantedBug#LOG_ACK_BEFORE_FSYNC} (batches and state files acknowledged
-     *                  before their fsync) and {@link PlantedBug#NO_CHECKSUM} (damaged records served
-     *                  as valid)
+     *                  before their fsync), {@link PlantedBug#NO_CHECKSUM} (damaged records served
+     *                  as valid) and {@link PlantedBug#RELABEL_AFTER_REFUSED_APPEND} (calls queued
+     *                  behind a failed one still run; a relabel does not check the adopted batch)
      * @param firstBoot true on the node's very first start; false on restarts, where a disk without
      *                  {@code node.marker} lost everything
      */
@@ -318,6 +319,11 @@ public final class DiskReplicaStore implements ReplicaStore {
 
     Promise<Void> ready() {
         return ready;
+    }
+
+    /** Whether the options plant {@code bug} (never in production configuration). */
+    boolean planted(PlantedBug bug) {
+        return options.planted(bug);
     }
 
     @Override

@@ -15,7 +15,9 @@ import java.util.Optional;
  * synced data, a lost state file or disk), never a different log that looks healthy.
  *
  * <p>Consecutive appends may be written together (the disk store group-commits them); their
- * promises still complete in call order, and any other call waits for them. A mutating call fails
+ * promises still complete in call order, and any other call waits for them. When a call fails,
+ * the mutating calls queued behind it fail too, without running (they were queued on its
+ * effect); a caller reloads before it writes again. A mutating call fails
  * with {@code DuroException(UNAVAILABLE)} when the disk is full (nothing changed), and a failed
  * fsync ends the process (fail-stop). {@link DiskReplicaStore} is the disk implementation
  * (docs/replica-store.md).
@@ -41,10 +43,12 @@ public interface ReplicaLog {
     /**
      * Moves the log, unchanged, from the owner of {@code from} to the newer owner of {@code to}
      * (also promising {@code to} if it is newer): the caller knows the log is a prefix of the one
-     * {@code to}'s owner adopted (docs/cluster.md, "Relabel"). Fails unless the current log epoch
-     * is {@code from}. One atomic write: a crash leaves the old label or the new one.
+     * {@code to}'s owner adopted from {@code from}'s, through batch {@code adoptedSeq}
+     * (docs/cluster.md, "Relabel"). Fails unless the current log epoch is {@code from} and the log
+     * ends at {@code adoptedSeq}: a log labelled {@code to} must hold all that {@code to} adopted.
+     * One atomic write: a crash leaves the old label or the new one.
      */
-    Promise<Void> relabel(Epoch from, Epoch to);
+    Promise<Void> relabel(Epoch from, Epoch to, long adoptedSeq);
 
     /**
      * Appends the next batch ({@code entry.seq() == lastSeq + 1}) written by the owner of

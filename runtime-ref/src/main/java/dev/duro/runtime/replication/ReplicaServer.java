@@ -292,6 +292,9 @@ final class ReplicaServer {
             answer.accept(new Fenced(m.route(), e, c.promised));
             return;
         }
+        // A log's label never exceeds the promise, and the promise fenced older epochs: labels only go up.
+        Invariants.check(acceptStaleEpochs || !c.logEpoch.isAfter(e), "replica %s: install of %s over a log of the newer %s",
+                c.key.id().hex(), e, c.logEpoch);
         if (!m.reset() && !c.damaged && c.logEpoch.equals(e) && c.lastSeq() >= m.lastSeq()) {
             // Within one epoch the owner's log only grows: this replica already holds a longer
             // prefix of it. Re-installing a delayed duplicate would drop acknowledged batches.
@@ -350,9 +353,19 @@ final class ReplicaServer {
         Epoch e = m.epoch();
         Epoch from = c.logEpoch;
         boolean relabel = !from.equals(e);
+        // What holdsPrefix established: a relabel moves the adopted owner's log, held up to the adopted batch at most.
+        Invariants.check(!relabel || (from.equals(m.adopted()) && c.lastSeq() <= m.adoptedSeq() && e.isAfter(from)),
+                "replica %s: extending a log of %s through %d to %s, which adopted %s through %d",
+                c.key.id().hex(), from, c.lastSeq(), e, m.adopted(), m.adoptedSeq());
+        if (relabel) {
+            // Before any write: a harness that injects disk faults at installs keys on this fact.
+            trace.record("repl-extend", "id=" + c.key.id().hex() + " at=" + self + " from=" + from + " to=" + e
+                    + " owner=" + NodeId.of(e.node()) + " held=" + c.lastSeq() + " adopted=" + m.adoptedSeq());
+        }
         Epoch promisedBefore = c.promised; // what the disk holds once the writes issued earlier completed
         Epoch promisedAfter = e.isAfter(c.promised) ? e : c.promised;
         long snapshotBefore = c.snapshotSeq();
+        long lastBefore = c.lastSeq();
         List<LogEntry> missing = new ArrayList<>();
         for (LogEntry entry : m.entries()) if (entry.seq() > c.lastSeq()) missing.add(entry);
         boolean newerSnapshot = m.snapshot().isPresent() && m.snapshot().get().seq() > snapshotBefore;
@@ -383,6 +396,8 @@ final class ReplicaServer {
         }
         if (relabel && (missing.isEmpty() || missing.getFirst().seq() > m.adoptedSeq())) {
             // It held the whole adopted log already: the relabel comes first.
+            Invariants.check(lastBefore == m.adoptedSeq(), "replica %s: relabel first, holding %d of the adopted %d",
+                    c.key.id().hex(), lastBefore, m.adoptedSeq());
             steps.addFirst(relabelStep(c, from, e, promisedAfter, m.adoptedSeq(), snapshotBefore, last));
         }
         if (newerSnapshot) {
@@ -394,10 +409,14 @@ final class ReplicaServer {
         for (Runnable step : steps) step.run();
     }
 
-    private Runnable relabelStep(ReplicaCell c, Epoch from, Epoch to, Epoch promisedAfter, long lastSeq, long snapshotSeq,
+    /**
+     * The relabel once the log holds the adopted batches through {@code adoptedSeq}; the store
+     * refuses it if they are not all there (an append before it was refused, e.g. on a full disk).
+     */
+    private Runnable relabelStep(ReplicaCell c, Epoch from, Epoch to, Epoch promisedAfter, long adoptedSeq, long snapshotSeq,
                                  Consumer<ReplicaCell.View> onDurable) {
-        ReplicaCell.View after = new ReplicaCell.View(promisedAfter, to, lastSeq, snapshotSeq, false);
-        return () -> write(c, () -> c.log.relabel(from, to), after, onDurable);
+        ReplicaCell.View after = new ReplicaCell.View(promisedAfter, to, adoptedSeq, snapshotSeq, false);
+        return () -> write(c, () -> c.log.relabel(from, to, adoptedSeq), after, onDurable);
     }
 
     private void onAppend(ReplicaCell c, Append m, Consumer<Reply> answer) {

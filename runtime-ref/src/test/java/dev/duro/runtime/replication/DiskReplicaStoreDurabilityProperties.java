@@ -319,7 +319,7 @@ class DiskReplicaStoreDurabilityProperties {
                 installs.put(e, List.copyOf(content));
                 for (int i = 0; i < content.size(); i++) wrote(e, i + 1, content.get(i));
                 cutPossible = true;
-                rig.replica().relabel(from, e).whenComplete((v, failure) -> {
+                rig.replica().relabel(from, e, content.size()).whenComplete((v, failure) -> {
                     if (failure != null) return;
                     cutPossible = false;
                     relabelsAcked++;

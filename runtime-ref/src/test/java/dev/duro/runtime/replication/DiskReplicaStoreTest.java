@@ -323,7 +323,7 @@ class DiskReplicaStoreTest {
         install(rig, 1, Optional.of(new Snapshot(2, 0, new byte[] {2})), entries(3, 5));
         String dir = rig.logDir(ReplicaRig.ID);
         var logFiles = rig.device.durableImage().keySet().stream().filter(p -> p.startsWith(DiskReplicaStore.LOGS)).toList();
-        rig.awaitValue(r -> r.replica().relabel(epoch(1), epoch(3)));
+        rig.awaitValue(r -> r.replica().relabel(epoch(1), epoch(3), 5));
         append(rig, 3, 6, 7);
         rig.crashAndRestart();
         ReplicaState state = rig.load();
@@ -333,10 +333,10 @@ class DiskReplicaStoreTest {
         assertThat(rig.logDir(ReplicaRig.ID)).as("same generation: the log was not rewritten").isEqualTo(dir);
         assertThat(rig.device.durableImage().keySet()).containsAll(logFiles);
         // Guards: only from the current log epoch, only to a newer one; a newer promise stays.
-        assertThat(failure(rig.await(r -> r.replica().relabel(epoch(1), epoch(4))))).hasMessageContaining("its log epoch is");
-        assertThat(failure(rig.await(r -> r.replica().relabel(epoch(3), epoch(2))))).hasMessageContaining("cannot relabel");
+        assertThat(failure(rig.await(r -> r.replica().relabel(epoch(1), epoch(4), 7)))).hasMessageContaining("its log epoch is");
+        assertThat(failure(rig.await(r -> r.replica().relabel(epoch(3), epoch(2), 7)))).hasMessageContaining("cannot relabel");
         rig.awaitValue(r -> r.replica().promise(epoch(9)));
-        rig.awaitValue(r -> r.replica().relabel(epoch(3), epoch(5)));
+        rig.awaitValue(r -> r.replica().relabel(epoch(3), epoch(5), 7));
         rig.crashAndRestart();
         assertThat(rig.load().promised()).isEqualTo(epoch(9));
         assertThat(rig.load().logEpoch()).isEqualTo(epoch(5));
@@ -428,7 +428,7 @@ class DiskReplicaStoreTest {
         assertThat(rig.labels("repl-damaged")).containsExactly("id=" + ReplicaRig.ID.hex() + " reason=state-corrupt");
         assertThat(failure(rig.await(r -> r.replica().append(epoch(4), entry(4))))).hasMessageContaining("damaged");
         assertThat(failure(rig.await(r -> r.replica().snapshot(new Snapshot(0, 0, new byte[0]))))).hasMessageContaining("damaged");
-        assertThat(failure(rig.await(r -> r.replica().relabel(epoch(4), epoch(5))))).hasMessageContaining("damaged");
+        assertThat(failure(rig.await(r -> r.replica().relabel(epoch(4), epoch(5), 0)))).hasMessageContaining("damaged");
         // Listed, so a sweep finds it; a promise keeps it damaged; an install repairs it.
         assertThat(rig.<List<ObjectId>>awaitValue(r -> r.store.list(ReplicaRig.NS))).containsExactly(ReplicaRig.ID);
         rig.awaitValue(r -> r.replica().promise(epoch(7)));
@@ -559,6 +559,62 @@ class DiskReplicaStoreTest {
         append(rig, 1, 4, 4); // the refused batch again, after the log re-read itself
         rig.crashAndRestart();
         assertLog(rig.load(), epoch(1), 1, 4);
+    }
+
+    @Test
+    void aRelabelRefusesALogThatDoesNotEndAtTheAdoptedBatch() {
+        ReplicaRig rig = rig(25);
+        install(rig, 1, Optional.empty(), entries(1, 2));
+        assertThat(failure(rig.await(r -> r.replica().relabel(epoch(1), epoch(3), 6))))
+                .hasMessageContaining("it ends at batch 2, but 3.0.20 adopted 1.1.18's log through batch 6");
+        assertThat(failure(rig.await(r -> r.replica().relabel(epoch(1), epoch(3), 1)))).hasMessageContaining("it ends at batch 2");
+        rig.crashAndRestart();
+        assertLog(rig.load(), epoch(1), 1, 2);
+        rig.awaitValue(r -> r.replica().relabel(epoch(1), epoch(3), 2));
+        assertLog(rig.load(), epoch(3), 1, 2);
+    }
+
+    /** The writes an install that extends a log queues at once (ReplicaServer.extend): appends of the adopted batches, the relabel, the new owner's batch. */
+    private static List<Promise<Void>> extend(ReplicaRig rig, boolean fullForTheFirst) {
+        List<Promise<Void>> calls = new ArrayList<>();
+        rig.awaitValue(r -> {
+            ReplicaLog log = r.replica();
+            r.device.setFull(fullForTheFirst);
+            for (long seq = 3; seq <= 6; seq++) calls.add(log.append(epoch(1), entry(seq)));
+            r.device.setFull(false); // room again before the next queued call runs
+            calls.add(log.relabel(epoch(1), epoch(3), 6));
+            calls.add(log.append(epoch(3), entry(7)));
+            return Promise.succeeded(r.world.loop(), null);
+        });
+        rig.runMillis(100);
+        return calls;
+    }
+
+    @Test
+    void aRefusedAppendFailsTheCallsQueuedBehindItWithoutRunningThem() {
+        ReplicaRig rig = rig(26);
+        install(rig, 1, Optional.empty(), entries(1, 2));
+        List<Promise<Void>> calls = extend(rig, true);
+        assertThat(((DuroException) failure(calls.getFirst())).code()).as("append 3 on a full disk").isEqualTo(ErrorCode.UNAVAILABLE);
+        for (Promise<Void> queued : calls.subList(1, calls.size())) {
+            assertThat(failure(queued)).hasMessageContaining("not run: a call queued before it failed (disk full");
+        }
+        rig.crashAndRestart();
+        assertLog(rig.load(), epoch(1), 1, 2); // not labelled 3.0.20 while missing batches 3..6 it adopted
+        // The same calls with room on the disk: the extended log, relabelled.
+        for (Promise<Void> p : extend(rig, false)) assertThat(p.isSucceeded()).isTrue();
+        rig.crashAndRestart();
+        assertLog(rig.load(), epoch(3), 1, 7);
+    }
+
+    @Test
+    void relabelAfterRefusedAppendPlantedRelabelsTheShortLog() {
+        ReplicaRig rig = new ReplicaRig(26, NO_FAULTS, LogOptions.defaults().withPlantedBugs(Set.of(PlantedBug.RELABEL_AFTER_REFUSED_APPEND)));
+        install(rig, 1, Optional.empty(), entries(1, 2));
+        List<Promise<Void>> calls = extend(rig, true);
+        assertThat(calls.get(4).isSucceeded()).as("the relabel ran after the refused append").isTrue();
+        rig.crashAndRestart();
+        assertLog(rig.load(), epoch(3), 1, 2); // labelled with the new owner's epoch, missing 3..6: whole adoption broken
     }
 
     @Test

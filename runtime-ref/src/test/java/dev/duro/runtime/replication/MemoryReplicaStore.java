@@ -136,11 +136,12 @@ final class MemoryReplicaStore implements ReplicaStore {
         }
 
         @Override
-        public Promise<Void> relabel(Epoch from, Epoch to) {
+        public Promise<Void> relabel(Epoch from, Epoch to, long adoptedSeq) {
             return write(s -> {
                 check(!s.damaged(), "relabel of a damaged copy");
                 check(s.logEpoch().equals(from) && !from.equals(Epoch.ZERO), "relabel from " + from + " of a log of " + s.logEpoch());
                 check(to.isAfter(from), "relabel from " + from + " to the older " + to);
+                check(s.lastSeq() == adoptedSeq, "relabel to " + to + " of a log ending at " + s.lastSeq() + ", adopted through " + adoptedSeq);
                 return new ReplicaState(to.isAfter(s.promised()) ? to : s.promised(), to, s.snapshot(), s.entries(), false, "");
             });
         }

@@ -246,6 +246,11 @@ public final class SimDiskDevice implements DiskDevice, AutoCloseable {
         trace.record("disk-nemesis", "full=" + isFull);
     }
 
+    /** Whether {@link #setFull} holds the disk full now (the capacity limit aside). */
+    public boolean isFull() {
+        return full;
+    }
+
     /** Multiplies every sync latency by {@code factor} until called again with 1. */
     public void slowFsync(double factor) {
         Invariants.check(factor >= 1.0, "slow-fsync factor must be >= 1, was %s", factor);

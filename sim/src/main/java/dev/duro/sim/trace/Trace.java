@@ -2,7 +2,10 @@ package dev.duro.sim.trace;
 
 import dev.duro.model.util.Invariants;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The run's trace: a running digest over every event plus a bounded ring of the most recent
@@ -17,6 +20,10 @@ import java.util.List;
  *
  * <p>Events are stored as primitives in parallel arrays so that recording allocates nothing
  * unless a listener is attached.
+ *
+ * <p><b>Triggers</b> ({@link #onRecord}) are not listeners: they are fault actions of the harness
+ * that run the instant a node records a given fact, before the node's code goes on, and so are
+ * part of the run (deterministically: they run in record order and draw from their own streams).
  */
 public final class Trace {
     private static final long EMPTY = 0x5EED_D16E_5700_0000L;
@@ -33,6 +40,8 @@ public final class Trace {
     private final String[] details;
     private final long[] chains;
     private final TraceListener listener;
+    /** Trigger actions by record label; looked up, never iterated, so the map's order cannot leak. */
+    private final Map<String, List<Consumer<TraceEvent>>> triggers = new HashMap<>();
     private long count;
     private long chain = EMPTY;
 
@@ -81,7 +90,25 @@ public final class Trace {
         chain = h;
         count = index + 1;
         if (listener != TraceListener.NONE) listener.onEvent(eventAt(index));
+        if (!triggers.isEmpty() && kind == EventKind.RECORD && label != null) {
+            List<Consumer<TraceEvent>> actions = triggers.get(label);
+            if (actions != null) {
+                TraceEvent event = eventAt(index);
+                for (Consumer<TraceEvent> action : actions) action.accept(event);
+            }
+        }
         return index;
+    }
+
+    /**
+     * Runs {@code action} right after every {@link EventKind#RECORD} event labelled {@code label}
+     * (a fact a node records, e.g. {@code repl-extend}), after the listener saw it and before the
+     * recording code goes on: a harness injecting a fault at that instant. Events the action records
+     * follow the triggering one. Actions of one label run in the order they were added.
+     */
+    public void onRecord(String label, Consumer<TraceEvent> action) {
+        Invariants.check(label != null && !label.isEmpty() && action != null, "a trigger needs a label and an action");
+        triggers.computeIfAbsent(label, l -> new ArrayList<>()).add(action);
     }
 
     /** Number of events recorded. */

@@ -70,8 +70,8 @@ class LoadFailureForgetsPromiseTest {
                 }
 
                 @Override
-                public Promise<Void> relabel(Epoch from, Epoch to) {
-                    return log.relabel(from, to);
+                public Promise<Void> relabel(Epoch from, Epoch to, long adoptedSeq) {
+                    return log.relabel(from, to, adoptedSeq);
                 }
 
                 @Override
