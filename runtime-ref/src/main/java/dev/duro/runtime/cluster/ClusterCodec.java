@@ -13,7 +13,14 @@ import dev.duro.runtime.cluster.ClusterMessage.ForwardReply;
 import dev.duro.runtime.cluster.ClusterMessage.Heartbeat;
 import dev.duro.runtime.cluster.ClusterMessage.NotOwner;
 import dev.duro.runtime.cluster.ClusterMessage.Outcome;
+import dev.duro.runtime.cluster.ClusterMessage.SocketAbort;
+import dev.duro.runtime.cluster.ClusterMessage.SocketClose;
+import dev.duro.runtime.cluster.ClusterMessage.SocketEvent;
+import dev.duro.runtime.cluster.ClusterMessage.SocketFrame;
+import dev.duro.runtime.cluster.ClusterMessage.SocketPing;
+import dev.duro.runtime.cluster.ClusterMessage.SocketSend;
 import dev.duro.runtime.cluster.ClusterMessage.StaleIncarnation;
+import dev.duro.model.websocket.WebSocketMessage;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.BufferUnderflowException;
@@ -33,7 +40,7 @@ import java.util.TreeMap;
 final class ClusterCodec {
     /** Byte 0 of every cluster message ('C'). */
     static final byte FAMILY = 0x43;
-    static final byte VERSION = 2;
+    static final byte VERSION = 3;
     /** The largest request or response body a forward carries (the edge's own limit). */
     static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
     private static final int MAX_STRING_BYTES = 64 * 1024;
@@ -43,6 +50,13 @@ final class ClusterCodec {
     private static final int FORWARD = 2;
     private static final int FORWARD_REPLY = 3;
     private static final int ACTIVATE = 4;
+    private static final int SOCKET = 5;
+
+    private static final int SEND_TEXT = 1;
+    private static final int SEND_BINARY = 2;
+    private static final int CLOSE = 3;
+    private static final int PING = 4;
+    private static final int ABORT = 5;
 
     private static final int ANSWERED = 1;
     private static final int FAILED = 2;
@@ -60,7 +74,7 @@ final class ClusterCodec {
         switch (message) {
             case Heartbeat h -> out.u8(HEARTBEAT).i64(h.incarnation());
             case Forward f -> {
-                out.u8(FORWARD).i64(f.forwardId()).i64(f.ownerIncarnation());
+                out.u8(FORWARD).i64(f.forwardId()).i64(f.ownerIncarnation()).i64(f.senderIncarnation());
                 namespace(out, f.namespace());
                 out.raw(f.id().bytes());
                 out.str(f.request().method()).str(f.request().path()).headers(f.request().headers()).bytes(f.request().body());
@@ -74,6 +88,13 @@ final class ClusterCodec {
                 namespace(out, a.namespace());
                 out.raw(a.id().bytes());
             }
+            case SocketFrame f -> {
+                out.u8(SOCKET).i64(f.fromIncarnation()).i64(f.toIncarnation()).u8(f.toOwner() ? 1 : 0);
+                namespace(out, f.namespace());
+                out.raw(f.id().bytes());
+                out.i64(f.socketId()).i64(f.seq());
+                socketEvent(out, f.event());
+            }
         }
         return out.toByteArray();
     }
@@ -85,6 +106,38 @@ final class ClusterCodec {
             case StaleIncarnation s -> out.u8(STALE).i64(s.incarnation());
             case NotOwner n -> out.u8(NOT_OWNER).u32(n.owner().index());
         }
+    }
+
+    private static void socketEvent(Out out, SocketEvent event) {
+        switch (event) {
+            case SocketSend s -> {
+                switch (s.message()) {
+                    case WebSocketMessage.Text t -> out.u8(SEND_TEXT).str(t.text());
+                    case WebSocketMessage.Binary b -> out.u8(SEND_BINARY).bytes(b.bytes());
+                }
+            }
+            case SocketClose c -> out.u8(CLOSE).u16(c.code()).str(c.reason()).u8(c.wasClean() ? 1 : 0);
+            case SocketPing p -> out.u8(PING);
+            case SocketAbort a -> out.u8(ABORT).str(a.reason());
+        }
+    }
+
+    private static SocketEvent socketEvent(ByteBuffer in) {
+        int kind = in.get();
+        return switch (kind) {
+            case SEND_TEXT -> new SocketSend(new WebSocketMessage.Text(str(in, "socket message")));
+            case SEND_BINARY -> new SocketSend(new WebSocketMessage.Binary(bytes(in)));
+            case CLOSE -> new SocketClose(Short.toUnsignedInt(in.getShort()), str(in, "close reason"), bool(in, "clean flag"));
+            case PING -> new SocketPing();
+            case ABORT -> new SocketAbort(str(in, "abort reason"));
+            default -> throw new IllegalArgumentException("unknown socket event " + kind);
+        };
+    }
+
+    private static boolean bool(ByteBuffer in, String what) {
+        int b = in.get();
+        if (b != 0 && b != 1) throw new IllegalArgumentException(what + " is " + b + ", not 0 or 1");
+        return b == 1;
     }
 
     private static void namespace(Out out, String namespace) {
@@ -108,16 +161,27 @@ final class ClusterCodec {
                 case FORWARD -> {
                     long forwardId = in.getLong();
                     long incarnation = in.getLong();
+                    long senderIncarnation = in.getLong();
                     String ns = namespace(in);
                     ObjectId id = id(in);
                     String method = str(in, "method");
                     String path = str(in, "path");
                     TreeMap<String, String> headers = headers(in);
                     byte[] body = bytes(in);
-                    yield new Forward(forwardId, incarnation, ns, id, request(method, path, headers, body));
+                    yield new Forward(forwardId, incarnation, senderIncarnation, ns, id, request(method, path, headers, body));
                 }
                 case FORWARD_REPLY -> new ForwardReply(in.getLong(), outcome(in));
                 case ACTIVATE -> new Activate(namespace(in), id(in));
+                case SOCKET -> {
+                    long fromIncarnation = in.getLong();
+                    long toIncarnation = in.getLong();
+                    boolean toOwner = bool(in, "direction");
+                    String ns = namespace(in);
+                    ObjectId id = id(in);
+                    long socketId = in.getLong();
+                    long seq = in.getLong();
+                    yield new SocketFrame(fromIncarnation, toIncarnation, toOwner, ns, id, socketId, seq, socketEvent(in));
+                }
                 default -> throw new IllegalArgumentException("unknown cluster message type " + type);
             };
             if (in.hasRemaining()) throw new IllegalArgumentException(in.remaining() + " trailing bytes after cluster message type " + type);

@@ -4,6 +4,7 @@ import dev.duro.model.object.ErrorCode;
 import dev.duro.model.object.ObjectId;
 import dev.duro.model.object.Request;
 import dev.duro.model.object.Response;
+import dev.duro.model.websocket.WebSocketMessage;
 import dev.duro.model.world.NodeId;
 
 import java.util.Objects;
@@ -30,9 +31,11 @@ sealed interface ClusterMessage {
      * the owner the sender addresses (0: not known yet); an owner runs only forwards stamped with
      * its own incarnation and refuses the others without running them, so a forward that reaches
      * a later incarnation of its owner (a duplicate, a frame queued across a reconnect) never runs
-     * twice because the restarted owner forgot it.
+     * twice because the restarted owner forgot it. {@code senderIncarnation} is the sender's own
+     * incarnation: a WebSocket the forward opens lives only as long as that incarnation (see
+     * {@link SocketFrame}).
      */
-    record Forward(long forwardId, long ownerIncarnation, String namespace, ObjectId id, Request request)
+    record Forward(long forwardId, long ownerIncarnation, long senderIncarnation, String namespace, ObjectId id, Request request)
             implements ClusterMessage {
         public Forward {
             Objects.requireNonNull(namespace, "namespace");
@@ -87,6 +90,53 @@ sealed interface ClusterMessage {
         public Activate {
             Objects.requireNonNull(namespace, "namespace");
             Objects.requireNonNull(id, "id");
+        }
+    }
+
+    /**
+     * One event of a WebSocket whose object runs on another node than the edge node that adopted it
+     * (docs/gateway.md, "Sockets across nodes"). {@code toOwner} says the direction: edge → owner
+     * (client messages and close) or owner → edge (object sends and close). The socket is named by
+     * (namespace, id, socket id at the owner) and lives between one incarnation of each node:
+     * a frame whose incarnations are not the socket's is refused with a {@link SocketAbort}.
+     * Sends and closes are numbered 1, 2, ... per direction ({@code seq}); a ping carries the
+     * highest number sent so far; an abort carries 0.
+     */
+    record SocketFrame(long fromIncarnation, long toIncarnation, boolean toOwner, String namespace, ObjectId id, long socketId,
+                       long seq, SocketEvent event) implements ClusterMessage {
+        public SocketFrame {
+            Objects.requireNonNull(namespace, "namespace");
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(event, "event");
+        }
+    }
+
+    /** What a {@link SocketFrame} carries. */
+    sealed interface SocketEvent {
+    }
+
+    /** A message, client → object or object → client. */
+    record SocketSend(WebSocketMessage message) implements SocketEvent {
+        public SocketSend {
+            Objects.requireNonNull(message, "message");
+        }
+    }
+
+    /** The client's close (clean or not), or the object's. */
+    record SocketClose(int code, String reason, boolean wasClean) implements SocketEvent {
+        public SocketClose {
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    /** Keepalive: the sender has sent up to {@code seq}, so a lost last frame shows as a gap. */
+    record SocketPing() implements SocketEvent {
+    }
+
+    /** The socket broke (unknown, a gap, an overflow): the receiver ends it with 1006. */
+    record SocketAbort(String reason) implements SocketEvent {
+        public SocketAbort {
+            Objects.requireNonNull(reason, "reason");
         }
     }
 }

@@ -158,6 +158,9 @@ public final class ClusterNode implements NodeProgram {
                 case Forward f -> router.onForward(from, f);
                 case ForwardReply r -> router.onForwardReply(from, r);
                 case Activate a -> sweeper.claim(a.namespace(), a.id());
+                case ClusterMessage.SocketFrame f -> {
+                    if (cluster.isMember(from)) router.onSocketFrame(from, f);
+                }
             }
         }
     }

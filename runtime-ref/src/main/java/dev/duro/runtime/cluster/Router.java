@@ -19,7 +19,7 @@ import dev.duro.runtime.cluster.ClusterMessage.NotOwner;
 import dev.duro.runtime.cluster.ClusterMessage.Outcome;
 import dev.duro.runtime.cluster.ClusterMessage.StaleIncarnation;
 import dev.duro.runtime.edge.ClientSockets;
-import dev.duro.wire.MovedException;
+import dev.duro.runtime.cluster.ClusterMessage.SocketFrame;
 import dev.duro.runtime.edge.ObjectEndpoint;
 import dev.duro.runtime.host.ObjectHost;
 
@@ -64,6 +64,7 @@ final class Router implements ObjectEndpoint {
     private final ObjectHost host;
     private final RoutingOptions options;
     private final long incarnation;
+    private final RemoteSockets sockets;
     /** What this node last heard each peer's incarnation to be (heartbeats, refusals). */
     private final Map<NodeId, Long> peerIncarnations = new LinkedHashMap<>();
     private final Map<Long, PendingForward> pending = new LinkedHashMap<>();
@@ -91,6 +92,7 @@ final class Router implements ObjectEndpoint {
         this.host = host;
         this.options = options;
         this.incarnation = incarnation;
+        this.sockets = new RemoteSockets(world, host, detector, incarnation);
         // A late ForwardReply from before a crash must not complete this incarnation's forward with
         // the same number: each incarnation starts its ids at a fresh random point (2^62 apart on average).
         this.lastForwardId = world.entropy().derive("router/forward-ids").nextLong() >>> 2;
@@ -115,26 +117,29 @@ final class Router implements ObjectEndpoint {
     public Promise<Response> fetch(String namespace, ObjectId id, Request request) {
         NodeId owner = preferredOwner(namespace, id);
         if (owner.equals(self)) return host.fetch(namespace, id, request);
-        if (request.isWebSocketUpgrade()) {
-            return Promise.failed(world.loop(), new MovedException("object " + namespace + "/" + id.hex() + " lives on " + owner
-                    + "; open the WebSocket there; nothing ran; retry there", owner));
-        }
-        return forward(owner, namespace, id, request);
+        return forward(owner, namespace, id, request); // an upgrade too: its socket then runs over RemoteSockets
     }
 
     @Override
     public void webSocketMessage(String namespace, ObjectId id, long socketId, WebSocketMessage message) {
-        host.webSocketMessage(namespace, id, socketId, message); // sockets are only ever opened at the owner
+        if (!sockets.clientMessage(namespace, id, socketId, message)) host.webSocketMessage(namespace, id, socketId, message);
     }
 
     @Override
     public void webSocketClose(String namespace, ObjectId id, long socketId, int code, String reason, boolean wasClean) {
-        host.webSocketClose(namespace, id, socketId, code, reason, wasClean);
+        if (!sockets.clientClose(namespace, id, socketId, code, reason, wasClean)) {
+            host.webSocketClose(namespace, id, socketId, code, reason, wasClean);
+        }
     }
 
     @Override
     public void attachClientSockets(ClientSockets sink) {
-        host.attachClientSockets(sink);
+        sockets.attach(sink);
+    }
+
+    /** A frame of a WebSocket between this node and another (docs/gateway.md "Sockets across nodes"). */
+    void onSocketFrame(NodeId from, SocketFrame frame) {
+        sockets.onFrame(from, frame);
     }
 
     // ---------------------------------------------------------------- forwarding side
@@ -153,6 +158,7 @@ final class Router implements ObjectEndpoint {
         PendingForward p = new PendingForward(forwardId, namespace, id, request, result, timer);
         pending.put(forwardId, p);
         forwarded++;
+        if (request.isWebSocketUpgrade()) sockets.upgradeStarted(false, namespace, id);
         send(p, owner);
         return result;
     }
@@ -162,7 +168,7 @@ final class Router implements ObjectEndpoint {
         p.stamp = peerIncarnations.getOrDefault(owner, 0L);
         byte[] bytes;
         try {
-            bytes = ClusterCodec.encode(new Forward(p.forwardId, p.stamp, p.namespace, p.id, p.request));
+            bytes = ClusterCodec.encode(new Forward(p.forwardId, p.stamp, incarnation, p.namespace, p.id, p.request));
         } catch (IllegalArgumentException e) {
             finish(p).fail(new DuroException(ErrorCode.MALFORMED_REQUEST, "the request cannot be forwarded to the object's owner: "
                     + e.getMessage()));
@@ -172,9 +178,15 @@ final class Router implements ObjectEndpoint {
     }
 
     private Promise<Response> finish(PendingForward p) {
+        return finish(p, null);
+    }
+
+    /** {@code answer}: the owner's response, which for an upgrade registers the socket's link first. */
+    private Promise<Response> finish(PendingForward p, Response answer) {
         PendingForward removed = pending.remove(p.forwardId);
         Invariants.check(removed == p, "forward %s finished twice", p.forwardId);
         p.timer.cancel();
+        if (p.request.isWebSocketUpgrade()) sockets.upgradeEnded(false, p.namespace, p.id, answer, p.owner, p.stamp);
         return p.result;
     }
 
@@ -188,6 +200,7 @@ final class Router implements ObjectEndpoint {
 
     /** The failure detector's view changed: forwards to owners it now suspects will not be answered. */
     void viewChanged() {
+        sockets.viewChanged();
         List<Long> lost = new ArrayList<>();
         for (var e : pending.entrySet()) {
             if (!detector.trusts(e.getValue().owner)) lost.add(e.getKey());
@@ -200,6 +213,7 @@ final class Router implements ObjectEndpoint {
      * it will not be answered by that one (it is gone); their outcome is unknown.
      */
     void heard(NodeId from, long peerIncarnation) {
+        sockets.heard(from, peerIncarnation);
         Long before = peerIncarnations.put(from, peerIncarnation);
         if (before == null || before == peerIncarnation) return;
         List<Long> lost = new ArrayList<>();
@@ -217,7 +231,7 @@ final class Router implements ObjectEndpoint {
             return;
         }
         switch (reply.outcome()) {
-            case Answered a -> finish(p).complete(a.response());
+            case Answered a -> finish(p, a.response()).complete(a.response());
             case Failed f -> finish(p).fail(new DuroException(f.code(), f.message()));
             case StaleIncarnation s -> {
                 refusals++;
@@ -272,6 +286,8 @@ final class Router implements ObjectEndpoint {
             reply(from, forwardId, new NotOwner(owner));
             return;
         }
+        boolean upgrade = forward.request().isWebSocketUpgrade();
+        if (upgrade) sockets.upgradeStarted(true, forward.namespace(), forward.id());
         Promise<Response> answer;
         try {
             answer = host.fetch(forward.namespace(), forward.id(), forward.request());
@@ -279,6 +295,8 @@ final class Router implements ObjectEndpoint {
             answer = Promise.failed(world.loop(), e);
         }
         answer.whenComplete((response, failure) -> {
+            // the link to the edge node exists before the 101 leaves, so the object's first sends follow it
+            if (upgrade) sockets.upgradeEnded(true, forward.namespace(), forward.id(), response, from, forward.senderIncarnation());
             if (failure == null) {
                 replyAnswer(from, forwardId, response);
             } else if (failure instanceof DuroException e) {
@@ -315,6 +333,11 @@ final class Router implements ObjectEndpoint {
 
     long incarnation() {
         return incarnation;
+    }
+
+    /** Remote WebSocket ends open at this node now (tests). */
+    int remoteSockets() {
+        return sockets.open();
     }
 
     Stats stats() {

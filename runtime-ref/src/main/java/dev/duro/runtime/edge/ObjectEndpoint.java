@@ -19,8 +19,8 @@ public interface ObjectEndpoint {
 
     /**
      * Fails with a {@link dev.duro.model.object.DuroException} carrying the error's code and flags.
-     * In a cluster the endpoint forwards to the owner; a WebSocket upgrade for an object on another
-     * node may fail with {@code MovedException}.
+     * In a cluster the endpoint forwards to the owner, upgrades too: the socket's later messages
+     * and close then travel between the two nodes as cluster messages (docs/gateway.md).
      */
     Promise<Response> fetch(String namespace, ObjectId id, Request request);
 

@@ -383,6 +383,11 @@ public final class Gateway {
 
         @Override
         public void close(int code, String reason) {
+            if (code == ABNORMAL_CLOSURE && opened) {
+                // the socket broke behind the door (its object's node died): the client hears 1006, not clean
+                abort(this, "broken", reason);
+                return;
+            }
             if (!opened) closedBeforeOpen = true;
             emit(new ObjectSocketClose(client.handle(), ++sentSeq, code, reason));
         }

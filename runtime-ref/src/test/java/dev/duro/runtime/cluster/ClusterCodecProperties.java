@@ -57,6 +57,16 @@ class ClusterCodecProperties {
         }
     }
 
+    private static Arbitrary<ClusterMessage.SocketEvent> socketEvents(Arbitrary<String> words, Arbitrary<byte[]> frames) {
+        return Arbitraries.oneOf(
+                words.map(w -> new ClusterMessage.SocketSend(new dev.duro.model.websocket.WebSocketMessage.Text(w))),
+                frames.map(b -> new ClusterMessage.SocketSend(new dev.duro.model.websocket.WebSocketMessage.Binary(b))),
+                Combinators.combine(Arbitraries.integers().between(0, 65_535), words, Arbitraries.of(true, false))
+                        .as(ClusterMessage.SocketClose::new),
+                Arbitraries.just(new ClusterMessage.SocketPing()),
+                words.map(ClusterMessage.SocketAbort::new));
+    }
+
     @Provide
     Arbitrary<ClusterMessage> messages() {
         Arbitrary<byte[]> frames = Arbitraries.bytes().array(byte[].class).ofMaxSize(40);
@@ -75,8 +85,10 @@ class ClusterCodecProperties {
                 Arbitraries.integers().between(0, 1000).map(i -> new ClusterMessage.NotOwner(NodeId.of(i))));
         return Arbitraries.oneOf(
                 Arbitraries.longs().map(Heartbeat::new),
-                Combinators.combine(Arbitraries.longs(), Arbitraries.longs(), Arbitraries.strings().ofMaxLength(20), ids, requests)
+                Combinators.combine(Arbitraries.longs(), Arbitraries.longs(), Arbitraries.longs(), Arbitraries.strings().ofMaxLength(20), ids, requests)
                         .as(Forward::new),
+                Combinators.combine(Arbitraries.longs(), Arbitraries.longs(), Arbitraries.of(true, false), words, ids, Arbitraries.longs(),
+                        Arbitraries.longs(), socketEvents(words, frames)).as(ClusterMessage.SocketFrame::new),
                 Combinators.combine(Arbitraries.longs(), outcomes).as(ForwardReply::new),
                 Combinators.combine(Arbitraries.strings().ofMaxLength(20), ids).as(Activate::new));
     }

@@ -246,7 +246,8 @@ final class ClusterRig {
     /**
      * The test object: {@code /inc} adds one to "n" and answers it, {@code /get} answers it,
      * {@code /alarm?in=<ms>} sets the alarm that far ahead, {@code /slow?ms=<n>} answers after a
-     * timer; the alarm adds one to "fired"; upgrades are accepted.
+     * timer; the alarm adds one to "fired"; upgrades are accepted; a socket message is echoed ("close"
+     * closes the socket with 4000), and {@code /closed} tells the last close the object heard.
      */
     static final class Probe implements DurableObject, AlarmHandler, WebSocketHandler {
         private final ObjectContext ctx;
@@ -279,6 +280,10 @@ final class ClusterRig {
                     }
                 }
                 case "/fired" -> ctx.completed(Response.ok(Long.toString(get("fired"))));
+                case "/closed" -> {
+                    String closed = ctx.storage().get("closed", String.class);
+                    yield ctx.completed(Response.ok(closed == null ? "open" : closed));
+                }
                 case "/alarm" -> {
                     ctx.storage().setAlarm(ctx.nowMillis() + Long.parseLong(r.query("in")));
                     yield ctx.completed(Response.ok("set"));
@@ -305,7 +310,15 @@ final class ClusterRig {
 
         @Override
         public Promise<Void> webSocketMessage(WebSocket socket, WebSocketMessage message) {
-            socket.send("echo " + message.asText());
+            if (message.asText().equals("close")) socket.close(4000, "asked to");
+            else socket.send("echo " + message.asText());
+            return ctx.completed(null);
+        }
+
+        /** Remembers the last close it heard as "code wasClean" ({@code /closed}). */
+        @Override
+        public Promise<Void> webSocketClose(WebSocket socket, int code, String reason, boolean wasClean) {
+            ctx.storage().put("closed", code + " " + wasClean);
             return ctx.completed(null);
         }
     }

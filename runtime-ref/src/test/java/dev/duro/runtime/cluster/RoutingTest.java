@@ -6,7 +6,6 @@ import dev.duro.model.object.ErrorCode;
 import dev.duro.model.object.Request;
 import dev.duro.model.world.NodeId;
 import dev.duro.runtime.config.RuntimeConfig;
-import dev.duro.wire.MovedException;
 import dev.duro.sim.net.NetworkConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -54,24 +53,26 @@ class RoutingTest {
     }
 
     @Test
-    void anUpgradeAtANonOwnerIsMovedToTheOwnerAndTheClusterClientFollows() {
+    void anUpgradeAtANonOwnerIsForwardedAndItsSocketRunsThroughThatGatewayNeverMoved() {
         ClusterRig rig = new ClusterRig(21, 5, new SharedLogs());
         String name = "room";
         NodeId owner = rig.replicas(name).getFirst();
         NodeId other = NodeId.of((owner.index() + 2) % 5);
-        DuroException e = rig.error(() -> rig.client().gateway().connect(other, ClusterRig.NS, name,
-                Request.webSocketUpgrade("/ws"), Listeners.NONE, ClusterRig.CALL_TIMEOUT_NANOS));
-        assertThat(e).isInstanceOf(MovedException.class);
-        assertThat(e.code()).isEqualTo(ErrorCode.MOVED);
-        assertThat(e.isRetryable()).isTrue();
-        assertThat(((MovedException) e).owner()).isEqualTo(owner);
-
-        // the cluster client follows the MOVED of an upgrade (the one MOVED the binary gateway sends)
-        var socket = rig.value(() -> rig.client().connect(ClusterRig.NS, name, Request.webSocketUpgrade("/ws"),
-                Listeners.NONE, ClusterRig.CALL_TIMEOUT_NANOS));
+        List<String> heard = new java.util.ArrayList<>();
+        var socket = rig.value(() -> rig.client().gateway().connect(other, ClusterRig.NS, name,
+                Request.webSocketUpgrade("/ws"), Listeners.recording(heard), ClusterRig.CALL_TIMEOUT_NANOS));
         assertThat(socket.isOpen()).isTrue();
-        assertThat(rig.client().gatewayFor(ClusterRig.NS, name)).isEqualTo(owner);
-        assertThat(rig.program(owner).gateway().openSockets()).isEqualTo(1);
+        rig.clientNode.world().loop().execute(() -> socket.send("hi"));
+        rig.runMillis(200);
+        assertThat(heard).as("seed 21").containsExactly("msg echo hi");
+        assertThat(rig.program(other).gateway().openSockets()).isEqualTo(1);
+        assertThat(rig.program(owner).gateway().openSockets()).isZero();
+        assertThat(rig.nodesOf("obj-event-begin", name)).containsOnly(owner);
+
+        // the owner dies: the client hears 1006, not clean, through the gateway it connected to
+        rig.server(owner).crash();
+        rig.runMillis(10_000);
+        assertThat(heard).as("seed 21").last().asString().startsWith("close 1006 ").endsWith(" false");
     }
 
     @Test
@@ -153,7 +154,7 @@ class RoutingTest {
             if (bytes.length > 0 && bytes[0] == ClusterCodec.FAMILY
                     && ClusterCodec.decode(bytes) instanceof ClusterMessage.ForwardReply r) outcomes.add(r.outcome());
         });
-        byte[] forward = ClusterCodec.encode(new ClusterMessage.Forward(7, rig.program(owner).routingIncarnation(), ClusterRig.NS,
+        byte[] forward = ClusterCodec.encode(new ClusterMessage.Forward(7, rig.program(owner).routingIncarnation(), 99, ClusterRig.NS,
                 rig.id(name), Request.get("/inc")));
         sender.loop().execute(() -> {
             for (int i = 0; i < 3; i++) sender.transport().send(owner, forward);
