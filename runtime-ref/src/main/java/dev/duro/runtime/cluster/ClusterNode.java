@@ -119,6 +119,7 @@ public final class ClusterNode implements NodeProgram {
             if (incarnation == 0) incarnation = 1; // 0 means "not known" in a forward's stamp
             detector = new FailureDetector(world, cluster, incarnation, () -> onViewChange.forEach(Runnable::run));
             router = new Router(world, placement, detector, host, routingOptions, incarnation);
+            host.routeStubsThrough(router); // an object's call to another object runs at the callee's owner
             frontDoor = new NodeFrontDoor(world, deployment, router, Gateway.frontDoorOptions(gatewayOptions), cluster);
             gateway = new Gateway(world, frontDoor, gatewayOptions);
             sweeper = new OwnershipSweeper(world, config, List.copyOf(deployment.namespaces().keySet()), host, storage,

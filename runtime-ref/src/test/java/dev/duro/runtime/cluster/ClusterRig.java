@@ -280,6 +280,23 @@ final class ClusterRig {
                     }
                 }
                 case "/fired" -> ctx.completed(Response.ok(Long.toString(get("fired"))));
+                case "/call" -> {
+                    // calls object "name" through a stub, "times" times in a row, and answers what the calls answered
+                    ObjectNamespace ns = ctx.namespace(NS);
+                    var stub = ns.get(ns.idFromName(r.query("name")));
+                    int times = r.query("times") == null ? 1 : Integer.parseInt(r.query("times"));
+                    List<Promise<Response>> calls = new ArrayList<>();
+                    for (int i = 0; i < times; i++) calls.add(stub.fetch(Request.get(r.query("path"))));
+                    Promise<Response> answer = ctx.promise();
+                    calls.getLast().whenComplete((last, failure) -> {
+                        StringBuilder out = new StringBuilder();
+                        for (Promise<Response> c : calls) {
+                            out.append(out.isEmpty() ? "" : ",").append(c.isSucceeded() ? c.value().bodyText() : "error");
+                        }
+                        answer.complete(Response.ok(out.toString()));
+                    });
+                    yield answer;
+                }
                 case "/closed" -> {
                     String closed = ctx.storage().get("closed", String.class);
                     yield ctx.completed(Response.ok(closed == null ? "open" : closed));
