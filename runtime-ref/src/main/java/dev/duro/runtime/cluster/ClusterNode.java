@@ -68,6 +68,18 @@ public final class ClusterNode implements NodeProgram {
         this(deployment, config, cluster, gatewayOptions, routingOptions, NodeStorage::replicated);
     }
 
+    /**
+     * A one-member cluster on the node's own disk log, unreplicated: the single-node runtime
+     * ({@code DuroNode}). {@code self} is the node it will run on.
+     */
+    public static ClusterNode single(Deployment deployment, RuntimeConfig config, GatewayOptions gatewayOptions, NodeId self) {
+        ClusterConfig one = ClusterConfig.of(1);
+        if (!self.equals(NodeId.of(0))) {
+            one = new ClusterConfig(List.of(self), 1, one.leaseMillis(), one.driftBoundPpm(), one.heartbeatMillis(), one.suspectAfterMillis());
+        }
+        return new ClusterNode(deployment, config, one, gatewayOptions, RoutingOptions.defaults(), NodeStorage::local);
+    }
+
     /** With other storage under the host than {@link Replication} (tests of routing and failover). */
     ClusterNode(Deployment deployment, RuntimeConfig config, ClusterConfig cluster, GatewayOptions gatewayOptions,
                 RoutingOptions routingOptions, NodeStorage.Factory storageFactory) {
@@ -119,7 +131,9 @@ public final class ClusterNode implements NodeProgram {
             if (incarnation == 0) incarnation = 1; // 0 means "not known" in a forward's stamp
             detector = new FailureDetector(world, cluster, incarnation, () -> onViewChange.forEach(Runnable::run));
             router = new Router(world, placement, detector, host, routingOptions, incarnation);
-            host.routeStubsThrough(router); // an object's call to another object runs at the callee's owner
+            boolean alone = cluster.members().size() == 1;
+            // an object's call to another object runs at the callee's owner (alone, every callee is here)
+            if (!alone) host.routeStubsThrough(router);
             frontDoor = new NodeFrontDoor(world, deployment, router, Gateway.frontDoorOptions(gatewayOptions), cluster);
             gateway = new Gateway(world, frontDoor, gatewayOptions);
             sweeper = new OwnershipSweeper(world, config, List.copyOf(deployment.namespaces().keySet()), host, storage,
@@ -128,8 +142,11 @@ public final class ClusterNode implements NodeProgram {
             onViewChange.add(sweeper::viewChanged);
             world.transport().onReceive(this::dispatch); // replaces the gateway's own receiver
             host.start();
-            detector.start();
-            sweeper.start();
+            if (!alone) {
+                // alone there is no one to hear from or hand objects to; the host's start re-armed the alarms
+                detector.start();
+                sweeper.start();
+            }
         }
 
         void dispatch(NodeId from, byte[] message) {
