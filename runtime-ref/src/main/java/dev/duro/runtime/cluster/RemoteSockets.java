@@ -103,6 +103,11 @@ final class RemoteSockets implements ClientSockets {
             long socketId = socketId(response);
             Key key = new Key(namespace, id, socketId);
             Map<Key, Link> links = links(role);
+            Link stale = links.get(key);
+            if (stale != null && (!stale.peer.equals(peer) || stale.peerIncarnation != peerIncarnation)) {
+                // the same socket id from another incarnation: the old one's socket died with it
+                end(stale, "replaced", peer + " answered from another incarnation; the old socket died with the old one", false);
+            }
             if (socketId > 0 && !links.containsKey(key)) {
                 link = new Link(role, key, peer, peerIncarnation, now());
                 links.put(key, link);

@@ -235,7 +235,10 @@ final class Router implements ObjectEndpoint {
             case Failed f -> finish(p).fail(new DuroException(f.code(), f.message()));
             case StaleIncarnation s -> {
                 refusals++;
-                if (s.incarnation() != 0) peerIncarnations.put(from, s.incarnation());
+                if (s.incarnation() != 0) {
+                    peerIncarnations.put(from, s.incarnation());
+                    sockets.heard(from, s.incarnation());
+                }
                 resend(p, from, "its owner " + from + " kept refusing it as addressed to another incarnation");
             }
             case NotOwner n -> {
