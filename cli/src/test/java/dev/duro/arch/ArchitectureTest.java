@@ -59,16 +59,28 @@ class ArchitectureTest {
     }
 
     @Test
-    @DisplayName("runtime-ref depends on model and SQLite only: never on sim, faults or Netty")
+    @DisplayName("runtime-ref depends on model, wire and SQLite only: never on sim, faults or Netty")
     void runtimeUsesModelOnly() {
-        moduleMayOnlyUse("dev.duro.runtime..", "dev.duro.model..", "org.sqlite..").check(mainClasses);
+        moduleMayOnlyUse("dev.duro.runtime..", "dev.duro.model..", "dev.duro.wire..", "org.sqlite..").check(mainClasses);
+    }
+
+    @Test
+    @DisplayName("wire (the binary gateway protocol) depends on model only")
+    void wireUsesModelOnly() {
+        moduleMayOnlyUse("dev.duro.wire..", "dev.duro.model..").check(mainClasses);
+    }
+
+    @Test
+    @DisplayName("client depends on model and wire only: no runtime, so no deployment secret")
+    void clientUsesModelAndWireOnly() {
+        moduleMayOnlyUse("dev.duro.client..", "dev.duro.model..", "dev.duro.wire..").check(mainClasses);
     }
 
     @Test
     @DisplayName("scenarios sits on model, sim, faults and runtime-ref")
     void scenariosLayering() {
         moduleMayOnlyUse("dev.duro.scenarios..", "dev.duro.model..", "dev.duro.sim..", "dev.duro.faults..",
-                "dev.duro.runtime..", "com.google.common.jimfs..").check(mainClasses);
+                "dev.duro.runtime..", "dev.duro.wire..", "dev.duro.client..", "com.google.common.jimfs..").check(mainClasses);
     }
 
     @Test
@@ -81,7 +93,7 @@ class ArchitectureTest {
     @DisplayName("deploy sits on model, runtime-ref, Netty and the JDK's javax.crypto; never on sim or faults")
     void deployLayering() {
         // javax.crypto: HMAC-SHA256 of node-to-node frames and of the deployment's entropy (docs/deploy.md)
-        moduleMayOnlyUse("dev.duro.deploy..", "dev.duro.model..", "dev.duro.runtime..", "io.netty..", "org.sqlite..",
+        moduleMayOnlyUse("dev.duro.deploy..", "dev.duro.model..", "dev.duro.runtime..", "dev.duro.wire..", "io.netty..", "org.sqlite..",
                 "javax.crypto..")
                 .check(mainClasses);
     }

@@ -24,7 +24,8 @@ final class DeterminismRules {
 
     /** Packages whose main code runs inside the simulator. */
     static final String[] DETERMINISTIC_PACKAGES = {
-        "dev.duro.model..", "dev.duro.sim..", "dev.duro.faults..", "dev.duro.runtime..", "dev.duro.scenarios.."
+        "dev.duro.model..", "dev.duro.sim..", "dev.duro.faults..", "dev.duro.wire..", "dev.duro.runtime..", "dev.duro.client..",
+        "dev.duro.scenarios.."
     };
 
     /** A banned target: any member of {@code owner}, or only the named ones. */

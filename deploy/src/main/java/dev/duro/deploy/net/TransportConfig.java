@@ -1,7 +1,7 @@
 package dev.duro.deploy.net;
 
 import dev.duro.model.world.NodeId;
-import dev.duro.runtime.gateway.wire.WireCodec;
+import dev.duro.wire.WireCodec;
 import dev.duro.runtime.replication.MessageCodec;
 
 import java.net.InetSocketAddress;

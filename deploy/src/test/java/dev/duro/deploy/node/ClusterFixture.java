@@ -9,7 +9,7 @@ import dev.duro.model.object.ObjectContext;
 import dev.duro.model.object.ObjectFactory;
 import dev.duro.model.object.Request;
 import dev.duro.model.object.Response;
-import dev.duro.runtime.cluster.ClusterClient;
+import dev.duro.client.ClusterClient;
 import dev.duro.runtime.config.ClusterConfig;
 import dev.duro.runtime.config.Deployment;
 import dev.duro.runtime.config.NamespaceBinding;

@@ -2,7 +2,7 @@ package dev.duro.deploy.node;
 
 import dev.duro.deploy.OnLoop;
 import dev.duro.model.world.NodeId;
-import dev.duro.runtime.cluster.ClusterClient;
+import dev.duro.client.ClusterClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,7 +63,7 @@ class ClusterProcessTest {
         NodeId clientId = NodeId.of(MEMBERS);
         clientNode = RealNode.start(new NodeConfig(clientId, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 addresses, tmp.resolve("client"), ClusterFixture.CLUSTER_SECRET),
-                w -> clientRef.set(new ClusterClient(w, ClusterFixture.DEPLOYMENT_SECRET, ClusterFixture.cluster())),
+                w -> clientRef.set(new ClusterClient(w, ClusterFixture.cluster().members())),
                 RealNode.Options.defaults().withLog(log::add).withExit(reason -> log.add("client exit: " + reason)));
         addresses.put(clientId, clientNode.address());
         for (int i = 0; i < MEMBERS; i++) tellPeers(i);

@@ -3,7 +3,7 @@ package dev.duro.deploy.node;
 import dev.duro.deploy.OnLoop;
 import dev.duro.model.world.NodeId;
 import dev.duro.model.world.NodeProgram;
-import dev.duro.runtime.cluster.ClusterClient;
+import dev.duro.client.ClusterClient;
 import dev.duro.runtime.cluster.ClusterNode;
 import dev.duro.runtime.config.ClusterConfig;
 import dev.duro.runtime.config.Deployment;
@@ -58,7 +58,7 @@ class RealClusterTest {
                     new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
         }
         AtomicReference<ClusterClient> clientRef = new AtomicReference<>();
-        RealNode clientNode = start(NodeId.of(3), w -> clientRef.set(new ClusterClient(w, DEPLOYMENT_SECRET, cluster)),
+        RealNode clientNode = start(NodeId.of(3), w -> clientRef.set(new ClusterClient(w, cluster.members())),
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         OnLoop.waitUntil(() -> clientRef.get() != null, 10_000, () -> "the client started");
         ClusterClient client = clientRef.get();

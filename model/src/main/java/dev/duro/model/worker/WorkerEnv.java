@@ -11,7 +11,7 @@ public interface WorkerEnv {
      * The binding named {@code binding} (e.g. {@code "COUNTER"}): ids, and stubs whose calls run at
      * the object's owner wherever it lives in the cluster.
      *
-     * @throws DuroException with {@code NOT_FOUND} naming the bindings that exist
+     * @throws DuroException with {@code UNKNOWN_NAMESPACE} naming the bindings that exist
      */
     ObjectNamespace namespace(String binding);
 

@@ -10,9 +10,11 @@ import dev.duro.runtime.cluster.ClusterMessage.Heartbeat;
 import dev.duro.runtime.config.ClusterConfig;
 import dev.duro.runtime.config.Deployment;
 import dev.duro.runtime.config.RuntimeConfig;
+import dev.duro.runtime.edge.FrontDoor;
+import dev.duro.runtime.edge.NodeFrontDoor;
 import dev.duro.runtime.gateway.Gateway;
 import dev.duro.runtime.gateway.GatewayOptions;
-import dev.duro.runtime.gateway.wire.WireCodec;
+import dev.duro.wire.WireCodec;
 import dev.duro.runtime.host.ObjectHost;
 import dev.duro.runtime.replication.Replication;
 
@@ -23,7 +25,8 @@ import java.util.Objects;
 /**
  * A runtime node of a cluster (docs/cluster.md). On each (re)start it builds, on the incarnation's
  * {@link World}: the replication service and its log store, the {@link ObjectHost} on those logs,
- * the {@link Router} in front of the host, the {@link Gateway} on the router, the failure detector
+ * the {@link Router} in front of the host, the front door ({@link NodeFrontDoor}) on the router and
+ * the binary {@link Gateway} on the front door, the failure detector
  * and the ownership sweeps; then it takes the transport's receiver, which dispatches on byte 0
  * (gateway {@code 0x47}, replication {@code 0x52}, cluster {@code 0x43}; anything else is counted
  * and dropped), and starts the host (which re-arms the persisted alarms of the objects this node
@@ -65,6 +68,18 @@ public final class ClusterNode implements NodeProgram {
         this(deployment, config, cluster, gatewayOptions, routingOptions, NodeStorage::replicated);
     }
 
+    /**
+     * A one-member cluster on the node's own disk log, unreplicated: the single-node runtime
+     * ({@code DuroNode}). {@code self} is the node it will run on.
+     */
+    public static ClusterNode single(Deployment deployment, RuntimeConfig config, GatewayOptions gatewayOptions, NodeId self) {
+        ClusterConfig one = ClusterConfig.of(1);
+        if (!self.equals(NodeId.of(0))) {
+            one = new ClusterConfig(List.of(self), 1, one.leaseMillis(), one.driftBoundPpm(), one.heartbeatMillis(), one.suspectAfterMillis());
+        }
+        return new ClusterNode(deployment, config, one, gatewayOptions, RoutingOptions.defaults(), NodeStorage::local);
+    }
+
     /** With other storage under the host than {@link Replication} (tests of routing and failover). */
     ClusterNode(Deployment deployment, RuntimeConfig config, ClusterConfig cluster, GatewayOptions gatewayOptions,
                 RoutingOptions routingOptions, NodeStorage.Factory storageFactory) {
@@ -97,6 +112,7 @@ public final class ClusterNode implements NodeProgram {
         final ObjectHost host;
         final FailureDetector detector;
         final Router router;
+        final NodeFrontDoor frontDoor;
         final Gateway gateway;
         final OwnershipSweeper sweeper;
         long unknownFamily;
@@ -111,18 +127,26 @@ public final class ClusterNode implements NodeProgram {
             NodeId self = world.self();
             host.setTakenOver((ns, id) -> !placement.replicas(ns, id).getFirst().equals(self));
             List<Runnable> onViewChange = new ArrayList<>();
-            detector = new FailureDetector(world, cluster, () -> onViewChange.forEach(Runnable::run));
-            router = new Router(world, placement, detector, host, routingOptions);
-            gateway = new Gateway(world, deployment, router, gatewayOptions);
-            router.attachGateway(gateway);
+            long incarnation = world.entropy().derive("cluster/incarnation").nextLong();
+            if (incarnation == 0) incarnation = 1; // 0 means "not known" in a forward's stamp
+            detector = new FailureDetector(world, cluster, incarnation, () -> onViewChange.forEach(Runnable::run));
+            router = new Router(world, placement, detector, host, routingOptions, incarnation);
+            boolean alone = cluster.members().size() == 1;
+            // an object's call to another object runs at the callee's owner (alone, every callee is here)
+            if (!alone) host.routeStubsThrough(router);
+            frontDoor = new NodeFrontDoor(world, deployment, router, Gateway.frontDoorOptions(gatewayOptions), cluster);
+            gateway = new Gateway(world, frontDoor, gatewayOptions);
             sweeper = new OwnershipSweeper(world, config, List.copyOf(deployment.namespaces().keySet()), host, storage,
                     router, routingOptions.sweepIntervalNanos());
             onViewChange.add(router::viewChanged);
             onViewChange.add(sweeper::viewChanged);
             world.transport().onReceive(this::dispatch); // replaces the gateway's own receiver
             host.start();
-            detector.start();
-            sweeper.start();
+            if (!alone) {
+                // alone there is no one to hear from or hand objects to; the host's start re-armed the alarms
+                detector.start();
+                sweeper.start();
+            }
         }
 
         void dispatch(NodeId from, byte[] message) {
@@ -145,10 +169,16 @@ public final class ClusterNode implements NodeProgram {
                 return;
             }
             switch (message) {
-                case Heartbeat h -> detector.heard(from);
+                case Heartbeat h -> {
+                    detector.heard(from);
+                    if (cluster.isMember(from)) router.heard(from, h.incarnation());
+                }
                 case Forward f -> router.onForward(from, f);
                 case ForwardReply r -> router.onForwardReply(from, r);
                 case Activate a -> sweeper.claim(a.namespace(), a.id());
+                case ClusterMessage.SocketFrame f -> {
+                    if (cluster.isMember(from)) router.onSocketFrame(from, f);
+                }
             }
         }
     }
@@ -158,6 +188,11 @@ public final class ClusterNode implements NodeProgram {
     /** The host of the most recent incarnation; null before the first start (see {@code DuroNode#host}). */
     public ObjectHost host() {
         return current == null ? null : current.host;
+    }
+
+    /** The front door of the most recent incarnation (what edge adapters call); null before the first start. */
+    public FrontDoor frontDoor() {
+        return current == null ? null : current.frontDoor;
     }
 
     /** The gateway of the most recent incarnation; null before the first start. */
@@ -175,6 +210,11 @@ public final class ClusterNode implements NodeProgram {
         if (current != null) throw new IllegalStateException("asExistingMember() must come before the first start");
         initialized = true;
         return this;
+    }
+
+    /** The incarnation number the most recent incarnation's heartbeats carry and forwards to it are stamped with (tests). */
+    long routingIncarnation() {
+        return current.router.incarnation();
     }
 
     /** True once the current incarnation's storage finished its start-up writes (tests). */
@@ -212,10 +252,10 @@ public final class ClusterNode implements NodeProgram {
 
     /** Counters of the most recent incarnation, for tests and reports. */
     public Stats stats() {
-        if (current == null) return new Stats(0, 0, 0, 0, 0, 0, 0, 0);
+        if (current == null) return new Stats(0, 0, 0, 0, 0, 0, 0, 0, 0);
         Router.Stats r = current.router.stats();
         return new Stats(current.unknownFamily, current.malformedCluster, r.forwarded(), r.inFlight(), r.overloaded(),
-                r.timedOut(), r.lateReplies(), r.malformedReplies());
+                r.timedOut(), r.lateReplies(), r.refusals(), r.duplicateForwards());
     }
 
     /**
@@ -226,9 +266,12 @@ public final class ClusterNode implements NodeProgram {
      * @param forwardsOverloaded  requests refused with OVERLOADED because too many forwards were in flight
      * @param forwardsTimedOut    forwards given up with UNAVAILABLE (timeout, or the owner became suspected)
      * @param lateForwardReplies  answers to forwards that were no longer waiting
-     * @param malformedReplies    answers to forwards that could not be read
+     * @param forwardRefusals     forwards refused without running (addressed to another incarnation, or to a
+     *                            node that does not own the object) and sent again
+     * @param duplicateForwards   forwards received again and not run again
      */
     public record Stats(long unknownFamilyFrames, long malformedCluster, long forwarded, int forwardsInFlight,
-                        long forwardsOverloaded, long forwardsTimedOut, long lateForwardReplies, long malformedReplies) {
+                        long forwardsOverloaded, long forwardsTimedOut, long lateForwardReplies, long forwardRefusals,
+                        long duplicateForwards) {
     }
 }

@@ -31,12 +31,13 @@ final class FailureDetector {
     private final long heartbeatNanos;
     private final long suspectAfterNanos;
     private final Runnable onChange;
-    private final byte[] heartbeat = ClusterCodec.encode(new Heartbeat());
+    private final byte[] heartbeat;
     /** Other members → when last heard from (this node's monotonic clock). */
     private final TreeMap<NodeId, Long> lastHeard = new TreeMap<>();
     private final TreeSet<NodeId> suspected = new TreeSet<>();
 
-    FailureDetector(World world, ClusterConfig cluster, Runnable onChange) {
+    FailureDetector(World world, ClusterConfig cluster, long incarnation, Runnable onChange) {
+        this.heartbeat = ClusterCodec.encode(new Heartbeat(incarnation));
         this.world = world;
         this.self = world.self();
         this.heartbeatNanos = cluster.heartbeatMillis() * 1_000_000L;

@@ -6,6 +6,7 @@ import dev.duro.model.world.NodeId;
 import dev.duro.model.world.World;
 import dev.duro.runtime.config.ClusterConfig;
 import dev.duro.runtime.config.RuntimeConfig;
+import dev.duro.runtime.log.DiskLogStore;
 import dev.duro.runtime.log.LogOptions;
 import dev.duro.runtime.log.LogStore;
 import dev.duro.runtime.replication.Replication;
@@ -47,6 +48,37 @@ interface NodeStorage {
                 .withRetentionMillis(config.retentionMillis())
                 .withPlantedBugs(config.plantedBugs());
         return over(new Replication(world, cluster, placement, local, config, firstBoot));
+    }
+
+    /**
+     * One node's own disk log, unreplicated: the storage of a one-member cluster ({@code DuroNode}).
+     * It holds no replicas for others, so it lists none: the host's start finds the objects on its
+     * disk itself (and re-arms their alarms).
+     */
+    static NodeStorage local(World world, ClusterConfig cluster, Placement placement, RuntimeConfig config, boolean firstBoot) {
+        LogStore logs = new DiskLogStore(world, LogOptions.defaults()
+                .withRetentionMillis(config.retentionMillis())
+                .withPlantedBugs(config.plantedBugs()));
+        return new NodeStorage() {
+            @Override
+            public LogStore logStore() {
+                return logs;
+            }
+
+            @Override
+            public Promise<List<ObjectId>> replicatedObjects(String namespace) {
+                return Promise.succeeded(world.loop(), List.of());
+            }
+
+            @Override
+            public void start() {
+            }
+
+            @Override
+            public void receive(NodeId from, byte[] message) {
+                // no replication family on a single node: dropped
+            }
+        };
     }
 
     /** {@code replication} as a node's storage. */

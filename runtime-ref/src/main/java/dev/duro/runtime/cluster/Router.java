@@ -6,23 +6,21 @@ import dev.duro.model.object.ErrorCode;
 import dev.duro.model.object.ObjectId;
 import dev.duro.model.object.Request;
 import dev.duro.model.object.Response;
+import dev.duro.model.util.Invariants;
 import dev.duro.model.websocket.WebSocketMessage;
 import dev.duro.model.world.NodeId;
 import dev.duro.model.world.TimerHandle;
 import dev.duro.model.world.World;
+import dev.duro.runtime.cluster.ClusterMessage.Answered;
+import dev.duro.runtime.cluster.ClusterMessage.Failed;
 import dev.duro.runtime.cluster.ClusterMessage.Forward;
 import dev.duro.runtime.cluster.ClusterMessage.ForwardReply;
-import dev.duro.runtime.gateway.ClientSockets;
-import dev.duro.runtime.gateway.Gateway;
-import dev.duro.runtime.gateway.GatewayClient;
-import dev.duro.runtime.gateway.MovedException;
-import dev.duro.runtime.gateway.ObjectEndpoint;
-import dev.duro.runtime.gateway.wire.WireCodec;
-import dev.duro.runtime.gateway.wire.WireFormatException;
-import dev.duro.runtime.gateway.wire.WireMessage;
-import dev.duro.runtime.gateway.wire.WireMessage.FetchById;
-import dev.duro.runtime.gateway.wire.WireMessage.FetchError;
-import dev.duro.runtime.gateway.wire.WireMessage.FetchResponse;
+import dev.duro.runtime.cluster.ClusterMessage.NotOwner;
+import dev.duro.runtime.cluster.ClusterMessage.Outcome;
+import dev.duro.runtime.cluster.ClusterMessage.StaleIncarnation;
+import dev.duro.runtime.edge.ClientSockets;
+import dev.duro.runtime.cluster.ClusterMessage.SocketFrame;
+import dev.duro.runtime.edge.ObjectEndpoint;
 import dev.duro.runtime.host.ObjectHost;
 
 import java.util.ArrayList;
@@ -33,48 +31,71 @@ import java.util.Map;
 /**
  * The endpoint in front of a node's {@link ObjectHost} (docs/cluster.md, "Routing and failover").
  * For each request it finds the object's preferred owner: the first of its replicas this node's
- * failure detector trusts (itself always). If that is this node the host serves it. Otherwise a
- * plain request is forwarded to the owner as the client's own gateway frame, and the owner's
- * answer comes back the same way; a WebSocket upgrade, and a forwarded request that arrives at a
- * node that does not own the object in its own view, are answered with {@link MovedException}
- * naming the owner.
+ * failure detector trusts (itself always). If that is this node the host serves it; otherwise the
+ * request is forwarded to the owner as a {@link Forward} and the owner's {@link ForwardReply} comes
+ * back. A forward that reaches a node which does not own the object in its view is refused without
+ * running ({@link NotOwner}, naming who does) and the forwarding node tries that node, within the
+ * cluster and the call's deadline; the edge client never sees the redirection.
+ *
+ * <p><b>At most once across incarnations.</b> Each incarnation draws a random non-zero number; its
+ * heartbeats carry it, and a forward is stamped with the incarnation the sender believes the owner
+ * has. The owner runs only forwards stamped with its own incarnation, each at most once per (sender,
+ * forward id) within a window of {@link #DEDUP_WINDOW}; a forward stamped with another incarnation
+ * (or none yet) is refused with {@link StaleIncarnation}, nothing run, and the sender re-stamps and
+ * resends it. So a duplicate that reaches a restarted owner, which has forgotten what it ran, is
+ * refused rather than run a second time: duplicate suppression does not assume that a frame reaches
+ * only the incarnation it was sent towards.
  *
  * <p>Forwards are bounded ({@link RoutingOptions#maxInFlightForwards()}: OVERLOADED beyond) and
  * timed ({@link RoutingOptions#forwardTimeoutNanos()}: UNAVAILABLE, the outcome unknown, as is a
- * forward to an owner that becomes suspected before it answered).
+ * forward to an owner that becomes suspected, or restarts, before it answered).
  */
 final class Router implements ObjectEndpoint {
+    /** Forwards an owner remembers having run, per incarnation, to drop duplicates. */
+    static final int DEDUP_WINDOW = 65_536;
+    /** Re-sends of one forward after refusals (stale incarnation, not the owner), all within its deadline. */
+    private static final int MAX_RESENDS = 4;
+    private static final int MAX_ERROR_CHARS = 4096;
+
     private final World world;
     private final NodeId self;
     private final Placement placement;
     private final FailureDetector detector;
     private final ObjectHost host;
     private final RoutingOptions options;
+    private final long incarnation;
+    private final RemoteSockets sockets;
+    /** What this node last heard each peer's incarnation to be (heartbeats, refusals). */
+    private final Map<NodeId, Long> peerIncarnations = new LinkedHashMap<>();
     private final Map<Long, PendingForward> pending = new LinkedHashMap<>();
-    private Gateway gateway;
+    private final Map<ForwardKey, Boolean> served = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ForwardKey, Boolean> eldest) {
+            return size() > DEDUP_WINDOW;
+        }
+    };
     private long lastForwardId;
 
     private long forwarded;
     private long overloaded;
     private long timedOut;
     private long lateReplies;
-    private long malformedReplies;
+    private long refusals;
+    private long duplicateForwards;
 
-    Router(World world, Placement placement, FailureDetector detector, ObjectHost host, RoutingOptions options) {
+    Router(World world, Placement placement, FailureDetector detector, ObjectHost host, RoutingOptions options, long incarnation) {
+        Invariants.check(incarnation != 0, "an incarnation number is never 0 (0 means unknown)");
         this.world = world;
         this.self = world.self();
         this.placement = placement;
         this.detector = detector;
         this.host = host;
         this.options = options;
+        this.incarnation = incarnation;
+        this.sockets = new RemoteSockets(world, host, detector, incarnation);
         // A late ForwardReply from before a crash must not complete this incarnation's forward with
         // the same number: each incarnation starts its ids at a fresh random point (2^62 apart on average).
         this.lastForwardId = world.entropy().derive("router/forward-ids").nextLong() >>> 2;
-    }
-
-    /** The gateway that serves forwards arriving here; set once, right after it was built on this router. */
-    void attachGateway(Gateway gateway) {
-        this.gateway = gateway;
     }
 
     /** The first replica of the object this node believes up; the first replica if it believes none is. */
@@ -96,137 +117,271 @@ final class Router implements ObjectEndpoint {
     public Promise<Response> fetch(String namespace, ObjectId id, Request request) {
         NodeId owner = preferredOwner(namespace, id);
         if (owner.equals(self)) return host.fetch(namespace, id, request);
-        return moved(namespace, id, owner, "");
-    }
-
-    @Override
-    public Promise<Response> fetch(String namespace, ObjectId id, Request request, CallOrigin origin) {
-        NodeId owner = preferredOwner(namespace, id);
-        if (owner.equals(self)) return host.fetch(namespace, id, request);
-        if (origin.relayed()) {
-            return moved(namespace, id, owner, "; " + self + " was asked to run it but does not own it in its view");
-        }
-        if (request.isWebSocketUpgrade()) return moved(namespace, id, owner, "; open the WebSocket there");
-        return forward(owner, namespace, id, request, origin);
-    }
-
-    private Promise<Response> moved(String namespace, ObjectId id, NodeId owner, String why) {
-        return Promise.failed(world.loop(), new MovedException("object " + namespace + "/" + id.hex() + " lives on " + owner
-                + why + "; nothing ran; retry there", owner));
+        return forward(owner, namespace, id, request); // an upgrade too: its socket then runs over RemoteSockets
     }
 
     @Override
     public void webSocketMessage(String namespace, ObjectId id, long socketId, WebSocketMessage message) {
-        host.webSocketMessage(namespace, id, socketId, message); // sockets are only ever opened at the owner
+        if (!sockets.clientMessage(namespace, id, socketId, message)) host.webSocketMessage(namespace, id, socketId, message);
     }
 
     @Override
     public void webSocketClose(String namespace, ObjectId id, long socketId, int code, String reason, boolean wasClean) {
-        host.webSocketClose(namespace, id, socketId, code, reason, wasClean);
+        if (!sockets.clientClose(namespace, id, socketId, code, reason, wasClean)) {
+            host.webSocketClose(namespace, id, socketId, code, reason, wasClean);
+        }
     }
 
     @Override
     public void attachClientSockets(ClientSockets sink) {
-        host.attachClientSockets(sink);
+        sockets.attach(sink);
+    }
+
+    /** A frame of a WebSocket between this node and another (docs/gateway.md "Sockets across nodes"). */
+    void onSocketFrame(NodeId from, SocketFrame frame) {
+        sockets.onFrame(from, frame);
     }
 
     // ---------------------------------------------------------------- forwarding side
 
-    private Promise<Response> forward(NodeId owner, String namespace, ObjectId id, Request request, CallOrigin origin) {
+    private Promise<Response> forward(NodeId owner, String namespace, ObjectId id, Request request) {
         if (pending.size() >= options.maxInFlightForwards()) {
             overloaded++;
             return Promise.failed(world.loop(), new DuroException(ErrorCode.OVERLOADED, self + " already waits for "
                     + pending.size() + " forwarded requests (limit " + options.maxInFlightForwards()
-                    + "); nothing ran; retry later, with backoff, or call the owner " + owner + " directly"));
-        }
-        byte[] frame;
-        try {
-            frame = WireCodec.encode(new FetchById(origin.requestId(), namespace, id.hex(), request));
-        } catch (WireFormatException e) {
-            return Promise.failed(world.loop(), e); // cannot happen for a request that arrived on the wire
+                    + "); nothing ran; retry later, with backoff"));
         }
         long forwardId = ++lastForwardId;
         Promise<Response> result = Promise.on(world.loop());
-        TimerHandle timer = world.loop().schedule(options.forwardTimeoutNanos(), () ->
-                giveUp(forwardId, "no answer from the owner " + owner + " within " + options.forwardTimeoutNanos() / 1_000_000 + " ms"));
-        pending.put(forwardId, new PendingForward(owner, result, timer));
+        TimerHandle timer = world.loop().schedule(options.forwardTimeoutNanos(), () -> giveUp(forwardId,
+                "no answer within " + options.forwardTimeoutNanos() / 1_000_000 + " ms"));
+        PendingForward p = new PendingForward(forwardId, namespace, id, request, result, timer);
+        pending.put(forwardId, p);
         forwarded++;
-        world.transport().send(owner, ClusterCodec.encode(new Forward(forwardId, origin.client(), frame)));
+        if (request.isWebSocketUpgrade()) sockets.upgradeStarted(false, namespace, id);
+        send(p, owner);
         return result;
     }
 
+    private void send(PendingForward p, NodeId owner) {
+        p.owner = owner;
+        p.stamp = peerIncarnations.getOrDefault(owner, 0L);
+        byte[] bytes;
+        try {
+            bytes = ClusterCodec.encode(new Forward(p.forwardId, p.stamp, incarnation, p.namespace, p.id, p.request));
+        } catch (IllegalArgumentException e) {
+            finish(p).fail(new DuroException(ErrorCode.MALFORMED_REQUEST, "the request cannot be forwarded to the object's owner: "
+                    + e.getMessage()));
+            return;
+        }
+        world.transport().send(owner, bytes);
+    }
+
+    private Promise<Response> finish(PendingForward p) {
+        return finish(p, null);
+    }
+
+    /** {@code answer}: the owner's response, which for an upgrade registers the socket's link first. */
+    private Promise<Response> finish(PendingForward p, Response answer) {
+        PendingForward removed = pending.remove(p.forwardId);
+        Invariants.check(removed == p, "forward %s finished twice", p.forwardId);
+        p.timer.cancel();
+        if (p.request.isWebSocketUpgrade()) sockets.upgradeEnded(false, p.namespace, p.id, answer, p.owner, p.stamp);
+        return p.result;
+    }
+
     private void giveUp(long forwardId, String why) {
-        PendingForward p = pending.remove(forwardId);
+        PendingForward p = pending.get(forwardId);
         if (p == null) return;
-        p.timer().cancel();
         timedOut++;
-        p.result().fail(new DuroException(ErrorCode.UNAVAILABLE, why + " for a forwarded request; the outcome is unknown: "
-                + "it may or may not have taken effect"));
+        finish(p).fail(new DuroException(ErrorCode.UNAVAILABLE, "the owner " + p.owner + ": " + why + " for a forwarded request; "
+                + "the outcome is unknown: it may or may not have taken effect"));
     }
 
     /** The failure detector's view changed: forwards to owners it now suspects will not be answered. */
     void viewChanged() {
+        sockets.viewChanged();
         List<Long> lost = new ArrayList<>();
         for (var e : pending.entrySet()) {
-            if (!detector.trusts(e.getValue().owner())) lost.add(e.getKey());
+            if (!detector.trusts(e.getValue().owner)) lost.add(e.getKey());
         }
-        for (long id : lost) giveUp(id, "the owner " + pending.get(id).owner() + " is suspected down");
+        for (long id : lost) giveUp(id, "suspected down");
+    }
+
+    /**
+     * A heartbeat told {@code from}'s incarnation. Forwards stamped with an earlier incarnation of
+     * it will not be answered by that one (it is gone); their outcome is unknown.
+     */
+    void heard(NodeId from, long peerIncarnation) {
+        sockets.heard(from, peerIncarnation);
+        Long before = peerIncarnations.put(from, peerIncarnation);
+        if (before == null || before == peerIncarnation) return;
+        List<Long> lost = new ArrayList<>();
+        for (var e : pending.entrySet()) {
+            PendingForward p = e.getValue();
+            if (p.owner.equals(from) && p.stamp != 0 && p.stamp != peerIncarnation) lost.add(e.getKey());
+        }
+        for (long id : lost) giveUp(id, "restarted");
     }
 
     void onForwardReply(NodeId from, ForwardReply reply) {
         PendingForward p = pending.get(reply.forwardId());
-        if (p == null || !p.owner().equals(from)) {
+        if (p == null || !p.owner.equals(from)) {
             lateReplies++;
             return;
         }
-        pending.remove(reply.forwardId());
-        p.timer().cancel();
-        WireMessage m;
-        try {
-            m = WireCodec.decode(reply.frame());
-        } catch (WireFormatException e) {
-            malformedReplies++;
-            p.result().fail(new DuroException(ErrorCode.UNAVAILABLE, "the owner " + from
-                    + " sent an answer this node cannot read; the outcome is unknown: " + e.getMessage()));
-            return;
-        }
-        switch (m) {
-            case FetchResponse r -> p.result().complete(r.response());
-            case FetchError err -> p.result().fail(GatewayClient.errorOf(err));
-            default -> {
-                malformedReplies++;
-                p.result().fail(new DuroException(ErrorCode.UNAVAILABLE, "the owner " + from
-                        + " answered a forwarded request with " + m.getClass().getSimpleName() + "; the outcome is unknown"));
+        switch (reply.outcome()) {
+            case Answered a -> finish(p, a.response()).complete(a.response());
+            case Failed f -> finish(p).fail(new DuroException(f.code(), f.message()));
+            case StaleIncarnation s -> {
+                refusals++;
+                if (s.incarnation() != 0) {
+                    peerIncarnations.put(from, s.incarnation());
+                    sockets.heard(from, s.incarnation());
+                }
+                resend(p, from, "its owner " + from + " kept refusing it as addressed to another incarnation");
+            }
+            case NotOwner n -> {
+                refusals++;
+                resend(p, n.owner(), from + " does not own the object, and neither does " + n.owner() + " in its view");
             }
         }
     }
 
+    /** Nothing ran at the refusing node: send again to {@code to}, unless too many hops went by. */
+    private void resend(PendingForward p, NodeId to, String why) {
+        if (p.resends++ >= MAX_RESENDS) {
+            finish(p).fail(new DuroException(ErrorCode.UNAVAILABLE, "a forwarded request could not be placed: " + why
+                    + "; the outcome is unknown"));
+            return;
+        }
+        if (!to.equals(self)) {
+            send(p, to);
+            return;
+        }
+        Promise<Response> result = finish(p);
+        if (!ownsHere(p.namespace, p.id)) {
+            result.fail(new DuroException(ErrorCode.UNAVAILABLE, "the object's owner is unsettled (" + why
+                    + "); the outcome is unknown"));
+            return;
+        }
+        host.fetch(p.namespace, p.id, p.request).whenComplete((r, e) -> {
+            if (e != null) result.fail(e);
+            else result.complete(r);
+        });
+    }
+
     // ---------------------------------------------------------------- owner side
 
-    /** A forward from {@code from}: the owner's gateway serves it as the client's own request. */
+    /** A forward from {@code from}: run it here once, if it is addressed to this incarnation and this node owns the object. */
     void onForward(NodeId from, Forward forward) {
         long forwardId = forward.forwardId();
-        gateway.receiveRelayed(forward.client(), forward.frame(),
-                reply -> world.transport().send(from, ClusterCodec.encode(new ForwardReply(forwardId, reply))));
+        if (forward.ownerIncarnation() != incarnation) {
+            reply(from, forwardId, new StaleIncarnation(incarnation));
+            return;
+        }
+        if (served.put(new ForwardKey(from, forwardId), Boolean.TRUE) != null) {
+            duplicateForwards++;
+            return;
+        }
+        NodeId owner = preferredOwner(forward.namespace(), forward.id());
+        if (!owner.equals(self)) {
+            reply(from, forwardId, new NotOwner(owner));
+            return;
+        }
+        boolean upgrade = forward.request().isWebSocketUpgrade();
+        if (upgrade) sockets.upgradeStarted(true, forward.namespace(), forward.id());
+        Promise<Response> answer;
+        try {
+            answer = host.fetch(forward.namespace(), forward.id(), forward.request());
+        } catch (RuntimeException e) {
+            answer = Promise.failed(world.loop(), e);
+        }
+        answer.whenComplete((response, failure) -> {
+            // the link to the edge node exists before the 101 leaves, so the object's first sends follow it
+            if (upgrade) sockets.upgradeEnded(true, forward.namespace(), forward.id(), response, from, forward.senderIncarnation());
+            if (failure == null) {
+                replyAnswer(from, forwardId, response);
+            } else if (failure instanceof DuroException e) {
+                reply(from, forwardId, new Failed(e.code(), cut(String.valueOf(e.getMessage()))));
+            } else {
+                reply(from, forwardId, new Failed(ErrorCode.INTERNAL, cut("the object host failed unexpectedly: " + failure)));
+            }
+        });
+    }
+
+    private void replyAnswer(NodeId to, long forwardId, Response response) {
+        byte[] bytes;
+        try {
+            bytes = ClusterCodec.encode(new ForwardReply(forwardId, new Answered(response)));
+        } catch (IllegalArgumentException e) {
+            reply(to, forwardId, new Failed(ErrorCode.OBJECT_ERROR, cut("the object's response cannot be sent: " + e.getMessage())));
+            return;
+        }
+        world.transport().send(to, bytes);
+    }
+
+    private void reply(NodeId to, long forwardId, Outcome outcome) {
+        world.transport().send(to, ClusterCodec.encode(new ForwardReply(forwardId, outcome)));
+    }
+
+    private static String cut(String message) {
+        if (message.length() <= MAX_ERROR_CHARS) return message;
+        int end = MAX_ERROR_CHARS - 3;
+        if (Character.isHighSurrogate(message.charAt(end - 1))) end--; // never split a surrogate pair
+        return message.substring(0, end) + "...";
     }
 
     // ---------------------------------------------------------------- introspection
 
+    long incarnation() {
+        return incarnation;
+    }
+
+    /** Remote WebSocket ends open at this node now (tests). */
+    int remoteSockets() {
+        return sockets.open();
+    }
+
     Stats stats() {
-        return new Stats(forwarded, pending.size(), overloaded, timedOut, lateReplies, malformedReplies);
+        return new Stats(forwarded, pending.size(), overloaded, timedOut, lateReplies, refusals, duplicateForwards);
     }
 
     /**
-     * @param forwarded        requests forwarded to their owners
-     * @param inFlight         forwards waiting for an answer now
-     * @param overloaded       requests refused because too many forwards were in flight
-     * @param timedOut         forwards given up (timeout, or owner suspected)
-     * @param lateReplies      answers to forwards no longer waiting (or from another node)
-     * @param malformedReplies answers that could not be read
+     * @param forwarded         requests forwarded to their owners
+     * @param inFlight          forwards waiting for an answer now
+     * @param overloaded        requests refused because too many forwards were in flight
+     * @param timedOut          forwards given up (timeout, owner suspected or restarted)
+     * @param lateReplies       answers to forwards no longer waiting (or from another node)
+     * @param refusals          forwards refused without running (stale incarnation, not the owner) and sent again
+     * @param duplicateForwards forwards this node received again and did not run again
      */
-    record Stats(long forwarded, int inFlight, long overloaded, long timedOut, long lateReplies, long malformedReplies) {
+    record Stats(long forwarded, int inFlight, long overloaded, long timedOut, long lateReplies, long refusals,
+                 long duplicateForwards) {
     }
 
-    private record PendingForward(NodeId owner, Promise<Response> result, TimerHandle timer) {
+    private record ForwardKey(NodeId from, long forwardId) {
+    }
+
+    /** One forward waiting for its owner; {@code owner} and {@code stamp} change when it is sent again. */
+    private static final class PendingForward {
+        final long forwardId;
+        final String namespace;
+        final ObjectId id;
+        final Request request;
+        final Promise<Response> result;
+        final TimerHandle timer;
+        NodeId owner;
+        long stamp;
+        int resends;
+
+        PendingForward(long forwardId, String namespace, ObjectId id, Request request, Promise<Response> result, TimerHandle timer) {
+            this.forwardId = forwardId;
+            this.namespace = namespace;
+            this.id = id;
+            this.request = request;
+            this.result = result;
+            this.timer = timer;
+        }
     }
 }

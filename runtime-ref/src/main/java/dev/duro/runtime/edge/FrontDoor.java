@@ -57,6 +57,21 @@ public interface FrontDoor {
      * @param request the request
      * @param dedupKey who sent it and its request number, e.g. {@code "client-7/42"}; null when the
      *     edge has no duplicates to suppress (a connection-based protocol whose client never resends)
+     * @param locationHint with {@code byName}: the name's id located there ({@code idFromName(name,
+     *     hint)}, docs/cluster.md "Locations"); null for the unlocated id. An unknown location fails
+     *     the call with {@code INVALID_LOCATION}
      */
-    record EdgeCall(String namespace, String target, boolean byName, Request request, String dedupKey) {}
+    record EdgeCall(String namespace, String target, boolean byName, Request request, String dedupKey, String locationHint) {
+        public EdgeCall {
+            java.util.Objects.requireNonNull(namespace, "namespace");
+            java.util.Objects.requireNonNull(target, "target");
+            java.util.Objects.requireNonNull(request, "request");
+            if (locationHint != null && !byName) throw new IllegalArgumentException("a location hint goes with a name, not an id");
+        }
+
+        /** A call without a location hint. */
+        public EdgeCall(String namespace, String target, boolean byName, Request request, String dedupKey) {
+            this(namespace, target, byName, request, dedupKey, null);
+        }
+    }
 }

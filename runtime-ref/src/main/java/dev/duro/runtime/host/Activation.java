@@ -16,7 +16,7 @@ import dev.duro.model.world.TimerHandle;
 import dev.duro.runtime.PlantedBug;
 import dev.duro.runtime.log.ObjectLog;
 import dev.duro.runtime.RuntimeTrace;
-import dev.duro.runtime.gateway.ObjectEndpoint;
+import dev.duro.runtime.edge.ObjectEndpoint;
 import dev.duro.runtime.host.StoreEngine.EngineStore;
 import dev.duro.runtime.host.StoreEngine.StoreEvents;
 

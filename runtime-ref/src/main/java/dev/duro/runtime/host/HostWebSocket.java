@@ -5,7 +5,7 @@ import dev.duro.model.object.ErrorCode;
 import dev.duro.model.storage.StoredValues;
 import dev.duro.model.websocket.WebSocket;
 import dev.duro.model.websocket.WebSocketMessage;
-import dev.duro.runtime.gateway.ClientSockets;
+import dev.duro.runtime.edge.ClientSockets;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;

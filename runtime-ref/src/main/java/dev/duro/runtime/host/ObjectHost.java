@@ -15,8 +15,8 @@ import dev.duro.runtime.config.ClusterConfig;
 import dev.duro.runtime.config.Deployment;
 import dev.duro.runtime.config.NamespaceBinding;
 import dev.duro.runtime.config.RuntimeConfig;
-import dev.duro.runtime.gateway.ClientSockets;
-import dev.duro.runtime.gateway.ObjectEndpoint;
+import dev.duro.runtime.edge.ClientSockets;
+import dev.duro.runtime.edge.ObjectEndpoint;
 import dev.duro.runtime.ids.ObjectIds;
 import dev.duro.runtime.log.LogStore;
 
@@ -65,6 +65,8 @@ public final class ObjectHost implements ObjectEndpoint {
     private BiPredicate<String, ObjectId> takenOver = (namespace, id) -> false;
     /** The cluster this host is a member of, for location hints; null on a single node. */
     private ClusterConfig cluster;
+    /** Where objects' stub calls go: this host on a single node; in a cluster the router, to the callee's owner. */
+    private ObjectEndpoint stubRoute;
 
     public ObjectHost(World world, Deployment deployment, LogStore logs, RuntimeConfig config) {
         this(world, deployment, logs, config, new ObjectStoreEngine(world, config));
@@ -136,6 +138,20 @@ public final class ObjectHost implements ObjectEndpoint {
 
     ClientSockets clientSockets() {
         return clientSockets;
+    }
+
+    /**
+     * Routes the calls objects make through stubs via {@code route} (in a cluster the router, so a
+     * callee runs at its owner and is never activated here while another node owns it). Calls of
+     * one stub are then sent one at a time, in order, since forwards may overtake each other.
+     */
+    public void routeStubsThrough(ObjectEndpoint route) {
+        this.stubRoute = java.util.Objects.requireNonNull(route, "route");
+    }
+
+    /** The stub route, or null when stubs call this host directly (a single node). */
+    ObjectEndpoint stubRoute() {
+        return stubRoute;
     }
 
     @Override

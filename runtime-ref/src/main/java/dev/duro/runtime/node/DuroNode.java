@@ -2,32 +2,30 @@ package dev.duro.runtime.node;
 
 import dev.duro.model.world.NodeProgram;
 import dev.duro.model.world.World;
+import dev.duro.runtime.cluster.ClusterNode;
 import dev.duro.runtime.config.Deployment;
 import dev.duro.runtime.config.RuntimeConfig;
+import dev.duro.runtime.edge.FrontDoor;
 import dev.duro.runtime.gateway.Gateway;
 import dev.duro.runtime.gateway.GatewayOptions;
 import dev.duro.runtime.host.ObjectHost;
-import dev.duro.runtime.log.DiskLogStore;
-import dev.duro.runtime.log.LogOptions;
 
 import java.util.Objects;
 
 /**
- * A runtime node: on each (re)start mounts the disk-backed log store, the object host and the
- * gateway on the incarnation's {@link World}, in that order, then starts the host (which re-arms
- * persisted alarms). Everything an incarnation holds in memory is rebuilt from its disk by the next
- * one; only the deployment, the settings and the references below outlive a crash.
- *
- * <p>The gateway owns the transport's receiver (see {@code docs/gateway.md} for how a later cluster
- * layer can share it).
+ * The single-node runtime: a {@link ClusterNode} with one member and one replica, on the node's own
+ * disk log (unreplicated, no failure detector or ownership sweeps: there is no one else). One node
+ * program serves both shapes; docs/design-decisions.md "One node program". On each (re)start the
+ * cluster node mounts the log store, the object host, the router (every object is local), the
+ * front door and the binary gateway, then starts the host (which re-arms persisted alarms).
+ * Everything an incarnation holds in memory is rebuilt from its disk by the next one.
  */
 public final class DuroNode implements NodeProgram {
     private final Deployment deployment;
     private final RuntimeConfig config;
     private final GatewayOptions gatewayOptions;
-    private ObjectHost host;
-    private Gateway gateway;
-    private int incarnations;
+    /** Built at the first start, when the node's id is known. */
+    private ClusterNode node;
 
     public DuroNode(Deployment deployment, RuntimeConfig config) {
         this(deployment, config, GatewayOptions.defaults());
@@ -41,19 +39,8 @@ public final class DuroNode implements NodeProgram {
 
     @Override
     public void start(World world) {
-        // drop the previous incarnation's objects first, so nothing can reach them if building fails
-        host = null;
-        gateway = null;
-        incarnations++;
-        LogOptions logOptions = LogOptions.defaults()
-                .withRetentionMillis(config.retentionMillis())
-                .withPlantedBugs(config.plantedBugs());
-        DiskLogStore logs = new DiskLogStore(world, logOptions);
-        ObjectHost newHost = new ObjectHost(world, deployment, logs, config);
-        Gateway newGateway = new Gateway(world, deployment, newHost, gatewayOptions); // attaches itself to the host
-        host = newHost;
-        gateway = newGateway;
-        newHost.start();
+        if (node == null) node = ClusterNode.single(deployment, config, gatewayOptions, world.self());
+        node.start(world);
     }
 
     /**
@@ -62,17 +49,22 @@ public final class DuroNode implements NodeProgram {
      * until the restart replaces it; callers ask the node whether it is up.
      */
     public ObjectHost host() {
-        return host;
+        return node == null ? null : node.host();
+    }
+
+    /** The front door of the most recent incarnation (what edge adapters call); null before the first start. */
+    public FrontDoor frontDoor() {
+        return node == null ? null : node.frontDoor();
     }
 
     /** The gateway of the most recent incarnation; null before the first start. */
     public Gateway gateway() {
-        return gateway;
+        return node == null ? null : node.gateway();
     }
 
     /** How many times {@link #start} ran (1 after the first boot, +1 per restart). */
     public int incarnations() {
-        return incarnations;
+        return node == null ? 0 : node.incarnations();
     }
 
     public Deployment deployment() {

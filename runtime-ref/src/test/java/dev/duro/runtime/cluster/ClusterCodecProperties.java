@@ -57,15 +57,39 @@ class ClusterCodecProperties {
         }
     }
 
+    private static Arbitrary<ClusterMessage.SocketEvent> socketEvents(Arbitrary<String> words, Arbitrary<byte[]> frames) {
+        return Arbitraries.oneOf(
+                words.map(w -> new ClusterMessage.SocketSend(new dev.duro.model.websocket.WebSocketMessage.Text(w))),
+                frames.map(b -> new ClusterMessage.SocketSend(new dev.duro.model.websocket.WebSocketMessage.Binary(b))),
+                Combinators.combine(Arbitraries.integers().between(0, 65_535), words, Arbitraries.of(true, false))
+                        .as(ClusterMessage.SocketClose::new),
+                Arbitraries.just(new ClusterMessage.SocketPing()),
+                words.map(ClusterMessage.SocketAbort::new));
+    }
+
     @Provide
     Arbitrary<ClusterMessage> messages() {
         Arbitrary<byte[]> frames = Arbitraries.bytes().array(byte[].class).ofMaxSize(40);
         Arbitrary<ObjectId> ids = Arbitraries.bytes().array(byte[].class).ofSize(ObjectId.BYTES).map(b -> ObjectId.of(b, null));
+        Arbitrary<String> words = Arbitraries.strings().alpha().numeric().ofMaxLength(12);
+        Arbitrary<java.util.TreeMap<String, String>> headers = Arbitraries.maps(words.map(w -> "h" + w.toLowerCase(java.util.Locale.ROOT)),
+                Arbitraries.strings().ofMaxLength(10).filter(v -> v.chars().noneMatch(c -> Character.isSurrogate((char) c)))).ofMaxSize(4)
+                .map(java.util.TreeMap::new);
+        Arbitrary<dev.duro.model.object.Request> requests = Combinators.combine(Arbitraries.of("GET", "POST", "PUT"),
+                words.map(w -> "/" + w), headers, frames).as(dev.duro.model.object.Request::new);
+        Arbitrary<ClusterMessage.Outcome> outcomes = Arbitraries.oneOf(
+                Combinators.combine(Arbitraries.integers().between(100, 599), headers, frames)
+                        .as((status, h, body) -> new ClusterMessage.Answered(new dev.duro.model.object.Response(status, h, body))),
+                Combinators.combine(Arbitraries.of(dev.duro.model.object.ErrorCode.class), words).as(ClusterMessage.Failed::new),
+                Arbitraries.longs().map(ClusterMessage.StaleIncarnation::new),
+                Arbitraries.integers().between(0, 1000).map(i -> new ClusterMessage.NotOwner(NodeId.of(i))));
         return Arbitraries.oneOf(
-                Arbitraries.just(new Heartbeat()),
-                Combinators.combine(Arbitraries.longs(), Arbitraries.integers().between(0, Integer.MAX_VALUE), frames)
-                        .as((id, client, frame) -> new Forward(id, NodeId.of(client), frame)),
-                Combinators.combine(Arbitraries.longs(), frames).as(ForwardReply::new),
+                Arbitraries.longs().map(Heartbeat::new),
+                Combinators.combine(Arbitraries.longs(), Arbitraries.longs(), Arbitraries.longs(), Arbitraries.strings().ofMaxLength(20), ids, requests)
+                        .as(Forward::new),
+                Combinators.combine(Arbitraries.longs(), Arbitraries.longs(), Arbitraries.of(true, false), words, ids, Arbitraries.longs(),
+                        Arbitraries.longs(), socketEvents(words, frames)).as(ClusterMessage.SocketFrame::new),
+                Combinators.combine(Arbitraries.longs(), outcomes).as(ForwardReply::new),
                 Combinators.combine(Arbitraries.strings().ofMaxLength(20), ids).as(Activate::new));
     }
 }

@@ -1,5 +1,6 @@
 package dev.duro.runtime.cluster;
 
+import dev.duro.client.*;
 import dev.duro.model.async.Promise;
 import dev.duro.model.object.AlarmHandler;
 import dev.duro.model.object.AlarmInfo;
@@ -93,7 +94,7 @@ final class ClusterRig {
                 return disk;
             }));
         }
-        clientNode = sim.addNode(w -> clients.add(new ClusterClient(w, SECRET, cluster)), NoDiskDevice.FACTORY);
+        clientNode = sim.addNode(w -> clients.add(new ClusterClient(w, cluster.members())), NoDiskDevice.FACTORY);
         sim.startAll();
         runMillis(1);
     }
@@ -118,7 +119,7 @@ final class ClusterRig {
     }
 
     ObjectId id(String name) {
-        return client().idFromName(NS, name);
+        return new dev.duro.runtime.ids.ObjectIds(NS, SECRET).fromName(name);
     }
 
     List<NodeId> replicas(String name) {
@@ -141,9 +142,14 @@ final class ClusterRig {
 
     /** Runs {@code action} on the client's loop, then the simulation until its promise is done (≤ 60 s virtual). */
     <T> Promise<T> await(Supplier<Promise<T>> action) {
+        return awaitOn(clientNode, action);
+    }
+
+    /** Runs {@code action} on {@code node}'s loop, then the simulation until its promise is done (≤ 60 s virtual). */
+    <T> Promise<T> awaitOn(SimulatedNode node, Supplier<Promise<T>> action) {
         @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array: one slot the lambda fills
         Promise<T>[] holder = new Promise[1];
-        clientNode.world().loop().execute(() -> holder[0] = action.get());
+        node.world().loop().execute(() -> holder[0] = action.get());
         sim.run(sim.nowNanos(), Long.MAX_VALUE);
         for (int i = 0; i < 60_000 && (holder[0] == null || !holder[0].isDone()); i++) runMillis(1);
         assertThat(holder[0]).as("action ran (seed %d)", seed).isNotNull();
@@ -240,7 +246,8 @@ final class ClusterRig {
     /**
      * The test object: {@code /inc} adds one to "n" and answers it, {@code /get} answers it,
      * {@code /alarm?in=<ms>} sets the alarm that far ahead, {@code /slow?ms=<n>} answers after a
-     * timer; the alarm adds one to "fired"; upgrades are accepted.
+     * timer; the alarm adds one to "fired"; upgrades are accepted; a socket message is echoed ("close"
+     * closes the socket with 4000), and {@code /closed} tells the last close the object heard.
      */
     static final class Probe implements DurableObject, AlarmHandler, WebSocketHandler {
         private final ObjectContext ctx;
@@ -273,6 +280,27 @@ final class ClusterRig {
                     }
                 }
                 case "/fired" -> ctx.completed(Response.ok(Long.toString(get("fired"))));
+                case "/call" -> {
+                    // calls object "name" through a stub, "times" times in a row, and answers what the calls answered
+                    ObjectNamespace ns = ctx.namespace(NS);
+                    var stub = ns.get(ns.idFromName(r.query("name")));
+                    int times = r.query("times") == null ? 1 : Integer.parseInt(r.query("times"));
+                    List<Promise<Response>> calls = new ArrayList<>();
+                    for (int i = 0; i < times; i++) calls.add(stub.fetch(Request.get(r.query("path"))));
+                    Promise<Response> answer = ctx.promise();
+                    calls.getLast().whenComplete((last, failure) -> {
+                        StringBuilder out = new StringBuilder();
+                        for (Promise<Response> c : calls) {
+                            out.append(out.isEmpty() ? "" : ",").append(c.isSucceeded() ? c.value().bodyText() : "error");
+                        }
+                        answer.complete(Response.ok(out.toString()));
+                    });
+                    yield answer;
+                }
+                case "/closed" -> {
+                    String closed = ctx.storage().get("closed", String.class);
+                    yield ctx.completed(Response.ok(closed == null ? "open" : closed));
+                }
                 case "/alarm" -> {
                     ctx.storage().setAlarm(ctx.nowMillis() + Long.parseLong(r.query("in")));
                     yield ctx.completed(Response.ok("set"));
@@ -299,7 +327,15 @@ final class ClusterRig {
 
         @Override
         public Promise<Void> webSocketMessage(WebSocket socket, WebSocketMessage message) {
-            socket.send("echo " + message.asText());
+            if (message.asText().equals("close")) socket.close(4000, "asked to");
+            else socket.send("echo " + message.asText());
+            return ctx.completed(null);
+        }
+
+        /** Remembers the last close it heard as "code wasClean" ({@code /closed}). */
+        @Override
+        public Promise<Void> webSocketClose(WebSocket socket, int code, String reason, boolean wasClean) {
+            ctx.storage().put("closed", code + " " + wasClean);
             return ctx.completed(null);
         }
     }

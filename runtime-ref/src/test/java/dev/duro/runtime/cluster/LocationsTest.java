@@ -65,7 +65,7 @@ class LocationsTest {
     @ValueSource(longs = {611, 612, 613})
     void afterTheOwnerOfALocatedObjectCrashesItsNextReplicaInTheLocationServesTheDurableState(long seed) {
         ClusterRig rig = ClusterRig.onLocatedDisks(seed, twoLocations());
-        ObjectId id = rig.client().newUniqueId(ClusterRig.NS, "enam");
+        ObjectId id = IDS.newUnique(rig.sim.entropy("test/ids"), "enam"); // as a node mints it
         List<NodeId> replicas = rig.placement.replicas(ClusterRig.NS, id);
         assertThat(replicas).as("seed %d", seed).containsExactlyInAnyOrderElementsOf(rig.cluster.membersIn("enam"));
         for (int i = 1; i <= 3; i++) assertThat(fetchById(rig, id, "/inc")).isEqualTo(Integer.toString(i));
@@ -95,7 +95,7 @@ class LocationsTest {
         ClusterConfig cluster = ClusterConfig.of(5).withLocations(Map.of(NodeId.of(0), "weur", NodeId.of(1), "enam",
                 NodeId.of(2), "weur", NodeId.of(3), "enam", NodeId.of(4), "enam"));
         ClusterRig rig = new ClusterRig(621, cluster, new SharedLogs().factory());
-        ObjectId id = rig.client().idFromName(ClusterRig.NS, "small", "weur");
+        ObjectId id = IDS.fromName("small", "weur");
         List<NodeId> replicas = rig.placement.replicas(ClusterRig.NS, id);
         assertThat(replicas.subList(0, 2)).containsExactlyInAnyOrder(NodeId.of(0), NodeId.of(2));
         assertThat(rig.cluster.locationOf(replicas.get(2))).contains("enam");
@@ -115,8 +115,8 @@ class LocationsTest {
     @Test
     void hintsNameALocationTheClusterHasOrFailNamingTheOnesItHas() {
         ClusterRig rig = new ClusterRig(631, twoLocations(), new SharedLogs().factory());
-        DuroException e = org.assertj.core.api.Assertions.catchThrowableOfType(DuroException.class,
-                () -> rig.client().newUniqueId(ClusterRig.NS, "apac"));
+        DuroException e = rig.error(() -> rig.client().fetchLocated(ClusterRig.NS, "x", "apac", Request.get("/get"),
+                ClusterRig.CALL_TIMEOUT_NANOS));
         assertThat(e.code()).isEqualTo(ErrorCode.INVALID_LOCATION);
         assertThat(e.getMessage()).isEqualTo("unknown location hint 'apac': this cluster's locations are [enam, weur]");
         assertThat(rig.text("minter", "/mint?at=apac"))
@@ -129,23 +129,12 @@ class LocationsTest {
         assertThat(rig.placement.locationOf(hinted)).isEqualTo(elsewhere);
 
         // a located name is another object than the unlocated name, and lives in its location
-        ObjectId alice = rig.client().idFromName(ClusterRig.NS, "alice", "weur");
+        ObjectId alice = IDS.fromName("alice", "weur");
         assertThat(alice).isNotEqualTo(rig.id("alice"));
-        assertThat(fetchById(rig, alice, "/inc")).isEqualTo("1");
+        assertThat(rig.value(() -> rig.client().fetchLocated(ClusterRig.NS, "alice", "weur", Request.get("/inc"),
+                ClusterRig.CALL_TIMEOUT_NANOS)).bodyText()).as("the gateway makes the located id").isEqualTo("1");
         assertThat(rig.text("alice", "/get")).as("the unlocated alice is another object").isEqualTo("0");
         assertThat(rig.cluster.locationOf(ranFor(rig, alice).getFirst())).contains("weur");
-    }
-
-    @Test
-    void aClientMintsAFreshIdEachTimeUnlocatedWithoutAHint() {
-        // (the client once derived its id stream per call, so every call gave the same id)
-        ClusterRig rig = new ClusterRig(651, twoLocations(), new SharedLogs().factory());
-        ObjectId a = rig.client().newUniqueId(ClusterRig.NS);
-        assertThat(rig.client().newUniqueId(ClusterRig.NS)).isNotEqualTo(a);
-        assertThat(a.bytes()[0]).as("a client is not a member: no caller's location").isEqualTo(ObjectIds.KIND_UNIQUE);
-        ObjectId b = rig.client().newUniqueId(ClusterRig.NS, "weur");
-        assertThat(rig.client().newUniqueId(ClusterRig.NS, "weur")).isNotEqualTo(b);
-        assertThat(rig.placement.locationOf(b)).isEqualTo("weur");
     }
 
     @Test

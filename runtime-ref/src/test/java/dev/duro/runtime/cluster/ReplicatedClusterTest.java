@@ -51,7 +51,7 @@ class ReplicatedClusterTest {
         NodeId owner = rig.replicas(name).getFirst();
         NodeId other = NodeId.of((owner.index() + 1) % 3);
         for (int i = 1; i <= 15; i++) assertThat(rig.textVia(other, name, "/inc")).as("seed %d", seed).isEqualTo(Integer.toString(i));
-        assertThat(rig.program(owner).gateway().stats().duplicateRequests()).as("seed %d", seed).isPositive();
+        assertThat(rig.program(owner).stats().duplicateForwards()).as("seed %d", seed).isPositive();
     }
 
     @ParameterizedTest(name = "seed {0}")

@@ -1,5 +1,8 @@
 package dev.duro.runtime.gateway;
 
+import dev.duro.runtime.edge.ClientSockets;
+import dev.duro.runtime.edge.ObjectEndpoint;
+
 import dev.duro.model.async.Promise;
 import dev.duro.model.object.DuroException;
 import dev.duro.model.object.ErrorCode;

@@ -1,5 +1,7 @@
 package dev.duro.runtime.gateway;
 
+import dev.duro.client.*;
+import dev.duro.wire.*;
 import dev.duro.model.async.Promise;
 import dev.duro.model.object.ObjectFactory;
 import dev.duro.model.world.NodeId;
@@ -52,7 +54,7 @@ final class GatewayRig {
             endpoints.add(endpoint);
             gateways.add(new Gateway(world, DEPLOYMENT, endpoint, gatewayOptions));
         }, NoDiskDevice.FACTORY);
-        clientNode = sim.addNode(world -> clients.add(new GatewayClient(world, SECRET, clientOptions)), NoDiskDevice.FACTORY);
+        clientNode = sim.addNode(world -> clients.add(new GatewayClient(world, clientOptions)), NoDiskDevice.FACTORY);
         sim.startAll();
         runFor(1);
     }

@@ -1,12 +1,14 @@
 package dev.duro.runtime.gateway;
 
+import dev.duro.client.*;
+import dev.duro.wire.*;
 import dev.duro.model.async.Promise;
 import dev.duro.model.object.DuroException;
 import dev.duro.model.object.ErrorCode;
 import dev.duro.model.object.Request;
 import dev.duro.model.object.Response;
-import dev.duro.runtime.gateway.wire.WireCodec;
-import dev.duro.runtime.gateway.wire.WireMessage;
+import dev.duro.wire.WireCodec;
+import dev.duro.wire.WireMessage;
 import dev.duro.sim.Simulation;
 import dev.duro.sim.net.NetworkConfig;
 import org.junit.jupiter.api.Test;
@@ -43,7 +45,7 @@ class GatewayTest {
 
     @Test
     void aRequestByIdReachesTheObjectTheNameMapsTo() {
-        String hex = rig.client().idFromName("COUNTERS", "alice").hex();
+        String hex = new dev.duro.runtime.ids.ObjectIds("COUNTERS", GatewayRig.SECRET).fromName("alice").hex();
         Promise<Response> p = rig.onClient(c -> c.fetchById(GATEWAY, "COUNTERS", hex, Request.post("/echo", "x"), SECOND));
         Promise<Response> upper = rig.onClient(c -> c.fetchById(GATEWAY, "COUNTERS", hex.toUpperCase(java.util.Locale.ROOT),
                 Request.post("/echo", "y"), SECOND));
@@ -65,7 +67,7 @@ class GatewayTest {
 
     @Test
     void malformedIdsAndIdsOfAnotherNamespaceAreInvalid() {
-        String roomsId = rig.client().idFromName("ROOMS", "alice").hex();
+        String roomsId = new dev.duro.runtime.ids.ObjectIds("ROOMS", GatewayRig.SECRET).fromName("alice").hex();
         Promise<Response> garbage = rig.onClient(c -> c.fetchById(GATEWAY, "COUNTERS", "xyz", Request.get("/echo"), SECOND));
         Promise<Response> foreign = rig.onClient(c -> c.fetchById(GATEWAY, "COUNTERS", roomsId, Request.get("/echo"), SECOND));
         rig.runFor(50);

@@ -1,5 +1,7 @@
 package dev.duro.runtime.gateway;
 
+import dev.duro.client.*;
+import dev.duro.wire.*;
 import dev.duro.model.async.Promise;
 import dev.duro.model.object.DuroException;
 import dev.duro.model.object.ErrorCode;
@@ -80,7 +82,7 @@ class GatewayWebSocketTest {
     void connectByIdOpensASocketToTheObjectWithThatId() {
         GatewayRig rig = new GatewayRig(5);
         Recorder rec = new Recorder(rig);
-        String hex = rig.client().idFromName("ROOMS", "lobby").hex();
+        String hex = new dev.duro.runtime.ids.ObjectIds("ROOMS", GatewayRig.SECRET).fromName("lobby").hex();
         Promise<ClientWebSocket> p = rig.onClient(c -> c.connectById(GATEWAY, "ROOMS", hex, Request.webSocketUpgrade("/ws"), rec, SECOND));
         rig.runFor(50);
         assertThat(p.isSucceeded()).as("connected: %s", p).isTrue();
@@ -278,10 +280,10 @@ class GatewayWebSocketTest {
         long handle = ws.socketId();
         dev.duro.model.world.NodeId client = rig.clientNode.id();
         rig.gatewayNode.world().loop().execute(() -> {
-            rig.gateway().receive(client, dev.duro.runtime.gateway.wire.WireCodec.encode(
-                    new dev.duro.runtime.gateway.wire.WireMessage.ClientSocketMessage(handle, 2, new WebSocketMessage.Text("y"))));
-            rig.gateway().receive(client, dev.duro.runtime.gateway.wire.WireCodec.encode(
-                    new dev.duro.runtime.gateway.wire.WireMessage.ClientSocketMessage(handle, 1, new WebSocketMessage.Text("close"))));
+            rig.gateway().receive(client, dev.duro.wire.WireCodec.encode(
+                    new dev.duro.wire.WireMessage.ClientSocketMessage(handle, 2, new WebSocketMessage.Text("y"))));
+            rig.gateway().receive(client, dev.duro.wire.WireCodec.encode(
+                    new dev.duro.wire.WireMessage.ClientSocketMessage(handle, 1, new WebSocketMessage.Text("close"))));
         });
         rig.runFor(50);
         assertThat(rig.endpoint().eventsStartingWith("ws-message")).containsExactly("ws-message 100 close");

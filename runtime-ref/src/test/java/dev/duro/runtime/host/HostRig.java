@@ -9,7 +9,7 @@ import dev.duro.model.world.World;
 import dev.duro.runtime.config.Deployment;
 import dev.duro.runtime.config.NamespaceBinding;
 import dev.duro.runtime.config.RuntimeConfig;
-import dev.duro.runtime.gateway.ClientSockets;
+import dev.duro.runtime.edge.ClientSockets;
 import dev.duro.runtime.ids.ObjectIds;
 import dev.duro.runtime.log.DiskLogStore;
 import dev.duro.runtime.log.LogOptions;

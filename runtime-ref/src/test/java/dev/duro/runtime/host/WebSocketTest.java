@@ -8,7 +8,7 @@ import dev.duro.model.websocket.AutoResponse;
 import dev.duro.model.websocket.WebSocket;
 import dev.duro.model.websocket.WebSocketMessage;
 import dev.duro.runtime.RuntimeTrace;
-import dev.duro.runtime.gateway.ObjectEndpoint;
+import dev.duro.runtime.edge.ObjectEndpoint;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

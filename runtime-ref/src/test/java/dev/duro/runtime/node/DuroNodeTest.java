@@ -13,8 +13,8 @@ import dev.duro.model.world.NodeId;
 import dev.duro.runtime.config.Deployment;
 import dev.duro.runtime.config.NamespaceBinding;
 import dev.duro.runtime.config.RuntimeConfig;
-import dev.duro.runtime.gateway.ClientWebSocket;
-import dev.duro.runtime.gateway.GatewayClient;
+import dev.duro.client.ClientWebSocket;
+import dev.duro.client.GatewayClient;
 import dev.duro.sim.Simulation;
 import dev.duro.sim.disk.DiskFaultConfig;
 import dev.duro.sim.disk.SimDiskDevice;
@@ -71,7 +71,7 @@ class DuroNodeTest {
     private final DuroNode duro = new DuroNode(deployment, RuntimeConfig.defaults());
     private final SimulatedNode server = sim.addNode(duro, (id, entropy) -> new SimDiskDevice(DiskFaultConfig.none(), entropy));
     private final List<GatewayClient> clients = new ArrayList<>();
-    private final SimulatedNode client = sim.addNode(world -> clients.add(new GatewayClient(world, SECRET)), NoDiskDevice.FACTORY);
+    private final SimulatedNode client = sim.addNode(world -> clients.add(new GatewayClient(world)), NoDiskDevice.FACTORY);
 
     private void onClient(Consumer<GatewayClient> action) {
         client.world().loop().execute(() -> action.accept(clients.getLast()));

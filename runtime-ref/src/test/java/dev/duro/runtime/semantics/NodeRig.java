@@ -10,8 +10,8 @@ import dev.duro.model.world.NodeId;
 import dev.duro.runtime.config.Deployment;
 import dev.duro.runtime.config.NamespaceBinding;
 import dev.duro.runtime.config.RuntimeConfig;
-import dev.duro.runtime.gateway.ClientWebSocket;
-import dev.duro.runtime.gateway.GatewayClient;
+import dev.duro.client.ClientWebSocket;
+import dev.duro.client.GatewayClient;
 import dev.duro.runtime.host.ObjectHost;
 import dev.duro.runtime.node.DuroNode;
 import dev.duro.sim.Simulation;
@@ -50,7 +50,7 @@ final class NodeRig {
         sim = new Simulation(Simulation.Options.seed(seed).withListener(events::add));
         duro = new DuroNode(new Deployment(SECRET, List.of(bindings)), config);
         server = sim.addNode(duro, (id, entropy) -> new SimDiskDevice(DiskFaultConfig.none(), entropy));
-        clientNode = sim.addNode(w -> clients.add(new GatewayClient(w, SECRET)), NoDiskDevice.FACTORY);
+        clientNode = sim.addNode(w -> clients.add(new GatewayClient(w)), NoDiskDevice.FACTORY);
         sim.startAll();
         runMillis(1);
     }
@@ -64,7 +64,7 @@ final class NodeRig {
     }
 
     ObjectId id(String ns, String name) {
-        return client().idFromName(ns, name);
+        return new dev.duro.runtime.ids.ObjectIds(ns, SECRET).fromName(name);
     }
 
     void runMillis(long ms) {

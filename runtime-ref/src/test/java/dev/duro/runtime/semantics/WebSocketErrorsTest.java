@@ -12,7 +12,7 @@ import dev.duro.model.websocket.WebSocketMessage;
 import dev.duro.runtime.RuntimeTrace;
 import dev.duro.runtime.config.NamespaceBinding;
 import dev.duro.runtime.config.RuntimeConfig;
-import dev.duro.runtime.gateway.ClientWebSocket;
+import dev.duro.client.ClientWebSocket;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -2,7 +2,7 @@ package dev.duro.scenarios.chat;
 
 import dev.duro.model.object.Request;
 import dev.duro.model.websocket.WebSocketMessage;
-import dev.duro.runtime.gateway.ClientWebSocket;
+import dev.duro.client.ClientWebSocket;
 import dev.duro.scenarios.frame.ClientProgram;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -12,7 +12,7 @@ import dev.duro.model.world.NodeId;
 import dev.duro.runtime.config.Deployment;
 import dev.duro.runtime.config.NamespaceBinding;
 import dev.duro.runtime.config.RuntimeConfig;
-import dev.duro.runtime.gateway.GatewayClient;
+import dev.duro.client.GatewayClient;
 import dev.duro.runtime.host.ActivationInfo;
 import dev.duro.runtime.host.ObjectHost;
 import dev.duro.runtime.host.TestHooks;
@@ -70,7 +70,7 @@ public final class ObjectTestKit {
         sim = new Simulation(Simulation.Options.seed(b.seed));
         duro = new DuroNode(new Deployment(b.secret, b.bindings), b.config);
         server = sim.addNode(duro, (id, entropy) -> new SimDiskDevice(DiskFaultConfig.none(), entropy));
-        clientNode = sim.addNode(w -> clients.add(new GatewayClient(w, b.secret)), NoDiskDevice.FACTORY);
+        clientNode = sim.addNode(w -> clients.add(new GatewayClient(w)), NoDiskDevice.FACTORY);
         callTimeoutNanos = b.callTimeout.toNanos();
         maxWaitNanos = b.maxWait.toNanos();
         settleNanos = b.settle.toNanos();
@@ -229,7 +229,7 @@ public final class ObjectTestKit {
 
     /** The id {@code idFromName(name)} gives in {@code namespace}. */
     public ObjectId id(String namespace, String name) {
-        return client().idFromName(namespace, name);
+        return new dev.duro.runtime.ids.ObjectIds(namespace, duro.deployment().secret()).fromName(name);
     }
 
     /** A digest of everything that happened so far: equal for equal seeds and inputs. */

@@ -1,7 +1,7 @@
 package dev.duro.scenarios.testkit;
 
 import dev.duro.model.websocket.WebSocketMessage;
-import dev.duro.runtime.gateway.ClientWebSocket;
+import dev.duro.client.ClientWebSocket;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.duro.runtime.gateway.wire;
+package dev.duro.wire;
 
 import dev.duro.model.object.DuroException;
 import dev.duro.model.object.ErrorCode;

@@ -1,4 +1,4 @@
-package dev.duro.runtime.gateway.wire;
+package dev.duro.wire;
 
 import dev.duro.model.object.Request;
 import dev.duro.model.object.Response;

@@ -1,4 +1,4 @@
-package dev.duro.runtime.gateway;
+package dev.duro.runtime.edge;
 
 import dev.duro.model.object.ObjectId;
 import dev.duro.model.websocket.WebSocketMessage;

@@ -1,21 +1,21 @@
-package dev.duro.runtime.gateway.wire;
+package dev.duro.wire;
 
 import dev.duro.model.object.ErrorCode;
 import dev.duro.model.object.Request;
 import dev.duro.model.object.Response;
 import dev.duro.model.websocket.WebSocketMessage;
-import dev.duro.runtime.gateway.wire.WireMessage.ClientSocketClose;
-import dev.duro.runtime.gateway.wire.WireMessage.ClientSocketMessage;
-import dev.duro.runtime.gateway.wire.WireMessage.FetchById;
-import dev.duro.runtime.gateway.wire.WireMessage.FetchByName;
-import dev.duro.runtime.gateway.wire.WireMessage.FetchError;
-import dev.duro.runtime.gateway.wire.WireMessage.FetchResponse;
-import dev.duro.runtime.gateway.wire.WireMessage.ObjectSocketClose;
-import dev.duro.runtime.gateway.wire.WireMessage.ObjectSocketMessage;
-import dev.duro.runtime.gateway.wire.WireMessage.SocketAbort;
-import dev.duro.runtime.gateway.wire.WireMessage.SocketOpened;
-import dev.duro.runtime.gateway.wire.WireMessage.SocketPing;
-import dev.duro.runtime.gateway.wire.WireMessage.SocketPong;
+import dev.duro.wire.WireMessage.ClientSocketClose;
+import dev.duro.wire.WireMessage.ClientSocketMessage;
+import dev.duro.wire.WireMessage.FetchById;
+import dev.duro.wire.WireMessage.FetchByName;
+import dev.duro.wire.WireMessage.FetchError;
+import dev.duro.wire.WireMessage.FetchResponse;
+import dev.duro.wire.WireMessage.ObjectSocketClose;
+import dev.duro.wire.WireMessage.ObjectSocketMessage;
+import dev.duro.wire.WireMessage.SocketAbort;
+import dev.duro.wire.WireMessage.SocketOpened;
+import dev.duro.wire.WireMessage.SocketPing;
+import dev.duro.wire.WireMessage.SocketPong;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -162,7 +162,8 @@ class WireCodecProperties {
         Arbitrary<Long> ids = Arbitraries.longs();
         return Arbitraries.oneOf(
                 Combinators.combine(ids, text(20), text(20), requests()).as(FetchByName::new),
-                Combinators.combine(ids, text(20), text(70), requests()).as(FetchById::new));
+                Combinators.combine(ids, text(20), text(70), requests()).as(FetchById::new),
+                Combinators.combine(ids, text(20), text(20), text(8), requests()).as(WireMessage.FetchByLocatedName::new));
     }
 
     @Provide
@@ -191,6 +192,8 @@ class WireCodecProperties {
     static String describe(WireMessage m) {
         return switch (m) {
             case FetchByName x -> "byName " + x.requestId() + " " + x.namespace() + " " + x.name() + " " + describe(x.request());
+            case WireMessage.FetchByLocatedName x -> "byLocatedName " + x.requestId() + " " + x.namespace() + " " + x.name() + " "
+                    + x.location() + " " + describe(x.request());
             case FetchById x -> "byId " + x.requestId() + " " + x.namespace() + " " + x.idHex() + " " + describe(x.request());
             case FetchResponse x -> "response " + x.requestId() + " " + describe(x.response());
             case FetchError x -> "error " + x.requestId() + " " + x.code() + " " + x.message() + " " + x.owner();

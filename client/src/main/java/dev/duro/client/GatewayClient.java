@@ -1,4 +1,4 @@
-package dev.duro.runtime.gateway;
+package dev.duro.client;
 
 import dev.duro.model.async.Promise;
 import dev.duro.model.object.DuroException;
@@ -12,23 +12,25 @@ import dev.duro.model.world.Entropy;
 import dev.duro.model.world.NodeId;
 import dev.duro.model.world.TimerHandle;
 import dev.duro.model.world.World;
-import dev.duro.runtime.gateway.wire.WireCodec;
-import dev.duro.runtime.gateway.wire.WireFormatException;
-import dev.duro.runtime.gateway.wire.WireMessage;
-import dev.duro.runtime.gateway.wire.WireMessage.ClientSocketClose;
-import dev.duro.runtime.gateway.wire.WireMessage.ClientSocketMessage;
-import dev.duro.runtime.gateway.wire.WireMessage.FetchById;
-import dev.duro.runtime.gateway.wire.WireMessage.FetchByName;
-import dev.duro.runtime.gateway.wire.WireMessage.FetchError;
-import dev.duro.runtime.gateway.wire.WireMessage.FetchResponse;
-import dev.duro.runtime.gateway.wire.WireMessage.ObjectCall;
-import dev.duro.runtime.gateway.wire.WireMessage.ObjectSocketClose;
-import dev.duro.runtime.gateway.wire.WireMessage.ObjectSocketMessage;
-import dev.duro.runtime.gateway.wire.WireMessage.SocketAbort;
-import dev.duro.runtime.gateway.wire.WireMessage.SocketOpened;
-import dev.duro.runtime.gateway.wire.WireMessage.SocketPing;
-import dev.duro.runtime.gateway.wire.WireMessage.SocketPong;
-import dev.duro.runtime.ids.ObjectIds;
+import dev.duro.wire.MovedException;
+import dev.duro.wire.OrderedInbox;
+import dev.duro.wire.WireCodec;
+import dev.duro.wire.WireFormatException;
+import dev.duro.wire.WireMessage;
+import dev.duro.wire.WireMessage.ClientSocketClose;
+import dev.duro.wire.WireMessage.ClientSocketMessage;
+import dev.duro.wire.WireMessage.FetchById;
+import dev.duro.wire.WireMessage.FetchByLocatedName;
+import dev.duro.wire.WireMessage.FetchByName;
+import dev.duro.wire.WireMessage.FetchError;
+import dev.duro.wire.WireMessage.FetchResponse;
+import dev.duro.wire.WireMessage.ObjectCall;
+import dev.duro.wire.WireMessage.ObjectSocketClose;
+import dev.duro.wire.WireMessage.ObjectSocketMessage;
+import dev.duro.wire.WireMessage.SocketAbort;
+import dev.duro.wire.WireMessage.SocketOpened;
+import dev.duro.wire.WireMessage.SocketPing;
+import dev.duro.wire.WireMessage.SocketPong;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -59,11 +61,10 @@ import java.util.Objects;
  * {@link ClientOptions#gapTimeoutNanos()}, the socket closes locally with 1006, {@code wasClean=false}.
  */
 public final class GatewayClient {
+    /** The close code a socket gets when it breaks without a close handshake. */
+    public static final int ABNORMAL_CLOSURE = 1006;
     private final World world;
-    private final byte[] deploymentSecret;
     private final ClientOptions options;
-    private final Map<String, ObjectIds> ids = new LinkedHashMap<>();
-    private Entropy uniqueIds;
     private final Map<Long, Call> calls = new LinkedHashMap<>();
     private final Map<Long, OpenSocket> sockets = new LinkedHashMap<>();
     private long nextRequestId;
@@ -72,13 +73,12 @@ public final class GatewayClient {
     private long malformedFrames;
     private long strayFrames;
 
-    public GatewayClient(World world, byte[] deploymentSecret) {
-        this(world, deploymentSecret, ClientOptions.defaults());
+    public GatewayClient(World world) {
+        this(world, ClientOptions.defaults());
     }
 
-    public GatewayClient(World world, byte[] deploymentSecret, ClientOptions options) {
+    public GatewayClient(World world, ClientOptions options) {
         this.world = Objects.requireNonNull(world, "world");
-        this.deploymentSecret = deploymentSecret == null ? null : deploymentSecret.clone();
         this.options = Objects.requireNonNull(options, "options");
         // 2^62 ids ahead of any start point: the counter never wraps in practice
         this.nextRequestId = 1 + world.entropy().derive("gateway-client/request-ids").nextLong(1L << 62);
@@ -89,6 +89,24 @@ public final class GatewayClient {
     public Promise<Response> fetch(NodeId gateway, String namespace, String objectName, Request request, long timeoutNanos) {
         long requestId = nextRequestId++;
         return call(gateway, new FetchByName(requestId, namespace, objectName, request), timeoutNanos, null).map(Response.class::cast);
+    }
+
+    /**
+     * Calls the object named {@code objectName} located at {@code location} (docs/cluster.md
+     * "Locations": another object than the unlocated name's); the gateway makes the id.
+     */
+    public Promise<Response> fetchLocated(NodeId gateway, String namespace, String objectName, String location, Request request,
+                                          long timeoutNanos) {
+        long requestId = nextRequestId++;
+        return call(gateway, new FetchByLocatedName(requestId, namespace, objectName, location, request), timeoutNanos, null)
+                .map(Response.class::cast);
+    }
+
+    /** Opens a WebSocket to the object named {@code objectName} located at {@code location}, as {@link #connect} does. */
+    public Promise<ClientWebSocket> connectLocated(NodeId gateway, String namespace, String objectName, String location, Request upgrade,
+                                                   ClientWebSocket.Listener listener, long timeoutNanos) {
+        return open(gateway, upgrade, listener, timeoutNanos,
+                requestId -> new FetchByLocatedName(requestId, namespace, objectName, location, upgrade));
     }
 
     /** Calls the object whose id is {@code idHex} (64 hex digits) in {@code namespace} through {@code gateway}. */
@@ -125,37 +143,6 @@ public final class GatewayClient {
                     "connect needs a WebSocket upgrade request (header 'upgrade: websocket'); use Request.webSocketUpgrade(path)"));
         }
         return call(gateway, message.apply(nextRequestId++), timeoutNanos, listener).map(ClientWebSocket.class::cast);
-    }
-
-    /** The id the gateway will use for {@code name} in {@code namespace}; needs the deployment secret. */
-    public ObjectId idFromName(String namespace, String name) {
-        return idsOf(namespace).fromName(name);
-    }
-
-    /** A fresh unique id in {@code namespace}, from this node's entropy; needs the deployment secret. */
-    public ObjectId newUniqueId(String namespace) {
-        return idsOf(namespace).newUnique(uniqueIdEntropy());
-    }
-
-    /**
-     * A fresh unique id in {@code namespace} located at {@code location} (docs/cluster.md
-     * "Locations"); checks only the label's form: {@code ClusterClient} checks the cluster has it.
-     */
-    public ObjectId newUniqueId(String namespace, String location) {
-        return idsOf(namespace).newUnique(uniqueIdEntropy(), location);
-    }
-
-    /** One stream for every unique id (a stream derived per call would repeat the same id). */
-    private Entropy uniqueIdEntropy() {
-        if (uniqueIds == null) uniqueIds = world.entropy().derive("gateway-client/unique-ids");
-        return uniqueIds;
-    }
-
-    private ObjectIds idsOf(String namespace) {
-        if (deploymentSecret == null) {
-            throw new IllegalStateException("this client was built without the deployment secret, so it cannot make ids");
-        }
-        return ids.computeIfAbsent(namespace, ns -> new ObjectIds(ns, deploymentSecret));
     }
 
     private Promise<Object> call(NodeId gateway, ObjectCall message, long timeoutNanos, ClientWebSocket.Listener listener) {
@@ -337,7 +324,7 @@ public final class GatewayClient {
 
     private void closeLocally(OpenSocket socket, String reason, boolean wasClean) {
         finish(socket);
-        socket.listener.onClose(Gateway.ABNORMAL_CLOSURE, reason, wasClean);
+        socket.listener.onClose(ABNORMAL_CLOSURE, reason, wasClean);
     }
 
     private void finish(OpenSocket socket) {

@@ -1,4 +1,4 @@
-package dev.duro.runtime.gateway.wire;
+package dev.duro.wire;
 
 import dev.duro.model.object.ErrorCode;
 import dev.duro.model.object.Request;
@@ -34,6 +34,20 @@ public sealed interface WireMessage {
         public FetchByName {
             Objects.requireNonNull(namespace, "namespace");
             Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(request, "request");
+        }
+    }
+
+    /**
+     * Client → gateway: {@code request} for the object named {@code name} located at
+     * {@code location} ({@code idFromName(name, location)}, another id than the unlocated name's).
+     * The gateway makes the id, so the client needs no deployment secret.
+     */
+    record FetchByLocatedName(long requestId, String namespace, String name, String location, Request request) implements ObjectCall {
+        public FetchByLocatedName {
+            Objects.requireNonNull(namespace, "namespace");
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(location, "location");
             Objects.requireNonNull(request, "request");
         }
     }

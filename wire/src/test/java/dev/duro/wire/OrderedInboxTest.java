@@ -1,4 +1,4 @@
-package dev.duro.runtime.gateway;
+package dev.duro.wire;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.duro.runtime.gateway;
+package dev.duro.client;
 
 import dev.duro.model.websocket.WebSocketMessage;
 

@@ -1,4 +1,4 @@
-package dev.duro.runtime.gateway;
+package dev.duro.wire;
 
 import dev.duro.model.util.Invariants;
 
@@ -17,7 +17,7 @@ import java.util.TreeMap;
  * connection, the socket either delivers everything in order or dies; it never skips a frame.
  * The sender's keepalive says how far it has sent ({@link #noteSentUpTo}), so a lost tail is a gap too.
  */
-final class OrderedInbox<T> {
+public final class OrderedInbox<T> {
     private final int maxBuffered;
     private final TreeMap<Long, T> early = new TreeMap<>();
     private long deliveredSeq;
@@ -25,7 +25,7 @@ final class OrderedInbox<T> {
     private long progressNanos;
     private long duplicates;
 
-    OrderedInbox(int maxBuffered, long nowNanos) {
+    public OrderedInbox(int maxBuffered, long nowNanos) {
         Invariants.check(maxBuffered >= 1, "maxBuffered must be >= 1, got %d", maxBuffered);
         this.maxBuffered = maxBuffered;
         this.progressNanos = nowNanos;
@@ -36,7 +36,7 @@ final class OrderedInbox<T> {
      * duplicate or arrived early). Returns null when too many frames wait behind a gap: the owner
      * must break the socket.
      */
-    List<T> offer(long seq, T frame, long nowNanos) {
+    public List<T> offer(long seq, T frame, long nowNanos) {
         Invariants.check(seq >= 1, "sequence numbers start at 1, got %d", seq);
         if (seq <= deliveredSeq || early.containsKey(seq)) {
             duplicates++;
@@ -63,7 +63,7 @@ final class OrderedInbox<T> {
     }
 
     /** The sender says it has sent frames up to {@code seq}. */
-    void noteSentUpTo(long seq, long nowNanos) {
+    public void noteSentUpTo(long seq, long nowNanos) {
         if (seq > senderSentUpToSeq) {
             if (!hasGap()) progressNanos = nowNanos;
             senderSentUpToSeq = seq;
@@ -71,7 +71,7 @@ final class OrderedInbox<T> {
     }
 
     /** True when a frame is missing and nothing was delivered for longer than {@code timeoutNanos}. */
-    boolean gapStalledFor(long nowNanos, long timeoutNanos) {
+    public boolean gapStalledFor(long nowNanos, long timeoutNanos) {
         return hasGap() && nowNanos - progressNanos > timeoutNanos;
     }
 
@@ -83,7 +83,7 @@ final class OrderedInbox<T> {
         return deliveredSeq;
     }
 
-    long duplicates() {
+    public long duplicates() {
         return duplicates;
     }
 }

@@ -1,4 +1,4 @@
-package dev.duro.runtime.gateway;
+package dev.duro.client;
 
 /**
  * How a {@link GatewayClient} watches its WebSockets.

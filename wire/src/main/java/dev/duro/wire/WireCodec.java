@@ -1,22 +1,23 @@
-package dev.duro.runtime.gateway.wire;
+package dev.duro.wire;
 
 import dev.duro.model.object.ErrorCode;
 import dev.duro.model.object.Request;
 import dev.duro.model.object.Response;
 import dev.duro.model.websocket.WebSocketMessage;
 import dev.duro.model.world.NodeId;
-import dev.duro.runtime.gateway.wire.WireMessage.ClientSocketClose;
-import dev.duro.runtime.gateway.wire.WireMessage.ClientSocketMessage;
-import dev.duro.runtime.gateway.wire.WireMessage.FetchById;
-import dev.duro.runtime.gateway.wire.WireMessage.FetchByName;
-import dev.duro.runtime.gateway.wire.WireMessage.FetchError;
-import dev.duro.runtime.gateway.wire.WireMessage.FetchResponse;
-import dev.duro.runtime.gateway.wire.WireMessage.ObjectSocketClose;
-import dev.duro.runtime.gateway.wire.WireMessage.ObjectSocketMessage;
-import dev.duro.runtime.gateway.wire.WireMessage.SocketAbort;
-import dev.duro.runtime.gateway.wire.WireMessage.SocketOpened;
-import dev.duro.runtime.gateway.wire.WireMessage.SocketPing;
-import dev.duro.runtime.gateway.wire.WireMessage.SocketPong;
+import dev.duro.wire.WireMessage.ClientSocketClose;
+import dev.duro.wire.WireMessage.ClientSocketMessage;
+import dev.duro.wire.WireMessage.FetchById;
+import dev.duro.wire.WireMessage.FetchByLocatedName;
+import dev.duro.wire.WireMessage.FetchByName;
+import dev.duro.wire.WireMessage.FetchError;
+import dev.duro.wire.WireMessage.FetchResponse;
+import dev.duro.wire.WireMessage.ObjectSocketClose;
+import dev.duro.wire.WireMessage.ObjectSocketMessage;
+import dev.duro.wire.WireMessage.SocketAbort;
+import dev.duro.wire.WireMessage.SocketOpened;
+import dev.duro.wire.WireMessage.SocketPing;
+import dev.duro.wire.WireMessage.SocketPong;
 
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -65,6 +66,7 @@ public final class WireCodec {
     static final int SOCKET_ABORT = 12;
     /** A {@link FetchError} that names the object's owner (type 4 names none, so old frames keep their bytes). */
     static final int FETCH_ERROR_WITH_OWNER = 13;
+    static final int FETCH_BY_LOCATED_NAME = 14;
 
     private static final int WS_TEXT = 1;
     private static final int WS_BINARY = 2;
@@ -88,6 +90,14 @@ public final class WireCodec {
                 w.i64(m.requestId());
                 w.string("namespace", m.namespace());
                 w.string("object name", m.name());
+                w.request(m.request());
+            }
+            case FetchByLocatedName m -> {
+                w.u8(FETCH_BY_LOCATED_NAME);
+                w.i64(m.requestId());
+                w.string("namespace", m.namespace());
+                w.string("object name", m.name());
+                w.string("location", m.location());
                 w.request(m.request());
             }
             case FetchById m -> {
@@ -184,6 +194,8 @@ public final class WireCodec {
         try {
             message = switch (type) {
                 case FETCH_BY_NAME -> new FetchByName(r.i64("request id"), r.string("namespace"), r.string("object name"), r.request());
+                case FETCH_BY_LOCATED_NAME -> new FetchByLocatedName(r.i64("request id"), r.string("namespace"), r.string("object name"),
+                        r.string("location"), r.request());
                 case FETCH_BY_ID -> new FetchById(r.i64("request id"), r.string("namespace"), r.string("object id"), r.request());
                 case FETCH_RESPONSE -> new FetchResponse(r.i64("request id"), r.response());
                 case FETCH_ERROR -> new FetchError(r.i64("request id"), r.errorCode(), r.string("error message"));
@@ -216,7 +228,7 @@ public final class WireCodec {
     public static OptionalLong peekRequestId(byte[] frame) {
         if (frame == null || frame.length < 3 + Long.BYTES) return OptionalLong.empty();
         if (frame[0] != FAMILY_GATEWAY || frame[1] != VERSION) return OptionalLong.empty();
-        if (frame[2] != FETCH_BY_NAME && frame[2] != FETCH_BY_ID) return OptionalLong.empty();
+        if (frame[2] != FETCH_BY_NAME && frame[2] != FETCH_BY_ID && frame[2] != FETCH_BY_LOCATED_NAME) return OptionalLong.empty();
         return OptionalLong.of(ByteBuffer.wrap(frame, 3, Long.BYTES).getLong());
     }
 

@@ -1,0 +1,152 @@
+package dev.duro.runtime.cluster;
+
+import dev.duro.model.object.ObjectNamespace;
+import dev.duro.model.object.Request;
+import dev.duro.model.object.Response;
+import dev.duro.model.websocket.WebSocketMessage;
+import dev.duro.model.world.NodeId;
+import dev.duro.runtime.config.RuntimeConfig;
+import dev.duro.runtime.edge.EdgeSocket;
+import dev.duro.runtime.edge.EdgeSocketSession;
+import dev.duro.runtime.edge.FrontDoor;
+import dev.duro.sim.Simulation;
+import dev.duro.sim.net.NetworkConfig;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * docs/gateway.md "Sockets across nodes": a WebSocket adopted at a node that does not run its
+ * object reaches the owner through cluster messages, in order both ways, and dies with 1006 on the
+ * surviving side when either node crashes.
+ */
+class RemoteSocketsTest {
+    private static final NodeId EDGE = NodeId.of(0);
+    private static final NodeId OWNER = NodeId.of(2);
+
+    /** A name whose object n2 runs first (n0 is then the edge that does not run it). */
+    private static String ownedByN2(ClusterRig rig) {
+        return IntStream.range(0, 1000).mapToObj(i -> "room-" + i)
+                .filter(n -> rig.replicas(n).getFirst().equals(OWNER)).findFirst().orElseThrow();
+    }
+
+    /** What the edge's client end received: "echo …" messages and "close <code>". */
+    private static final class Client implements EdgeSocket {
+        final List<String> received = new ArrayList<>();
+
+        @Override
+        public void send(WebSocketMessage message) {
+            received.add(message.asText());
+        }
+
+        @Override
+        public void close(int code, String reason) {
+            received.add("close " + code);
+        }
+    }
+
+    private record Opened(String name, Client client, EdgeSocketSession session) {
+    }
+
+    /** Upgrades {@code name} through a worker stub at n0 and adopts the socket there. */
+    private static Opened open(ClusterRig rig, String name) {
+        FrontDoor door = rig.program(EDGE).frontDoor();
+        ObjectNamespace ns = door.workerEnv().namespace(ClusterRig.NS);
+        Response upgraded = rig.value(() -> rig.awaitOn(rig.server(EDGE), () -> ns.get(ns.idFromName(name))
+                .fetch(Request.webSocketUpgrade("/ws"))));
+        assertThat(upgraded.status()).as("seed %d", rig.seed).isEqualTo(101);
+        Client client = new Client();
+        EdgeSocketSession[] session = new EdgeSocketSession[1];
+        rig.server(EDGE).world().loop().execute(() -> session[0] = door.adoptSocket(upgraded, client));
+        rig.runMillis(10);
+        assertThat(session[0]).as("adopted (seed %d)", rig.seed).isNotNull();
+        return new Opened(name, client, session[0]);
+    }
+
+    private static void sendFromClient(ClusterRig rig, EdgeSocketSession session, String text) {
+        rig.server(EDGE).world().loop().execute(() -> session.message(new WebSocketMessage.Text(text)));
+    }
+
+    @Test
+    void aSocketAdoptedAtANodeThatDoesNotRunItsObjectCarriesMessagesBothWaysInOrderAndClosesCleanly() {
+        ClusterRig rig = new ClusterRig(91, 3, new SharedLogs());
+        String name = ownedByN2(rig);
+        Opened s = open(rig, name);
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            sendFromClient(rig, s.session(), "m" + i);
+            expected.add("echo m" + i);
+        }
+        rig.runMillis(500);
+        assertThat(s.client().received).as("seed %d", rig.seed).containsExactlyElementsOf(expected);
+        assertThat(rig.nodesOf("obj-event-begin", name)).as("the object ran only at its owner").containsOnly(OWNER);
+        assertThat(rig.program(EDGE).stats().forwarded()).isPositive();
+
+        sendFromClient(rig, s.session(), "close"); // the object closes: the edge's client hears 4000
+        rig.runMillis(500);
+        assertThat(s.client().received).last().isEqualTo("close 4000");
+        assertThat(rig.program(EDGE).frontDoor().inFlight()).isZero();
+
+        Opened t = open(rig, name); // the client closes: the object hears it, clean, with the client's code
+        rig.server(EDGE).world().loop().execute(() -> t.session().close(1000, "bye", true));
+        rig.runMillis(500);
+        assertThat(rig.read(name, "/closed")).as("seed %d", rig.seed).isEqualTo("1000 true");
+    }
+
+    @Test
+    void anOwnerCrashEndsTheSocketAtTheEdgeWith1006() {
+        ClusterRig rig = new ClusterRig(92, 3, new SharedLogs());
+        Opened s = open(rig, ownedByN2(rig));
+        sendFromClient(rig, s.session(), "a");
+        rig.runMillis(200);
+        assertThat(s.client().received).containsExactly("echo a");
+        rig.server(OWNER).crash();
+        rig.runMillis(10_000);
+        assertThat(s.client().received).as("seed %d", rig.seed).containsExactly("echo a", "close 1006");
+    }
+
+    @Test
+    void anOwnerRestartEndsTheSocketAtTheEdgeWith1006() {
+        ClusterRig rig = new ClusterRig(93, 3, new SharedLogs());
+        Opened s = open(rig, ownedByN2(rig));
+        rig.server(OWNER).crash();
+        rig.server(OWNER).restart();
+        rig.runMillis(5_000);
+        assertThat(s.client().received).as("seed %d", rig.seed).containsExactly("close 1006");
+    }
+
+    @Test
+    void anEdgeNodeCrashEndsTheSocketAtTheObjectWith1006NotClean() {
+        ClusterRig rig = new ClusterRig(94, 3, new SharedLogs());
+        String name = ownedByN2(rig);
+        Opened s = open(rig, name);
+        sendFromClient(rig, s.session(), "a");
+        rig.runMillis(200);
+        assertThat(rig.read(name, "/closed")).isEqualTo("open");
+        rig.server(EDGE).crash();
+        rig.runMillis(10_000);
+        assertThat(rig.read(name, "/closed")).as("seed %d", rig.seed).isEqualTo("1006 false");
+    }
+
+    @Test
+    void duplicatedAndReorderedClusterFramesNeitherDuplicateNorReorderMessages() {
+        NetworkConfig network = NetworkConfig.DEFAULT.withDuplicateRate(0.3).withReorder(0.3, Simulation.millis(5));
+        for (long seed = 95; seed < 100; seed++) {
+            ClusterRig rig = new ClusterRig(seed, 3, RuntimeConfig.defaults(), network, RoutingOptions.defaults(),
+                    new SharedLogs().factory());
+            Opened s = open(rig, ownedByN2(rig));
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                sendFromClient(rig, s.session(), "m" + i);
+                expected.add("echo m" + i);
+                if (i % 7 == 0) rig.runMillis(1);
+            }
+            rig.runMillis(1_000);
+            assertThat(s.client().received).as("seed %d", seed).containsExactlyElementsOf(expected);
+        }
+    }
+}
