@@ -311,7 +311,9 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         public void close(int code, String reason) {
             if (closedByObject) return;
             closedByObject = true;
-            channel.writeAndFlush(new CloseWebSocketFrame(code, reason));
+            // 1005, 1006 and 1015 name states, not codes a close frame may carry
+            boolean sendable = code >= 1000 && code <= 4999 && code != WS_NO_STATUS && code != WS_ABNORMAL_CLOSURE && code != 1015;
+            channel.writeAndFlush(new CloseWebSocketFrame(sendable ? code : 1011, reason));
             // the client answers with its close frame, after which the channel closes (onFrame)
         }
     }
