@@ -192,6 +192,9 @@ public final class InterimFrontDoor implements FrontDoor {
 
         @Override
         public ObjectStub get(ObjectId id) {
+            if (!ids.belongs(id)) {
+                throw new DuroException(ErrorCode.INVALID_ID, "object id " + id.hex() + " is not of namespace '" + name + "'");
+            }
             return new Stub(name, id);
         }
     }

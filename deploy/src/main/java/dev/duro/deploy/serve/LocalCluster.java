@@ -134,17 +134,7 @@ public final class LocalCluster implements AutoCloseable {
     public int drainAndStop(long timeoutMillis) {
         front.drain();
         for (ServedNode n : nodes) n.beginDrain();
-        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
-        int left = inFlight();
-        while (left > 0 && System.nanoTime() - deadline < 0) {
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            left = inFlight();
-        }
+        int left = ServedNode.awaitQuiet(this::inFlight, timeoutMillis);
         close();
         return left;
     }

@@ -209,6 +209,33 @@ public final class ServedNode {
         return http.inFlight() + door;
     }
 
+    /**
+     * Drains (see {@link #beginDrain}), waits up to {@code timeoutMillis} for what is in flight, then
+     * stops. Returns the requests still in flight when it gave up (0: a clean drain).
+     */
+    public int drainAndStop(long timeoutMillis) {
+        beginDrain();
+        int left = awaitQuiet(this::inFlight, timeoutMillis);
+        stop();
+        return left;
+    }
+
+    /** Polls {@code inFlight} every 10 ms until it is 0 or {@code timeoutMillis} passed; returns the last count. */
+    static int awaitQuiet(java.util.function.IntSupplier inFlight, long timeoutMillis) {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        int left = inFlight.getAsInt();
+        while (left > 0 && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            left = inFlight.getAsInt();
+        }
+        return left;
+    }
+
     /** Stops everything: HTTP connections, the edge client, the member (its leases lapse on the other members' clocks). */
     public void stop() {
         http.close();
