@@ -61,7 +61,6 @@ public final class DevCommand implements Callable<Integer> {
         if (port < 0 || port + nodes + 1 > 65_535) throw new UserError("--port must be in 0.." + (65_534 - nodes) + ", got " + port);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        StopSignal signal = new StopSignal();
         RealNode.Options options = RealNode.Options.defaults().withLog(line -> {
             if (!quiet) err.println("duro dev: " + line);
             err.flush();
@@ -75,6 +74,7 @@ public final class DevCommand implements Callable<Integer> {
         } catch (IllegalStateException e) {
             throw new UserError(e.getMessage());
         }
+        StopSignal signal = new StopSignal(); // after start: a refused start leaves the JVM's handlers alone
         String base = "http://" + host + ":" + cluster.httpAddress().getPort();
         out.println("duro dev: " + nodes + (nodes == 1 ? " node (1 replica)" : " nodes (3 replicas)") + " on " + host
                 + ", data in " + data + " (kept across restarts)");

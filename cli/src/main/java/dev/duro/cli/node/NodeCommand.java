@@ -75,7 +75,6 @@ public final class NodeCommand implements Callable<Integer> {
             throw new UserError(e.getMessage());
         }
         PrintWriter err = spec.commandLine().getErr();
-        StopSignal signal = new StopSignal();
         RealNode.Options options = RealNode.Options.defaults().withLog(line -> {
             err.println("duro node: " + line);
             err.flush();
@@ -90,6 +89,7 @@ public final class NodeCommand implements Callable<Integer> {
             io.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw new UserError(e.getMessage());
         }
+        StopSignal signal = new StopSignal(); // after start: a refused start leaves the JVM's handlers alone
         Member m = file.member(self);
         err.println("duro node: " + self + " of " + file.members().size() + " (" + file.replicas() + " replicas) serves HTTP on "
                 + bind + ":" + node.httpAddress().getPort() + ", node port " + m.nodePort() + ", data in " + file.nodeDataDir(self)
