@@ -206,8 +206,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     private void send(FullHttpResponse out, boolean keepAlive) {
         Object head = queue.poll();
         ReferenceCountUtil.release(head);
-        busy = false;
-        edge.finished();
+        endRequest();
         boolean keep = keepAlive && !edge.draining() && channel.isActive();
         HttpUtil.setContentLength(out, out.content().readableBytes());
         out.headers().set(HttpHeaderNames.CONNECTION, keep ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
@@ -219,6 +218,13 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         }
         channel.writeAndFlush(out);
         next();
+    }
+
+    /** The request in progress is over (answered, upgraded, or its connection gone); counted once. */
+    private void endRequest() {
+        if (!busy) return;
+        busy = false;
+        edge.finished();
     }
 
     /** Drain: closes the connection if no request is in progress. */
@@ -233,8 +239,8 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
 
     private void handshake() {
         FullHttpRequest http = (FullHttpRequest) queue.poll();
-        busy = false;
-        edge.finished();
+        endRequest();
+        if (http == null) return; // the connection closed meanwhile
         try {
             String location = "ws://" + http.headers().get(HttpHeaderNames.HOST, "localhost") + http.uri();
             WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(location, null, true,
@@ -323,10 +329,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         breakSession();
-        if (busy) {
-            busy = false;
-            edge.finished(); // the answer, if it comes, goes nowhere
-        }
+        endRequest(); // the answer, if it comes, goes nowhere
         drop();
         super.channelInactive(ctx);
     }
