@@ -84,7 +84,7 @@ public final class LocalCluster implements AutoCloseable {
                 started.add(ServedNode.start(s, io, spec.options(), address -> peers.put(id, address)));
             }
             for (ServedNode n : started) {
-                if (!n.awaitReady(readyMillis)) {
+                if (!n.awaitReady(readyMillis, spec.options().log())) {
                     throw new IllegalStateException(n.id() + " could not reach an object within " + readyMillis + " ms");
                 }
             }

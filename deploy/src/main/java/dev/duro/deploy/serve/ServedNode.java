@@ -161,9 +161,10 @@ public final class ServedNode {
      * (owners elected, peers connected), or {@code timeoutMillis}. The probe calls object
      * {@code duro-ready-<id>} of the first binding with {@code GET /duro-ready}.
      *
+     * @param log told of each probe that failed with a retryable error
      * @return whether it became ready in time
      */
-    public boolean awaitReady(long timeoutMillis) {
+    public boolean awaitReady(long timeoutMillis, java.util.function.Consumer<String> log) {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
         while (System.nanoTime() - deadline < 0) {
             CompletableFuture<Boolean> ready = new CompletableFuture<>();
@@ -171,8 +172,11 @@ public final class ServedNode {
                 FrontDoor door = target.door();
                 String ns = door.workerEnv().bindings().first();
                 Promise<Response> p = door.fetch(new FrontDoor.EdgeCall(ns, "duro-ready-" + id, true, Request.get("/duro-ready"), null));
-                p.whenComplete((r, failure) -> ready.complete(failure == null
-                        || !(failure instanceof DuroException e) || !(e.isRetryable() || e.isOverloaded())));
+                p.whenComplete((r, failure) -> {
+                    boolean retry = failure instanceof DuroException e && (e.isRetryable() || e.isOverloaded());
+                    if (retry) log.accept(id + " not ready yet: " + failure.getMessage());
+                    ready.complete(!retry);
+                });
             });
             try {
                 if (ready.get(Math.max(1, (deadline - System.nanoTime()) / 1_000_000L), TimeUnit.MILLISECONDS)) return true;
