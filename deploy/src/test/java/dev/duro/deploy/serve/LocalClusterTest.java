@@ -13,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +21,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -111,6 +116,39 @@ class LocalClusterTest {
             assertThat(get(at, "/kvread/" + name).body()).as("KV value of %s after the restart", name).isEqualTo(kv.get(name) + "\n");
         }
         assertThat(write(after.get(1), "/counter/obj-0")).as("writes go on from the read-back value").isEqualTo("4\n");
+        assertThat(exits).as("no node failed-stop; log: %s", log).isEmpty();
+    }
+
+    @Test
+    void aWebSocketThroughAnyListenerReachesItsObjectAndBack() throws Exception {
+        RealNode.Options options = RealNode.Options.defaults().withLog(log::add).withExit(r -> exits.add(r));
+        cluster = LocalCluster.start(new LocalCluster.Spec(3, "127.0.0.1", 0, data, SocketEcho::deployment, SocketEcho.worker(),
+                HttpOptions.defaults(), options), READY_MILLIS);
+        List<InetSocketAddress> listeners = new ArrayList<>();
+        listeners.add(cluster.httpAddress());
+        for (ServedNode n : cluster.nodes()) listeners.add(n.httpAddress());
+        for (int i = 0; i < listeners.size(); i++) {
+            BlockingQueue<String> received = new LinkedBlockingQueue<>();
+            WebSocket ws = client.newWebSocketBuilder()
+                    .buildAsync(URI.create("ws://127.0.0.1:" + listeners.get(i).getPort() + "/ws/room"), new WebSocket.Listener() {
+                        @Override
+                        public CompletionStage<?> onText(WebSocket w, CharSequence text, boolean last) {
+                            received.add(text.toString());
+                            w.request(1);
+                            return null;
+                        }
+
+                        @Override
+                        public CompletionStage<?> onClose(WebSocket w, int code, String reason) {
+                            received.add("closed " + code + " " + reason);
+                            return null;
+                        }
+                    }).get(30, TimeUnit.SECONDS);
+            ws.sendText("hi " + i, true).get(10, TimeUnit.SECONDS);
+            assertThat(received.poll(30, TimeUnit.SECONDS)).as("echo through listener %d; log: %s", i, log).isEqualTo("echo hi " + i);
+            ws.sendText("bye", true).get(10, TimeUnit.SECONDS);
+            assertThat(received.poll(30, TimeUnit.SECONDS)).as("the object's close through listener %d", i).isEqualTo("closed 1000 bye");
+        }
         assertThat(exits).as("no node failed-stop; log: %s", log).isEmpty();
     }
 
