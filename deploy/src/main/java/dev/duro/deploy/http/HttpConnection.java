@@ -78,9 +78,8 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        channel = ctx.channel();
-        super.channelActive(ctx);
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        channel = ctx.channel(); // before any event, so a drain that reaches a new connection finds it
     }
 
     @Override

@@ -111,6 +111,11 @@ public final class HttpEdge implements AutoCloseable {
         }
     }
 
+    /** Whether the listener still accepts connections. */
+    public boolean listening() {
+        return server.isActive();
+    }
+
     boolean draining() {
         return draining;
     }
