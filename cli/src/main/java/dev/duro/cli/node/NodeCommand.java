@@ -1,0 +1,108 @@
+package dev.duro.cli.node;
+
+import dev.duro.cli.UserError;
+import dev.duro.deploy.config.ClusterFile;
+import dev.duro.deploy.config.ClusterFileParser;
+import dev.duro.deploy.config.ConfigException;
+import dev.duro.deploy.config.Member;
+import dev.duro.deploy.example.ExampleApp;
+import dev.duro.deploy.http.HttpEdge;
+import dev.duro.deploy.http.HttpOptions;
+import dev.duro.deploy.node.DataDirectoryException;
+import dev.duro.deploy.node.RealNode;
+import dev.duro.deploy.serve.NodeSpecs;
+import dev.duro.deploy.serve.ServedNode;
+import dev.duro.model.world.NodeId;
+import io.netty.channel.EventLoopGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code duro node --config cluster.toml --id n0}: one member of a cluster as a process, serving
+ * the example worker over HTTP. SIGTERM drains: the HTTP listener closes, later requests get 503
+ * UNAVAILABLE (retryable), requests in flight are answered, then the node stops (its leases lapse
+ * on the other members' clocks) and the process exits 0.
+ */
+@Command(
+        name = "node",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run one member of a cluster described by a cluster file (docs/deploy.md, \"The cluster file\").",
+            "SIGTERM or Ctrl-C drains it: new requests get 503, requests in flight finish, then it exits 0.",
+            "Exit codes: 0 drained and stopped, 1 the node failed (fail-stop), 2 bad flags, cluster file, port or data directory."
+        })
+public final class NodeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The cluster file (TOML).")
+    Path config;
+
+    @Option(names = "--id", required = true, paramLabel = "ID",
+            description = "This member: n<index>, <index>, or a pod name ending in -<ordinal> (duro-2 is n2).")
+    String id;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "0.0.0.0",
+            description = "The local address the node and HTTP ports listen on. Default: ${DEFAULT-VALUE}.")
+    String bind;
+
+    @Option(names = "--drain-timeout-ms", paramLabel = "MS", defaultValue = "10000",
+            description = "How long SIGTERM waits for requests in flight. Default: ${DEFAULT-VALUE}.")
+    long drainMillis;
+
+    @Option(names = "--request-timeout-ms", paramLabel = "MS", defaultValue = "10000",
+            description = "A request without an answer by then gets 504. Default: ${DEFAULT-VALUE}.")
+    long requestTimeoutMillis;
+
+    @Override
+    public Integer call() throws Exception {
+        if (drainMillis < 0) throw new UserError("--drain-timeout-ms must be >= 0, got " + drainMillis);
+        if (requestTimeoutMillis <= 0) throw new UserError("--request-timeout-ms must be > 0, got " + requestTimeoutMillis);
+        NodeId self;
+        ClusterFile file;
+        try {
+            self = NodeSpecs.parseId(id);
+            file = ClusterFileParser.read(config);
+            file.member(self);
+        } catch (IllegalArgumentException | ConfigException e) {
+            throw new UserError(e.getMessage());
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        RealNode.Options options = RealNode.Options.defaults().withLog(line -> {
+            err.println("duro node: " + line);
+            err.flush();
+        });
+        EventLoopGroup io = HttpEdge.newIoGroup(1);
+        ServedNode node;
+        try {
+            ServedNode.Spec s = NodeSpecs.of(file, self, bind, ExampleApp::deployment, ExampleApp.worker(),
+                    HttpOptions.defaults().withRequestTimeoutMillis(requestTimeoutMillis));
+            node = ServedNode.start(s, io, options, address -> { });
+        } catch (DataDirectoryException | IllegalStateException e) {
+            io.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            throw new UserError(e.getMessage());
+        }
+        StopSignal signal = new StopSignal(); // after start: a refused start leaves the JVM's handlers alone
+        Member m = file.member(self);
+        err.println("duro node: " + self + " of " + file.members().size() + " (" + file.replicas() + " replicas) serves HTTP on "
+                + bind + ":" + node.httpAddress().getPort() + ", node port " + m.nodePort() + ", data in " + file.nodeDataDir(self)
+                + (node.existing() ? " (restarted on its data)" : " (new)"));
+        err.flush();
+        String why = signal.await();
+        err.println("duro node: " + why + ": draining (new requests get 503)");
+        err.flush();
+        int left = node.drainAndStop(drainMillis);
+        io.shutdownGracefully(0, 0, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        err.println("duro node: " + self + " stopped" + (left == 0 ? "; every request in flight was answered" : "; " + left
+                + " requests were still in flight after " + drainMillis + " ms"));
+        err.flush();
+        return 0;
+    }
+}
