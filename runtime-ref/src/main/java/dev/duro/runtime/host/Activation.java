@@ -49,6 +49,19 @@ import java.util.function.Supplier;
 final class Activation {
     enum State { LOADING, EARLY, LIVE, CLOSING, CLOSED }
 
+    /** The activation lifecycle's legal changes (EARLY only under the planted INPUT_GATE_OPEN). */
+    private static final java.util.EnumMap<State, java.util.EnumSet<State>> STATE_CHANGES = new java.util.EnumMap<>(java.util.Map.of(
+            State.LOADING, java.util.EnumSet.of(State.EARLY, State.LIVE, State.CLOSING),
+            State.EARLY, java.util.EnumSet.of(State.LIVE, State.CLOSING),
+            State.LIVE, java.util.EnumSet.of(State.CLOSING),
+            State.CLOSING, java.util.EnumSet.of(State.CLOSED),
+            State.CLOSED, java.util.EnumSet.noneOf(State.class)));
+
+    private void toState(State next) {
+        if (!STATE_CHANGES.get(state).contains(next)) Invariants.check(false, "%s: illegal activation change %s -> %s", key, state, next);
+        state = next;
+    }
+
     /** An output waiting for {@code seq} to be durable. */
     private record Output(String kind, long seq, Runnable release, Runnable discard) {
     }
@@ -167,7 +180,7 @@ final class Activation {
                 early.active = true;
                 durableSeq = s.durableSeq();
                 hostSealedSeq = s.sealedSeq();
-                state = State.EARLY;
+                toState(State.EARLY);
                 slot.deliverAllNow();
             });
         }
@@ -216,7 +229,7 @@ final class Activation {
         l.active = true;
         durableSeq = s.durableSeq();
         hostSealedSeq = s.sealedSeq();
-        state = State.LIVE;
+        toState(State.LIVE);
         trace(RuntimeTrace.RECOVER_END, "seq=" + s.durableSeq() + fenceDetail());
         Optional<Long> recoveredAlarm;
         try {
@@ -914,7 +927,7 @@ final class Activation {
     }
 
     private void beginClose(int socketCloseCode, String why, String detail) {
-        state = State.CLOSING;
+        toState(State.CLOSING);
         cancelIdleTimer();
         for (ObjectTimer t : new ArrayList<>(timers)) t.cancel();
         for (TimerHandle t : bcwTimeouts) t.cancel();
@@ -945,7 +958,7 @@ final class Activation {
 
     private void maybeFinishClose() {
         if (state != State.CLOSING || inflightSeals > 0 || opening) return;
-        state = State.CLOSED;
+        toState(State.CLOSED);
         if (store != null) store.close();
         slot.onActivationClosed(this);
     }

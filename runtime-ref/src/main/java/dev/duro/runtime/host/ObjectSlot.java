@@ -479,9 +479,15 @@ final class ObjectSlot {
         }
     }
 
+    /** BUGGIFY: an alarm's timer fires late. */
+    static final String FAULT_ALARM_LATE = "host-alarm-late";
+    private static final long ALARM_LATE_MS = 25;
+
     private void armAlarm(long atMillis) {
         if (alarmTimer != null) alarmTimer.cancel();
         long delayMs = Math.max(0, atMillis - host.world.clock().wallMillis());
+        // An alarm runs at or after its time; late is legal (a busy or stalled process).
+        if (host.world.faultPoints().fire(FAULT_ALARM_LATE)) delayMs += ALARM_LATE_MS;
         alarmTimer = host.loop.schedule(delayMs * 1_000_000L, () -> alarmTimerFired(atMillis));
     }
 

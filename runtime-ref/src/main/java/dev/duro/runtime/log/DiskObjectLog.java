@@ -35,6 +35,9 @@ import java.util.function.Consumer;
 final class DiskObjectLog implements ObjectLog {
     /** Fault point: start a new segment early, so multi-segment paths run under crashes in simulation. */
     static final String FAULT_ROTATE_EARLY = "log-rotate-early";
+    /** Fault point: a sync round starts late (a slow fsync): a crash meanwhile loses its writes, none of them acknowledged. */
+    static final String FAULT_SYNC_SLOW = "log-sync-slow";
+    private static final long SYNC_SLOW_NANOS = 30_000_000L;
 
     private enum State {
         /** Nothing known; {@link #recover()} first. */
@@ -248,6 +251,16 @@ final class DiskObjectLog implements ObjectLog {
         dirtyDirs.clear();
         dirsBecomingDurable.clear();
         roundInFlight = true;
+        if (world.faultPoints().fire(FAULT_SYNC_SLOW)) {
+            loop.schedule(SYNC_SLOW_NANOS, () -> {
+                if (state != State.BROKEN) syncRound(ticket, seq, files, dirs, becomingDurable);
+            });
+            return;
+        }
+        syncRound(ticket, seq, files, dirs, becomingDurable);
+    }
+
+    private void syncRound(long ticket, long seq, List<DiskFile> files, List<String> dirs, List<String> becomingDurable) {
         List<Promise<Void>> syncs = new ArrayList<>();
         try {
             for (DiskFile file : files) syncs.add(file.sync());

@@ -151,6 +151,10 @@ final class DiskReplicaLog implements ReplicaLog {
         return submit(Kind.READ, this::loadNow);
     }
 
+    /** BUGGIFY: a promise's state file is synced late, so the promise lands near the prepare step's deadline. */
+    static final String FAULT_PROMISE_SYNC_SLOW = "repl-promise-sync-slow";
+    private static final long PROMISE_SYNC_SLOW_NANOS = 150_000_000L;
+
     /** Fails ({@link IllegalStateException}) unless {@code epoch} is after the current promise; a damaged replica stays damaged. */
     @Override
     public Promise<Void> promise(Epoch epoch) {
@@ -160,7 +164,8 @@ final class DiskReplicaLog implements ReplicaLog {
                         + ": it promised " + promised + " already (a promise only goes up)");
             }
             ReplicaFormat.State next = stateNow(epoch);
-            return store.writeState(stateDir, statePath, next).map(x -> {
+            return Stall.maybe(loop, store.fire(FAULT_PROMISE_SYNC_SLOW), PROMISE_SYNC_SLOW_NANOS)
+                    .flatMap(s -> store.writeState(stateDir, statePath, next)).map(x -> {
                 raisePromise(epoch);
                 stateFile = true;
                 recordedFloor = next.seqFloor();

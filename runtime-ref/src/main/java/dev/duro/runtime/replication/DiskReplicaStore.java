@@ -235,6 +235,23 @@ public final class DiskReplicaStore implements ReplicaStore {
      * fsync (which then follows in the background).
      */
     Promise<Void> writeState(String dir, String path, ReplicaFormat.State state) {
+        if (world.faultPoints().fire(FAULT_STATE_SYNC_SLOW)) {
+            // Slow before anything is written: a crash meanwhile leaves the old state file.
+            return Stall.maybe(loop, true, STATE_SYNC_SLOW_NANOS).flatMap(v -> writeStateNow(dir, path, state));
+        }
+        return writeStateNow(dir, path, state);
+    }
+
+    /** BUGGIFY: a state file (promise, install, relabel, floor) is written and synced late. */
+    static final String FAULT_STATE_SYNC_SLOW = "repl-state-sync-slow";
+    private static final long STATE_SYNC_SLOW_NANOS = 40_000_000L;
+
+    /** Whether the fault point {@code site} fires now (the replica logs' own points). */
+    boolean fire(String site) {
+        return world.faultPoints().fire(site);
+    }
+
+    private Promise<Void> writeStateNow(String dir, String path, ReplicaFormat.State state) {
         if (broken) return Promise.failed(loop, brokenError());
         String tmpPath = path + TMP_SUFFIX;
         DiskFile tmp;

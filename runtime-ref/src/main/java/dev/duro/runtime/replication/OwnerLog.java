@@ -73,7 +73,35 @@ import java.util.function.Function;
 final class OwnerLog implements ObjectLog {
     private enum Phase { NEW, ELECTING, ACTIVE, FENCED, FAILED, CLOSED }
 
+    /**
+     * The legal phase changes. ACTIVE → ELECTING: destroy() elects again (and the planted
+     * SPLIT_BRAIN_AFTER_HEAL does); a try that is fenced while electing fails it, never FENCED.
+     */
+    private static final java.util.EnumMap<Phase, java.util.EnumSet<Phase>> PHASE_CHANGES = new java.util.EnumMap<>(Map.of(
+            Phase.NEW, java.util.EnumSet.of(Phase.ELECTING, Phase.CLOSED),
+            Phase.ELECTING, java.util.EnumSet.of(Phase.ACTIVE, Phase.FAILED, Phase.CLOSED),
+            Phase.ACTIVE, java.util.EnumSet.of(Phase.ELECTING, Phase.FENCED, Phase.CLOSED),
+            Phase.FENCED, java.util.EnumSet.of(Phase.CLOSED),
+            Phase.FAILED, java.util.EnumSet.of(Phase.CLOSED),
+            Phase.CLOSED, java.util.EnumSet.noneOf(Phase.class)));
+
+    private void toPhase(Phase next) {
+        if (!PHASE_CHANGES.get(phase).contains(next)) {
+            Invariants.check(false, "owner of %s: illegal phase change %s -> %s", key, phase, next);
+        }
+        phase = next;
+    }
+
     private enum Step { PREPARE, FETCH, INSTALL, WAIT }
+
+    /** BUGGIFY: an append to a remote replica is held past a prepare step (a deposed owner's in-flight append lands after a new owner's prepare). */
+    static final String FAULT_APPEND_HOLD = "repl-append-hold";
+    /** BUGGIFY: a due lease renewal waits until just before the lease ends. */
+    static final String FAULT_RENEW_LATE = "repl-renew-late";
+    /** BUGGIFY: a catch-up carries one batch. */
+    static final String FAULT_CATCH_UP_ONE = "repl-catch-up-one";
+    /** BUGGIFY: the owner gives up its tenure just as a batch is sealed (as when deposed): the batch's outcome is unknown. */
+    static final String FAULT_ABDICATE_AT_APPEND = "repl-abdicate-at-append";
 
     /** Batches per catch-up message, and the bytes they may carry. */
     private static final int CATCH_UP_BATCHES = 64;
@@ -172,8 +200,21 @@ final class OwnerLog implements ObjectLog {
                 if (peer.installed && peer.sent == entry.seq() - 1) {
                     peer.sent = entry.seq();
                     if (peer.retryAtNanos <= now()) peer.retryAtNanos = now() + peer.retryGapNanos;
-                    send(peer, r -> new Append(r, epoch, List.of(entry)));
+                    if (!peer.node.equals(self) && ctx.world().faultPoints().fire(FAULT_APPEND_HOLD)) {
+                        hold(peer, entry);
+                    } else {
+                        send(peer, r -> new Append(r, epoch, List.of(entry)));
+                    }
                 }
+            }
+            if (ctx.world().faultPoints().fire(FAULT_ABDICATE_AT_APPEND)) {
+                // After the sends: the batch may become durable, and its caller learns nothing.
+                endReason = "it gave up its tenure (fault point " + FAULT_ABDICATE_AT_APPEND + ")";
+                trace.record("repl-abdicated", "id=" + key.id().hex() + " fence=" + epoch + " seq=" + entry.seq());
+                toPhase(Phase.FENCED);
+                failPending(ended());
+                end();
+                return p;
             }
         }
         scheduleTick(now() + timing.resendNanos());
@@ -255,7 +296,11 @@ final class OwnerLog implements ObjectLog {
 
     @Override
     public boolean outputAllowed() {
-        boolean valid = phase == Phase.ACTIVE && now() < leaseUntilNanos();
+        long until = leaseUntilNanos();
+        // Every counted send time lies in the past: the lease never reaches past now + its length.
+        Invariants.check(until == Long.MIN_VALUE || until <= now() + timing.ownerLeaseNanos(),
+                "owner of %s: lease until %d lies past now %d + owner lease %d", key, until, now(), timing.ownerLeaseNanos());
+        boolean valid = phase == Phase.ACTIVE && now() < until;
         observeLease(valid);
         return valid;
     }
@@ -276,7 +321,7 @@ final class OwnerLog implements ObjectLog {
         if (phase == Phase.CLOSED) return;
         boolean wasActive = phase == Phase.ACTIVE;
         endReason = "the activation that opened this log handle ended";
-        phase = Phase.CLOSED;
+        toPhase(Phase.CLOSED);
         failPending(ended());
         if (wasActive) release();
         end();
@@ -324,7 +369,7 @@ final class OwnerLog implements ObjectLog {
 
     private void onPromised(Peer peer, Promised m, Long sent) {
         Election el = election;
-        if (el == null || el.step != Step.PREPARE || !m.epoch().equals(epoch)) return;
+        if (el == null || el.step != Step.PREPARE || !m.epoch().equals(epoch) || overdue(el)) return;
         el.grants.put(peer.node, m);
         el.refusals.remove(peer.node);
         noteLease(peer, sent);
@@ -351,7 +396,7 @@ final class OwnerLog implements ObjectLog {
 
     private void onFetched(Peer peer, Fetched m) {
         Election el = election;
-        if (el == null || el.step != Step.FETCH || !peer.node.equals(el.source) || !m.epoch().equals(epoch)) return;
+        if (el == null || el.step != Step.FETCH || !peer.node.equals(el.source) || !m.epoch().equals(epoch) || overdue(el)) return;
         if (!m.logEpoch().equals(el.sourceGrant.logEpoch()) || m.lastSeq() != el.sourceGrant.lastSeq()) {
             el.lastProblem = "the log fetched from " + peer.node + " changed since its promise";
             failAttempt();
@@ -368,7 +413,7 @@ final class OwnerLog implements ObjectLog {
     }
 
     private void onInstalled(Peer peer, Installed m, Long sent) {
-        if (!m.epoch().equals(epoch) || (election != null && election.step != Step.INSTALL)) return;
+        if (!m.epoch().equals(epoch) || (election != null && (election.step != Step.INSTALL || overdue(election)))) return;
         if (!peer.installed) peer.installedRequestId = m.route().requestId();
         peer.installed = true;
         peer.acked = Math.max(peer.acked, m.lastSeq());
@@ -436,7 +481,7 @@ final class OwnerLog implements ObjectLog {
             startElection(again);
             return;
         }
-        phase = Phase.FENCED;
+        toPhase(Phase.FENCED);
         endReason = "this owner's epoch " + epoch + " was superseded by " + m.promised() + ": another activation took over the object";
         failPending(ended());
         end();
@@ -478,7 +523,7 @@ final class OwnerLog implements ObjectLog {
     }
 
     private void startElection(Election el) {
-        phase = Phase.ELECTING;
+        toPhase(Phase.ELECTING);
         election = el;
         nextAttempt();
     }
@@ -487,7 +532,9 @@ final class OwnerLog implements ObjectLog {
         Election el = election;
         el.attempts++;
         long round = Math.max(ctx.nextRound(key), Math.max(epoch.round(), el.highestSeen.round()) + 1);
-        epoch = new Epoch(round, self.index(), ctx.nonce());
+        Epoch next = new Epoch(round, self.index(), ctx.nonce());
+        Invariants.check(next.isAfter(epoch), "owner of %s: a new try's epoch %s is not after %s", key, next, epoch);
+        epoch = next;
         ctx.sawRound(key, round);
         el.step = Step.PREPARE;
         el.stepEndsNanos = now() + timing.attemptNanos();
@@ -538,7 +585,7 @@ final class OwnerLog implements ObjectLog {
     private void win() {
         Election el = election;
         election = null;
-        phase = Phase.ACTIVE;
+        toPhase(Phase.ACTIVE);
         won = epoch;
         String from = el.installOwn ? "own" : el.source.toString();
         trace.record("repl-won", "id=" + key.id().hex() + " fence=" + epoch + " adopted=" + lastSeq + " from=" + from);
@@ -578,7 +625,7 @@ final class OwnerLog implements ObjectLog {
     private void giveUp() {
         Election el = election;
         election = null;
-        phase = Phase.FAILED;
+        toPhase(Phase.FAILED);
         // A destroy's try may have installed its empty log on a minority under the highest log
         // epoch, which a later owner can adopt: its outcome is unknown (retrying it is safe).
         endReason = "could not reach a majority of the object's replicas (" + el.lastProblem + ") after " + el.attempts
@@ -664,6 +711,7 @@ final class OwnerLog implements ObjectLog {
             chunk.add(e);
             bytes += e.payload().length;
         }
+        if (chunk.size() > 1 && ctx.world().faultPoints().fire(FAULT_CATCH_UP_ONE)) chunk.subList(1, chunk.size()).clear();
         peer.sent = chunk.getLast().seq();
         peer.lastCatchUpNanos = now();
         peer.backOff(now(), timing.renewNanos());
@@ -688,6 +736,7 @@ final class OwnerLog implements ObjectLog {
             for (Peer p : peers.values()) if (p.acked >= seq) holders++;
             if (holders < need) break;
             durableSeq = Math.max(durableSeq, seq);
+            Invariants.check(durableSeq <= lastSeq, "owner of %s: durable batch %d past the last written %d", key, durableSeq, lastSeq);
             pendingAppends.pollFirstEntry().getValue().complete(null);
         }
     }
@@ -710,7 +759,10 @@ final class OwnerLog implements ObjectLog {
     }
 
     private void noteLease(Peer peer, Long sent) {
-        if (sent != null) peer.leaseSentNanos = Math.max(peer.leaseSentNanos, sent);
+        // A grant to a request older than L extends nothing (sent + ownerLease lies in the past);
+        // said here so that it does not rest on the tick pruning sentAt before the answer runs.
+        if (sent == null || sent < now() - timing.leaseNanos()) return;
+        peer.leaseSentNanos = Math.max(peer.leaseSentNanos, sent);
     }
 
     /**
@@ -838,15 +890,7 @@ final class OwnerLog implements ObjectLog {
             if (now >= el.retryAtNanos) nextAttempt();
             return;
         }
-        if (now >= el.stepEndsNanos) {
-            el.lastProblem = switch (el.step) {
-                case PREPARE -> "only " + el.grants.size() + " of " + quorum + " needed promises arrived";
-                case FETCH -> "no answer from " + el.source + " to the fetch";
-                default -> "only " + installedCount() + " of " + quorum + " needed installs were acknowledged";
-            };
-            failAttempt();
-            return;
-        }
+        if (overdue(el)) return;
         switch (el.step) {
             case PREPARE -> {
                 for (Peer p : peers.values()) {
@@ -861,7 +905,40 @@ final class OwnerLog implements ObjectLog {
         }
     }
 
+    /**
+     * Whether the election's current step ran past its deadline on this node's monotonic clock;
+     * if so the try fails now. Every answer of a step asks this before it counts, so a step never
+     * counts anything after its deadline, whichever of the answer and the step's timer the loop
+     * runs first after a stall (the amnesia argument bounds a prepare by {@code attemptNanos};
+     * docs/cluster.md, "Amnesia").
+     */
+    private boolean overdue(Election el) {
+        Invariants.check(el.step != Step.WAIT, "a waiting election has no step deadline");
+        if (now() < el.stepEndsNanos) return false;
+        el.lastProblem = switch (el.step) {
+            case PREPARE -> "only " + el.grants.size() + " of " + quorum + " needed promises arrived";
+            case FETCH -> "no answer from " + el.source + " to the fetch";
+            default -> "only " + installedCount() + " of " + quorum + " needed installs were acknowledged";
+        };
+        trace.record("repl-step-expired", "id=" + key.id().hex() + " fence=" + epoch + " step=" + el.step);
+        failAttempt();
+        return true;
+    }
+
+    /** Sends {@code entry} to {@code peer} a prepare step and a tick later, as first made (the epoch of now). */
+    private void hold(Peer peer, LogEntry entry) {
+        Epoch at = epoch;
+        long id = nextRequestId++;
+        sentAt.put(id, now());
+        Request held = new Append(new Route(handle, id, key.namespace(), key.id()), at, List.of(entry));
+        loop.schedule(timing.attemptNanos() + timing.resendNanos(), () -> ctx.send(peer.node, held));
+    }
+
     private void tickActive(long now) {
+        if (now >= nextRenewNanos && ctx.world().faultPoints().fire(FAULT_RENEW_LATE)) {
+            long edge = leaseUntilNanos() - timing.resendNanos();
+            if (edge > now) nextRenewNanos = edge;
+        }
         if (now >= nextRenewNanos || (!leaseWaiters.isEmpty() && now - lastRenewSentNanos >= timing.resendNanos())) renewAll();
         for (Peer p : peers.values()) {
             if (now < p.retryAtNanos) continue;

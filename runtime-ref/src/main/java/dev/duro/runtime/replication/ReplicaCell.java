@@ -1,5 +1,6 @@
 package dev.duro.runtime.replication;
 
+import dev.duro.model.util.Invariants;
 import dev.duro.model.world.NodeId;
 import dev.duro.runtime.log.LogEntry;
 import dev.duro.runtime.log.Snapshot;
@@ -61,6 +62,21 @@ final class ReplicaCell {
     ReplicaCell(ObjectKey key, ReplicaLog log) {
         this.key = key;
         this.log = log;
+    }
+
+    /** Raises the promise (within one load of the cell a promise never goes down). */
+    void promise(Epoch e) {
+        Invariants.check(!promised.isAfter(e), "replica of %s: promise would go down from %s to %s", key, promised, e);
+        promised = e;
+    }
+
+    /** What a completed write made durable: the promise it holds never goes down, nor past what the cell promised. */
+    void durableNow(View after) {
+        Invariants.check(!durable.promised().isAfter(after.promised()), "replica of %s: durable promise would go down from %s to %s",
+                key, durable.promised(), after.promised());
+        Invariants.check(!after.promised().isAfter(promised), "replica of %s: durable promise %s past the promise %s", key,
+                after.promised(), promised);
+        durable = after;
     }
 
     long lastSeq() {

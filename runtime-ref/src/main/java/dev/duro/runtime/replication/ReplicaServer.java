@@ -251,7 +251,7 @@ final class ReplicaServer {
             answer.accept(new Rejected(m.route(), e, Reason.LEASED, c.promised, millisUntil(c.leaseUntilNanos, now)));
             return;
         }
-        c.promised = e;
+        c.promise(e);
         // The lease starts now, before the promise is durable: a newer Prepare arriving meanwhile
         // must not be granted while this one's answer is on its way.
         grantLease(c, e);
@@ -371,7 +371,7 @@ final class ReplicaServer {
         boolean newerSnapshot = m.snapshot().isPresent() && m.snapshot().get().seq() > snapshotBefore;
         long snapshotAfter = newerSnapshot ? m.snapshot().get().seq() : snapshotBefore;
         // The cache says at once what the disk will hold once every write below completed.
-        c.promised = promisedAfter;
+        c.promise(promisedAfter);
         c.logEpoch = e;
         c.entries.addAll(missing);
         if (newerSnapshot) {
@@ -513,7 +513,7 @@ final class ReplicaServer {
                 load(c);
                 return;
             }
-            c.durable = after;
+            c.durableNow(after);
             onDurable.accept(after);
         });
     }
@@ -587,7 +587,7 @@ final class ReplicaServer {
         for (Epoch e : c.learned.values()) if (e.isAfter(highest)) highest = e;
         Epoch learned = highest;
         c.recoveryRound = 0; // no more questions; the answers are in
-        c.promised = learned;
+        c.promise(learned);
         Runnable done = () -> {
             c.amnesic = false;
             trace.record("repl-promise-learned", "id=" + c.key.id().hex() + " fence=" + learned + " at=" + self

@@ -168,7 +168,26 @@ public final class Replication {
         }
     }
 
+    /** BUGGIFY: a remote owner hears an ack late, so its local replica runs ahead of the others. */
+    static final String FAULT_ACK_DELAY = "repl-ack-delay";
+    /** BUGGIFY: a lease grant reaches a remote owner late, its lease already short of expiry. */
+    static final String FAULT_LEASE_GRANT_LATE = "repl-lease-grant-late";
+    /** BUGGIFY: a reply to a remote owner is lost (the owner resends). */
+    static final String FAULT_REPLY_DROP = "repl-reply-drop";
+
     private void sendReply(NodeId to, Reply reply) {
+        if (!to.equals(world.self())) {
+            boolean ack = reply instanceof Message.Appended || reply instanceof Message.Installed || reply instanceof Message.SnapshotAck;
+            if (ack && world.faultPoints().fire(FAULT_ACK_DELAY)) {
+                world.loop().schedule(timing.attemptNanos(), () -> transmit(to, reply));
+                return;
+            }
+            if (reply instanceof Message.LeaseOk && world.faultPoints().fire(FAULT_LEASE_GRANT_LATE)) {
+                world.loop().schedule(timing.renewNanos(), () -> transmit(to, reply));
+                return;
+            }
+            if (world.faultPoints().fire(FAULT_REPLY_DROP)) return;
+        }
         transmit(to, reply);
     }
 

@@ -1,5 +1,6 @@
 package dev.duro.runtime.storage;
 
+import dev.duro.model.util.Invariants;
 import dev.duro.model.async.Promise;
 import dev.duro.model.object.DuroException;
 import dev.duro.model.object.ErrorCode;
@@ -294,6 +295,7 @@ public final class ObjectStore implements Storage {
         while (!durableOutOfOrder.isEmpty() && durableOutOfOrder.first() == durableSeq + 1) {
             durableSeq = durableOutOfOrder.pollFirst();
         }
+        if (!(durableSeq <= sealedSeq)) Invariants.check(false, "durable batch %d past the last sealed %d", durableSeq, sealedSeq);
         while (!waiters.isEmpty() && waiters.firstKey() <= durableSeq) {
             for (Promise<Void> p : waiters.pollFirstEntry().getValue()) p.complete(null);
         }
@@ -392,6 +394,9 @@ public final class ObjectStore implements Storage {
     }
 
     private void truncatePending(int mark) {
+        // A rollback undoes only writes of the batch not yet sealed (no seal inside a transaction
+        // or a write): a batch is never both sealed and rolled back.
+        if (!(mark <= pending.size())) Invariants.check(false, "rollback to write %d of a batch that holds %d: it was sealed meanwhile", mark, pending.size());
         if (pending.size() > mark) pending.subList(mark, pending.size()).clear();
     }
 

@@ -18,6 +18,14 @@ import java.util.Arrays;
  * deferred to the end of the pause, keeping its relative order. Entries tagged with
  * {@link #ANY_INCARNATION} (message deliveries) survive restarts and decide for themselves.
  *
+ * <p><b>Order after a pause.</b> By default the deferred entries run at the pause end in time
+ * order, so a timeout that fell due during the pause runs before a message that arrived after it.
+ * A real event loop promises no such thing: after a stall it may hand over the pending messages
+ * first. A pause started with {@code messagesFirst} does that: its deferred message deliveries
+ * (node action entries tagged {@link #ANY_INCARNATION}) run at the pause end before the node's
+ * deferred timers and tasks, in arrival order; tasks and timers keep their order among themselves.
+ * Such deliveries take sequence numbers from a separate range below every ordinary one.
+ *
  * <p><b>Failure model.</b> A task that throws stops the run with {@link StopReason#FAILURE}; the
  * throwable is kept in {@link #failure()} and recorded in the trace. The kernel itself checks its
  * invariants always (time never goes backwards, entries never run for a dead incarnation).
@@ -67,6 +75,10 @@ public final class Kernel {
      * so that they run after the deferred entries that were due earlier (time, then sequence).
      */
     private long[] deferFloorSeq = new long[8];
+    /** Whether the node's current pause hands its deferred deliveries over first (see the class comment). */
+    private boolean[] messagesFirst = new boolean[8];
+    /** Next sequence number of the range below every ordinary one (deliveries moved ahead). */
+    private long nextAheadSeq = Long.MIN_VALUE;
 
     @AllowNondeterminism("records the owning thread to fail fast on foreign-thread access")
     public Kernel(Trace trace) {
@@ -139,6 +151,7 @@ public final class Kernel {
             up = Arrays.copyOf(up, cap);
             pausedUntilNanos = Arrays.copyOf(pausedUntilNanos, cap);
             deferFloorSeq = Arrays.copyOf(deferFloorSeq, cap);
+            messagesFirst = Arrays.copyOf(messagesFirst, cap);
         }
         deferFloorSeq[nodeCount] = Long.MIN_VALUE;
         return nodeCount++;
@@ -158,6 +171,7 @@ public final class Kernel {
         if (!isUp) { // a crash ends a pause
             pausedUntilNanos[node] = 0;
             deferFloorSeq[node] = Long.MIN_VALUE;
+            messagesFirst[node] = false;
         }
     }
 
@@ -173,12 +187,29 @@ public final class Kernel {
 
     /** Defers every entry of {@code node} until {@code untilNanos} (extends, never shortens, a pause). */
     public void pauseUntil(int node, long untilNanos) {
+        pauseUntil(node, untilNanos, false);
+    }
+
+    /**
+     * As {@link #pauseUntil(int, long)}; with {@code deliveriesFirst} the deferred message
+     * deliveries run at the pause end before the node's deferred timers and tasks (the order a
+     * real event loop may pick after a stall). The mode belongs to the pause: an extension sets it
+     * anew, a crash clears it.
+     */
+    public void pauseUntil(int node, long untilNanos, boolean deliveriesFirst) {
         checkNode(node);
         Invariants.check(untilNanos >= nowNanos, "pause end %d lies in the past", untilNanos);
         if (untilNanos > pausedUntilNanos[node]) {
             pausedUntilNanos[node] = untilNanos;
             deferFloorSeq[node] = Long.MIN_VALUE; // a new end: nothing deferred to it yet
+            messagesFirst[node] = deliveriesFirst;
         }
+    }
+
+    /** Whether the node's current pause runs its deferred deliveries first. */
+    public boolean pausedMessagesFirst(int node) {
+        checkNode(node);
+        return messagesFirst[node] && pausedUntilNanos[node] > nowNanos;
     }
 
     public boolean isPaused(int node) {
@@ -212,6 +243,20 @@ public final class Kernel {
     /** Queues an action at {@code atNanos}; it traces itself. Returns its sequence number. */
     public long scheduleAction(long atNanos, int node, int incarnation, Action action) {
         return push(atNanos, node, incarnation, KIND_ACTION, action);
+    }
+
+    /**
+     * Queues a harness action ahead of every ordinary entry at {@code atNanos} (the range that
+     * deliveries moved ahead by a messages-first pause use), so that it runs before them too.
+     */
+    public long scheduleActionAhead(long atNanos, Action action) {
+        checkThread();
+        Invariants.check(atNanos >= nowNanos, "cannot schedule in the past: at %d, now %d", atNanos, nowNanos);
+        Invariants.check(action != null, "scheduled item must not be null");
+        long seq = nextAheadSeq++;
+        Invariants.check(seq < 0, "ahead sequence range exhausted");
+        queue.push(atNanos, seq, tag(NO_NODE, ANY_INCARNATION, KIND_ACTION), action);
+        return seq;
     }
 
     private long push(long atNanos, int node, int incarnation, long kind, Object item) {
@@ -272,7 +317,14 @@ public final class Kernel {
                 return null;
             }
             long pauseEnd = pausedUntilNanos[node];
-            if (pauseEnd > time || (pauseEnd == time && seq < deferFloorSeq[node])) {
+            // seq >= 0: an entry already moved ahead (negative range) is never deferred again at the end.
+            if (pauseEnd > time || (pauseEnd == time && seq >= 0 && seq < deferFloorSeq[node])) {
+                if (messagesFirst[node] && !task && incarnation == ANY_INCARNATION) {
+                    long aheadSeq = nextAheadSeq++;
+                    if (!(aheadSeq < 0)) Invariants.check(false, "ahead sequence range exhausted");
+                    queue.push(pauseEnd, aheadSeq, tag, item);
+                    return null;
+                }
                 long deferredSeq = nextSeq++;
                 if (deferFloorSeq[node] == Long.MIN_VALUE) deferFloorSeq[node] = deferredSeq;
                 queue.push(pauseEnd, deferredSeq, tag, item);

@@ -145,22 +145,37 @@ public final class SimulatedNode {
 
     /** Stops the process for {@code durationNanos} (a long GC): nothing of it runs meanwhile. */
     public void pause(long durationNanos) {
+        pause(durationNanos, false);
+    }
+
+    /**
+     * As {@link #pause(long)}; with {@code messagesFirst} the messages that arrived during the
+     * pause are handed over at its end before the timers and tasks that fell due during it (the
+     * order a real event loop may pick after a stall; see {@link Kernel}).
+     */
+    public void pause(long durationNanos, boolean messagesFirst) {
         Invariants.check(state == NodeState.UP, "%s can only pause when up (state %s)", id, state);
         Invariants.check(durationNanos > 0, "pause duration must be > 0, got %d", durationNanos);
         long until = kernel.nowNanos() + durationNanos;
-        kernel.trace().record(kernel.nowNanos(), index, EventKind.PAUSE, durationNanos, 0, 0, null, null);
+        kernel.trace().record(kernel.nowNanos(), index, EventKind.PAUSE, durationNanos, messagesFirst ? 1 : 0, 0, null, null);
         long endBefore = kernel.pausedUntilNanos(index);
-        kernel.pauseUntil(index, until);
+        kernel.pauseUntil(index, until, messagesFirst);
         if (until > endBefore) {
             // A harness entry, not the node's: queued before anything is deferred to this end, so
-            // "resume" precedes the deferred work. Silent if the pause was extended or ended by a crash.
+            // "resume" precedes the deferred work (ahead of moved deliveries too in messages-first
+            // mode). Silent if the pause was extended or ended by a crash.
             int pausedIncarnation = incarnation;
-            kernel.scheduleAction(until, Kernel.NO_NODE, Kernel.ANY_INCARNATION, seq -> {
+            Kernel.Action resume = seq -> {
                 if (kernel.isUp(index) && kernel.incarnation(index) == pausedIncarnation
                         && kernel.pausedUntilNanos(index) == kernel.nowNanos()) {
                     kernel.trace().record(kernel.nowNanos(), index, EventKind.RESUME, 0, 0, 0, null, null);
                 }
-            });
+            };
+            if (messagesFirst) {
+                kernel.scheduleActionAhead(until, resume);
+            } else {
+                kernel.scheduleAction(until, Kernel.NO_NODE, Kernel.ANY_INCARNATION, resume);
+            }
         }
     }
 

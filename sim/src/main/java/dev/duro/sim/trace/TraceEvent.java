@@ -34,7 +34,7 @@ public record TraceEvent(long index, long timeNanos, int node, EventKind kind, l
             case DUPLICATE -> "msg#" + a + " to n" + b;
             case START -> "incarnation " + a;
             case CRASH -> "incarnation " + a + " lost its volatile state";
-            case PAUSE -> "for " + formatMillis(a);
+            case PAUSE -> "for " + formatMillis(a) + (b == 1 ? " (messages first at the end)" : "");
             case RESUME -> "";
             case CLOG -> "until " + formatMillis(a) + " " + nonNull(detail);
             case CLOCK -> "drift " + a + " ppm, wall jump " + b + " ns";
