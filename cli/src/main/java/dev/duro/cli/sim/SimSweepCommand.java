@@ -124,10 +124,48 @@ public class SimSweepCommand implements Callable<Integer> {
         String firstFailingSeed;
         String firstRepro;
         String firstViolation;
+        /** Per run, the efficiency parameter lines' figures (docs/scenarios.md, "Availability and efficiency"). */
+        final Efficiency efficiency = new Efficiency();
 
         Tally(Scenario scenario, String label) {
             this.scenario = scenario;
             this.label = label;
+        }
+    }
+
+    /** The efficiency figures of a set of runs: answered fraction, suspicions per node-minute, epochs won, messages per call. */
+    static final class Efficiency {
+        static final String[] KEYS = {"answered", "suspicions-per-node-minute", "epochs-won", "messages-per-call"};
+        final List<List<Double>> values = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+
+        void add(Map<String, String> params) {
+            for (int i = 0; i < KEYS.length; i++) {
+                String v = params.get(KEYS[i]);
+                if (v == null || v.isEmpty()) continue;
+                try {
+                    values.get(i).add(Double.parseDouble(v.split(" ", 2)[0]));
+                } catch (NumberFormatException e) {
+                    // not a figure: left out
+                }
+            }
+        }
+
+        boolean isEmpty() {
+            return values.getFirst().isEmpty();
+        }
+
+        /** {@code key median/best/worst} for each figure (best and worst: the answered fraction is better high, the rest low). */
+        String describe() {
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < KEYS.length; i++) {
+                List<Double> v = new ArrayList<>(values.get(i));
+                if (v.isEmpty()) continue;
+                v.sort(null);
+                double worst = i == 0 ? v.getFirst() : v.getLast();
+                if (!b.isEmpty()) b.append("; ");
+                b.append(String.format(Locale.ROOT, "%s median %.3f worst %.3f", KEYS[i], v.get(v.size() / 2), worst));
+            }
+            return b.toString();
         }
     }
 
@@ -213,6 +251,7 @@ public class SimSweepCommand implements Callable<Integer> {
             }
             t.runs++;
             t.runNanos += o.wallNanos();
+            if (o.result() != null) t.efficiency.add(o.result().parameters());
             done[0]++;
             if (o.failed()) done[1]++;
             bar.update(done[0], done[1]);
@@ -319,6 +358,7 @@ public class SimSweepCommand implements Callable<Integer> {
         out.println(String.format(Locale.ROOT, "%-14s %6d %6d %10.1f  %s%s", t.label, t.runs, t.failed,
                 t.runs == 0 ? 0.0 : t.runNanos / 1e6 / t.runs, t.byProperty.isEmpty() ? "-" : t.byProperty.toString(),
                 t.inconclusive == 0 ? "" : ", " + t.inconclusive + " inconclusive (ended before the workload)"));
+        if (!t.efficiency.isEmpty()) out.println("  efficiency: " + t.efficiency.describe());
         for (String line : t.shown) out.println(line);
         out.flush();
     }

@@ -240,6 +240,16 @@ public final class ObjectWorld {
         return locations;
     }
 
+    /** Whether the run's fault plan turned fault kind {@code kind} on (workload variants that are faults follow it). */
+    public boolean faultOn(String kind) {
+        return plan.on().contains(kind);
+    }
+
+    /** The node that last produced output for any object (an owner), or -1: what isolation strikes aim at. */
+    public int latestOutputNode() {
+        return activations.latestOutputNode();
+    }
+
     /** P3-placement's checker: counts of activations (by location, top-up); null on one node. */
     public PlacementChecker placements() {
         return placements;
