@@ -189,7 +189,9 @@ public final class Nemesis {
         long duration = untilHeal(e, plan.partitionMaxMs());
         long strike = ++partitionShape;
         if (overBudget(cost)) {
-            net.heal(); // this shape would cut off a majority with the nodes already down
+            // This shape would cut off a majority with the nodes already down: it replaces the old one with none.
+            net.heal();
+            sim.note("partition-strike", "strike " + strike + " over the fault budget, healed at once: lasts 0ns");
             return;
         }
         partitionCost = cost;
