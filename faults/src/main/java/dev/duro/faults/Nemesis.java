@@ -37,6 +37,14 @@ import java.util.List;
  * finds room again). In runs with crashes, half of those strikes also crash the installing owner
  * within 40 ms, before it resends: its election dies half-way, the case docs/cluster.md's
  * "Relabel" invariants exist for.
+ *
+ * <p>Under a fault budget ({@link NemesisPlan.Shape#budgeted()}, on a cluster of 3 or more) a
+ * crash, pause or partition that would leave more than a minority of the members down, paused or
+ * cut off is skipped (a partition counts the members its shape cuts off from the largest side).
+ * With deep strikes ({@link NemesisPlan.Shape#deepEveryMs()}) the nemesis composes a sequence the
+ * independent strikes rarely do: the owner isolated with one replica while clients still reach it,
+ * then crashed, a short tenure elsewhere ended by crashing the new owner, and the first owner back
+ * on its stale state.
  */
 public final class Nemesis {
     private final Simulation sim;
@@ -60,6 +68,11 @@ public final class Nemesis {
     static final long INSTALL_FULL_MIN_NANOS = 20_000L;
     /** An owner crashed at an install dies before its first resend (the protocol resends after 50 ms at most). */
     static final long INSTALL_OWNER_CRASH_MAX_NANOS = 40_000_000L;
+    /** Members the current partition cuts off from the largest side (0: none), for the fault budget. */
+    private int partitionCost;
+    /** Strikes skipped to stay within the fault budget, and deep sequences begun (for the params). */
+    private long skipped;
+    private long deepSequences;
     /** The node the scenario sees serving an object now (−1: none known); isolation strikes prefer it. */
     private java.util.function.IntSupplier focus = () -> -1;
 
@@ -121,6 +134,7 @@ public final class Nemesis {
         chain("clock", plan.driftMaxPpm() > 0 ? plan.clockEveryMs() : 0, this::clock);
         for (SimDiskDevice disk : disks) disk.reconfigure(plan.disk());
         chain("disk", disks.isEmpty() ? 0 : plan.diskEveryMs(), this::disk);
+        chain("deep", plan.cluster().isCluster() && targets >= 3 ? plan.shape().deepEveryMs() : 0, this::deep);
         if (fullDiskStrikes && !disks.isEmpty() && plan.diskEveryMs() > 0) fullDiskAtInstalls();
         NemesisPlan.ClusterFaults cf = plan.cluster();
         if (cf.faultyDisk() >= 0 && !disks.isEmpty()) {
@@ -164,17 +178,104 @@ public final class Nemesis {
         int n = targets;
         if (n < 2) return;
         net.heal(); // one partition at a time: the new shape replaces the old
+        partitionCost = 0;
+        int cost;
         if (plan.cluster().isCluster()) {
-            clusterPartition(e, net, n);
+            cost = clusterPartition(e, net, n);
         } else {
             classicPartition(e, net, n);
+            cost = 1;
         }
         long duration = untilHeal(e, plan.partitionMaxMs());
         long strike = ++partitionShape;
+        if (overBudget(cost)) {
+            // This shape would cut off a majority with the nodes already down: it replaces the old one with none.
+            net.heal();
+            sim.note("partition-strike", "strike " + strike + " over the fault budget, healed at once: lasts 0ns");
+            return;
+        }
+        partitionCost = cost;
         sim.note("partition-strike", "strike " + strike + " lasts " + duration + "ns");
         // Only this shape's own heal ends it: a newer partition must last its full drawn time.
         sim.after(duration, () -> {
-            if (partitionShape == strike) net.heal();
+            if (partitionShape == strike) {
+                net.heal();
+                partitionCost = 0;
+            }
+        });
+    }
+
+    /**
+     * True (and counted) when a strike impairing {@code more} members would leave fewer than a
+     * majority up and connected, under a fault budget on a cluster of 3 or more.
+     */
+    private boolean overBudget(int more) {
+        if (!plan.shape().budgeted() || targets < 3) return false;
+        int impaired = partitionCost;
+        for (int i = 0; i < targets; i++) {
+            SimulatedNode node = sim.node(i);
+            if (!node.isUp() || node.isPaused()) impaired++;
+        }
+        if (impaired + more <= (targets - 1) / 2) return false;
+        skipped++;
+        return true;
+    }
+
+    /** Strikes skipped to stay within the fault budget so far. */
+    public long skippedByBudget() {
+        return skipped;
+    }
+
+    /** Deep sequences begun so far. */
+    public long deepSequences() {
+        return deepSequences;
+    }
+
+    /**
+     * One composed sequence (class comment): isolate the owner (the focus, else a random member)
+     * with one replica, clients spared; after half a lease to two, heal and crash it; after a short
+     * tenure elsewhere (half a lease to two) crash whoever serves then, if another node, and bring
+     * the first owner back on its stale state; the second node returns a little later. Only on a
+     * healthy cluster, never past the heal.
+     */
+    private void deep(SeededEntropy e) {
+        int n = targets;
+        long lease = Simulation.millis(plan.cluster().leaseMs());
+        int focused = focus.getAsInt();
+        int owner = focused >= 0 && focused < n ? focused : e.nextInt(n);
+        int partner = (owner + 1 + e.nextInt(n - 1)) % n;
+        long isolated = e.between(lease / 2, 2 * lease);
+        long tenure = e.between(lease / 2, 2 * lease);
+        long back = e.between(Simulation.millis(100), lease);
+        for (int i = 0; i < n; i++) if (!sim.node(i).isUp() || sim.node(i).isPaused()) return; // one at a time, healthy
+        if (sim.nowNanos() + isolated + tenure >= healAtNanos) return;
+        deepSequences++;
+        SimulatedNetwork net = sim.network();
+        net.heal();
+        long strike = ++partitionShape;
+        partitionCost = 2;
+        net.blockWhere(n, "deep: isolate n" + owner + " with n" + partner + " (clients spared)",
+                (a, b) -> (a == owner || a == partner) != (b == owner || b == partner));
+        sim.note("deep-strike", "isolate n" + owner + " with n" + partner + " for " + isolated + "ns, then crash it");
+        SimulatedNode first = sim.node(owner);
+        sim.after(isolated, () -> {
+            if (partitionShape == strike) {
+                net.heal();
+                partitionCost = 0;
+            }
+            if (first.isUp()) first.crash();
+            sim.after(tenure, () -> {
+                int now = focus.getAsInt();
+                if (now >= 0 && now < n && now != owner && sim.node(now).isUp() && sim.nowNanos() < healAtNanos) {
+                    SimulatedNode second = sim.node(now);
+                    sim.note("deep-strike", "crash n" + now + " after a short tenure; n" + owner + " returns on its stale state");
+                    second.crash();
+                    sim.after(Math.max(1, Math.min(back, healAtNanos - sim.nowNanos())), () -> {
+                        if (!second.isUp()) second.restart();
+                    });
+                }
+                if (!first.isUp()) first.restart();
+            });
         });
     }
 
@@ -184,7 +285,7 @@ public final class Nemesis {
      * for), otherwise clients fall on the side the shape puts them (the side without the cut-off
      * nodes, for isolation and minorities).
      */
-    private void clusterPartition(SeededEntropy e, SimulatedNetwork net, int n) {
+    private int clusterPartition(SeededEntropy e, SimulatedNetwork net, int n) {
         // Beyond the drift bound, on purpose: always spare the clients, the case that shows what leases protect.
         boolean spareClients = e.chance(0.5) || plan.cluster().beyondBound();
         int members = spareClients ? n : sim.nodes().size();
@@ -192,13 +293,21 @@ public final class Nemesis {
         int focused = focus.getAsInt();
         int one = focused >= 0 && focused < n && e.chance(0.5) ? focused : e.nextInt(n);
         String who = spareClients ? " (clients spared)" : "";
+        // Returns the members cut off from the largest side, for the fault budget.
         switch (shape) {
-            case 0 -> net.blockWhere(members, "isolate n" + one + who, (a, b) -> a == one || b == one);
-            case 1 -> net.blockWhere(members, "halves of the members" + who, (a, b) -> side(a, n) != side(b, n));
+            case 0 -> {
+                net.blockWhere(members, "isolate n" + one + who, (a, b) -> a == one || b == one);
+                return 1;
+            }
+            case 1 -> {
+                net.blockWhere(members, "halves of the members" + who, (a, b) -> side(a, n) != side(b, n));
+                return n / 2;
+            }
             case 2 -> {
                 boolean[] in = new boolean[sim.nodes().size()];
                 for (int k : randomSubset(e, n, Math.max(1, (n - 1) / 2))) in[k] = true; // a minority
                 net.blockWhere(members, "minority " + describe(in) + who, (a, b) -> in[a] != in[b]);
+                return Math.max(1, (n - 1) / 2);
             }
             case 3 -> {
                 // Two groups that reach each other only through one bridge node.
@@ -207,12 +316,22 @@ public final class Nemesis {
                 for (int k = 0; k < n; k++) if (k != bridge && e.chance(0.5)) left[k] = true;
                 net.blockWhere(members, "bridge via n" + bridge + " left " + describe(left) + who,
                         (a, b) -> a != bridge && b != bridge && left[a] != left[b]);
+                int leftCount = 0;
+                for (int k = 0; k < n; k++) if (left[k]) leftCount++;
+                return Math.min(leftCount, n - 1 - leftCount);
             }
-            case 4 -> net.blockWhere(members, "one-way: n" + one + " cannot send" + who, (a, b) -> a == one);
-            case 5 -> net.blockWhere(members, "one-way: n" + one + " cannot receive" + who, (a, b) -> b == one);
+            case 4 -> {
+                net.blockWhere(members, "one-way: n" + one + " cannot send" + who, (a, b) -> a == one);
+                return 1;
+            }
+            case 5 -> {
+                net.blockWhere(members, "one-way: n" + one + " cannot receive" + who, (a, b) -> b == one);
+                return 1;
+            }
             default -> {
                 int other = (one + 1 + e.nextInt(n - 1)) % n;
                 net.blockWhere(members, "link n" + one + "->n" + other + who, (a, b) -> a == one && b == other);
+                return 1;
             }
         }
     }
@@ -272,7 +391,7 @@ public final class Nemesis {
     private void crash(SeededEntropy e) {
         SimulatedNode node = sim.node(e.nextInt(targets));
         long down = untilHeal(e, plan.downMaxMs());
-        if (!node.isUp()) return;
+        if (!node.isUp() || !node.isPaused() && overBudget(1)) return;
         node.crash();
         NemesisPlan.ClusterFaults cf = plan.cluster();
         if (node.index() == cf.faultyDisk() && !disks.isEmpty() && wipes.chance(cf.wipeChance())) {
@@ -288,7 +407,7 @@ public final class Nemesis {
     private void pause(SeededEntropy e) {
         SimulatedNode node = sim.node(e.nextInt(targets));
         long duration = untilHeal(e, plan.pauseMaxMs()); // a pause must not outlive the heal
-        if (node.isUp()) node.pause(duration);
+        if (node.isUp() && (node.isPaused() || !overBudget(1))) node.pause(duration);
     }
 
     private void clock(SeededEntropy e) {
@@ -400,6 +519,7 @@ public final class Nemesis {
         sim.note("phase", "heal: faults off, links open, crashed nodes restart");
         SimulatedNetwork net = sim.network();
         net.heal();
+        partitionCost = 0;
         net.unclogAll();
         net.configure(plan.network().healed());
         for (SimulatedNode node : sim.nodes()) {

@@ -38,11 +38,45 @@ import java.util.Set;
  *     of slow ones on one disk; 0: off)
  * @param slowDiskMaxMs longest slow-fsync window
  * @param cluster the faults only a replicated cluster survives ({@link ClusterFaults#NONE} otherwise)
+ * @param shape the run's fault profile, budget and composed strikes ({@link Shape#PLAIN} without a profile)
  */
 public record NemesisPlan(Set<String> on, NetworkConfig network, long partitionEveryMs, long partitionMaxMs,
                           long clogEveryMs, long clogMaxMs, long crashEveryMs, long downMaxMs, long pauseEveryMs,
                           long pauseMaxMs, long driftMaxPpm, long clockEveryMs, double faultPointRate,
-                          DiskFaultConfig disk, long diskEveryMs, long slowDiskMaxMs, ClusterFaults cluster) {
+                          DiskFaultConfig disk, long diskEveryMs, long slowDiskMaxMs, ClusterFaults cluster,
+                          Shape shape) {
+
+    /**
+     * How the run's faults are shaped beyond their kinds and rates.
+     *
+     * @param profile the fault profile's name ({@link FaultProfile}), "" when the run has none
+     * @param budgeted crashes, pauses and partitions never leave fewer than a majority of a
+     *     cluster's members up and connected (a strike that would is skipped), and loss stays mild
+     * @param deepEveryMs mean time between composed sequences (isolate the owner with one replica,
+     *     crash it, a short tenure elsewhere, another crash, the stale node back; 0: off)
+     * @param faultPointActivation probability that a fault point is active for the run
+     */
+    public record Shape(String profile, boolean budgeted, long deepEveryMs, double faultPointActivation) {
+        /** No profile, no budget, no composed strikes, fault points active a quarter of the time: as before profiles. */
+        public static final Shape PLAIN = new Shape("", false, 0, 0.25);
+
+        public Shape {
+            Invariants.check(profile != null && deepEveryMs >= 0 && faultPointActivation > 0 && faultPointActivation <= 1,
+                    "bad shape: %s %d %s", profile, deepEveryMs, faultPointActivation);
+        }
+    }
+
+    /** Loss and duplication stay below this under a fault budget: a mildly lossy network, not a dead one. */
+    static final double BUDGETED_LOSS_MAX = 0.05;
+
+    /** The plan before profiles existed: {@link Shape#PLAIN}. */
+    public NemesisPlan(Set<String> on, NetworkConfig network, long partitionEveryMs, long partitionMaxMs,
+                       long clogEveryMs, long clogMaxMs, long crashEveryMs, long downMaxMs, long pauseEveryMs,
+                       long pauseMaxMs, long driftMaxPpm, long clockEveryMs, double faultPointRate,
+                       DiskFaultConfig disk, long diskEveryMs, long slowDiskMaxMs, ClusterFaults cluster) {
+        this(on, network, partitionEveryMs, partitionMaxMs, clogEveryMs, clogMaxMs, crashEveryMs, downMaxMs, pauseEveryMs,
+                pauseMaxMs, driftMaxPpm, clockEveryMs, faultPointRate, disk, diskEveryMs, slowDiskMaxMs, cluster, Shape.PLAIN);
+    }
 
     /** Drift the nemesis draws with {@code --clock-drift-beyond-bound}: up to ±50 %, five hundred times the default bound. */
     public static final long BEYOND_BOUND_DRIFT_PPM = 500_000;
@@ -84,16 +118,34 @@ public record NemesisPlan(Set<String> on, NetworkConfig network, long partitionE
         }
     }
 
-    /** Draws the plan: which faults are on from {@code selection}, then every rate, from {@code entropy}. */
+    /**
+     * Draws the plan: the fault profile (for {@code profiles}: from the seed), which faults are on
+     * from {@code selection} or the profile, then every rate, from {@code entropy}. A run whose
+     * profile is swarm draws exactly what {@code --faults swarm} draws.
+     */
     public static NemesisPlan draw(FaultSelection selection, SeededEntropy entropy) {
+        FaultProfile profile = FaultProfile.of(selection, entropy);
+        if (profile == null) return drawPlain(selection, entropy, new Shape("", selection.budgeted(), 0, 0.25));
+        Shape shape = new Shape(profile.cliName(), profile.budgeted(),
+                profile.deep() ? entropy.derive("deep").between(1_500, 4_000) : 0, profile.heavyFaultPoints() ? 0.75 : 0.25);
+        NemesisPlan plan = drawPlain(profile.selection(), entropy, shape);
+        if (!profile.heavyFaultPoints()) return plan;
+        // Heavy: fault points fire at 10..40 % (plain buggify: 1..20 %).
+        double rate = rate(entropy.derive("buggify-heavy"), 0.1, 0.4);
+        return new NemesisPlan(plan.on, plan.network, plan.partitionEveryMs, plan.partitionMaxMs, plan.clogEveryMs,
+                plan.clogMaxMs, plan.crashEveryMs, plan.downMaxMs, plan.pauseEveryMs, plan.pauseMaxMs, plan.driftMaxPpm,
+                plan.clockEveryMs, rate, plan.disk, plan.diskEveryMs, plan.slowDiskMaxMs, plan.cluster, shape);
+    }
+
+    private static NemesisPlan drawPlain(FaultSelection selection, SeededEntropy entropy, Shape profileShape) {
         Set<String> on = selection.draw(entropy.derive("swarm"));
         // Each knob draws from its own stream, so turning one fault on or off never shifts another's values.
         SeededEntropy latency = entropy.derive("latency");
         long baseNanos = latency.between(100_000, 5_000_000);
         long jitterNanos = latency.between(0, 5_000_000);
         NetworkConfig.Jitter shape = latency.chance(0.5) ? NetworkConfig.Jitter.UNIFORM : NetworkConfig.Jitter.EXPONENTIAL;
-        double loss = on.contains("loss") ? rate(entropy.derive("loss"), 0.005, 0.25) : 0;
-        double dup = on.contains("dup") ? rate(entropy.derive("dup"), 0.005, 0.15) : 0;
+        double loss = on.contains("loss") ? rate(entropy.derive("loss"), 0.005, profileShape.budgeted() ? BUDGETED_LOSS_MAX : 0.25) : 0;
+        double dup = on.contains("dup") ? rate(entropy.derive("dup"), 0.005, profileShape.budgeted() ? BUDGETED_LOSS_MAX : 0.15) : 0;
         SeededEntropy reorder = entropy.derive("reorder");
         double reorderRate = on.contains("reorder") ? rate(reorder, 0.05, 0.5) : 0;
         long reorderDelayNanos = on.contains("reorder") ? reorder.between(1_000_000, 30_000_000) : 0;
@@ -113,7 +165,7 @@ public record NemesisPlan(Set<String> on, NetworkConfig network, long partitionE
                 on.contains("clock") ? clock.between(10, 500) : 0, clock.between(200, 3_000),
                 on.contains("buggify") ? rate(entropy.derive("buggify"), 0.01, 0.2) : 0,
                 diskOn ? drawDisk(disk) : DiskFaultConfig.none(),
-                diskOn ? disk.between(300, 4_000) : 0, disk.between(10, 1_000), ClusterFaults.NONE);
+                diskOn ? disk.between(300, 4_000) : 0, disk.between(10, 1_000), ClusterFaults.NONE, profileShape);
     }
 
     /**
@@ -162,7 +214,7 @@ public record NemesisPlan(Set<String> on, NetworkConfig network, long partitionE
             cf = new ClusterFaults(-1, 0, 0, 0, 0, leaseMs, driftBoundPpm, beyondBound, loseOne ? lost.nextInt(nodes) : -1);
         }
         return new NemesisPlan(kinds, network, partitionEveryMs, partitionMax, clogEveryMs, clogMaxMs, crashEveryMs,
-                downMaxMs, pauseEveryMs, pauseMax, drift, clockEvery, faultPointRate, disk, diskEveryMs, slowDiskMaxMs, cf);
+                downMaxMs, pauseEveryMs, pauseMax, drift, clockEvery, faultPointRate, disk, diskEveryMs, slowDiskMaxMs, cf, shape);
     }
 
     /**
@@ -189,6 +241,7 @@ public record NemesisPlan(Set<String> on, NetworkConfig network, long partitionE
         Invariants.check(on != null && network != null, "plan must be complete");
         Invariants.check(driftMaxPpm >= 0 && driftMaxPpm < 1_000_000, "drift bound out of range: %d", driftMaxPpm);
         Invariants.check(cluster != null, "cluster faults must be set (ClusterFaults.NONE when not a cluster)");
+        Invariants.check(shape != null, "shape must be set (Shape.PLAIN without a profile)");
         Invariants.check(cluster.beyondBound() || !cluster.isCluster() || driftMaxPpm <= cluster.driftBoundPpm(),
                 "drift %d ppm drawn beyond the cluster's bound %d ppm without asking for it", driftMaxPpm,
                 cluster.driftBoundPpm());
@@ -206,12 +259,17 @@ public record NemesisPlan(Set<String> on, NetworkConfig network, long partitionE
         return Simulation.Options.seed(config.seed()).withListener(listener)
                 .withRingCapacity(config.ringCapacity())
                 .withFaultPoints(new SimulatedNode.FaultPointSettings(faultPointRate > 0,
-                        root.derive("fault-points").seed(), 0.25, faultPointRate));
+                        root.derive("fault-points").seed(), shape.faultPointActivation(), faultPointRate));
     }
 
     /** Every drawn value, for the run's parameter lines. */
     public SequencedMap<String, String> describe() {
         SequencedMap<String, String> m = new LinkedHashMap<>();
+        if (!shape.profile().isEmpty()) m.put("profile", shape.profile());
+        if (shape.budgeted()) m.put("budget", "a majority of the members stays up and connected; loss and duplication <= "
+                + BUDGETED_LOSS_MAX);
+        if (shape.deepEveryMs() > 0) m.put("deep", "composed sequences every ~" + shape.deepEveryMs()
+                + "ms (isolate the owner with one replica, crash it, short tenure elsewhere, stale node back)");
         m.put("faults.on", on.isEmpty() ? "(none)" : String.join(",", on));
         m.put("net", network.toString());
         if (partitionEveryMs > 0) m.put("partition", "every ~" + partitionEveryMs + "ms, up to " + partitionMaxMs + "ms");
@@ -224,7 +282,9 @@ public record NemesisPlan(Set<String> on, NetworkConfig network, long partitionE
                     + "ppm, on purpose: leases no longer guarantee single activation)"
                     : cluster.isCluster() ? " (within the cluster's bound of " + cluster.driftBoundPpm() + "ppm)" : ""));
         }
-        if (faultPointRate > 0) m.put("buggify", String.format(Locale.ROOT, "fire rate %.4f", faultPointRate));
+        if (faultPointRate > 0) m.put("buggify", String.format(Locale.ROOT, "fire rate %.4f", faultPointRate)
+                + (shape.faultPointActivation() != Shape.PLAIN.faultPointActivation()
+                ? String.format(Locale.ROOT, ", each point active with chance %.2f", shape.faultPointActivation()) : ""));
         if (on.contains("disk")) {
             m.put("disk", String.format(Locale.ROOT,
                     "torn %.4f, corrupt-sector %.4f, fsync-fail %.4f, slow-fsync %.4f x%.0f; strikes every ~%dms, slow up to %dms",

@@ -58,6 +58,13 @@ final class Probes implements TraceListener {
             "event:ws-message");
     static final List<String> IN_A_CLUSTER_UNDER_ALL_FAULTS = IN_A_CLUSTER;
 
+    /** Branches the default sweep's fault profiles must reach: the deep profile's composed strikes, failovers, fencing, lease loss. */
+    static final List<String> IN_A_CLUSTER_UNDER_PROFILES = List.of(
+            "note:deep-strike",              // the deep profile isolated an owner with one replica, then crashed it
+            "repl-won",
+            "repl-fenced",
+            "repl-lease-lost");
+
     private final Map<String, Long> counts = new TreeMap<>();
 
     @Override

@@ -42,13 +42,19 @@ class ScenarioSeedsProperties {
     static final int ALL_SEEDS = LONG ? 30 : 15;
     static final int CLUSTER_SEEDS = LONG ? 60 : 20;
     static final int CLUSTER_ALL_SEEDS = LONG ? 20 : 10;
+    /** Two turns of the profile rotation on average (eight slots) in the long sweep, one in the default one. */
+    static final int CLUSTER_PROFILE_SEEDS = LONG ? 16 : 8;
     static final Set<String> OBJECT_SCENARIOS = Set.of("kv", "counter", "bank", "chat", "rate-limiter", "scheduler");
 
-    /** The cluster: swarm faults, then every fault, then whether each known runtime bug still shows. */
+    /**
+     * The cluster: swarm faults, then every fault (within the fault budget), then the default
+     * sweep's fault profiles, then whether each known runtime bug still shows.
+     */
     @TestFactory
     Stream<DynamicTest> cluster() {
         return Stream.of(sweep(5, "swarm", CLUSTER_SEEDS, Probes.IN_A_CLUSTER),
-                sweep(5, "all", CLUSTER_ALL_SEEDS, Probes.IN_A_CLUSTER_UNDER_ALL_FAULTS), stillNeeded(5)).flatMap(x -> x);
+                sweep(5, "all", CLUSTER_ALL_SEEDS, Probes.IN_A_CLUSTER_UNDER_ALL_FAULTS),
+                sweep(5, "profiles", CLUSTER_PROFILE_SEEDS, Probes.IN_A_CLUSTER_UNDER_PROFILES), stillNeeded(5)).flatMap(x -> x);
     }
 
     /** One node: crashes and disk faults, then every fault. */

@@ -48,10 +48,15 @@ final class Limits {
     /** {@code --faults}: an empty value is refused rather than read as swarm. */
     static FaultSelection faults(String text) {
         if (text == null || text.isBlank()) {
-            throw new UserError("--faults is empty: give swarm, none, all, or a comma list such as crash,disk,partition");
+            throw new UserError("--faults is empty: give profiles, profile:NAME, swarm, none, all, all-unbudgeted, or a comma "
+                    + "list such as crash,disk,partition");
         }
         try {
-            return FaultSelection.parse(text);
+            FaultSelection selection = FaultSelection.parse(text);
+            if (selection.mode() == FaultSelection.Mode.PROFILE) {
+                dev.duro.faults.FaultProfile.byName(selection.names().iterator().next()); // an unknown profile fails here
+            }
+            return selection;
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }

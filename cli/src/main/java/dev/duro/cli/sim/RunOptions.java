@@ -33,8 +33,10 @@ public final class RunOptions {
                     + "default: ${DEFAULT-VALUE}.")
     long maxEvents;
 
-    @Option(names = "--faults", paramLabel = "F", defaultValue = "swarm",
-            description = "swarm (each seed picks), none, all, or a comma list of: "
+    @Option(names = "--faults", paramLabel = "F", defaultValue = "profiles",
+            description = "profiles (the seed picks a fault profile: swarm, partition, partition-pause, crash-disk, clock, "
+                    + "buggify, deep), profile:NAME (those, or mild), swarm (the seed picks each kind), none, all (every kind, "
+                    + "within a fault budget that keeps a cluster's majority up), all-unbudgeted, or a comma list of: "
                     + "loss, dup, reorder, partition, clog, crash, pause, clock, buggify, disk.")
     String faults;
 

@@ -61,6 +61,15 @@ public class SimBugTableCommand implements Callable<Integer> {
             description = "Override every hunt's fault mix (e.g. swarm, the default sweep); default: each hunt's own.")
     String faults;
 
+    @Option(names = "--default-sweep", description = "Hunt each bug with the default sweep instead of its own hunt: every object "
+            + "scenario (and each on one node, unless --nodes or --no-single-node), seed by seed, under --faults (default "
+            + "profiles); a detection is any violation the same run without the bug does not have.")
+    boolean defaultSweep;
+
+    @Option(names = "--single-node", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "With --default-sweep: also the single-node entries (default); --no-single-node: clusters only.")
+    boolean singleNode;
+
     @Option(names = "--until-ms", paramLabel = "T", defaultValue = "0", description = "Simulated time per run in ms: 0 = the "
             + "scenario's default, else " + Limits.MIN_UNTIL_MS + ".." + Limits.MAX_UNTIL_MS + ".")
     long untilMs;
@@ -78,8 +87,8 @@ public class SimBugTableCommand implements Callable<Integer> {
      * property; and the first detection by another property on the way, if any (a note: such a
      * failure may be the bug's, or a failure the bug's changed trace merely happened to hit).
      */
-    record Row(BugHunts.Hunt hunt, String faults, boolean found, long seeds, long wallMs, String property, String repro,
-               String violation, String otherFirst) {}
+    record Row(BugHunts.Hunt hunt, String scenario, String faults, boolean found, long seeds, long wallMs, String property,
+               String repro, String violation, String otherFirst) {}
 
     @Override
     public Integer call() {
@@ -89,7 +98,7 @@ public class SimBugTableCommand implements Callable<Integer> {
         int threads = Limits.jobs(jobs);
         Limits.untilMs(untilMs);
         Limits.nodes(nodes);
-        FaultSelection override = faults == null ? null : Limits.faults(faults);
+        FaultSelection override = faults == null ? (defaultSweep ? FaultSelection.PROFILES : null) : Limits.faults(faults);
         if (outFile != null) checkWritable(outFile); // before the hunt, not after it
         List<BugHunts.Hunt> hunts = new ArrayList<>();
         if (only.isEmpty()) {
@@ -113,10 +122,10 @@ public class SimBugTableCommand implements Callable<Integer> {
         Progress bar = Progress.of(progress, false, spec.commandLine().getErr(), "", 0);
         for (BugHunts.Hunt h : hunts) {
             bar = bar.next("seeds of " + h.bug().cliName() + " (bug " + (rows.size() + 1) + " of " + hunts.size() + ")", maxSeeds, true);
-            Row row = hunt(h, override == null ? h.faults() : override, threads, bar);
+            Row row = defaultSweep ? sweepHunt(h, override, threads, bar) : hunt(h, override == null ? h.faults() : override, threads, bar);
             bar.clear();
             rows.add(row);
-            out.println(String.format(Locale.ROOT, "%-24s %-10s %-22s %s", h.bug().cliName(), h.scenario(), row.faults(),
+            out.println(String.format(Locale.ROOT, "%-24s %-10s %-22s %s", h.bug().cliName(), row.scenario(), row.faults(),
                     (row.found() ? "found at seed " + row.seeds() + " in " + row.wallMs() + " ms by " + row.property()
                             + "\n    " + row.violation() + "\n    repro: " + row.repro()
                             : "NOT found in " + row.seeds() + " seeds (" + row.wallMs() + " ms)")
@@ -175,10 +184,63 @@ public class SimBugTableCommand implements Callable<Integer> {
             return true;
         });
         long wallMs = (WallClock.nanos() - start) / 1_000_000;
-        if (hit[0] == null) return new Row(h, selection.toString(), false, tried, wallMs, "-", "-", "-", other[0]);
+        if (hit[0] == null) return new Row(h, h.scenario(), selection.toString(), false, tried, wallMs, "-", "-", "-", other[0]);
         Violation v = pick(hit[0].newViolations(), h.expected());
-        return new Row(h, selection.toString(), true, hit[0].job().config().seed(), wallMs, v.property(), hit[0].repro(),
-                v.toString(), other[0]);
+        return new Row(h, h.scenario(), selection.toString(), true, hit[0].job().config().seed(), wallMs, v.property(),
+                hit[0].repro(), v.toString(), other[0]);
+    }
+
+    /**
+     * The bug hunted by the default sweep: for each seed from 1, every entry of {@code --scenario
+     * all} over the object scenarios (single-node ones included), until a run has a violation its
+     * control run does not.
+     */
+    private Row sweepHunt(BugHunts.Hunt h, FaultSelection selection, int threads, Progress bar) {
+        List<SimSweepCommand.Entry> entries = SimSweepCommand.entries(SimSweepCommand.targets("all", true), nodes,
+                SimSweepCommand.addsSingleNode("all", singleNode, nodes, false, ""));
+        List<RunConfig> controls = new ArrayList<>();
+        for (SimSweepCommand.Entry e : entries) {
+            controls.add(RunOptions.platformSettings(e.scenario(), RunConfig.of(1, e.scenario().name()).withUntilMs(untilMs)
+                    .withFaults(selection), e.nodes(), List.of(), false));
+        }
+        List<String> bug = List.of(h.bug().cliName());
+        Iterator<SweepEngine.Job> jobs = new Iterator<>() {
+            long seed = 1;
+            int entry;
+
+            @Override
+            public boolean hasNext() {
+                return seed <= maxSeeds;
+            }
+
+            @Override
+            public SweepEngine.Job next() {
+                if (!hasNext()) throw new NoSuchElementException();
+                SimSweepCommand.Entry e = entries.get(entry);
+                RunConfig control = controls.get(entry).withSeed(seed);
+                SweepEngine.Job job = new SweepEngine.Job(e.scenario(), control.withBugs(bug), control, e.label());
+                if (++entry == entries.size()) {
+                    entry = 0;
+                    seed++;
+                }
+                return job;
+            }
+        };
+        long start = WallClock.nanos();
+        SweepEngine.Outcome[] hit = {null};
+        long[] done = {0};
+        new SweepEngine(threads).runUntil(jobs, o -> {
+            if (o.job().label().equals(entries.get(entries.size() - 1).label())) bar.update(++done[0], -1);
+            if (o.newViolations().isEmpty()) return false;
+            hit[0] = o;
+            return true;
+        });
+        long wallMs = (WallClock.nanos() - start) / 1_000_000;
+        String faultsText = selection.toString();
+        if (hit[0] == null) return new Row(h, "all", faultsText, false, maxSeeds, wallMs, "-", "-", "-", "");
+        Violation v = hit[0].newViolations().get(0);
+        return new Row(h, hit[0].job().label(), faultsText, true, hit[0].job().config().seed(), wallMs, v.property(),
+                hit[0].repro(), v.toString(), "");
     }
 
     /** The first violation of an expected property (in the hunt's order of preference), or null. */
@@ -193,7 +255,7 @@ public class SimBugTableCommand implements Callable<Integer> {
                 + " other property first |\n");
         b.append("|---|---|---|---|---|---|---|---|\n");
         for (Row r : rows) {
-            b.append("| `").append(r.hunt().bug().cliName()).append("` | ").append(r.hunt().scenario()).append(" | ")
+            b.append("| `").append(r.hunt().bug().cliName()).append("` | ").append(r.scenario()).append(" | ")
                     .append(r.faults()).append(" | ").append(r.found() ? "yes" : "**no**").append(" | ")
                     .append(r.found() ? String.valueOf(r.seeds()) : "> " + r.seeds()).append(" | ")
                     .append(String.format(Locale.ROOT, "%.1f s", r.wallMs() / 1000.0)).append(" | ")
@@ -222,6 +284,8 @@ public class SimBugTableCommand implements Callable<Integer> {
         StringBuilder b = new StringBuilder("./duro sim bug-table --seeds ").append(maxSeeds);
         for (String bug : only) b.append(" --bug ").append(bug);
         if (nodes != 0) b.append(" --nodes ").append(nodes);
+        if (defaultSweep) b.append(" --default-sweep");
+        if (defaultSweep && !singleNode) b.append(" --no-single-node");
         if (faults != null) b.append(" --faults ").append(faults);
         if (untilMs != 0) b.append(" --until-ms ").append(untilMs);
         return b.toString();

@@ -55,9 +55,15 @@ public class SimSweepCommand implements Callable<Integer> {
                     + " runs (seeds x scenarios) per sweep; default: ${DEFAULT-VALUE}.")
     String seeds;
 
-    @Option(names = "--faults", paramLabel = "F", defaultValue = "swarm",
-            description = "swarm, none, all, or a comma list (see 'sim run --help'); default: ${DEFAULT-VALUE}.")
+    @Option(names = "--faults", paramLabel = "F", defaultValue = "profiles",
+            description = "profiles (a fault profile per seed), profile:NAME, swarm, none, all (budgeted), all-unbudgeted, "
+                    + "or a comma list (see 'sim run --help'); default: ${DEFAULT-VALUE}.")
     String faults;
+
+    @Option(names = "--single-node", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "With --scenario all and no --nodes/--locations/--clock-drift-beyond-bound, also run every object "
+                    + "scenario on one node (entries named <scenario>/1); --no-single-node: the clusters only, as before.")
+    boolean singleNode;
 
     @Option(names = "--until-ms", paramLabel = "T", defaultValue = "0",
             description = "Simulated-time budget per run in ms: 0 = each scenario's default, else " + Limits.MIN_UNTIL_MS + ".."
@@ -107,6 +113,8 @@ public class SimSweepCommand implements Callable<Integer> {
     /** Per scenario: runs, failures by property (each failing run counted once per property), first failure. */
     private static final class Tally {
         final Scenario scenario;
+        /** The scenario's name, with {@code /1} for the single-node entries of {@code --scenario all}. */
+        final String label;
         int runs;
         int failed;
         int inconclusive;
@@ -116,10 +124,77 @@ public class SimSweepCommand implements Callable<Integer> {
         String firstFailingSeed;
         String firstRepro;
         String firstViolation;
+        /** Per run, the efficiency parameter lines' figures (docs/scenarios.md, "Availability and efficiency"). */
+        final Efficiency efficiency = new Efficiency();
 
-        Tally(Scenario scenario) {
+        Tally(Scenario scenario, String label) {
             this.scenario = scenario;
+            this.label = label;
         }
+    }
+
+    /** The efficiency figures of a set of runs: answered fraction, suspicions per node-minute, epochs won, messages per call. */
+    static final class Efficiency {
+        static final String[] KEYS = {"answered", "suspicions-per-node-minute", "epochs-won", "messages-per-call"};
+        final List<List<Double>> values = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+
+        void add(Map<String, String> params) {
+            for (int i = 0; i < KEYS.length; i++) {
+                String v = params.get(KEYS[i]);
+                if (v == null || v.isEmpty()) continue;
+                try {
+                    values.get(i).add(Double.parseDouble(v.split(" ", 2)[0]));
+                } catch (NumberFormatException e) {
+                    // not a figure: left out
+                }
+            }
+        }
+
+        boolean isEmpty() {
+            return values.getFirst().isEmpty();
+        }
+
+        /** {@code key median/best/worst} for each figure (best and worst: the answered fraction is better high, the rest low). */
+        String describe() {
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < KEYS.length; i++) {
+                List<Double> v = new ArrayList<>(values.get(i));
+                if (v.isEmpty()) continue;
+                v.sort(null);
+                double worst = i == 0 ? v.getFirst() : v.getLast();
+                if (!b.isEmpty()) b.append("; ");
+                b.append(String.format(Locale.ROOT, "%s median %.3f worst %.3f", KEYS[i], v.get(v.size() / 2), worst));
+            }
+            return b.toString();
+        }
+    }
+
+    /** Per fault profile: runs, failed runs, failures by property. */
+    private static final class ProfileTally {
+        int runs;
+        int failed;
+        final Map<String, Integer> byProperty = new TreeMap<>();
+    }
+
+    /** One line of a sweep: a scenario, on its own node count or on one node ({@code /1}). */
+    record Entry(Scenario scenario, String label, int nodes) {}
+
+    /**
+     * The entries of a sweep over {@code targets}: each as given ({@code nodes}), and with {@code
+     * singleNode} every object scenario once more on one node, labelled {@code <name>/1}.
+     */
+    static List<Entry> entries(List<Scenario> targets, int nodes, boolean singleNode) {
+        List<Entry> out = new ArrayList<>();
+        for (Scenario s : targets) out.add(new Entry(s, s.name(), nodes));
+        if (singleNode) {
+            for (Scenario s : targets) if (s instanceof ObjectScenario && s.defaultNodes() > 1) out.add(new Entry(s, s.name() + "/1", 1));
+        }
+        return out;
+    }
+
+    /** Whether {@code --scenario all} adds the single-node entries: only when nothing fixes the node count or needs a cluster. */
+    static boolean addsSingleNode(String scenario, boolean singleNode, int nodes, boolean beyondBound, String locations) {
+        return singleNode && scenario.equals("all") && nodes == 0 && !beyondBound && locations.isEmpty();
     }
 
     @Override
@@ -132,14 +207,16 @@ public class SimSweepCommand implements Callable<Integer> {
         if (outMax < 0 || outMax > 10_000) throw new UserError("--out-max must be 0..10000, got " + outMax);
         if (outDir != null) RunFolderOutput.prepare(outDir); // a bad folder is refused before the sweep, not after it
         boolean platform = nodes != 0 || !bugs.isEmpty() || clockDriftBeyondBound || !locations.isEmpty();
-        List<Scenario> targets = targets(scenario, platform);
-        long totalRuns = Limits.sweepRuns(seeds, range, targets.size());
+        List<Entry> entries = entries(targets(scenario, platform), nodes,
+                addsSingleNode(scenario, singleNode, nodes, clockDriftBeyondBound, locations));
+        long totalRuns = Limits.sweepRuns(seeds, range, entries.size());
         List<RunConfig> bases = new ArrayList<>();
         Map<String, Tally> tallies = new LinkedHashMap<>();
-        for (Scenario s : targets) {
-            tallies.put(s.name(), new Tally(s));
-            bases.add(RunOptions.platformSettings(s, RunConfig.of(range[0], s.name()).withUntilMs(untilMs)
-                    .withFaults(selection), nodes, bugs, clockDriftBeyondBound, locations));
+        Map<String, ProfileTally> profiles = new TreeMap<>();
+        for (Entry e : entries) {
+            tallies.put(e.label(), new Tally(e.scenario(), e.label()));
+            bases.add(RunOptions.platformSettings(e.scenario(), RunConfig.of(range[0], e.scenario().name()).withUntilMs(untilMs)
+                    .withFaults(selection), e.nodes(), bugs, clockDriftBeyondBound, locations));
         }
         long seedCount = range[1] - range[0] + 1;
         PrintWriter out = spec.commandLine().getOut();
@@ -154,15 +231,27 @@ public class SimSweepCommand implements Callable<Integer> {
         long[] done = {0, 0}; // runs, failed
         Progress bar = Progress.of(progress, json, spec.commandLine().getErr(), "runs", totalRuns);
         List<SweepEngine.Outcome> failing = new ArrayList<>();
-        new SweepEngine(threads).runAll(jobs(targets, bases, range), o -> {
-            Tally t = tallies.get(o.job().scenario().name());
-            if (current[0] != null && !current[0].equals(t.scenario.name())) {
+        new SweepEngine(threads).runAll(jobs(entries, bases, range), o -> {
+            Tally t = tallies.get(o.job().label());
+            if (current[0] != null && !current[0].equals(t.label)) {
                 bar.clear();
                 printTally(out, tallies.get(current[0]));
             }
-            current[0] = t.scenario.name();
+            current[0] = t.label;
+            ProfileTally pt = o.result() == null ? null
+                    : profiles.computeIfAbsent(o.result().parameters().getOrDefault("profile", "-"), k -> new ProfileTally());
+            if (pt != null) {
+                pt.runs++;
+                if (o.failed()) {
+                    pt.failed++;
+                    for (String p : new LinkedHashSet<>(o.violations().stream().map(Violation::property).toList())) {
+                        pt.byProperty.merge(p, 1, Integer::sum);
+                    }
+                }
+            }
             t.runs++;
             t.runNanos += o.wallNanos();
+            if (o.result() != null) t.efficiency.add(o.result().parameters());
             done[0]++;
             if (o.failed()) done[1]++;
             bar.update(done[0], done[1]);
@@ -201,7 +290,7 @@ public class SimSweepCommand implements Callable<Integer> {
         }
         // Seeds per hour counts each seed of the range once, whatever the number of scenarios it ran in.
         double runsPerHour = wallMs > 0 ? runs * 3_600_000.0 / wallMs : 0;
-        double perHour = runsPerHour / targets.size();
+        double perHour = runsPerHour / entries.size();
         out.println(String.format(Locale.ROOT, "total: %d runs, %d failed %s%sin %.1f s on %d job(s) (%,.0f seeds/hour, %,.0f runs/hour)",
                 runs, failed, total.isEmpty() ? "" : total + " ", inconclusive == 0 ? "" : inconclusive + " inconclusive ",
                 wallMs / 1000.0, threads, perHour, runsPerHour));
@@ -209,13 +298,18 @@ public class SimSweepCommand implements Callable<Integer> {
             String totals = String.format(Locale.ROOT, "%d runs, %d failed %s", runs, failed, total.isEmpty() ? "" : total);
             out.println("report: " + writeFolders(failing, failed, totals));
         }
+        if (profiles.size() > 1 || !profiles.containsKey("-")) {
+            out.println("by fault profile:");
+            profiles.forEach((name, p) -> out.println(String.format(Locale.ROOT, "  %-16s %6d runs %6d failed  %s", name, p.runs,
+                    p.failed, p.byProperty.isEmpty() ? "-" : p.byProperty.toString())));
+        }
         if (first != null) {
-            out.println("first failing: " + first.scenario.name() + " seed " + first.firstFailingSeed + ": " + first.firstViolation);
+            out.println("first failing: " + first.label + " seed " + first.firstFailingSeed + ": " + first.firstViolation);
             out.println("repro: " + first.firstRepro);
         }
         if (json) {
             out.println(json(range, seedCount, runs, failed, inconclusive, total, first, wallMs, perHour, runsPerHour, threads,
-                    tallies, locations));
+                    tallies, locations, profiles));
         }
         out.flush();
         return exit[0];
@@ -226,7 +320,7 @@ public class SimSweepCommand implements Callable<Integer> {
         List<RunIndex.Entry> entries = new ArrayList<>();
         for (SweepEngine.Outcome o : failing) {
             RunConfig config = o.job().config();
-            String name = o.job().scenario().name() + "-" + config.seedText();
+            String name = o.job().label().replace('/', '-') + "-" + config.seedText();
             RunFolderOutput folder = RunFolderOutput.open(outDir.resolve(name));
             RunResult again;
             try {
@@ -237,7 +331,7 @@ public class SimSweepCommand implements Callable<Integer> {
             folder.finish(again, again.lines());
             Set<String> properties = new LinkedHashSet<>();
             for (Violation v : again.violations()) properties.add(v.property());
-            entries.add(new RunIndex.Entry(o.job().scenario().name(), config.seedText(), List.copyOf(properties),
+            entries.add(new RunIndex.Entry(o.job().label(), config.seedText(), List.copyOf(properties),
                     again.violations().isEmpty() ? "(the rerun passed: a determinism bug)" : again.violations().getFirst().toString(),
                     name, again.repro()));
         }
@@ -261,15 +355,16 @@ public class SimSweepCommand implements Callable<Integer> {
     }
 
     private void printTally(PrintWriter out, Tally t) {
-        out.println(String.format(Locale.ROOT, "%-14s %6d %6d %10.1f  %s%s", t.scenario.name(), t.runs, t.failed,
+        out.println(String.format(Locale.ROOT, "%-14s %6d %6d %10.1f  %s%s", t.label, t.runs, t.failed,
                 t.runs == 0 ? 0.0 : t.runNanos / 1e6 / t.runs, t.byProperty.isEmpty() ? "-" : t.byProperty.toString(),
                 t.inconclusive == 0 ? "" : ", " + t.inconclusive + " inconclusive (ended before the workload)"));
+        if (!t.efficiency.isEmpty()) out.println("  efficiency: " + t.efficiency.describe());
         for (String line : t.shown) out.println(line);
         out.flush();
     }
 
-    /** Every (scenario, seed) in order, made lazily. */
-    private static java.util.Iterator<SweepEngine.Job> jobs(List<Scenario> targets, List<RunConfig> bases, long[] range) {
+    /** Every (entry, seed) in order, made lazily. */
+    private static java.util.Iterator<SweepEngine.Job> jobs(List<Entry> targets, List<RunConfig> bases, long[] range) {
         return new java.util.Iterator<>() {
             int scenario;
             long seed = range[0];
@@ -283,7 +378,8 @@ public class SimSweepCommand implements Callable<Integer> {
             @Override
             public SweepEngine.Job next() {
                 if (exhausted) throw new java.util.NoSuchElementException();
-                SweepEngine.Job job = new SweepEngine.Job(targets.get(scenario), bases.get(scenario).withSeed(seed));
+                Entry entry = targets.get(scenario);
+                SweepEngine.Job job = new SweepEngine.Job(entry.scenario(), bases.get(scenario).withSeed(seed), null, entry.label());
                 if (seed == range[1]) {
                     seed = range[0];
                     exhausted = ++scenario == targets.size();
@@ -297,7 +393,7 @@ public class SimSweepCommand implements Callable<Integer> {
 
     private static String json(long[] range, long seedCount, long runs, int failed, int inconclusive, Map<String, Integer> total,
                                Tally first, long wallMs, double perHour, double runsPerHour, int threads, Map<String, Tally> tallies,
-                               String locations) {
+                               String locations, Map<String, ProfileTally> profiles) {
         StringBuilder b = new StringBuilder(256);
         b.append("{\"seeds\":").append(Long.toUnsignedString(seedCount))
                 .append(",\"seedRange\":").append(TraceJson.quote(Long.toUnsignedString(range[0]) + ".." + Long.toUnsignedString(range[1])));
@@ -307,7 +403,7 @@ public class SimSweepCommand implements Callable<Integer> {
                 .append(",\"inconclusive\":").append(inconclusive)
                 .append(",\"violations\":").append(counts(total))
                 .append(",\"firstFailingSeed\":").append(first == null ? "null" : first.firstFailingSeed)
-                .append(",\"firstFailingScenario\":").append(first == null ? "null" : TraceJson.quote(first.scenario.name()))
+                .append(",\"firstFailingScenario\":").append(first == null ? "null" : TraceJson.quote(first.label))
                 .append(",\"repro\":").append(first == null ? "null" : TraceJson.quote(first.firstRepro))
                 .append(",\"wallMs\":").append(wallMs)
                 .append(",\"seedsPerHour\":").append(Math.round(perHour))
@@ -318,7 +414,7 @@ public class SimSweepCommand implements Callable<Integer> {
         for (Tally t : tallies.values()) {
             if (!firstEntry) b.append(',');
             firstEntry = false;
-            b.append("{\"scenario\":").append(TraceJson.quote(t.scenario.name()))
+            b.append("{\"scenario\":").append(TraceJson.quote(t.label))
                     .append(",\"runs\":").append(t.runs)
                     .append(",\"failed\":").append(t.failed)
                     .append(",\"inconclusive\":").append(t.inconclusive)
@@ -326,6 +422,17 @@ public class SimSweepCommand implements Callable<Integer> {
                     .append(",\"firstFailingSeed\":").append(t.firstFailingSeed == null ? "null" : t.firstFailingSeed)
                     .append(",\"repro\":").append(t.firstRepro == null ? "null" : TraceJson.quote(t.firstRepro))
                     .append(",\"msPerRun\":").append(t.runs == 0 ? 0 : Math.round(t.runNanos / 1e6 / t.runs))
+                    .append('}');
+        }
+        b.append("],\"profiles\":[");
+        firstEntry = true;
+        for (Map.Entry<String, ProfileTally> e : profiles.entrySet()) {
+            if (!firstEntry) b.append(',');
+            firstEntry = false;
+            b.append("{\"profile\":").append(TraceJson.quote(e.getKey()))
+                    .append(",\"runs\":").append(e.getValue().runs)
+                    .append(",\"failed\":").append(e.getValue().failed)
+                    .append(",\"violations\":").append(counts(e.getValue().byProperty))
                     .append('}');
         }
         return b.append("]}").toString();

@@ -29,9 +29,13 @@ public final class SweepEngine {
      * One run to make; with a {@code control}, a failing run is also made under the control config
      * (the same run without a planted bug), to tell what the bug broke from what was broken anyway.
      */
-    public record Job(Scenario scenario, RunConfig config, RunConfig control) {
+    public record Job(Scenario scenario, RunConfig config, RunConfig control, String label) {
         public Job(Scenario scenario, RunConfig config) {
             this(scenario, config, null);
+        }
+
+        public Job(Scenario scenario, RunConfig config, RunConfig control) {
+            this(scenario, config, control, scenario.name());
         }
     }
 

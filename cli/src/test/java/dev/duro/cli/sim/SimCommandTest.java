@@ -44,7 +44,20 @@ class SimCommandTest {
         assertThat(o.exit()).as(o.err()).isZero();
         assertThat(o.out()).contains("seed: 42", "scenario: ping", "param nodes:", "stop: TIME_LIMIT", "verdict: PASS");
         assertThat(o.line("digest: ")).matches("digest: [0-9a-f]{16}");
-        assertThat(o.last()).isEqualTo("repro: ./duro sim run --seed 42 --scenario ping --until-ms 2000 --max-events 20000000 --faults swarm");
+        assertThat(o.last()).isEqualTo("repro: ./duro sim run --seed 42 --scenario ping --until-ms 2000 --max-events 20000000 --faults profiles");
+    }
+
+    @Test
+    void defaultSweepRunsEveryObjectScenarioOnOneNodeTooAndReportsPerProfile() {
+        Outcome o = duro("sim", "sweep", "--seeds", "1", "--until-ms", "1500", "--json");
+        assertThat(o.exit()).as(o.out() + o.err()).isZero();
+        assertThat(o.out()).contains("faults profiles", "kv/1", "scheduler/1", "by fault profile:", "efficiency: answered median");
+        assertThat(o.last()).contains("\"runs\":14,", "\"scenario\":\"chat/1\"", "\"profiles\":[{\"profile\":");
+        Outcome old = duro("sim", "sweep", "--seeds", "1", "--until-ms", "1500", "--faults", "swarm", "--no-single-node", "--json");
+        assertThat(old.last()).contains("\"runs\":8,").doesNotContain("kv/1");
+        Outcome bad = duro("sim", "run", "--seed", "1", "--faults", "profile:meteor");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("unknown fault profile 'meteor'", "partition-pause");
     }
 
     @Test
@@ -169,7 +182,7 @@ class SimCommandTest {
         assertThat(single.out()).contains("param nodes: 1 runtime node (n0)");
         Outcome beyond = duro("sim", "run", "--seed", "3", "--until-ms", "1500", "--clock-drift-beyond-bound");
         assertThat(beyond.out()).contains("BEYOND the cluster's bound of 1000ppm");
-        assertThat(beyond.last()).endsWith("--faults swarm --nodes 5 --clock-drift-beyond-bound");
+        assertThat(beyond.last()).endsWith("--faults profiles --nodes 5 --clock-drift-beyond-bound");
     }
 
     @Test

@@ -49,7 +49,9 @@ public final class BankScenario extends ObjectScenario {
         SeededEntropy p = s.params();
         long evictMs = p.between(1_000, 6_000);
         int accounts = (int) p.between(3, 6);
-        ObjectWorld w = s.world(new NamespaceBinding(NAMESPACE, ctx -> new LedgerObject(ctx, accounts)),
+        // Workload variant, on its own stream so the other draws stay put: sync() inside the transfer's transaction.
+        boolean syncInside = s.params().derive("variant").chance(0.5);
+        ObjectWorld w = s.world(new NamespaceBinding(NAMESPACE, ctx -> new LedgerObject(ctx, accounts, syncInside)),
                 ObjectWorld.runtimeConfig(evictMs, 10_000, 2_000, bugs));
         int clients = (int) p.between(2, 3);
         long intervalMs = p.between(20, 80);
@@ -60,6 +62,7 @@ public final class BankScenario extends ObjectScenario {
         w.params().put("workload", clients + " clients, " + accounts + " accounts of " + LedgerObject.INITIAL_BALANCE
                 + ", transfers of 1.." + maxAmount + " (75%) and balance reads, an op every ~" + intervalMs
                 + "ms per client, timeout " + timeoutMs + "ms, evict idle after " + evictMs + "ms");
+        if (syncInside) w.params().put("variant", "sync() inside each transfer's transactionSync, answered when it completes");
         w.start();
         return w.run(reason -> {
             Map<String, BankChecks.Transfer> sent = new LinkedHashMap<>();

@@ -21,17 +21,27 @@ import java.util.List;
  *   <li>{@code GET /balances}: {@code a0=100 a1=... transfers=N}.</li>
  *   <li>{@code GET /transfers}: one applied transfer per line: {@code id src dst amount}.</li>
  * </ul>
+ * With {@code syncInside} (a workload variant drawn from the seed) the transfer also calls
+ * {@code storage().sync()} inside its transaction, right after the debit (so on the rollback path
+ * too), and answers only once that promise completes: a sync that sees uncommitted writes, and
+ * writes rolled back after it, must neither hang nor make anything durable that was rolled back.
  */
 public final class LedgerObject implements DurableObject {
     public static final long INITIAL_BALANCE = 100;
 
     private final ObjectContext ctx;
     private final int accounts;
+    private final boolean syncInside;
     private boolean schemaReady;
 
     LedgerObject(ObjectContext ctx, int accounts) {
+        this(ctx, accounts, false);
+    }
+
+    LedgerObject(ObjectContext ctx, int accounts, boolean syncInside) {
         this.ctx = ctx;
         this.accounts = accounts;
+        this.syncInside = syncInside;
     }
 
     /** Thrown inside the transaction to roll it back. */
@@ -60,9 +70,11 @@ public final class LedgerObject implements DurableObject {
     @Override
     public Promise<Response> fetch(Request request) {
         SqlStorage sql = sql();
-        return ctx.completed(switch (request.pathOnly()) {
-            case "/transfer" -> transfer(sql, request.query("id"), request.query("from"), request.query("to"),
+        if (request.pathOnly().equals("/transfer")) {
+            return transfer(sql, request.query("id"), request.query("from"), request.query("to"),
                     Long.parseLong(request.query("amount")));
+        }
+        return ctx.completed(switch (request.pathOnly()) {
             case "/balances" -> {
                 StringBuilder b = new StringBuilder();
                 for (SqlRow r : sql.exec("SELECT id, balance FROM accounts ORDER BY id").toList()) {
@@ -83,21 +95,26 @@ public final class LedgerObject implements DurableObject {
         });
     }
 
-    private Response transfer(SqlStorage sql, String id, String from, String to, long amount) {
+    private Promise<Response> transfer(SqlStorage sql, String id, String from, String to, long amount) {
+        List<Promise<Void>> synced = new java.util.ArrayList<>(1);
+        Response answer;
         try {
-            String answer = ctx.storage().transactionSync(() -> {
+            String ok = ctx.storage().transactionSync(() -> {
                 List<SqlRow> seen = sql.exec("SELECT id FROM transfers WHERE id = ?", id).toList();
                 if (!seen.isEmpty()) return "ok";
                 sql.exec("UPDATE accounts SET balance = balance - ? WHERE id = ?", amount, from);
+                if (syncInside) synced.add(ctx.storage().sync());
                 long left = sql.exec("SELECT balance FROM accounts WHERE id = ?", from).one().getLong("balance");
                 if (left < 0) throw new Insufficient(from + " would hold " + left);
                 sql.exec("UPDATE accounts SET balance = balance + ? WHERE id = ?", amount, to);
                 sql.exec("INSERT INTO transfers (id, src, dst, amount) VALUES (?, ?, ?, ?)", id, from, to, amount);
                 return "ok";
             });
-            return Response.ok(answer);
+            answer = Response.ok(ok);
         } catch (Insufficient e) {
-            return Response.status(409, "insufficient: " + e.getMessage());
+            answer = Response.status(409, "insufficient: " + e.getMessage());
         }
+        Response result = answer;
+        return synced.isEmpty() ? ctx.completed(result) : synced.getFirst().map(v -> result);
     }
 }

@@ -26,10 +26,17 @@ import java.util.Map;
  */
 public final class ChatRoom implements DurableObject, WebSocketHandler {
     private final ObjectContext ctx;
+    /** Workload variant: a post's insert and its broadcast run inside one transactionSync (output inside a transaction). */
+    private final boolean outputInTransaction;
     private boolean schemaReady;
 
     public ChatRoom(ObjectContext ctx) {
+        this(ctx, false);
+    }
+
+    public ChatRoom(ObjectContext ctx, boolean outputInTransaction) {
         this.ctx = ctx;
+        this.outputInTransaction = outputInTransaction;
         ctx.setWebSocketAutoResponse(new AutoResponse("ping", "pong"));
     }
 
@@ -78,10 +85,17 @@ public final class ChatRoom implements DurableObject, WebSocketHandler {
                     socket.send("dup " + line(seen.get(0)));
                     break;
                 }
-                long seq = sql.exec("SELECT coalesce(max(seq), 0) + 1 AS next FROM messages").one().getLong("next");
-                sql.exec("INSERT INTO messages (seq, msg_id, member) VALUES (?, ?, ?)", seq, p[1], member);
-                String frame = "msg " + seq + " " + member + " " + p[1];
-                for (WebSocket ws : ctx.getWebSockets()) ws.send(frame);
+                Runnable post = () -> {
+                    long seq = sql.exec("SELECT coalesce(max(seq), 0) + 1 AS next FROM messages").one().getLong("next");
+                    sql.exec("INSERT INTO messages (seq, msg_id, member) VALUES (?, ?, ?)", seq, p[1], member);
+                    String frame = "msg " + seq + " " + member + " " + p[1];
+                    for (WebSocket ws : ctx.getWebSockets()) ws.send(frame);
+                };
+                if (outputInTransaction) {
+                    ctx.storage().transactionSync(post); // the broadcast leaves only once the insert is durable
+                } else {
+                    post.run();
+                }
             }
             case "hist" -> {
                 long after = Long.parseLong(p[1]);

@@ -46,7 +46,11 @@ public final class ChatScenario extends ObjectScenario {
         Timeline t = s.timeline();
         SeededEntropy p = s.params();
         long hibernateMs = p.between(300, 800);
-        ObjectWorld w = s.world(new NamespaceBinding(NAMESPACE, ChatRoom::new),
+        // Workload variants, on their own stream so the other draws stay put.
+        SeededEntropy variant = s.params().derive("variant");
+        boolean outputInTransaction = variant.chance(0.5);
+        boolean partitionAsleep = variant.chance(0.5);
+        ObjectWorld w = s.world(new NamespaceBinding(NAMESPACE, ctx -> new ChatRoom(ctx, outputInTransaction)),
                 ObjectWorld.runtimeConfig(p.between(1_000, 6_000), hibernateMs, 2_000, bugs));
         int members = (int) p.between(2, 3);
         long intervalMs = p.between(40, 150);
@@ -58,6 +62,7 @@ public final class ChatScenario extends ObjectScenario {
             long start = s.untilMs() * p.between(10, 50) / 100;
             quiet.add(new long[] {Simulation.millis(start), Simulation.millis(start + hibernateMs + p.between(300, 1_200))});
         }
+        String asleep = partitionAsleep && w.cluster() != null && w.faultOn("partition") ? partitionWhileAsleep(w, variant, quiet.get(0), hibernateMs) : "";
         List<ChatMember> ms = w.addClients(members, i -> new ChatMember(i, w::nowNanos, Simulation.millis(timeoutMs),
                 new ChatMember.Settings("m" + i, Simulation.millis(intervalMs), leaveChance, quiet,
                         Simulation.millis(t.stopAtMs()), Simulation.millis(t.finalReadAtMs()), Simulation.millis(s.untilMs()), i == 0)));
@@ -66,6 +71,9 @@ public final class ChatScenario extends ObjectScenario {
         w.params().put("workload", members + " members, a post every ~" + intervalMs + "ms each, leave chance " + leaveChance
                 + " per tick, timeout " + timeoutMs + "ms, hibernate after " + hibernateMs + "ms idle, quiet windows "
                 + windowsText.toString().trim());
+        if (outputInTransaction) w.params().put("variant", "each post's insert and broadcast in one transactionSync"
+                + (asleep.isEmpty() ? "" : "; " + asleep));
+        else if (!asleep.isEmpty()) w.params().put("variant", asleep);
         w.start();
         return w.run(reason -> {
             List<ChatChecks.MemberView> views = new ArrayList<>();
@@ -83,5 +91,38 @@ public final class ChatScenario extends ObjectScenario {
                     + " hibernations, " + w.tap().count("obj-event-begin:construct") + " constructions (wakes included)");
             return out;
         });
+    }
+
+    /**
+     * Workload variant: once the room has hibernated in the first quiet window, the node that last
+     * served it and one other member are cut off from the other members (clients still reach
+     * every node) for longer than a lease, and the window is stretched past the partition, so the
+     * members wake their hibernated sockets only after it, wherever the room is then. Only in runs
+     * with partitions on; skipped (empty description) when it would not end well before the heal.
+     */
+    private static String partitionWhileAsleep(ObjectWorld w, SeededEntropy variant, long[] window, long hibernateMs) {
+        long lease = w.cluster().leaseMillis();
+        long from = window[0] + Simulation.millis(hibernateMs + 150);
+        long length = Simulation.millis(variant.between(lease + 700, 2 * lease));
+        int other = (int) variant.between(1, w.nodes() - 1);
+        long wake = from + length + Simulation.millis(200);
+        if (wake >= Simulation.millis(w.timeline().healAtMs()) - Simulation.millis(500)) return "";
+        window[1] = Math.max(window[1], wake);
+        Simulation sim = w.simulation();
+        int n = w.nodes();
+        boolean[] cut = new boolean[n];
+        sim.at(from, () -> {
+            int owner = w.latestOutputNode() >= 0 && w.latestOutputNode() < n ? w.latestOutputNode() : 0;
+            cut[owner] = true;
+            cut[(owner + other) % n] = true;
+            sim.note("variant", "minority partition while the room sleeps: n" + owner + " and n" + ((owner + other) % n)
+                    + " cut off from the other members");
+            for (int a = 0; a < n; a++) for (int b = 0; b < n; b++) if (cut[a] != cut[b]) sim.network().block(a, b);
+        });
+        sim.at(from + length, () -> {
+            for (int a = 0; a < n; a++) for (int b = 0; b < n; b++) if (cut[a] != cut[b]) sim.network().unblock(a, b);
+        });
+        return "a minority (the room's last owner and one more) cut off from " + from / 1_000_000 + "ms for " + length / 1_000_000
+                + "ms while the room sleeps; the quiet window stretched to " + wake / 1_000_000 + "ms";
     }
 }

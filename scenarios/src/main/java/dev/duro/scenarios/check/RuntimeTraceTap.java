@@ -16,6 +16,7 @@ public final class RuntimeTraceTap implements TraceListener {
     private final TraceListener next;
     private final List<FactChecker> checkers;
     private final Map<String, Long> counts = new TreeMap<>();
+    private long sends;
 
     public RuntimeTraceTap(TraceListener next, List<FactChecker> checkers) {
         this.next = next == null ? TraceListener.NONE : next;
@@ -24,7 +25,9 @@ public final class RuntimeTraceTap implements TraceListener {
 
     @Override
     public void onEvent(TraceEvent event) {
-        if (event.kind() == EventKind.CRASH) {
+        if (event.kind() == EventKind.SEND) {
+            sends++;
+        } else if (event.kind() == EventKind.CRASH) {
             for (FactChecker c : checkers) c.onCrash(event.node());
         } else if (event.kind() == EventKind.RECORD) {
             if (event.label() != null && !RuntimeFact.KINDS.contains(event.label())) {
@@ -48,5 +51,10 @@ public final class RuntimeTraceTap implements TraceListener {
      */
     public long count(String kind) {
         return counts.getOrDefault(kind, 0L);
+    }
+
+    /** Messages sent on the simulated network so far (every node, clients included). */
+    public long sends() {
+        return sends;
     }
 }

@@ -27,6 +27,7 @@ public abstract class ClientProgram implements NodeProgram {
     protected Entropy entropy;
     private ObjectAccess.Factory accessFactory = ObjectAccess.singleNode(ObjectWorld.RUNTIME);
     private FinalReads finalReads = new FinalReads();
+    private CallTally calls = new CallTally();
 
     protected ClientProgram(String name, int index, LongSupplier virtualNanos, long timeoutNanos) {
         this.name = name;
@@ -45,10 +46,11 @@ public abstract class ClientProgram implements NodeProgram {
     }
 
     /** How to reach objects and where final reads are logged; set by {@link ObjectWorld} before the start. */
-    final void attach(ObjectAccess.Factory factory, FinalReads log) {
+    final void attach(ObjectAccess.Factory factory, FinalReads log, CallTally tally) {
         Invariants.check(world == null, "attach before the client starts");
         this.accessFactory = factory;
         this.finalReads = log;
+        this.calls = tally;
     }
 
     /** Schedules the workload. */
@@ -71,7 +73,11 @@ public abstract class ClientProgram implements NodeProgram {
     /** Calls object {@code objectName} of {@code namespace}; {@code then} runs with what came back. */
     protected final void call(String namespace, String objectName, Request request, Consumer<Outcome> then) {
         Promise<Response> p = access.fetch(namespace, objectName, request, timeoutNanos);
-        p.whenComplete((r, t) -> then.accept(Outcome.of(r, t)));
+        p.whenComplete((r, t) -> {
+            Outcome o = Outcome.of(r, t);
+            calls.record(o);
+            then.accept(o);
+        });
     }
 
     /**

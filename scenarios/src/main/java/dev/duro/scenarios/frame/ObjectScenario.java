@@ -8,8 +8,10 @@ import dev.duro.sim.run.RunConfig;
 import dev.duro.sim.run.Scenario;
 import dev.duro.sim.run.ScenarioRun;
 import dev.duro.sim.trace.TraceListener;
+import dev.duro.runtime.config.ClusterConfig;
 import java.util.List;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * What every object scenario has in common: a name, a description, the default length, the
@@ -26,6 +28,8 @@ public abstract class ObjectScenario implements Scenario {
     private final int finalReadPercent;
     /** Planted runtime bugs, for {@link ObjectWorld#runtimeConfig}. */
     protected final Set<PlantedBug> bugs;
+    /** Applied to the cluster's settings (identity but in tests of the efficiency bounds). */
+    private UnaryOperator<ClusterConfig> clusterTuning = UnaryOperator.identity();
 
     /**
      * @param finalReadPercent when the final reads start, in percent of the run (see {@link Timeline#of})
@@ -39,14 +43,14 @@ public abstract class ObjectScenario implements Scenario {
 
     /** What a scenario builds its run from. {@code params} is the stream of the scenario's own choices. */
     protected record Setup(String scenario, RunConfig config, TraceListener listener, Timeline timeline,
-                           SeededEntropy params) {
+                           SeededEntropy params, UnaryOperator<ClusterConfig> clusterTuning) {
         public long untilMs() {
             return timeline.untilMs();
         }
 
         /** The world serving one namespace. */
         public ObjectWorld world(NamespaceBinding namespace, RuntimeConfig runtime) {
-            return new ObjectWorld(scenario, config, listener, timeline, List.of(namespace), runtime);
+            return new ObjectWorld(scenario, config, listener, timeline, List.of(namespace), runtime, clusterTuning);
         }
     }
 
@@ -71,6 +75,16 @@ public abstract class ObjectScenario implements Scenario {
         return ObjectWorld.DEFAULT_NODES;
     }
 
+    /**
+     * Runs this scenario's clusters with {@code tuning} applied to their settings (tests only: a
+     * failure detector tuned to suspect after one missed heartbeat shows the efficiency bounds
+     * trip). Returns this scenario.
+     */
+    public final ObjectScenario withClusterTuning(UnaryOperator<ClusterConfig> tuning) {
+        this.clusterTuning = java.util.Objects.requireNonNull(tuning, "tuning");
+        return this;
+    }
+
     /** The planted bugs this scenario was built with (the run's {@code --bug} names come on top). */
     public final Set<PlantedBug> builtInBugs() {
         return bugs;
@@ -81,7 +95,7 @@ public abstract class ObjectScenario implements Scenario {
         ObjectWorld.plantedBugs(config.bugs()); // an unknown name fails here, listing the known ones
         long untilMs = config.untilMs() > 0 ? config.untilMs() : defaultUntilMs();
         return setUp(new Setup(name, config, listener, Timeline.of(untilMs, finalReadPercent),
-                new SeededEntropy(config.seed()).derive("scenario/" + name)));
+                new SeededEntropy(config.seed()).derive("scenario/" + name), clusterTuning));
     }
 
     /** Builds the world, the workload and the check; nothing runs yet. */

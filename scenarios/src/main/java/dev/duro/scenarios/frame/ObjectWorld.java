@@ -40,6 +40,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.IntFunction;
+import java.util.function.UnaryOperator;
 
 /**
  * The frame every object scenario shares. Runtime nodes {@code n0..n(N-1)} on simulated disks
@@ -99,6 +100,9 @@ public final class ObjectWorld {
     /** The cluster's settings; null on the single-node path. */
     private final ClusterConfig cluster;
     private final FinalReads finalReads = new FinalReads();
+    private final CallTally calls = new CallTally();
+    /** The nemesis, once started: strikes it skipped for the fault budget, deep sequences (params). */
+    private Nemesis nemesis;
     private final Recorders histories = new Recorders();
     private final List<SimDiskDevice> disks = new ArrayList<>();
     private final SequencedMap<String, String> params = new LinkedHashMap<>();
@@ -106,6 +110,15 @@ public final class ObjectWorld {
 
     public ObjectWorld(String scenario, RunConfig config, TraceListener listener, Timeline timeline,
                        List<NamespaceBinding> namespaces, RuntimeConfig runtime) {
+        this(scenario, config, listener, timeline, namespaces, runtime, UnaryOperator.identity());
+    }
+
+    /**
+     * As above, with the cluster's settings passed through {@code clusterTuning} (tests only: e.g. a
+     * failure detector that suspects after one missed heartbeat, to show the efficiency bounds trip).
+     */
+    public ObjectWorld(String scenario, RunConfig config, TraceListener listener, Timeline timeline,
+                       List<NamespaceBinding> namespaces, RuntimeConfig runtime, UnaryOperator<ClusterConfig> clusterTuning) {
         this.scenario = scenario;
         this.config = config;
         this.timeline = timeline;
@@ -127,7 +140,8 @@ public final class ObjectWorld {
             this.plan = drawn;
         } else {
             this.locations = config.located() ? LocationSpec.parse(config.locations(), nodes) : null;
-            this.cluster = locations == null ? ClusterConfig.of(nodes) : ClusterConfig.of(nodes).withLocations(locations.byMember());
+            this.cluster = clusterTuning.apply(locations == null ? ClusterConfig.of(nodes)
+                    : ClusterConfig.of(nodes).withLocations(locations.byMember()));
             this.plan = drawn.forCluster(root.derive("nemesis-plan"), nodes, cluster.leaseMillis(), cluster.driftBoundPpm(),
                     config.clockDriftBeyondBound());
         }
@@ -192,7 +206,7 @@ public final class ObjectWorld {
         Invariants.check(!started, "clients are added before start()");
         if (program instanceof ClientProgram client) {
             client.attach(cluster == null ? ObjectAccess.singleNode(RUNTIME)
-                    : locations == null ? ObjectAccess.cluster(cluster) : ObjectAccess.located(cluster, this::locationOf), finalReads);
+                    : locations == null ? ObjectAccess.cluster(cluster) : ObjectAccess.located(cluster, this::locationOf), finalReads, calls);
         }
         return sim.addNode(program, NoDiskDevice.FACTORY).id();
     }
@@ -224,6 +238,16 @@ public final class ObjectWorld {
     /** The members' locations, or null without {@code --locations}. */
     public LocationSpec locations() {
         return locations;
+    }
+
+    /** Whether the run's fault plan turned fault kind {@code kind} on (workload variants that are faults follow it). */
+    public boolean faultOn(String kind) {
+        return plan.on().contains(kind);
+    }
+
+    /** The node that last produced output for any object (an owner), or -1: what isolation strikes aim at. */
+    public int latestOutputNode() {
+        return activations.latestOutputNode();
     }
 
     /** P3-placement's checker: counts of activations (by location, top-up); null on one node. */
@@ -301,7 +325,7 @@ public final class ObjectWorld {
         Invariants.check(!started, "start() once");
         started = true;
         sim.startAll();
-        Nemesis nemesis = new Nemesis(sim, plan, Simulation.millis(timeline.healAtMs()), nodes, disks).withFullDiskStrikes();
+        nemesis = new Nemesis(sim, plan, Simulation.millis(timeline.healAtMs()), nodes, disks).withFullDiskStrikes();
         if (cluster != null) nemesis.withFocus(activations::latestOutputNode);
         nemesis.install();
         sim.at(Simulation.millis(timeline.restartAtMs()), () -> {
@@ -364,11 +388,34 @@ public final class ObjectWorld {
                     + tap.count("fd-suspect") + " suspicions";
         }
         params.put("trace", trace);
+        efficiency();
         if (placements != null) {
             out.addAll(placements.violations());
             params.put("placement", placements.describe() + (objectLocations.isEmpty() ? "" : "; objects " + objectLocations));
         }
         return out;
+    }
+
+    /**
+     * The efficiency baseline's parameter lines (docs/scenarios.md, "Availability and efficiency"):
+     * the fraction of client calls answered, messages per call, and on a cluster suspicions per
+     * node-minute and epochs won (elections, initial ones included).
+     */
+    private void efficiency() {
+        params.put("answered", String.format(java.util.Locale.ROOT, "%.4f (%d of %d calls)", calls.answeredFraction(),
+                calls.answered(), calls.calls()));
+        params.put("messages-per-call", String.format(java.util.Locale.ROOT, "%.2f", calls.calls() == 0 ? 0.0
+                : (double) tap.sends() / calls.calls()));
+        if (cluster != null) {
+            double nodeMinutes = nodes * (sim.nowNanos() / 60e9);
+            params.put("suspicions-per-node-minute", String.format(java.util.Locale.ROOT, "%.3f",
+                    nodeMinutes <= 0 ? 0.0 : tap.count("fd-suspect") / nodeMinutes));
+            params.put("epochs-won", Long.toString(tap.count("repl-won")));
+        }
+        if (nemesis != null && (nemesis.skippedByBudget() > 0 || nemesis.deepSequences() > 0)) {
+            params.put("nemesis", nemesis.skippedByBudget() + " strike(s) skipped by the fault budget, "
+                    + nemesis.deepSequences() + " deep sequence(s)");
+        }
     }
 
     /** P6 on a cluster: final reads answered, but after the liveness deadline. */

@@ -19,16 +19,24 @@ import java.util.List;
  * for the earliest job left. With probability {@code failRate} an attempt throws before doing
  * anything (first attempt and first retry only), to exercise the platform's retries.
  * {@code GET /jobs} answers {@code now=<ms>} then one line per job {@code id at ranAt|-}, then one
- * per run {@code run id ranAt}.
+ * per run {@code run id ranAt}. With {@code resetSame} (a workload variant drawn from the seed) a
+ * schedule that does not move the alarm earlier sets it again to the time it already has: the
+ * platform must neither lose it nor run it twice for that.
  */
 public final class SchedulerObject implements DurableObject, AlarmHandler {
     private final ObjectContext ctx;
     private final double failRate;
+    private final boolean resetSame;
     private boolean schemaReady;
 
     SchedulerObject(ObjectContext ctx, double failRate) {
+        this(ctx, failRate, false);
+    }
+
+    SchedulerObject(ObjectContext ctx, double failRate, boolean resetSame) {
         this.ctx = ctx;
         this.failRate = failRate;
+        this.resetSame = resetSame;
     }
 
     private SqlStorage sql() {
@@ -52,7 +60,11 @@ public final class SchedulerObject implements DurableObject, AlarmHandler {
                 long at = Long.parseLong(request.query("at"));
                 sql.exec("INSERT OR IGNORE INTO jobs (id, run_at) VALUES (?, ?)", id, at);
                 java.util.Optional<Long> alarm = ctx.storage().getAlarm();
-                if (alarm.isEmpty() || at < alarm.get()) ctx.storage().setAlarm(at);
+                if (alarm.isEmpty() || at < alarm.get()) {
+                    ctx.storage().setAlarm(at);
+                } else if (resetSame) {
+                    ctx.storage().setAlarm(alarm.get());
+                }
                 yield Response.ok("ok");
             }
             case "/jobs" -> {
