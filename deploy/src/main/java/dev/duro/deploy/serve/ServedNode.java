@@ -1,7 +1,5 @@
 package dev.duro.deploy.serve;
 
-import dev.duro.deploy.edge.EdgeNode;
-import dev.duro.deploy.edge.InterimFrontDoor;
 import dev.duro.deploy.http.EdgeTarget;
 import dev.duro.deploy.http.HttpEdge;
 import dev.duro.deploy.http.HttpOptions;
@@ -34,9 +32,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
- * One member as a process serves it: the runtime's {@link ClusterNode} on a {@link RealNode}, the
- * front door beside it (today the {@link InterimFrontDoor} on an {@link EdgeNode}), and the
- * member's own HTTP listener. {@code duro node} runs one; {@code duro dev} runs several in one
+ * One member as a process serves it: the runtime's {@link ClusterNode} on a {@link RealNode}, its
+ * {@link FrontDoor} (resolution, duplicate suppression, routing to owners anywhere in the cluster,
+ * WebSockets to objects on any member), and the member's own HTTP listener in front of it. {@code duro node} runs one; {@code duro dev} runs several in one
  * process.
  */
 public final class ServedNode {
@@ -45,7 +43,6 @@ public final class ServedNode {
 
     private final NodeId id;
     private final RealNode member;
-    private final EdgeNode edge;
     private final EdgeTarget target;
     private final HttpEdge http;
     private final boolean existing;
@@ -81,10 +78,9 @@ public final class ServedNode {
         }
     }
 
-    private ServedNode(NodeId id, RealNode member, EdgeNode edge, EdgeTarget target, HttpEdge http, boolean existing) {
+    private ServedNode(NodeId id, RealNode member, EdgeTarget target, HttpEdge http, boolean existing) {
         this.id = id;
         this.member = member;
-        this.edge = edge;
         this.target = target;
         this.http = http;
         this.existing = existing;
@@ -104,19 +100,31 @@ public final class ServedNode {
         if (existing) program.asExistingMember();
         RealNode member = RealNode.start(new NodeConfig(spec.id(), spec.nodeListen(), spec.peers(), spec.dataDir(),
                 spec.clusterSecret()), program, options);
-        EdgeNode edge = null;
         try {
             onNodeBound.accept(member.address());
-            long callTimeoutNanos = (spec.http().requestTimeoutMillis() + CALL_TIMEOUT_MARGIN_MILLIS) * 1_000_000L;
-            edge = EdgeNode.start(spec.id(), spec.peers(), spec.dataDir().resolve("edge"), spec.clusterSecret(), spec.deployment(),
-                    spec.cluster(), callTimeoutNanos, options);
-            EdgeTarget target = new EdgeTarget(spec.id().toString(), edge.node().world().loop(), edge.door(), spec.worker());
+            FrontDoor door = frontDoorOf(program, member);
+            EdgeTarget target = new EdgeTarget(spec.id().toString(), member.world().loop(), door, spec.worker());
             HttpEdge http = HttpEdge.bind(spec.httpListen(), List.of(target), spec.http(), httpIo, options.log());
-            return new ServedNode(spec.id(), member, edge, target, http, existing);
+            return new ServedNode(spec.id(), member, target, http, existing);
         } catch (RuntimeException e) {
-            if (edge != null) edge.stop();
             member.stop();
             throw e;
+        }
+    }
+
+    /** The node's front door, read on its loop once its start (queued before) has run. */
+    private static FrontDoor frontDoorOf(ClusterNode program, RealNode member) {
+        CompletableFuture<FrontDoor> door = new CompletableFuture<>();
+        member.world().loop().execute(() -> door.complete(program.frontDoor()));
+        try {
+            FrontDoor d = door.get(30, TimeUnit.SECONDS);
+            if (d == null) throw new IllegalStateException(member.world().self() + " did not start: it has no front door");
+            return d;
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException(member.world().self() + " did not start within 30 s: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while " + member.world().self() + " started", e);
         }
     }
 
@@ -240,10 +248,9 @@ public final class ServedNode {
         return left;
     }
 
-    /** Stops everything: HTTP connections, the edge client, the member (its leases lapse on the other members' clocks). */
+    /** Stops everything: HTTP connections, then the member (its leases lapse on the other members' clocks). */
     public void stop() {
         http.close();
-        edge.stop();
         member.stop();
     }
 }
