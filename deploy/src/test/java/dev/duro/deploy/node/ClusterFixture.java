@@ -43,8 +43,8 @@ final class ClusterFixture {
     }
 
     /**
-     * One idempotent request through the cluster client, sent again after UNAVAILABLE, MOVED or
-     * OVERLOADED (the cluster elects owners at first, and a stopped node is suspected only after a
+     * One idempotent request through the cluster client, sent again after UNAVAILABLE, MOVED,
+     * OVERLOADED or RESET (the cluster elects owners at first, and a stopped node is suspected only after a
      * while) until {@link #CALL_DEADLINE_MILLIS}.
      */
     static String call(RealNode clientNode, ClusterClient client, String name, String path, Supplier<?> diagnostics) {
@@ -55,7 +55,8 @@ final class ClusterFixture {
                     () -> client.fetch(NS, name, Request.get(path), CALL_TIMEOUT_NANOS), 30_000, name + path);
             if (p.isSucceeded()) return p.value().bodyText();
             boolean retry = p.failure() instanceof DuroException e
-                    && (e.code() == ErrorCode.UNAVAILABLE || e.code() == ErrorCode.MOVED || e.code() == ErrorCode.OVERLOADED);
+                    && (e.code() == ErrorCode.UNAVAILABLE || e.code() == ErrorCode.MOVED || e.code() == ErrorCode.OVERLOADED
+                    || e.code() == ErrorCode.RESET); // a reset activation (e.g. its output gate broke while owners were elected)
             failures.add(String.valueOf(p.failure()));
             if (!retry || System.nanoTime() - deadline > 0) {
                 throw new AssertionError(name + path + " failed " + failures.size() + " times: " + failures + "; diagnostics: " + diagnostics.get());
