@@ -120,6 +120,38 @@ class RemoteSocketsTest {
     }
 
     @Test
+    void afterAnOwnerRestartANewSocketReusingTheSocketIdWorks() {
+        ClusterRig rig = new ClusterRig(96, 3, new SharedLogs());
+        String name = ownedByN2(rig);
+        Opened old = open(rig, name);
+        rig.server(OWNER).crash();
+        rig.server(OWNER).restart(); // its socket ids start again from 1
+        rig.runMillis(5_000);
+        assertThat(old.client().received).as("seed %d", rig.seed).containsExactly("close 1006");
+        Opened fresh = open(rig, name);
+        sendFromClient(rig, fresh.session(), "again");
+        rig.runMillis(500);
+        assertThat(fresh.client().received).as("seed %d", rig.seed).containsExactly("echo again");
+        assertThat(old.client().received).as("the old socket stays closed (seed %d)", rig.seed).containsExactly("close 1006");
+    }
+
+    @Test
+    void aClientMessageLostBetweenTheNodesBreaksTheSocketOnBothEndsInsteadOfSkippingIt() {
+        ClusterRig rig = new ClusterRig(97, 3, new SharedLogs());
+        String name = ownedByN2(rig);
+        Opened s = open(rig, name);
+        rig.sim.network().block(EDGE.index(), OWNER.index());
+        sendFromClient(rig, s.session(), "lost");
+        rig.runMillis(1);
+        rig.sim.network().heal();
+        sendFromClient(rig, s.session(), "after");
+        rig.runMillis(6_000);
+        assertThat(s.client().received).as("nothing after the gap is delivered; 1006 (seed %d)", rig.seed).containsExactly("close 1006");
+        assertThat(rig.read(name, "/closed")).as("seed %d", rig.seed).isEqualTo("1006 false");
+        assertThat(rig.records("cluster-socket-abort")).as("seed %d", rig.seed).anyMatch(r -> r.contains("why=gap"));
+    }
+
+    @Test
     void anEdgeNodeCrashEndsTheSocketAtTheObjectWith1006NotClean() {
         ClusterRig rig = new ClusterRig(94, 3, new SharedLogs());
         String name = ownedByN2(rig);
