@@ -100,8 +100,6 @@ final class OwnerLog implements ObjectLog {
     static final String FAULT_RENEW_LATE = "repl-renew-late";
     /** BUGGIFY: a catch-up carries one batch. */
     static final String FAULT_CATCH_UP_ONE = "repl-catch-up-one";
-    /** BUGGIFY: the owner gives up its tenure just as a batch is sealed (as when deposed): the batch's outcome is unknown. */
-    static final String FAULT_ABDICATE_AT_APPEND = "repl-abdicate-at-append";
 
     /** Batches per catch-up message, and the bytes they may carry. */
     private static final int CATCH_UP_BATCHES = 64;
@@ -206,15 +204,6 @@ final class OwnerLog implements ObjectLog {
                         send(peer, r -> new Append(r, epoch, List.of(entry)));
                     }
                 }
-            }
-            if (ctx.world().faultPoints().fire(FAULT_ABDICATE_AT_APPEND)) {
-                // After the sends: the batch may become durable, and its caller learns nothing.
-                endReason = "it gave up its tenure (fault point " + FAULT_ABDICATE_AT_APPEND + ")";
-                trace.record("repl-abdicated", "id=" + key.id().hex() + " fence=" + epoch + " seq=" + entry.seq());
-                toPhase(Phase.FENCED);
-                failPending(ended());
-                end();
-                return p;
             }
         }
         scheduleTick(now() + timing.resendNanos());
