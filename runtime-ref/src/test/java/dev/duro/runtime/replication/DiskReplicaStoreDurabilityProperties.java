@@ -11,6 +11,8 @@ import dev.duro.sim.disk.DiskFaultConfig;
 import dev.duro.sim.random.SeededEntropy;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.statistics.Statistics;
+import net.jqwik.api.statistics.StatisticsReport;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -39,13 +41,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DiskReplicaStoreDurabilityProperties {
     private static final int MAX_BATCHES = 300;
 
+    /**
+     * Safety holds for every seed. Non-vacuity is asserted over the tries, not per seed: with the
+     * slow-sync fault points on, a seed may stall every append until its first crash and so
+     * acknowledge none (seed 79 does), which says nothing against the store.
+     */
     @Property(tries = 50)
+    @StatisticsReport(onFailureOnly = true)
     void acknowledgedReplicaWritesSurviveCrashesAtAnyInstant(@ForAll long seed) {
         Run run = new Run(seed, Set.of());
         run.execute();
         assertThat(run.violations).as("seed %d", seed).isEmpty();
-        assertThat(run.appendsAcked).as("the workload appended, seed %d", seed).isGreaterThan(0);
         assertThat(run.crashes).as("the run crashed the node, seed %d", seed).isGreaterThan(0);
+        Statistics.label("appended").collect(run.appendsAcked > 0);
+        Statistics.label("appended").coverage(c -> c.check(true).percentage(p -> p >= 80));
     }
 
     /** The test has teeth: with acknowledgements before fsyncs (batches and state files), the same check fails. */
