@@ -51,12 +51,13 @@ class BadInputTest {
         rows.add(row("too large (at most 2147483647)", "sim", "double-run", "--seed", "1", "--context", "99999999999"));
 
         // sweep
-        rows.add(row("one sweep makes at most 10000000 runs: split it into sweeps of at most 1250000 seeds, e.g. --seeds "
-                + "1..1250000, then --seeds 1250001..2500000", "sim", "sweep", "--seeds", "18446744073709551615"));
+        // --scenario all: 8 scenarios and the six object scenarios on one node (<scenario>/1).
+        rows.add(row("one sweep makes at most 10000000 runs: split it into sweeps of at most 714285 seeds, e.g. --seeds "
+                + "1..714285, then --seeds 714286..1428570", "sim", "sweep", "--seeds", "18446744073709551615"));
         rows.add(row("--seeds 0..18446744073709551615 is 18446744073709551615+1 seeds x 1 scenario(s)", "sim", "sweep",
                 "--scenario", "kv", "--seeds", "0..18446744073709551615"));
         rows.add(row("is 10000001 seeds x 1 scenario(s)", "sim", "sweep", "--scenario", "ping", "--seeds", "10000001"));
-        rows.add(row("is 1250001 seeds x 8 scenario(s)", "sim", "sweep", "--seeds", "1250001"));
+        rows.add(row("is 1250001 seeds x 14 scenario(s)", "sim", "sweep", "--seeds", "1250001"));
         rows.add(row("--until-ms must be 0", "sim", "sweep", "--until-ms", "5"));
         rows.add(row("overflow", "sim", "sweep", "--until-ms", "100000000000000000"));
         rows.add(row("--jobs must be 0", "sim", "sweep", "--jobs", "-1"));
