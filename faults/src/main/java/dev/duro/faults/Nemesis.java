@@ -59,6 +59,8 @@ public final class Nemesis {
     private final List<SimDiskDevice> disks;
     /** Draws whether a crash of the faulty-disk node also loses its disk (its own stream: crash draws stay put). */
     private final SeededEntropy wipes;
+    /** Whether a pause ends messages-first (see {@link SimulatedNode#pause(long, boolean)}). */
+    private final SeededEntropy pauseOrder;
     /** Whether disk strikes include windows of full disk; off for targets written before that fault existed. */
     private boolean fullDiskStrikes;
     /** Fact a replica records just before it extends its log for an install (the store calls follow at once). */
@@ -98,6 +100,7 @@ public final class Nemesis {
                 disks.size(), targets);
         this.disks = List.copyOf(disks);
         this.wipes = entropy.derive("wipe");
+        this.pauseOrder = entropy.derive("pause-order");
     }
 
     /**
@@ -407,7 +410,9 @@ public final class Nemesis {
     private void pause(SeededEntropy e) {
         SimulatedNode node = sim.node(e.nextInt(targets));
         long duration = untilHeal(e, plan.pauseMaxMs()); // a pause must not outlive the heal
-        if (node.isUp() && (node.isPaused() || !overBudget(1))) node.pause(duration);
+        // Half the pauses end as a real event loop may after a stall: the messages that arrived first,
+        // then the overdue timers (docs/simulation.md). Drawn from its own stream, so the other draws stay put.
+        if (node.isUp() && (node.isPaused() || !overBudget(1))) node.pause(duration, pauseOrder.chance(0.5));
     }
 
     private void clock(SeededEntropy e) {
