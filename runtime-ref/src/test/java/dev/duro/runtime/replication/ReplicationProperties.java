@@ -54,10 +54,9 @@ class ReplicationProperties {
             rewrites += run.rig.records("log-destroy").size() / 2; // a rewrite clears the new generation's directory, then the old one
             if (!run.violations.isEmpty()) bad.add(run.summary());
         }
-        System.out.println("disk chaos with power cuts: " + seeds + " seeds, " + acked + " batches acked, " + faults + " faults ("
-                + cuts + " power cuts), " + installs + " installs acknowledged, ~" + rewrites + " log rewrites (the rest relabelled), "
-                + retries + " final recoveries retried, " + bad.size() + " seeds with violations");
-        assertThat(bad).isEmpty();
+        assertThat(bad).as("disk chaos with power cuts: %d seeds, %d batches acked, %d faults (%d power cuts), %d installs"
+                + " acknowledged, ~%d log rewrites, %d final recoveries retried", seeds, acked, faults, cuts, installs, rewrites,
+                retries).isEmpty();
     }
 
     /** One seed, one run: identical trace digests (every message and disk write is hashed into them). */
@@ -73,7 +72,6 @@ class ReplicationProperties {
     void fixedSeedsPass() {
         for (long seed = 1; seed <= 10; seed++) {
             ChaosRun run = new ChaosRun(seed, Set.of(), seed % 3 == 0).execute();
-            System.out.println(run.summary());
             assertThat(run.violations).as(run.summary()).isEmpty();
         }
     }
@@ -84,12 +82,8 @@ class ReplicationProperties {
         for (long seed = 1; seed <= seeds; seed++) {
             ChaosRun run = new ChaosRun(seed, Set.of(bug)).execute();
             boolean found = run.violations.stream().anyMatch(v -> java.util.Arrays.stream(kinds).anyMatch(v::startsWith));
-            if (found) {
-                if (caught == 0) System.out.println("caught " + bug + ": " + run.summary());
-                caught++;
-            }
+            if (found) caught++;
         }
-        System.out.println(bug + " caught by " + caught + " of " + seeds + " seeds");
         return caught;
     }
 
