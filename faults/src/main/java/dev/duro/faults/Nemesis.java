@@ -522,6 +522,7 @@ public final class Nemesis {
 
     private void healAll() {
         sim.note("phase", "heal: faults off, links open, crashed nodes restart");
+        sim.kernel().quietFaultPoints(); // fault points too: the liveness bound is judged without injected delays
         SimulatedNetwork net = sim.network();
         net.heal();
         partitionCost = 0;

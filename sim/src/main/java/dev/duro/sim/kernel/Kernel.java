@@ -140,6 +140,24 @@ public final class Kernel {
         return failure;
     }
 
+    // ---- fault points ----------------------------------------------------------------------
+
+    private boolean faultPointsQuiet;
+
+    /**
+     * From now on no fault point fires, on any node (the heal: as in FoundationDB's quiet phase,
+     * recovery and the liveness bound are judged without injected delays and drops).
+     */
+    public void quietFaultPoints() {
+        checkThread();
+        faultPointsQuiet = true;
+    }
+
+    /** True once {@link #quietFaultPoints()} was called. */
+    public boolean faultPointsQuiet() {
+        return faultPointsQuiet;
+    }
+
     // ---- nodes ---------------------------------------------------------------------------
 
     /** Registers a node slot (initially down, incarnation 0) and returns its index. */

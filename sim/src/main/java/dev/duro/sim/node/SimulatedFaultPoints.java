@@ -21,6 +21,7 @@ public final class SimulatedFaultPoints implements FaultPoints {
     private final double fireRate;
     private final Entropy firing;
     private final Recorder recorder;
+    private final java.util.function.BooleanSupplier quiet;
     // Keyed by String (a deterministic hash) and never iterated, so its order cannot leak.
     private final Map<String, Boolean> active = new HashMap<>();
 
@@ -32,6 +33,12 @@ public final class SimulatedFaultPoints implements FaultPoints {
 
     public SimulatedFaultPoints(long activationSeed, double activationRate, double fireRate, Entropy firing,
                                 Recorder recorder) {
+        this(activationSeed, activationRate, fireRate, firing, recorder, () -> false);
+    }
+
+    /** As above; nothing fires while {@code quiet} says so (after the run's heal). */
+    public SimulatedFaultPoints(long activationSeed, double activationRate, double fireRate, Entropy firing,
+                                Recorder recorder, java.util.function.BooleanSupplier quiet) {
         Invariants.check(activationRate >= 0 && activationRate <= 1, "activation rate must lie in [0, 1]");
         Invariants.check(fireRate >= 0 && fireRate <= 1, "fire rate must lie in [0, 1]");
         this.activationSeed = activationSeed;
@@ -39,6 +46,7 @@ public final class SimulatedFaultPoints implements FaultPoints {
         this.fireRate = fireRate;
         this.firing = firing;
         this.recorder = recorder;
+        this.quiet = quiet;
     }
 
     /** Whether {@code site} is active in runs with this activation seed. */
@@ -49,6 +57,7 @@ public final class SimulatedFaultPoints implements FaultPoints {
     @Override
     public boolean fire(String site) {
         Invariants.check(site != null && !site.isEmpty(), "fault point site must be named");
+        if (quiet.getAsBoolean()) return false;
         boolean on = active.computeIfAbsent(site, s -> activeIn(activationSeed, activationRate, s));
         if (!on || !firing.chance(fireRate)) return false;
         recorder.fired(site);

@@ -198,7 +198,8 @@ public final class SimulatedNode {
         if (faultPointSettings.enabled()) {
             faultPoints = new SimulatedFaultPoints(faultPointSettings.activationSeed(), faultPointSettings.activationRate(),
                     faultPointSettings.fireRate(), incarnationEntropy.derive("fault-points"),
-                    site -> kernel.trace().record(kernel.nowNanos(), index, EventKind.FAULT, inc, 0, 0, "fault-point", site));
+                    site -> kernel.trace().record(kernel.nowNanos(), index, EventKind.FAULT, inc, 0, 0, "fault-point", site),
+                    kernel::faultPointsQuiet);
         }
         SeededEntropy restartDelay = incarnationEntropy.derive("restart-delay");
         world = new SimulatedWorld(id, clock, loop, transport, disk, incarnationEntropy.derive("program"), faultPoints, sink,
