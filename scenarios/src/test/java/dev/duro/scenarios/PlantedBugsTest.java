@@ -44,16 +44,16 @@ class PlantedBugsTest {
     static final java.util.Map<PlantedBug, Long> PINNED = java.util.Map.ofEntries(
             java.util.Map.entry(PlantedBug.OUTPUT_GATE_OPEN_EARLY, 1L),
             java.util.Map.entry(PlantedBug.INPUT_GATE_OPEN, 1L),
-            java.util.Map.entry(PlantedBug.ALARM_CLEARED_BEFORE_HANDLER, 2L),
-            java.util.Map.entry(PlantedBug.LOG_ACK_BEFORE_FSYNC, 2L),
-            java.util.Map.entry(PlantedBug.ACK_BEFORE_QUORUM, 10L),
-            java.util.Map.entry(PlantedBug.STALE_EPOCH, 10L),
+            java.util.Map.entry(PlantedBug.ALARM_CLEARED_BEFORE_HANDLER, 3L),
+            java.util.Map.entry(PlantedBug.LOG_ACK_BEFORE_FSYNC, 1L),
+            java.util.Map.entry(PlantedBug.ACK_BEFORE_QUORUM, 27L),
+            java.util.Map.entry(PlantedBug.STALE_EPOCH, 3L),
             java.util.Map.entry(PlantedBug.READ_WITHOUT_LEASE, 3L),
             java.util.Map.entry(PlantedBug.DROP_ALARM_ON_FAILOVER, 2L),
-            java.util.Map.entry(PlantedBug.REPLAY_OUT_OF_ORDER, 2L),
-            java.util.Map.entry(PlantedBug.NO_CHECKSUM, 128L),
-            java.util.Map.entry(PlantedBug.SPLIT_BRAIN_AFTER_HEAL, 10L),
-            java.util.Map.entry(PlantedBug.RELABEL_AFTER_REFUSED_APPEND, 133L));
+            java.util.Map.entry(PlantedBug.REPLAY_OUT_OF_ORDER, 4L),
+            java.util.Map.entry(PlantedBug.NO_CHECKSUM, 38L),
+            java.util.Map.entry(PlantedBug.SPLIT_BRAIN_AFTER_HEAL, 92L),
+            java.util.Map.entry(PlantedBug.RELABEL_AFTER_REFUSED_APPEND, 161L));
 
     /**
      * The first seed in 1..maxSeeds whose run reports a violation of one of {@code properties} that
