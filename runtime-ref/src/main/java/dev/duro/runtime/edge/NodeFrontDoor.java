@@ -48,8 +48,8 @@ public final class NodeFrontDoor implements FrontDoor, ClientSockets {
     private final ClusterConfig cluster;
     private final Map<String, ObjectIds> idsByNamespace = new LinkedHashMap<>();
     private final Map<String, Boolean> recentCalls;
-    private final Map<ObjectSocketKey, Socket> socketsByObject = new LinkedHashMap<>();
-    private final Map<Long, Socket> socketsByToken = new LinkedHashMap<>();
+    private final Map<ObjectSocketKey, EdgeSocketEntry> socketsByObject = new LinkedHashMap<>();
+    private final Map<Long, EdgeSocketEntry> socketsByToken = new LinkedHashMap<>();
     /** Upgrades in flight per object, so object output that beats the 101 to this door can wait. */
     private final Map<ObjectKey, Integer> pendingUpgrades = new LinkedHashMap<>();
     private final Map<ObjectSocketKey, List<Output>> earlyOutput = new LinkedHashMap<>();
@@ -233,7 +233,7 @@ public final class NodeFrontDoor implements FrontDoor, ClientSockets {
             return null;
         }
         long token = ++nextToken;
-        Socket socket = new Socket(key, token);
+        EdgeSocketEntry socket = new EdgeSocketEntry(key, token);
         List<Output> early = earlyOutput.remove(key);
         if (early != null) socket.waiting.addAll(early);
         socketsByObject.put(key, socket);
@@ -256,7 +256,7 @@ public final class NodeFrontDoor implements FrontDoor, ClientSockets {
         });
     }
 
-    private void notAdopted(Socket socket) {
+    private void notAdopted(EdgeSocketEntry socket) {
         if (socket.client != null || socketsByToken.get(socket.token) != socket) return;
         forget(socket);
         ObjectSocketKey o = socket.key;
@@ -266,7 +266,7 @@ public final class NodeFrontDoor implements FrontDoor, ClientSockets {
     @Override
     public EdgeSocketSession adoptSocket(Response response, EdgeSocket toClient) {
         String header = response.header(EDGE_SOCKET_HEADER);
-        Socket socket = null;
+        EdgeSocketEntry socket = null;
         try {
             socket = header == null ? null : socketsByToken.get(Long.parseLong(header));
         } catch (NumberFormatException e) {
@@ -278,7 +278,7 @@ public final class NodeFrontDoor implements FrontDoor, ClientSockets {
         }
         socket.client = toClient;
         socket.adoptTimer.cancel();
-        Socket adopted = socket;
+        EdgeSocketEntry adopted = socket;
         List<Output> waiting = List.copyOf(socket.waiting);
         socket.waiting.clear();
         for (Output out : waiting) {
@@ -314,7 +314,7 @@ public final class NodeFrontDoor implements FrontDoor, ClientSockets {
     }
 
     private void toClient(ObjectSocketKey key, Output out) {
-        Socket socket = socketsByObject.get(key);
+        EdgeSocketEntry socket = socketsByObject.get(key);
         if (socket != null) {
             if (socket.client == null) socket.waiting.add(out);
             else deliver(socket, out);
@@ -327,7 +327,7 @@ public final class NodeFrontDoor implements FrontDoor, ClientSockets {
         }
     }
 
-    private void deliver(Socket socket, Output out) {
+    private void deliver(EdgeSocketEntry socket, Output out) {
         if (out.message() != null) {
             socket.client.send(out.message());
         } else {
@@ -336,7 +336,7 @@ public final class NodeFrontDoor implements FrontDoor, ClientSockets {
         }
     }
 
-    private void forget(Socket socket) {
+    private void forget(EdgeSocketEntry socket) {
         socketsByObject.remove(socket.key);
         socketsByToken.remove(socket.token);
         if (socket.adoptTimer != null) socket.adoptTimer.cancel();
@@ -373,14 +373,14 @@ public final class NodeFrontDoor implements FrontDoor, ClientSockets {
     private record Output(WebSocketMessage message, int code, String reason) {
     }
 
-    private static final class Socket {
+    private static final class EdgeSocketEntry {
         final ObjectSocketKey key;
         final long token;
         final List<Output> waiting = new ArrayList<>();
         EdgeSocket client;
         TimerHandle adoptTimer;
 
-        Socket(ObjectSocketKey key, long token) {
+        EdgeSocketEntry(ObjectSocketKey key, long token) {
             this.key = key;
             this.token = token;
         }
