@@ -26,7 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p><b>Durability.</b> Writes are positional writes into the OS page cache; {@link DiskFile#sync()}
  * is {@code FileChannel.force(true)} (fsync) and {@link #syncDirectory} fsyncs the directory, both
- * on the node's {@link SyncThread}; renames are {@code rename(2)} ({@code ATOMIC_MOVE}). So after a
+ * on one of the node's {@link SyncThread sync lanes}; renames are {@code rename(2)} ({@code ATOMIC_MOVE}). So after a
  * crash of the process, everything written survives (the page cache belongs to the kernel); after a
  * power loss, exactly what the contract promises survives provided the device honours fsync: the
  * bytes a completed sync covered, and the entries of a directory whose sync completed after the
@@ -39,32 +39,46 @@ import java.util.concurrent.ConcurrentHashMap;
  * names one is treated as what it points to only by the OS calls themselves.
  */
 public final class FileDisk implements Disk {
+    /**
+     * Sync threads per disk. A path always syncs on the same lane, so syncs of one file still
+     * group-commit; fsyncs of different files run side by side, which lets the file system batch
+     * them into one journal commit (on this project's ext4 build machine, appending writers with
+     * an fsync each: about 1,000 fsyncs/s from one thread, 10,000/s from eight).
+     */
+    public static final int DEFAULT_SYNC_LANES = 8;
+
     private final Path root;
     private final Loop loop;
-    private final SyncThread syncThread;
+    private final SyncThread[] lanes;
     private final Set<FileDiskFile> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    private FileDisk(Path root, Loop loop, SyncThread syncThread) {
+    private FileDisk(Path root, Loop loop, SyncThread[] lanes) {
         this.root = root;
         this.loop = loop;
-        this.syncThread = syncThread;
+        this.lanes = lanes;
     }
 
-    /** A disk rooted at {@code root} (created if missing), with its own sync thread named {@code threadName}. */
+    /**
+     * A disk rooted at {@code root} (created if missing), with {@link #DEFAULT_SYNC_LANES} sync
+     * threads named {@code threadName-<lane>}.
+     */
     public static FileDisk open(Path root, Loop loop, String threadName) {
-        return open(root, loop, threadName, requests -> { });
+        return open(root, loop, threadName, DEFAULT_SYNC_LANES, requests -> { });
     }
 
-    static FileDisk open(Path root, Loop loop, String threadName, SyncThread.BeforeBatch beforeBatch) {
+    static FileDisk open(Path root, Loop loop, String threadName, int syncLanes, SyncThread.BeforeBatch beforeBatch) {
         Objects.requireNonNull(root, "root");
+        if (syncLanes < 1) throw new IllegalArgumentException("at least one sync lane, got " + syncLanes);
         Objects.requireNonNull(loop, "loop");
         try {
             Files.createDirectories(root);
         } catch (IOException e) {
             throw new IllegalStateException("cannot create the disk root " + root + ": " + e.getMessage(), e);
         }
-        return new FileDisk(root, loop, new SyncThread(threadName, beforeBatch));
+        SyncThread[] lanes = new SyncThread[syncLanes];
+        for (int i = 0; i < syncLanes; i++) lanes[i] = new SyncThread(syncLanes == 1 ? threadName : threadName + "-" + i, beforeBatch);
+        return new FileDisk(root, loop, lanes);
     }
 
     public Path root() {
@@ -190,28 +204,32 @@ public final class FileDisk implements Disk {
             throw new DiskException(DiskException.Kind.NOT_FOUND, dir, "no such directory to sync");
         }
         Promise<Void> promise = Promise.on(loop);
-        syncThread.syncDirectory(d, dir, promise);
+        lane(dir).syncDirectory(d, dir, promise);
         return promise;
     }
 
     /** Syncs asked for (files and directories) so far. */
     public long syncs() {
-        return syncThread.syncs();
+        long n = 0;
+        for (SyncThread lane : lanes) n += lane.syncs();
+        return n;
     }
 
     /** fsyncs issued so far; fewer than {@link #syncs()} when group commit batched some. */
     public long forces() {
-        return syncThread.forces();
+        long n = 0;
+        for (SyncThread lane : lanes) n += lane.forces();
+        return n;
     }
 
     /**
-     * The node stopped: stops the sync thread (queued syncs never complete) and closes every open
+     * The node stopped: stops the sync threads (queued syncs never complete) and closes every open
      * handle; every later call throws CLOSED. Written bytes stay in the page cache, so an in-process
      * stop is gentler than a power loss. Idempotent, any thread.
      */
     public void close() {
         closed = true;
-        syncThread.stop();
+        for (SyncThread lane : lanes) lane.stop();
         for (FileDiskFile f : open) f.closeForCrash();
         open.clear();
     }
@@ -220,8 +238,9 @@ public final class FileDisk implements Disk {
         return root.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/");
     }
 
-    SyncThread syncThread() {
-        return syncThread;
+    /** The lane that syncs {@code path} (a file's or a directory's, relative to the root): always the same one. */
+    SyncThread lane(String path) {
+        return lanes[Math.floorMod(path.hashCode(), lanes.length)];
     }
 
     void forget(FileDiskFile handle) {

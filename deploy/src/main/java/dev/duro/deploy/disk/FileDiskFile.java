@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A {@link DiskFile} on a {@link FileChannel}. Reads and writes are plain positional syscalls on
- * the loop (they touch the page cache only); {@link #sync()} goes to the node's {@link SyncThread}.
+ * the loop (they touch the page cache only); {@link #sync()} goes to the path's sync lane ({@link FileDisk#lane}).
  * Like a descriptor it follows the file through renames and deletes.
  *
  * <p>After one failed fsync every later sync of this handle fails too: Linux reports a writeback
@@ -112,7 +112,7 @@ final class FileDiskFile implements DiskFile {
                     "an earlier fsync of this handle failed (" + earlier.getMessage() + "); its unsynced writes may be lost"));
         }
         Promise<Void> promise = Promise.on(loop);
-        disk.syncThread().syncFile(this, promise);
+        disk.lane(path).syncFile(this, promise);
         return promise;
     }
 

@@ -14,7 +14,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A node's fsync thread, so that no fsync ever blocks the event loop. Group commit: while one
+ * One of a disk's sync lanes ({@link FileDisk#lane}): an fsync thread, so that no fsync ever
+ * blocks the event loop. Group commit: while one
  * batch of forces runs, new requests queue; the next batch takes all of them and forces each file
  * (and each directory) once, however many syncs of it were queued. A sync covers every write
  * issued before it because writes reach the page cache synchronously, on the loop, before the sync

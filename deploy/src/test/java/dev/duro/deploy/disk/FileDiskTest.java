@@ -149,7 +149,7 @@ class FileDiskTest {
     void syncsQueuedWhileAForceRunsShareTheNextForce() throws InterruptedException {
         CountDownLatch forcing = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        FileDisk disk = FileDisk.open(root, loop, "test-fsync", requests -> {
+        FileDisk disk = FileDisk.open(root, loop, "test-fsync", 1, requests -> {
             if (forcing.getCount() > 0) {
                 forcing.countDown();
                 try {
@@ -186,5 +186,47 @@ class FileDiskTest {
         assertThat(all.isSucceeded()).as("all syncs succeeded: %s", all).isTrue();
         assertThat(disk.syncs()).isEqualTo(61);
         assertThat(disk.forces()).as("one force for the first sync, then one per file for the 60 queued behind it").isEqualTo(3);
+    }
+
+    /**
+     * Lanes, observed without timing: while the force of one path is held on its lane, a sync of a
+     * path on another lane completes; a second sync of the held path waits for the held lane.
+     */
+    @Test
+    void aHeldForceOnOneLaneDoesNotHoldSyncsOfPathsOnOtherLanes() throws InterruptedException {
+        CountDownLatch release = new CountDownLatch(1);
+        FileDisk disk = FileDisk.open(root, loop, "test-fsync", 4, requests -> {
+            if (Thread.currentThread().getName().equals("test-fsync-" + laneIndex("a", 4))) {
+                try {
+                    release.await(WAIT_MILLIS, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        disks.add(disk);
+        String other = "b";
+        for (int i = 0; laneIndex(other, 4) == laneIndex("a", 4); i++) other = "b" + i;
+        String b = other;
+        List<Promise<Void>> held = new ArrayList<>();
+        Promise<Void> free = onLoop(() -> {
+            DiskFile a = disk.open("a", true);
+            a.append(bytes("held"));
+            held.add(a.sync());
+            DiskFile f = disk.open(b, true);
+            f.append(bytes("free"));
+            return f.sync();
+        });
+        Promise<Void> done = OnLoop.await(loop, () -> free, WAIT_MILLIS, "the sync on the free lane");
+        assertThat(done.isSucceeded()).as("%s synced while a's lane was held", b).isTrue();
+        assertThat(onLoop(() -> held.getFirst().isDone())).as("a's sync waits for its held lane").isFalse();
+        release.countDown();
+        Promise<Void> a = OnLoop.await(loop, () -> held.getFirst(), WAIT_MILLIS, "a's sync");
+        assertThat(a.isSucceeded()).isTrue();
+        assertThat(disk.forces()).isEqualTo(2);
+    }
+
+    private static int laneIndex(String path, int lanes) {
+        return Math.floorMod(path.hashCode(), lanes);
     }
 }
