@@ -43,6 +43,11 @@ public record ErrorReply(int status, String code, String message, boolean retrya
                 + " bytes", false);
     }
 
+    static ErrorReply slowRequest(long millis) {
+        return new ErrorReply(408, ErrorCode.MALFORMED_REQUEST.name(), "the request was not received within " + millis
+                + " ms of its first byte; nothing ran", false);
+    }
+
     static ErrorReply timeout(long millis) {
         return new ErrorReply(504, ErrorCode.UNAVAILABLE.name(), "no answer within " + millis
                 + " ms; the outcome is unknown: the request may or may not have taken effect", true);

@@ -31,6 +31,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 import java.net.URI;
@@ -59,7 +60,9 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     private final EdgeTarget target;
     private final HttpOptions options;
     private final Consumer<String> log;
-    /** Requests read and not answered, the head in progress. Holds FullHttpRequest (retained) or Oversized. */
+    /** A request that was not received in time: answered 408 when it reaches the head of the queue. */
+    private static final Object SLOW = new Object();
+    /** Requests read and not answered, the head in progress. Holds FullHttpRequest (retained), Oversized or SLOW. */
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
     private Channel channel;
     private boolean busy;
@@ -96,12 +99,40 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
+        ReceiveDeadline deadline = ctx.pipeline().get(ReceiveDeadline.class);
+        if (deadline != null) deadline.received();
         if (closing || session != null) { // after a close was decided, or bytes after an upgrade's request
             ReferenceCountUtil.release(msg);
             return;
         }
         queue.add(msg);
+        // Back pressure on pipelining: stop reading while too many requests wait, so one client's
+        // pipelined burst is bounded by the read buffer, not by the node's memory.
+        if (queue.size() >= options.maxQueuedRequests()) channel.config().setAutoRead(false);
         if (!busy) next();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        switch (evt) {
+            case ReceiveDeadline.TimedOut t -> {
+                if (session != null || closing) return;
+                if (busy) { // an answer is due first on this connection: no room for a 408 before it
+                    closing = true;
+                    channel.close();
+                    return;
+                }
+                queue.add(SLOW); // answered at once, in order, by next()
+                next();
+            }
+            case IdleStateEvent idle -> {
+                if (!busy && session == null && queue.isEmpty()) {
+                    closing = true;
+                    channel.close();
+                }
+            }
+            default -> super.userEventTriggered(ctx, evt);
+        }
     }
 
     /** Starts the request at the head of the queue. */
@@ -112,6 +143,10 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         edge.started();
         if (head instanceof HttpEdge.Oversized) {
             answerError(ErrorReply.tooLarge(options.maxBodyBytes()), false);
+            return;
+        }
+        if (head == SLOW) {
+            answerError(ErrorReply.slowRequest(options.receiveTimeoutMillis()), false);
             return;
         }
         FullHttpRequest http = (FullHttpRequest) head;
@@ -216,6 +251,9 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         channel.writeAndFlush(out);
+        if (!channel.config().isAutoRead() && queue.size() < options.maxQueuedRequests()) {
+            channel.config().setAutoRead(true);
+        }
         next();
     }
 
@@ -251,6 +289,9 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
                 return;
             }
             handshaker.handshake(channel, http);
+            // A WebSocket may be quiet for hours: no receive deadline, no idle timeout.
+            if (channel.pipeline().get("deadline") != null) channel.pipeline().remove("deadline");
+            if (channel.pipeline().get("idle") != null) channel.pipeline().remove("idle");
             channel.pipeline().addBefore("edge", "ws-aggregate", new WebSocketFrameAggregator(Math.max(options.maxBodyBytes(), 125)));
         } catch (RuntimeException e) {
             log.accept(target.name() + ": WebSocket handshake failed: " + e.getMessage());

@@ -15,6 +15,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
@@ -46,6 +47,7 @@ public final class HttpEdge implements AutoCloseable {
     private final ChannelGroup channels = new DefaultChannelGroup("duro-http", GlobalEventExecutor.INSTANCE);
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong refusedConnections = new AtomicLong();
     private volatile boolean draining;
 
     private HttpEdge(InetSocketAddress address, List<EdgeTarget> targets, HttpOptions options, EventLoopGroup io,
@@ -61,9 +63,16 @@ public final class HttpEdge implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (channels.size() >= options.maxConnections()) {
+                            refusedConnections.incrementAndGet();
+                            ch.close(); // over the limit: no handler, no buffer, nothing held
+                            return;
+                        }
                         EdgeTarget target = pick.get((int) Math.floorMod(accepted.getAndIncrement(), (long) pick.size()));
                         channels.add(ch);
                         ch.pipeline()
+                                .addLast("idle", new IdleStateHandler(0, 0, options.idleTimeoutMillis(), TimeUnit.MILLISECONDS))
+                                .addLast("deadline", new ReceiveDeadline(options.receiveTimeoutMillis()))
                                 .addLast("http", new HttpServerCodec(options.maxInitialLineBytes(), options.maxHeaderBytes(), 8192))
                                 .addLast("aggregate", new Aggregator(options.maxBodyBytes()))
                                 .addLast("edge", new HttpConnection(HttpEdge.this, target, options, log));
@@ -128,6 +137,16 @@ public final class HttpEdge implements AutoCloseable {
     /** Requests read so far. */
     public long requests() {
         return requests.get();
+    }
+
+    /** Connections closed on arrival because {@link HttpOptions#maxConnections()} were open. */
+    public long refusedConnections() {
+        return refusedConnections.get();
+    }
+
+    /** Connections open now. */
+    public int openConnections() {
+        return channels.size();
     }
 
     void started() {

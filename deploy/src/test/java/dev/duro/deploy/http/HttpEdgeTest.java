@@ -250,6 +250,130 @@ class HttpEdgeTest {
         OnLoop.waitUntil(() -> edge.inFlight() == 0, 10_000, () -> "nothing in flight");
     }
 
+    // ---------------------------------------------------------------- clients that hold the node
+
+    /** Replaces the listener with one of other limits (same door, worker and loop). */
+    private void rebind(HttpOptions options) {
+        edge.close();
+        edge = HttpEdge.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                List.of(new EdgeTarget("n0", loop, door, worker)), options, io, log::add);
+    }
+
+    @Test
+    void aSlowlorisRequestGets408AndItsConnectionCloses() throws Exception {
+        rebind(HttpOptions.defaults().withConnectionTimeouts(300, 60_000));
+        try (Socket s = socket()) {
+            send(s, "GET /hello HTTP/1.1\r\nHost: x\r\n");
+            long sent = 0;
+            IOException cut = null;
+            try {
+                for (int i = 0; i < 40; i++) { // a header byte every 50 ms: never finishes
+                    Thread.sleep(50);
+                    send(s, "X");
+                    sent++;
+                }
+            } catch (IOException e) {
+                cut = e; // the node closed while we were still trickling
+            }
+            Raw answer = Raw.read(s.getInputStream());
+            assertThat(answer.status()).isEqualTo(408);
+            assertThat(answer.body()).contains("not received within 300 ms").contains("nothing ran");
+            assertThat(answer.headers()).containsEntry("connection", "close");
+            assertThat(s.getInputStream().read()).as("closed after the 408").isEqualTo(-1);
+            assertThat(sent).as("cut off before the trickle ended (%s)", cut).isLessThan(40);
+        }
+        assertThat(get("/hello").statusCode()).as("others are served").isEqualTo(200);
+    }
+
+    @Test
+    void anIdleConnectionIsClosedButAWebSocketIsNot() throws Exception {
+        rebind(HttpOptions.defaults().withConnectionTimeouts(5_000, 300));
+        try (Socket s = socket()) {
+            send(s, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(Raw.read(s.getInputStream()).status()).isEqualTo(200);
+            assertThat(s.getInputStream().read()).as("closed once idle").isEqualTo(-1);
+        }
+        CompletableFuture<String> got = new CompletableFuture<>();
+        WebSocket ws = client.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + edge.address().getPort() + "/ws/" + DoubleDoor.SOCKET),
+                new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                        got.complete(data.toString());
+                        return null;
+                    }
+                }).get(10, TimeUnit.SECONDS);
+        Thread.sleep(900); // three idle timeouts
+        ws.sendText("still here", true).get(10, TimeUnit.SECONDS);
+        assertThat(got.get(10, TimeUnit.SECONDS)).contains("still here");
+        ws.abort();
+    }
+
+    @Test
+    void connectionsOverTheLimitAreClosedOnArrival() throws Exception {
+        rebind(HttpOptions.defaults().withMaxConnections(2));
+        try (Socket a = socket(); Socket b = socket()) {
+            send(a, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+            send(b, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(Raw.read(a.getInputStream()).status()).isEqualTo(200);
+            assertThat(Raw.read(b.getInputStream()).status()).isEqualTo(200);
+            try (Socket c = socket()) {
+                assertThat(c.getInputStream().read()).as("the third is closed at once").isEqualTo(-1);
+            }
+            assertThat(edge.refusedConnections()).isEqualTo(1);
+        }
+        OnLoop.waitUntil(() -> edge.openConnections() == 0, 10_000, () -> "connections closed");
+        assertThat(get("/hello").statusCode()).as("served again below the limit").isEqualTo(200);
+    }
+
+    /**
+     * Pipelining is bounded twice: past {@link HttpOptions#maxQueuedRequests()} the connection is not
+     * read until answers go out, and Netty's decoder refuses more than 128 requests without an
+     * answer (it closes the connection). 100 in one write: all answered, in order.
+     */
+    @Test
+    void aHundredPipelinedRequestsInOneWriteAreAllAnsweredInOrder() throws Exception {
+        int n = 100;
+        try (Socket s = socket()) {
+            StringBuilder burst = new StringBuilder();
+            for (int i = 0; i < n; i++) burst.append("GET /echo?").append(i).append(" HTTP/1.1\r\nHost: x\r\n\r\n");
+            send(s, burst.toString());
+            InputStream in = new java.io.BufferedInputStream(s.getInputStream());
+            for (int i = 0; i < n; i++) assertThat(Raw.read(in).body()).isEqualTo("GET /echo?" + i + " ");
+        }
+    }
+
+    @Test
+    void aPipelinedFloodIsAnsweredInOrderUntilTheConnectionIsClosed() throws Exception {
+        int n = 5_000;
+        int answered = 0;
+        try (Socket s = socket()) {
+            StringBuilder burst = new StringBuilder();
+            for (int i = 0; i < n; i++) burst.append("GET /echo?").append(i).append(" HTTP/1.1\r\nHost: x\r\n\r\n");
+            Thread writer = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    send(s, burst.toString());
+                } catch (IOException e) {
+                    // the node closed the connection mid-flood: what this test expects
+                }
+            });
+            InputStream in = new java.io.BufferedInputStream(s.getInputStream());
+            try {
+                for (int i = 0; i < n; i++) {
+                    assertThat(Raw.read(in).body()).isEqualTo("GET /echo?" + i + " ");
+                    answered++;
+                }
+            } catch (AssertionError | IOException closed) {
+                assertThat(closed.getMessage()).satisfiesAnyOf(
+                        m -> assertThat(m).contains("closed before a response"), m -> assertThat(m).containsIgnoringCase("reset"));
+            }
+            writer.join(10_000);
+        }
+        assertThat(answered).as("answered in order before the cut").isGreaterThanOrEqualTo(16).isLessThan(n);
+        OnLoop.waitUntil(() -> log.stream().anyMatch(l -> l.contains("maxPipelineDepth")), 10_000, () -> "the cut is logged: " + log);
+        log.removeIf(l -> l.contains("maxPipelineDepth"));
+        assertThat(get("/hello").statusCode()).as("others are served").isEqualTo(200);
+    }
+
     // ---------------------------------------------------------------- a raw HTTP/1.1 client
 
     private Socket socket() throws IOException {
