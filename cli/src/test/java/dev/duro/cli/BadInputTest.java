@@ -98,6 +98,10 @@ class BadInputTest {
         rows.add(row("--runs must be 1..1000", "bench", "lin", "--runs", "0"));
         rows.add(row("--min-ms must be >= 0", "bench", "lin", "--min-ms", "-5"));
         rows.add(row("no Porcupine corpus there (no verdicts.csv)", "bench", "lin", "--corpus", tmp.resolve("nope").toString()));
+        rows.add(row("--inputs must be in 1..1000000000", "fuzz", "ports", "--inputs", "0"));
+        rows.add(row("'1e6' is not a whole number", "fuzz", "ports", "--inputs", "1e6"));
+        rows.add(row("--nodes must be 1 or 3", "fuzz", "ports", "--nodes", "2"));
+        rows.add(row("--clients must be in 1..1024", "fuzz", "ports", "--clients", "0"));
         return rows.stream();
     }
 

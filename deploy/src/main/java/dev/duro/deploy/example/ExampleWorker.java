@@ -12,14 +12,15 @@ import java.util.Set;
 /**
  * The example worker {@code duro dev} serves, with the routes of the peer benchmark's worker so
  * the same harness runs against both: {@code /hello} is answered here (no object); {@code
- * /counter/<name>}, {@code /read/<name>}, {@code /kv/<name>} and {@code /kvread/<name>} go to the
- * {@link Counter} named {@code <name>} in the {@value #BINDING} namespace; anything else (and
+ * /counter/<name>}, {@code /read/<name>}, {@code /kv/<name>}, {@code /kvread/<name>} and the
+ * WebSocket upgrade {@code /ws/<name>} go to the {@link Counter} named {@code <name>} in the
+ * {@value #BINDING} namespace; anything else (and
  * {@code /}) is 404 with a usage line, without touching an object.
  */
 public final class ExampleWorker implements Worker {
     public static final String BINDING = "COUNTER";
-    public static final String USAGE = "usage: /counter/<name> | /read/<name> | /kv/<name> | /kvread/<name>\n";
-    private static final Set<String> OPS = Set.of("counter", "read", "kv", "kvread");
+    public static final String USAGE = "usage: /counter/<name> | /read/<name> | /kv/<name> | /kvread/<name> | /ws/<name> (WebSocket)\n";
+    private static final Set<String> OPS = Set.of("counter", "read", "kv", "kvread", "ws");
 
     @Override
     public Promise<Response> fetch(Request request, WorkerEnv env) {

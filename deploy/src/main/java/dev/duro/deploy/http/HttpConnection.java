@@ -294,7 +294,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
             if (channel.pipeline().get("idle") != null) channel.pipeline().remove("idle");
             channel.pipeline().addBefore("edge", "ws-aggregate", new WebSocketFrameAggregator(Math.max(options.maxBodyBytes(), 125)));
         } catch (RuntimeException e) {
-            log.accept(target.name() + ": WebSocket handshake failed: " + e.getMessage());
+            edge.clientFault(); // a malformed upgrade request: the client's fault, counted
             closing = true;
             channel.close();
             breakSession();
@@ -376,8 +376,14 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        // a reset connection or a codec failure outside a request: the connection ends, the node goes on
-        if (!(cause instanceof java.io.IOException)) log.accept(target.name() + ": HTTP connection closed: " + cause);
+        // A reset connection or a codec failure outside a request: the connection ends, the node goes on.
+        // What a client did wrong (a broken frame, a request cut short) is counted, not logged: a
+        // client must not be able to fill the node's log.
+        if (cause instanceof java.io.IOException || cause instanceof io.netty.handler.codec.CodecException) {
+            edge.clientFault();
+        } else {
+            log.accept(target.name() + ": HTTP connection closed: " + cause);
+        }
         ctx.close();
     }
 

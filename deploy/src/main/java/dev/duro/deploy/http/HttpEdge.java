@@ -48,6 +48,7 @@ public final class HttpEdge implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong refusedConnections = new AtomicLong();
+    private final AtomicLong clientFaults = new AtomicLong();
     private volatile boolean draining;
 
     private HttpEdge(InetSocketAddress address, List<EdgeTarget> targets, HttpOptions options, EventLoopGroup io,
@@ -142,6 +143,15 @@ public final class HttpEdge implements AutoCloseable {
     /** Connections closed on arrival because {@link HttpOptions#maxConnections()} were open. */
     public long refusedConnections() {
         return refusedConnections.get();
+    }
+
+    /** Connections ended because the client broke the protocol (bad frames, requests cut short, resets). */
+    public long clientFaults() {
+        return clientFaults.get();
+    }
+
+    void clientFault() {
+        clientFaults.incrementAndGet();
     }
 
     /** Connections open now. */
