@@ -169,6 +169,11 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         }
         boolean keepAlive = HttpUtil.isKeepAlive(http);
         boolean upgrade = request.isWebSocketUpgrade();
+        String badUpgrade = upgrade ? badUpgrade(http) : null;
+        if (badUpgrade != null) { // refused before any object accepts a socket it could never use
+            answerError(ErrorReply.malformed(badUpgrade), false);
+            return;
+        }
         target.loop().execute(() -> onLoop(request, keepAlive, upgrade));
     }
 
@@ -273,6 +278,18 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     }
 
     // ---------------------------------------------------------------- WebSocket
+
+    /** Why an upgrade request cannot become a WebSocket (RFC 6455 section 4.2.1), or null. */
+    static String badUpgrade(FullHttpRequest http) {
+        String key = http.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY);
+        if (key == null || key.isBlank()) return "a WebSocket upgrade needs a Sec-WebSocket-Key header";
+        String version = http.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION);
+        if (!"13".equals(version == null ? null : version.trim())) {
+            return "this node speaks WebSocket version 13 (Sec-WebSocket-Version), got " + (version == null ? "none" : cut(version));
+        }
+        if (http.method() != io.netty.handler.codec.http.HttpMethod.GET) return "a WebSocket upgrade must be a GET, got " + http.method();
+        return null;
+    }
 
     private void handshake() {
         FullHttpRequest http = (FullHttpRequest) queue.poll();

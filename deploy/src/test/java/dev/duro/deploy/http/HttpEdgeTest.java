@@ -325,6 +325,22 @@ class HttpEdgeTest {
         assertThat(get("/hello").statusCode()).as("served again below the limit").isEqualTo(200);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "no key | Sec-WebSocket-Version: 13 | needs a Sec-WebSocket-Key header",
+        "version 12 | Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\\r\\nSec-WebSocket-Version: 12 | speaks WebSocket version 13",
+    })
+    void aBrokenUpgradeIs400AndNoObjectSeesASocket(String what, String headers, String expected) throws Exception {
+        try (Socket s = socket()) {
+            send(s, "GET /ws/" + DoubleDoor.SOCKET + " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + headers.replace("\\r\\n", "\r\n") + "\r\n\r\n");
+            Raw answer = Raw.read(s.getInputStream());
+            assertThat(answer.status()).isEqualTo(400);
+            assertThat(answer.body()).contains(expected);
+        }
+        assertThat(door.events).as("no socket was adopted").isEmpty();
+    }
+
     /**
      * Pipelining is bounded twice: past {@link HttpOptions#maxQueuedRequests()} the connection is not
      * read until answers go out, and Netty's decoder refuses more than 128 requests without an
