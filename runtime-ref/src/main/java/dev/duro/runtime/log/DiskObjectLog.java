@@ -826,6 +826,25 @@ final class DiskObjectLog implements ObjectLog {
     }
 
     // =============================================================================================
+    // release
+
+    @Override
+    public boolean releaseHandles() {
+        boolean idle = (state == State.NEW || state == State.READY || state == State.POISONED) && !roundInFlight
+                && waiters.isEmpty() && dirtyFiles.isEmpty() && dirtyDirs.isEmpty() && maintenance.isDone()
+                && durableSeq == lastAppendedSeq;
+        if (!idle) return false;
+        closeHandles();
+        segments.clear();
+        snapshots.clear();
+        marks.clear();
+        current = null;
+        state = State.NEW;
+        trace("log-release", "");
+        return true;
+    }
+
+    // =============================================================================================
     // helpers
 
     private void closeHandles() {

@@ -36,6 +36,16 @@ public interface ObjectLog {
     /** Deletes everything (the object is gone); durable when the promise completes. */
     Promise<Void> destroy();
 
+    /**
+     * An idle log gives back what it holds open (file handles): true if it did, false if work is
+     * in flight (nothing changed; try later). A released log is as after a restart: {@link
+     * #recover()} before anything else. Handles otherwise stay open for the life of the process,
+     * one set per object ever touched, until the node runs out of descriptors.
+     */
+    default boolean releaseHandles() {
+        return false;
+    }
+
     // ------------------------------------------------------------ fencing and leases (cluster)
 
     /**

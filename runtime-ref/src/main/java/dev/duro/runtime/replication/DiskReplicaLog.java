@@ -268,6 +268,28 @@ final class DiskReplicaLog implements ReplicaLog {
     }
 
     // =============================================================================================
+    // release
+
+    /**
+     * BUGGIFY: before a call on an idle replica, its handles are released as if its server had
+     * forgotten it, so the call reloads the replica from disk: the path every idle object takes
+     * after {@code idleEvictNanos}, which short runs rarely reach otherwise.
+     */
+    static final String FAULT_RELEASE_EAGER = "repl-release-eager";
+
+    @Override
+    public void releaseHandles() {
+        submit(Kind.READ, () -> {
+            if (!loaded || floorInFlight != null || floorNext != null) return Promise.succeeded(loop, false);
+            boolean live = logs[0].releaseHandles();
+            boolean aside = logs[1].releaseHandles();
+            // Either log released means it must recover before use: the next call reloads both.
+            if (live || aside) loaded = false;
+            return Promise.succeeded(loop, live && aside);
+        });
+    }
+
+    // =============================================================================================
     // load
 
     private Promise<Void> ensureLoaded() {
@@ -507,6 +529,7 @@ final class DiskReplicaLog implements ReplicaLog {
     // the call queue
 
     private <T> Promise<T> submit(Kind kind, Supplier<Promise<T>> body) {
+        if (loaded && running == 0 && queue.isEmpty() && store.fire(FAULT_RELEASE_EAGER)) releaseHandles();
         Promise<T> result = Promise.on(loop);
         Op[] self = new Op[1];
         self[0] = new Op(kind, () -> {

@@ -63,4 +63,12 @@ public interface ReplicaLog {
 
     /** The state as of batch {@code seq} for point-in-time recovery, if still retained. */
     Promise<dev.duro.runtime.log.Recovery> recoverAt(long seq);
+
+    /**
+     * Nobody uses this replica now (its server forgot the idle object): give back open file
+     * handles once the calls queued before this one are done, if nothing is in flight then; any
+     * later call loads the replica again first. Never changes what is on disk.
+     */
+    default void releaseHandles() {
+    }
 }

@@ -657,7 +657,11 @@ final class ReplicaServer {
     private void sweep() {
         long now = clock.monotonicNanos();
         for (Iterator<ReplicaCell> it = cells.values().iterator(); it.hasNext(); ) {
-            if (it.next().evictable(now, timing.idleEvictNanos())) it.remove();
+            ReplicaCell c = it.next();
+            if (c.evictable(now, timing.idleEvictNanos())) {
+                it.remove();
+                c.log.releaseHandles(); // its file handles too, or a node runs out of descriptors with its object count
+            }
         }
         loop.schedule(timing.idleEvictNanos() / 2, this::sweep);
     }

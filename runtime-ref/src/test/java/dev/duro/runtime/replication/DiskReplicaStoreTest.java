@@ -81,6 +81,40 @@ class DiskReplicaStoreTest {
     }
 
     @Test
+    void aReleasedReplicaClosesItsHandlesAndTheNextCallReloadsItFromDisk() {
+        ReplicaRig rig = rig(21);
+        install(rig, 2, Optional.empty(), List.of(entry(1), entry(2)));
+        append(rig, 2, 3, 5);
+        int open = rig.device.openHandles();
+        assertThat(open).as("the log's segment and meta are open").isPositive();
+        rig.awaitValue(r -> {
+            r.replica().releaseHandles();
+            return Promise.succeeded(r.world.loop(), true);
+        });
+        rig.runMillis(10);
+        assertThat(rig.device.openHandles()).as("every handle of the idle replica closed").isZero();
+        append(rig, 2, 6, 6); // reloads first, then appends
+        assertLog(rig.load(), epoch(2), 1, 6);
+        rig.crashAndRestart();
+        assertLog(rig.load(), epoch(2), 1, 6);
+    }
+
+    @Test
+    void aReleaseQueuedBehindAnAppendWaitsForIt() {
+        ReplicaRig rig = rig(22);
+        install(rig, 2, Optional.empty(), List.of(entry(1)));
+        Promise<Void> appended = rig.await(r -> {
+            Promise<Void> a = r.replica().append(epoch(2), entry(2));
+            r.replica().releaseHandles(); // queued behind the append: runs once it is durable
+            return a;
+        });
+        assertThat(appended.isSucceeded()).as("the append completed: %s", appended).isTrue();
+        rig.runMillis(10);
+        assertThat(rig.device.openHandles()).as("released after the append").isZero();
+        assertLog(rig.load(), epoch(2), 1, 2);
+    }
+
+    @Test
     void promiseInstallAppendAndSnapshotSurviveCrashRestart() {
         ReplicaRig rig = rig(2);
         rig.awaitValue(r -> r.replica().promise(epoch(3)));

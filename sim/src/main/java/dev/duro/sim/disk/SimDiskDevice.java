@@ -351,6 +351,13 @@ public final class SimDiskDevice implements DiskDevice, AutoCloseable {
         return usedBytes;
     }
 
+    /** Handles open now over every file (a handle leak shows here). */
+    public int openHandles() {
+        int n = 0;
+        for (FileInode f : files.values()) n += f.openHandles;
+        return n;
+    }
+
     /**
      * What would survive a crash that tears nothing: every durably linked path with its durable
      * content, sorted. Directories appear as {@code "path/"} with empty content.
