@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             // One line per benchmark group.
             BenchKernelCommand.class,
+            BenchMemoryCommand.class,
             BenchRuntimeCommand.class,
             dev.duro.cli.check.BenchLinCommand.class,
         })
