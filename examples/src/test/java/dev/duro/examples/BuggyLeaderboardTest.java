@@ -11,7 +11,9 @@ import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.launcher.EngineFilter;
 
+import dev.duro.scenarios.testkit.ClusterTestKit;
 import dev.duro.scenarios.testkit.FaultPlan;
+import dev.duro.testkit.DuroCheck;
 import dev.duro.testkit.DuroFailure;
 
 import java.nio.file.Path;
@@ -21,6 +23,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Runs {@link BuggyLeaderboardCheck}, which fails on purpose, through the JUnit Platform (as an IDE
@@ -73,5 +76,21 @@ class BuggyLeaderboardTest {
         assertThat(page.resolveSibling("summary.json")).isRegularFile();
         assertThat(page.resolveSibling("trace.jsonl.gz")).isRegularFile();
         assertThat(String.join("\n", reports)).as("jqwik's report shows the shrunk sample").contains("Shrunk Sample");
+    }
+
+    /**
+     * The shrunk sample, pasted from the report above into a plain test: the kit's repro line and
+     * jqwik's shrunk scores rebuild the run exactly, so it is a regression test for the fix.
+     */
+    @Test
+    void theShrunkFailureReplaysAsAPlainTestAndTheRealBoardPassesIt() {
+        List<Score> scores = List.of(new Score("ann", 1, 0), new Score("ann", 1, 0), new Score("ann", 1, 0), new Score("ann", 2, 0));
+        FaultPlan plan = FaultPlan.parse("crash n4 at 43ms for 100ms");
+        assertThatThrownBy(() -> DuroCheck.run(ClusterTestKit.builder().seed(2).nodes(5)
+                .namespace(LeaderboardWorkload.NS, WriteBehindLeaderboard::new).faults(plan), kit -> LeaderboardWorkload.run(kit, scores)))
+                .isInstanceOf(DuroFailure.class)
+                .hasMessageContaining("lost an acknowledged score: ann was acknowledged at 2 but the board shows 1");
+        DuroCheck.run(ClusterTestKit.builder().seed(2).nodes(5).namespace(LeaderboardWorkload.NS, Leaderboard::new).faults(plan),
+                kit -> LeaderboardWorkload.run(kit, scores));
     }
 }

@@ -43,7 +43,7 @@ class LeaderboardProperties {
 
     // After a failure, jqwik reruns the failing seed (its default, the stored sample first, fails to
     // shrink these parameters again with jqwik 1.9.3: a ClassCastException inside the shrinker).
-    @Property(tries = 12, afterFailure = AfterFailureMode.PREVIOUS_SEED)
+    @Property(tries = 50, afterFailure = AfterFailureMode.PREVIOUS_SEED)
     void theBoardKeepsEveryAcknowledgedScore(@ForAll("scores") List<Score> scores, @ForAll("faults") FaultPlan faults,
                                              @ForAll @LongRange(min = 1, max = 1_000_000) long seed) {
         DuroCheck.run(ClusterTestKit.builder().seed(seed).nodes(NODES).namespace(LeaderboardWorkload.NS, Leaderboard::new)
