@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The module layering of ARCHITECTURE.md and the determinism ban, checked on the compiled main
  * code of every module (the cli module's test classpath sees them all). Arrows point one way:
- * model &lt;- sim &lt;- faults; model &lt;- runtime-ref; scenarios, reports, deploy, cli on top.
+ * model &lt;- sim &lt;- faults; model &lt;- runtime-ref; scenarios, reports, deploy, cli on top;
+ * testkit on scenarios and reports; examples on model alone (their tests use testkit).
  */
 class ArchitectureTest {
     private static JavaClasses mainClasses;
@@ -81,6 +82,19 @@ class ArchitectureTest {
     void scenariosLayering() {
         moduleMayOnlyUse("dev.duro.scenarios..", "dev.duro.model..", "dev.duro.sim..", "dev.duro.faults..",
                 "dev.duro.runtime..", "dev.duro.wire..", "dev.duro.client..", "com.google.common.jimfs..").check(mainClasses);
+    }
+
+    @Test
+    @DisplayName("testkit (jqwik for users' objects) sits on scenarios' kits, sim, reports and jqwik")
+    void testkitLayering() {
+        moduleMayOnlyUse("dev.duro.testkit..", "dev.duro.model..", "dev.duro.sim..", "dev.duro.scenarios.testkit..",
+                "dev.duro.reports..", "net.jqwik.api..").check(mainClasses);
+    }
+
+    @Test
+    @DisplayName("examples (objects written as a user would) use the platform API only")
+    void examplesUseModelOnly() {
+        moduleMayOnlyUse("dev.duro.examples..", "dev.duro.model..").check(mainClasses);
     }
 
     @Test

@@ -25,7 +25,7 @@ final class DeterminismRules {
     /** Packages whose main code runs inside the simulator. */
     static final String[] DETERMINISTIC_PACKAGES = {
         "dev.duro.model..", "dev.duro.sim..", "dev.duro.faults..", "dev.duro.wire..", "dev.duro.runtime..", "dev.duro.client..",
-        "dev.duro.scenarios.."
+        "dev.duro.scenarios..", "dev.duro.examples.." // user objects, as users should write them: they run in the simulator
     };
 
     /** A banned target: any member of {@code owner}, or only the named ones. */

@@ -14,6 +14,8 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -55,10 +57,25 @@ public final class DevCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "Print only the URLs and errors (no node logs).")
     boolean quiet;
 
+    @Option(names = "--namespace", paramLabel = "NAME=CLASS",
+            description = "Serve your own objects instead of the example: bind NAME to the DurableObject class CLASS (a "
+                    + "constructor taking an ObjectContext). Repeatable. Requests to /NAME/<name>/<path> reach object <name> "
+                    + "at /<path>, unless --worker names your worker.")
+    List<String> namespaces = new ArrayList<>();
+
+    @Option(names = "--worker", paramLabel = "CLASS",
+            description = "Your Worker class (a no-argument constructor) in front of the --namespace objects.")
+    String worker;
+
+    @Option(names = "--classpath", paramLabel = "PATHS",
+            description = "Where your classes are: directories or jars, separated by the platform's path separator (':' on Linux and macOS).")
+    String classpath;
+
     @Override
     public Integer call() throws Exception {
         if (nodes != 1 && (nodes < 3 || nodes > 9)) throw new UserError("--nodes must be 1 or 3..9, got " + nodes);
         if (port < 0 || port + nodes + 1 > 65_535) throw new UserError("--port must be in 0.." + (65_534 - nodes) + ", got " + port);
+        UserApp app = namespaces.isEmpty() && worker == null ? null : UserApp.load(namespaces, worker, classpath);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         RealNode.Options options = RealNode.Options.defaults().withLog(line -> {
@@ -67,20 +84,26 @@ public final class DevCommand implements Callable<Integer> {
         });
         LocalCluster cluster;
         try {
-            cluster = LocalCluster.start(new LocalCluster.Spec(nodes, host, port, data, ExampleApp::deployment, ExampleApp.worker(),
+            cluster = LocalCluster.start(new LocalCluster.Spec(nodes, host, port, data,
+                    app == null ? ExampleApp::deployment : app.deployment(), app == null ? ExampleApp.worker() : app.worker(),
                     HttpOptions.defaults(), options), READY_MILLIS);
         } catch (DataDirectoryException e) {
             throw new UserError(e.getMessage());
         } catch (IllegalStateException e) {
             throw new UserError(e.getMessage());
         }
-        StopSignal signal = new StopSignal(); // after start: a refused start leaves the JVM's handlers alone
         String base = "http://" + host + ":" + cluster.httpAddress().getPort();
         out.println("duro dev: " + nodes + (nodes == 1 ? " node (1 replica)" : " nodes (3 replicas)") + " on " + host
                 + ", data in " + data + " (kept across restarts)");
         out.println("  " + base + "/   any node: connections are spread over the nodes");
         for (ServedNode n : cluster.nodes()) {
             out.println("  http://" + host + ":" + n.httpAddress().getPort() + "/   " + n.id() + (n.existing() ? " (restarted on its data)" : ""));
+        }
+        if (app != null) {
+            out.println("serving your application: " + app.describe());
+            out.println("Ctrl-C stops it; requests in flight finish first.");
+            out.flush();
+            return waitAndStop(cluster, err);
         }
         out.println("try:");
         out.println("  curl " + base + "/counter/alice          # +1 on object alice's SQL counter, prints the new value");
@@ -90,6 +113,11 @@ public final class DevCommand implements Callable<Integer> {
         out.println("  curl " + base + "/hello                  # the worker alone, no object");
         out.println("Ctrl-C stops it; requests in flight finish first.");
         out.flush();
+        return waitAndStop(cluster, err);
+    }
+
+    private static int waitAndStop(LocalCluster cluster, PrintWriter err) throws InterruptedException {
+        StopSignal signal = new StopSignal(); // after start: a refused start leaves the JVM's handlers alone
         String why = signal.await();
         int left = cluster.drainAndStop(DRAIN_MILLIS);
         err.println("duro dev: " + why + ": stopped" + (left == 0 ? "; every request in flight was answered" : "; " + left

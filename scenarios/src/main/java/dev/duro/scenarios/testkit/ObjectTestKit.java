@@ -4,14 +4,11 @@ import dev.duro.model.async.Promise;
 import dev.duro.model.object.DuroException;
 import dev.duro.model.object.DurableObject;
 import dev.duro.model.object.ObjectContext;
-import dev.duro.model.object.ObjectFactory;
 import dev.duro.model.object.ObjectId;
 import dev.duro.model.object.Request;
 import dev.duro.model.object.Response;
 import dev.duro.model.world.NodeId;
 import dev.duro.runtime.config.Deployment;
-import dev.duro.runtime.config.NamespaceBinding;
-import dev.duro.runtime.config.RuntimeConfig;
 import dev.duro.client.GatewayClient;
 import dev.duro.runtime.host.ActivationInfo;
 import dev.duro.runtime.host.ObjectHost;
@@ -20,18 +17,15 @@ import dev.duro.runtime.node.DuroNode;
 import dev.duro.sim.Simulation;
 import dev.duro.sim.disk.DiskFaultConfig;
 import dev.duro.sim.disk.SimDiskDevice;
-import dev.duro.sim.kernel.StopReason;
 import dev.duro.sim.node.NoDiskDevice;
 import dev.duro.sim.node.SimulatedNode;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiFunction;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -63,8 +57,7 @@ public final class ObjectTestKit {
     private final SimulatedNode clientNode;
     private final List<GatewayClient> clients = new ArrayList<>();
     private final long callTimeoutNanos;
-    private final long maxWaitNanos;
-    private final long settleNanos;
+    private final SimDriver driver;
 
     private ObjectTestKit(Builder b) {
         sim = new Simulation(Simulation.Options.seed(b.seed));
@@ -72,10 +65,9 @@ public final class ObjectTestKit {
         server = sim.addNode(duro, (id, entropy) -> new SimDiskDevice(DiskFaultConfig.none(), entropy));
         clientNode = sim.addNode(w -> clients.add(new GatewayClient(w)), NoDiskDevice.FACTORY);
         callTimeoutNanos = b.callTimeout.toNanos();
-        maxWaitNanos = b.maxWait.toNanos();
-        settleNanos = b.settle.toNanos();
+        driver = new SimDriver(sim, clientNode, b.maxWait.toNanos(), b.settle.toNanos());
         sim.startAll();
-        advanceNanos(Simulation.millis(1));
+        driver.advanceNanos(Simulation.millis(1));
     }
 
     public static Builder builder() {
@@ -114,9 +106,7 @@ public final class ObjectTestKit {
 
     /** Runs the simulation until {@code promise} completes (bounded) and returns its value or throws its failure. */
     public <T> T await(Promise<T> promise) {
-        runUntil(promise::isDone, "waiting for an answer");
-        if (promise.isFailed()) throw rethrow(promise.failure());
-        return promise.value();
+        return driver.await(promise);
     }
 
     // ------------------------------------------------------------------ inside the object
@@ -137,9 +127,9 @@ public final class ObjectTestKit {
                 return ctx.failed(t instanceof RuntimeException r ? r : new RuntimeException(t));
             }
         }));
-        runUntil(p::isDone, "waiting for runInObject");
-        if (thrown[0] != null) throw rethrow(thrown[0]);
-        if (p.isFailed()) throw rethrow(p.failure());
+        driver.runUntil(p::isDone, "waiting for runInObject");
+        if (thrown[0] != null) throw SimDriver.rethrow(thrown[0]);
+        if (p.isFailed()) throw SimDriver.rethrow(p.failure());
         return p.value();
     }
 
@@ -195,7 +185,7 @@ public final class ObjectTestKit {
 
     /** Advances virtual time by {@code duration}, running everything due (alarms, retries, eviction, timeouts). */
     public void advance(Duration duration) {
-        advanceNanos(duration.toNanos());
+        driver.advanceNanos(duration.toNanos());
     }
 
     /** The node's wall clock in ms (what {@code ctx.nowMillis()} and alarms use). */
@@ -210,9 +200,9 @@ public final class ObjectTestKit {
      */
     public void crashAndRestart() {
         server.crash();
-        advanceNanos(Simulation.millis(1));
+        driver.advanceNanos(Simulation.millis(1));
         server.restart();
-        advanceNanos(Simulation.millis(1));
+        driver.advanceNanos(Simulation.millis(1));
     }
 
     /** Opens a WebSocket to the object (a GET upgrade to {@code /}). Fails like {@link #fetch} if the object refuses. */
@@ -222,8 +212,8 @@ public final class ObjectTestKit {
 
     /** Opens a WebSocket with your own upgrade request (path, headers). */
     public TestWebSocket connectWebSocket(String namespace, String name, Request upgrade) {
-        TestWebSocket ws = new TestWebSocket(this);
-        ws.socket = await(() -> client().connect(SERVER, namespace, name, upgrade, ws.listener(), callTimeoutNanos));
+        TestWebSocket ws = new TestWebSocket(driver);
+        ws.socket = driver.await(() -> client().connect(SERVER, namespace, name, upgrade, ws.listener(), callTimeoutNanos));
         return ws;
     }
 
@@ -254,134 +244,28 @@ public final class ObjectTestKit {
 
     // ------------------------------------------------------------------ running the simulation
 
-    void onClientAndSettle(Runnable action) {
-        onClient(() -> {
-            action.run();
-            return null;
-        });
-        advanceNanos(settleNanos);
-    }
-
     /** Runs {@code action} on the client's loop now (and the tasks due now), returning its result. */
     private <T> T onClient(Supplier<T> action) {
-        return runOn(clientNode, action);
+        return driver.onClient(action);
     }
 
     private <T> Promise<T> onServerPromise(Function<TestHooks, Promise<T>> action) {
         if (!server.isUp()) throw new IllegalStateException("the node is down");
-        return runOn(server, () -> action.apply(duro.host().testHooks()));
-    }
-
-    private <T> T runOn(SimulatedNode node, Supplier<T> action) {
-        List<T> holder = new ArrayList<>(1);
-        Throwable[] thrown = new Throwable[1];
-        node.world().loop().execute(() -> {
-            try {
-                holder.add(action.get());
-            } catch (RuntimeException | Error e) {
-                thrown[0] = e;
-                holder.add(null);
-            }
-        });
-        check(sim.run(sim.nowNanos(), Long.MAX_VALUE));
-        if (thrown[0] != null) throw rethrow(thrown[0]);
-        if (holder.isEmpty()) throw new IllegalStateException("the action did not run on " + node);
-        return holder.getFirst();
+        return driver.runOn(server, () -> action.apply(duro.host().testHooks()));
     }
 
     private <T> T await(Supplier<Promise<T>> action) {
-        return await(Objects.requireNonNull(onClient(action), "the action returned no promise"));
+        return driver.await(action);
     }
 
-    void runUntil(BooleanSupplier done, String what) {
-        long deadline = sim.nowNanos() + maxWaitNanos;
-        while (!done.getAsBoolean()) {
-            if (sim.nowNanos() >= deadline) {
-                throw new IllegalStateException("gave up " + what + " after " + maxWaitNanos / 1_000_000
-                        + " ms of virtual time (raise Builder.maxWait if that is expected)");
-            }
-            // Run in small slices so the loop notices completion without a hook into every promise.
-            long sliceEnd = Math.min(deadline, sim.nowNanos() + Simulation.millis(1));
-            sim.at(sliceEnd, () -> { });
-            check(sim.run(sliceEnd, Long.MAX_VALUE));
-        }
-    }
-
-    private void advanceNanos(long nanos) {
-        long until = sim.nowNanos() + nanos;
-        sim.at(until, () -> { });
-        check(sim.run(until, Long.MAX_VALUE));
-    }
-
-    private void check(StopReason reason) {
-        if (reason == StopReason.FAILURE) {
-            throw new IllegalStateException("a task in the simulation threw: " + sim.kernel().failure(), sim.kernel().failure());
-        }
-    }
-
-    private static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException r) throw r;
-        if (t instanceof Error e) throw e;
-        throw new IllegalStateException(t);
-    }
-
-    /** Settings of a kit; every one has a default. */
-    public static final class Builder {
-        private long seed = 1;
-        private RuntimeConfig config = RuntimeConfig.defaults();
-        private byte[] secret = "object test kit deployment secret".getBytes(StandardCharsets.UTF_8);
-        private final List<NamespaceBinding> bindings = new ArrayList<>();
-        private Duration callTimeout = Duration.ofSeconds(30);
-        private Duration maxWait = Duration.ofSeconds(120);
-        private Duration settle = Duration.ofMillis(100);
-
+    /** Settings of a kit; every one has a default. The call timeout is 30 s (virtual). */
+    public static final class Builder extends KitSettings<Builder> {
         private Builder() {
-        }
-
-        /** The simulation seed (default 1): same seed, same run. */
-        public Builder seed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        /** Binds {@code name} to the object class built by {@code factory} (e.g. {@code Counter::new}). */
-        public Builder namespace(String name, ObjectFactory factory) {
-            bindings.add(new NamespaceBinding(name, factory));
-            return this;
-        }
-
-        /** Runtime settings (eviction, alarm retries, limits); default {@link RuntimeConfig#defaults()}. */
-        public Builder config(RuntimeConfig config) {
-            this.config = Objects.requireNonNull(config, "config");
-            return this;
-        }
-
-        /** The deployment secret ids are derived with (default: a fixed test secret). */
-        public Builder secret(byte[] secret) {
-            this.secret = secret.clone();
-            return this;
-        }
-
-        /** How long a call may take before it fails with UNAVAILABLE (default 30 s, virtual). */
-        public Builder callTimeout(Duration timeout) {
-            this.callTimeout = timeout;
-            return this;
-        }
-
-        /** How long any kit method runs the simulation before giving up (default 120 s, virtual). */
-        public Builder maxWait(Duration maxWait) {
-            this.maxWait = maxWait;
-            return this;
-        }
-
-        /** How long {@link TestWebSocket#send} lets the simulation run after sending (default 100 ms, virtual). */
-        public Builder settle(Duration settle) {
-            this.settle = settle;
-            return this;
+            super("object test kit deployment secret", Duration.ofSeconds(30));
         }
 
         public ObjectTestKit build() {
-            if (bindings.isEmpty()) throw new IllegalStateException("bind at least one namespace with namespace(name, factory)");
+            checkBindings();
             return new ObjectTestKit(this);
         }
     }

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A client WebSocket opened by {@link ObjectTestKit#connectWebSocket}. It records what the object
+ * A client WebSocket opened by {@link ObjectTestKit#connectWebSocket} or {@link ClusterTestKit#connectWebSocket}. It records what the object
  * sends. {@link #send} and {@link #close} send, then let the simulation settle (the kit's settle
  * time of virtual time), so the effects are visible on return; {@link #awaitMessages} waits for more.
  */
@@ -17,12 +17,12 @@ public final class TestWebSocket {
     public record Closed(int code, String reason, boolean wasClean) {
     }
 
-    private final ObjectTestKit kit;
+    private final SimDriver kit;
     private final List<WebSocketMessage> messages = new ArrayList<>();
     private Closed closed;
     ClientWebSocket socket;
 
-    TestWebSocket(ObjectTestKit kit) {
+    TestWebSocket(SimDriver kit) {
         this.kit = kit;
     }
 
