@@ -63,6 +63,8 @@ final class DiskReplicaLog implements ReplicaLog {
     private final ObjectId id;
     private final String stateDir;
     private final String statePath;
+    /** Its key in the store's maps. */
+    private final String storeKey;
     /** The log of an even generation ([0]) and of an odd one ([1]). */
     private final ObjectLog[] logs = new ObjectLog[2];
 
@@ -123,6 +125,7 @@ final class DiskReplicaLog implements ReplicaLog {
         this.id = id;
         this.stateDir = DiskReplicaStore.stateDir(namespace);
         this.statePath = stateDir + "/" + id.hex();
+        this.storeKey = DiskLogStore.namespaceDirectoryName(namespace) + "/" + id.hex();
         for (int g = 0; g < 2; g++) logs[g] = store.logs(g).open(namespace, id);
         this.runAfterFailure = store.planted(PlantedBug.RELABEL_AFTER_REFUSED_APPEND);
     }
@@ -277,9 +280,15 @@ final class DiskReplicaLog implements ReplicaLog {
      */
     static final String FAULT_RELEASE_EAGER = "repl-release-eager";
 
+    /** Idle: the store keeps it open or closes its files, least recently used first ({@link DiskReplicaStore#idle}). */
     @Override
     public void releaseHandles() {
-        submit(Kind.READ, () -> {
+        store.idle(storeKey, this);
+    }
+
+    /** Closes the logs' files once the calls queued before are done, if nothing is in flight then. */
+    void releaseNow() {
+        enqueue(Kind.READ, () -> {
             if (!loaded || floorInFlight != null || floorNext != null) return Promise.succeeded(loop, false);
             boolean live = logs[0].releaseHandles();
             boolean aside = logs[1].releaseHandles();
@@ -529,7 +538,12 @@ final class DiskReplicaLog implements ReplicaLog {
     // the call queue
 
     private <T> Promise<T> submit(Kind kind, Supplier<Promise<T>> body) {
-        if (loaded && running == 0 && queue.isEmpty() && store.fire(FAULT_RELEASE_EAGER)) releaseHandles();
+        store.busy(storeKey);
+        if (loaded && running == 0 && queue.isEmpty() && store.fire(FAULT_RELEASE_EAGER)) releaseNow();
+        return enqueue(kind, body);
+    }
+
+    private <T> Promise<T> enqueue(Kind kind, Supplier<Promise<T>> body) {
         Promise<T> result = Promise.on(loop);
         Op[] self = new Op[1];
         self[0] = new Op(kind, () -> {

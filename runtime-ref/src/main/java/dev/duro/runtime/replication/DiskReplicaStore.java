@@ -17,6 +17,7 @@ import dev.duro.runtime.log.LogOptions;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -63,6 +64,16 @@ public final class DiskReplicaStore implements ReplicaStore {
     /** The log trees of even and odd generations: [0] = {@link #LOGS}, [1] = {@link #LOGS_ODD}. */
     private final DiskLogStore[] logs;
     private final TreeMap<String, DiskReplicaLog> replicas = new TreeMap<>();
+    /**
+     * Replicas whose server forgot them, still holding their files open, least recently used first:
+     * past {@link #MAX_IDLE_OPEN} the eldest gives its handles back. An object used again soon
+     * skips the reload; a node touching many objects keeps a bounded number of descriptors.
+     */
+    private final LinkedHashMap<String, DiskReplicaLog> idleOpen = new LinkedHashMap<>();
+    /** Idle replicas kept open per node (each holds 2 to 4 descriptors: segments, meta). */
+    static final int MAX_IDLE_OPEN = 512;
+    /** {@link #MAX_IDLE_OPEN}, lowered by tests. */
+    int maxIdleOpen = MAX_IDLE_OPEN;
     /** Directories whose entry in their parent this incarnation made durable. */
     private final TreeSet<String> durableDirs = new TreeSet<>();
     private final Promise<Void> ready;
@@ -93,6 +104,26 @@ public final class DiskReplicaStore implements ReplicaStore {
         Objects.requireNonNull(id, "id");
         String nsName = DiskLogStore.namespaceDirectoryName(namespace); // validates the name
         return replicas.computeIfAbsent(nsName + "/" + id.hex(), k -> new DiskReplicaLog(this, namespace, id));
+    }
+
+    /** {@code log} is idle (its server forgot it): kept open while few are, else the eldest idle one closes its files. */
+    void idle(String key, DiskReplicaLog log) {
+        idleOpen.remove(key);
+        idleOpen.put(key, log);
+        while (idleOpen.size() > maxIdleOpen) {
+            var eldest = idleOpen.pollFirstEntry();
+            eldest.getValue().releaseNow();
+        }
+    }
+
+    /** {@code key}'s replica is in use again: it leaves the idle list. */
+    void busy(String key) {
+        if (!idleOpen.isEmpty()) idleOpen.remove(key);
+    }
+
+    /** Idle replicas holding their files open now (tests and metrics). */
+    int idleOpen() {
+        return idleOpen.size();
     }
 
     /**

@@ -88,7 +88,7 @@ class DiskReplicaStoreTest {
         int open = rig.device.openHandles();
         assertThat(open).as("the log's segment and meta are open").isPositive();
         rig.awaitValue(r -> {
-            r.replica().releaseHandles();
+            ((DiskReplicaLog) r.replica()).releaseNow();
             return Promise.succeeded(r.world.loop(), true);
         });
         rig.runMillis(10);
@@ -100,12 +100,32 @@ class DiskReplicaStoreTest {
     }
 
     @Test
+    void idleReplicasStayOpenUpToTheCapThenTheLeastRecentlyUsedClose() {
+        ReplicaRig rig = rig(23);
+        rig.store.maxIdleOpen = 2;
+        List<ObjectId> ids = List.of(ReplicaRig.id(11, "a"), ReplicaRig.id(12, "b"), ReplicaRig.id(13, "c"));
+        for (ObjectId id : ids) rig.awaitValue(r -> r.store.open(ReplicaRig.NS, id).install(epoch(2), Optional.empty(), List.of(entry(1))));
+        int allOpen = rig.device.openHandles();
+        rig.awaitValue(r -> {
+            for (ObjectId id : ids) r.store.open(ReplicaRig.NS, id).releaseHandles(); // idle in this order
+            return Promise.succeeded(r.world.loop(), true);
+        });
+        rig.runMillis(10);
+        assertThat(rig.store.idleOpen()).isEqualTo(2);
+        assertThat(rig.device.openHandles()).as("only the first to go idle closed its files").isLessThan(allOpen).isPositive();
+        rig.awaitValue(r -> r.store.open(ReplicaRig.NS, ids.get(1)).load()); // used again: no longer idle
+        assertThat(rig.store.idleOpen()).isEqualTo(1);
+        ReplicaState first = rig.awaitValue(r -> r.store.open(ReplicaRig.NS, ids.get(0)).load());
+        assertThat(first.entries()).extracting(LogEntry::seq).containsExactly(1L); // reloaded from disk
+    }
+
+    @Test
     void aReleaseQueuedBehindAnAppendWaitsForIt() {
         ReplicaRig rig = rig(22);
         install(rig, 2, Optional.empty(), List.of(entry(1)));
         Promise<Void> appended = rig.await(r -> {
             Promise<Void> a = r.replica().append(epoch(2), entry(2));
-            r.replica().releaseHandles(); // queued behind the append: runs once it is durable
+            ((DiskReplicaLog) r.replica()).releaseNow(); // queued behind the append: runs once it is durable
             return a;
         });
         assertThat(appended.isSucceeded()).as("the append completed: %s", appended).isTrue();
