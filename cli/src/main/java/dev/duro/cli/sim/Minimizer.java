@@ -50,6 +50,9 @@ final class Minimizer {
     private final int maxRuns;
     private final Progress progress;
     private int runs;
+    /** Candidates whose settings or plan could not run, and the first reason. */
+    private int unrunnable;
+    private String firstUnrunnable = "";
     private Candidate best;
     private RunResult bestResult;
 
@@ -75,6 +78,11 @@ final class Minimizer {
         return runs;
     }
 
+    /** How many candidates could not run, and why the first could not ("" when all could). */
+    String unrunnable() {
+        return unrunnable == 0 ? "" : unrunnable + " candidate(s) could not run, the first because: " + firstUnrunnable;
+    }
+
     /** Runs {@code c}: its result and the plan it executed, or null when its settings or plan cannot run. */
     record Tried(RunResult result, RunPlan executed) {}
 
@@ -85,7 +93,9 @@ final class Minimizer {
             RunResult r = Runner.run(scenario, c.config(), c.plan(), TraceListener.NONE, done -> executed[0] = done.executedPlan());
             return new Tried(r, executed[0]);
         } catch (IllegalArgumentException e) {
-            return null; // e.g. a standing rate this seed's fault kinds cannot take: not a candidate
+            // e.g. a standing rate this seed's fault kinds cannot take: not a candidate
+            if (unrunnable++ == 0) firstUnrunnable = e.getMessage();
+            return null;
         }
     }
 
@@ -172,6 +182,20 @@ final class Minimizer {
         return new RunPlan(st, out, plan.workload());
     }
 
+    /** The plan with partition links to nodes {@code from} and up (clients that go) left out. */
+    static RunPlan withoutNodesFrom(RunPlan plan, int from) {
+        List<FaultEvent> out = new ArrayList<>();
+        for (FaultEvent ev : plan.faults()) {
+            if (ev instanceof FaultEvent.Partition p) {
+                List<FaultEvent.Link> links = p.links().stream().filter(l -> l.from() < from && l.to() < from).toList();
+                if (!links.isEmpty() || p.links().isEmpty()) out.add(new FaultEvent.Partition(p.atNanos(), p.durationNanos(), p.label(), links));
+            } else {
+                out.add(ev);
+            }
+        }
+        return plan.withFaults(out);
+    }
+
     /** Node {@code i} of a run with {@code from} runtime nodes in a run with {@code to}: -1 when it goes. */
     private static int moved(int i, int from, int to) {
         if (i < to) return i;
@@ -184,8 +208,9 @@ final class Minimizer {
         for (int c = 1; c < clients; c++) {
             WorkloadPlan w = best.plan().workload();
             int kept = c;
-            if (accept(new Candidate(best.config(), best.plan().withWorkload(new WorkloadPlan(c, w.objects(),
-                    w.ops().stream().filter(o -> o.client() < kept).toList()))), c + " client(s)")) break;
+            RunPlan fewer = withoutNodesFrom(best.plan(), best.config().nodes() + c).withWorkload(new WorkloadPlan(c, w.objects(),
+                    w.ops().stream().filter(o -> o.client() < kept).toList()));
+            if (accept(new Candidate(best.config(), fewer), c + " client(s)")) break;
         }
         int objects = best.plan().workload().objects();
         for (int o = 1; o < objects; o++) {

@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
             SimBugTableCommand.class,
             SimDoubleRunCommand.class,
             SimMinimizeCommand.class,
+            SimMinimizeTableCommand.class,
             SimReplayCommand.class,
             SimRunCommand.class,
             SimScenariosCommand.class,

@@ -64,7 +64,7 @@ public class SimMinimizeCommand implements Callable<Integer> {
 
     /** What one minimization found, for the command's output and the table. */
     record Report(String property, Minimizer.Sizes before, Minimizer.Sizes after, int runs, double seconds, String stoppedBy,
-                  Path folder, String repro, boolean verified) {}
+                  Path folder, String repro, boolean verified, Minimizer.Candidate best) {}
 
     @Override
     public Integer call() {
@@ -77,15 +77,16 @@ public class SimMinimizeCommand implements Callable<Integer> {
             w.println("  smaller: " + what + " -> " + now.line());
             w.flush();
         };
-        Report r = minimize(scenario, config, property, out, maxTimeS, maxRuns, progress, w);
+        Report r = minimize(scenario, config, property == null ? List.of() : List.of(property), out, maxTimeS, maxRuns, progress, w);
         return r.verified() ? 0 : 1;
     }
 
     /**
-     * Minimizes the run of {@code config}; prints the result to {@code w}. Shared with the table
-     * command. A run that passes (or does not fail {@code wanted}) is a {@link UserError}.
+     * Minimizes the run of {@code config} for the first property in {@code wanted} that it fails
+     * (empty: its first violation's); prints the result to {@code w}. Shared with the
+     * table command. A run that passes (or fails none of {@code wanted}) is a {@link UserError}.
      */
-    static Report minimize(Scenario scenario, RunConfig requested, String wanted, Path outDir, long maxTimeS, int maxRuns,
+    static Report minimize(Scenario scenario, RunConfig requested, List<String> wanted, Path outDir, long maxTimeS, int maxRuns,
                            Minimizer.Progress progress, PrintWriter w) {
         if (!(scenario instanceof ObjectScenario)) {
             throw new UserError("scenario '" + scenario.name() + "' cannot be minimized: plans record object scenarios "
@@ -98,19 +99,22 @@ public class SimMinimizeCommand implements Callable<Integer> {
         // The original run, seeded as ever, names the property; its recorded plan must fail the same.
         Minimizer probe = new Minimizer(scenario, "", Long.MAX_VALUE, Integer.MAX_VALUE, progress);
         Minimizer.Tried original = probe.run(new Minimizer.Candidate(config, null));
-        String property = wanted != null ? wanted : original.result().violations().stream().map(Violation::property)
-                .findFirst().orElse(null);
-        if (property == null || original.result().violations().stream().noneMatch(v -> v.property().equals(property))) {
-            throw new UserError(property == null ? "the run passes (no property failed): nothing to minimize"
-                    : "the run does not fail " + property + " (it fails " + original.result().violations().stream()
-                    .map(Violation::property).distinct().toList() + "): nothing to minimize");
+        List<String> failed = original.result().violations().stream().map(Violation::property).distinct().toList();
+        // The first of the wanted properties (most direct first) that the run fails; without any, its first violation's.
+        String property = wanted.isEmpty() ? failed.stream().findFirst().orElse(null)
+                : wanted.stream().filter(failed::contains).findFirst().orElse(null);
+        if (property == null) {
+            throw new UserError(failed.isEmpty() ? "the run passes (no property failed): nothing to minimize"
+                    : "the run does not fail " + String.join(" or ", wanted) + " (it fails " + failed + "): nothing to minimize");
         }
         Violation first = original.result().violations().stream().filter(v -> v.property().equals(property)).findFirst().orElseThrow();
         w.println("minimize: " + config.scenario() + " seed " + config.seedText() + " fails " + property + " ["
                 + first.failureClass().name().toLowerCase(Locale.ROOT) + "]");
         PlanFile.save(dir.resolve("plan-original.jsonl"), PlanFile.write(original.executed(), config, original.result().untilMs(),
                 config.nodes()));
-        long deadline = start + maxTimeS * 1_000_000_000L;
+        // Room at the end for the last runs (the result into its folder, then its written plan replayed), each
+        // no longer than the original was.
+        long deadline = start + maxTimeS * 1_000_000_000L - 2 * (WallClock.nanos() - start);
         Minimizer m = new Minimizer(scenario, property, deadline, maxRuns, progress);
         Minimizer.Candidate recorded = new Minimizer.Candidate(config, original.executed());
         Minimizer.Sizes before = recorded.sizes(original.result().untilMs());
@@ -123,7 +127,7 @@ public class SimMinimizeCommand implements Callable<Integer> {
                     + "): cannot minimize this run");
             w.flush();
             return new Report(property, before, before, m.runs() + 1, (WallClock.nanos() - start) / 1e9, "no reproduction", dir,
-                    "", false);
+                    "", false, recorded);
         }
         Minimizer.Outcome o = m.minimize(new Minimizer.Candidate(config, replay.executed()), replay.result());
         Minimizer.Candidate best = o.best();
@@ -148,6 +152,7 @@ public class SimMinimizeCommand implements Callable<Integer> {
         List<String> lines = new ArrayList<>();
         lines.add("after:  " + after.line());
         lines.add(String.format(Locale.ROOT, "time: %.1f s, %d candidate runs (stopped: %s)", seconds, o.runs() + 3, o.stoppedBy()));
+        if (!m.unrunnable().isEmpty()) lines.add("note: " + m.unrunnable());
         lines.add(verified ? "verified: the written plan replays and fails " + property + " again"
                 : "NOT verified: the written plan replays without failing " + property + " (a determinism problem; please report it)");
         lines.add("folder: " + dir + " (report.html, plan.jsonl, plan-original.jsonl)");
@@ -159,6 +164,6 @@ public class SimMinimizeCommand implements Callable<Integer> {
         summary.add("before: " + before.line());
         summary.addAll(lines);
         PlanFile.save(dir.resolve("minimize.txt"), String.join("\n", summary) + "\n");
-        return new Report(property, before, after, o.runs() + 3, seconds, o.stoppedBy(), dir, repro, verified);
+        return new Report(property, before, after, o.runs() + 3, seconds, o.stoppedBy(), dir, repro, verified, best);
     }
 }
