@@ -92,8 +92,9 @@ final class Minimizer {
         try {
             RunResult r = Runner.run(scenario, c.config(), c.plan(), TraceListener.NONE, done -> executed[0] = done.executedPlan());
             return new Tried(r, executed[0]);
-        } catch (IllegalArgumentException e) {
-            // e.g. a standing rate this seed's fault kinds cannot take: not a candidate
+        } catch (IllegalArgumentException | dev.duro.model.util.Invariants.InvariantViolation e) {
+            // e.g. a standing rate this seed's fault kinds cannot take, or a lost node that must be the
+            // faulty-disk one on fewer nodes: not a candidate
             if (unrunnable++ == 0) firstUnrunnable = e.getMessage();
             return null;
         }

@@ -99,6 +99,7 @@ public class SimMinimizeCommand implements Callable<Integer> {
         // The original run, seeded as ever, names the property; its recorded plan must fail the same.
         Minimizer probe = new Minimizer(scenario, "", Long.MAX_VALUE, Integer.MAX_VALUE, progress);
         Minimizer.Tried original = probe.run(new Minimizer.Candidate(config, null));
+        if (original == null) throw new UserError("the run cannot start: " + probe.unrunnable());
         List<String> failed = original.result().violations().stream().map(Violation::property).distinct().toList();
         // The first of the wanted properties (most direct first) that the run fails; without any, its first violation's.
         String property = wanted.isEmpty() ? failed.stream().findFirst().orElse(null)
@@ -121,10 +122,10 @@ public class SimMinimizeCommand implements Callable<Integer> {
         w.println("before: " + before.line());
         w.flush();
         Minimizer.Tried replay = m.run(recorded);
-        if (!m.failsSame(replay.result())) {
+        if (replay == null || !m.failsSame(replay.result())) {
             w.println("the recorded plan (" + dir.resolve("plan-original.jsonl") + ") replays without failing " + property
-                    + " (it fails " + replay.result().violations().stream().map(Violation::property).distinct().toList()
-                    + "): cannot minimize this run");
+                    + (replay == null ? " (" + m.unrunnable() + ")" : " (it fails " + replay.result().violations().stream()
+                    .map(Violation::property).distinct().toList() + ")") + ": cannot minimize this run");
             w.flush();
             return new Report(property, before, before, m.runs() + 1, (WallClock.nanos() - start) / 1e9, "no reproduction", dir,
                     "", false, recorded);
