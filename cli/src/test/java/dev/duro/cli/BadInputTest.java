@@ -102,7 +102,41 @@ class BadInputTest {
         rows.add(row("'1e6' is not a whole number", "fuzz", "ports", "--inputs", "1e6"));
         rows.add(row("--nodes must be 1 or 3", "fuzz", "ports", "--nodes", "2"));
         rows.add(row("--clients must be in 1..1024", "fuzz", "ports", "--clients", "0"));
+        // Plan files (sim run --plan): checked line by line before anything runs.
+        String header = "{\"duroPlan\":1,\"scenario\":\"kv\",\"seed\":\"1\",\"untilMs\":20000,\"nodes\":5,\"bugs\":[],"
+                + "\"faults\":\"profiles\"}\n";
+        String sizes = "{\"standing\":\"rates\",\"loss\":0,\"duplicate\":0,\"reorder\":0,\"faultPoints\":0,\"tornWrite\":0,"
+                + "\"corruptSector\":0,\"syncFailure\":0,\"slowSync\":0,\"lostNode\":-1}\n{\"workload\":\"sizes\",\"clients\":2,\"objects\":2}\n";
+        rows.add(planRow("malformed plan", "not json at all\n"));
+        rows.add(planRow("expected the header line", sizes));
+        rows.add(planRow("unknown fault event \"meteor\"", header + sizes + "{\"fault\":\"meteor\",\"atNanos\":5,\"node\":1}\n"));
+        rows.add(planRow("field \"node\" = 7 out of range 0..4", header + sizes
+                + "{\"fault\":\"crash\",\"atNanos\":5,\"node\":7,\"downNanos\":1,\"wipeDisk\":false}\n"));
+        rows.add(planRow("unknown field \"speed\"", header + sizes
+                + "{\"fault\":\"pause\",\"atNanos\":5,\"node\":1,\"durationNanos\":9,\"messagesFirst\":true,\"speed\":3}\n"));
+        rows.add(planRow("missing field \"durationNanos\"", header + sizes + "{\"fault\":\"clog\",\"atNanos\":5,\"node\":1,\"peer\":-1}\n"));
+        rows.add(planRow("has no \"workload\" line", header + sizes.substring(0, sizes.indexOf('\n') + 1)));
+        rows.add(planRow("recorded with seed \"2\"", header.replace("\"seed\":\"1\"", "\"seed\":\"2\"") + sizes));
+        rows.add(planRow("disk faults are off", header + sizes.replace("\"tornWrite\":0", "\"tornWrite\":0.5")));
+        rows.add(row("cannot read the plan", "sim", "run", "--seed", "1", "--plan", tmp.resolve("absent-plan.jsonl").toString()));
+        rows.add(row("takes no --plan", "sim", "run", "--seed", "1", "--scenario", "ping", "--plan", tmp.resolve("x").toString()));
+        rows.add(row("--max-time must lie in 1..3600 s", "sim", "minimize", "--seed", "1", "--max-time", "0"));
+        rows.add(row("--max-runs must lie in 1..100000", "sim", "minimize", "--seed", "1", "--max-runs", "0"));
+        rows.add(row("cannot be minimized", "sim", "minimize", "--seed", "1", "--scenario", "ping"));
+        rows.add(row("--max-time must lie in 1..3600 s", "sim", "minimize-table", "--max-time", "0"));
+        rows.add(row("unknown planted bug 'nope'", "sim", "minimize-table", "--bug", "nope"));
         return rows.stream();
+    }
+
+    /** {@code sim run --seed 1 --plan FILE} (kv's defaults) with {@code text} as the plan file. */
+    private static Arguments planRow(String expected, String text) {
+        Path file = tmp.resolve("plan-" + Integer.toHexString(text.hashCode()) + ".jsonl");
+        try {
+            Files.writeString(file, text);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return row(expected, "sim", "run", "--seed", "1", "--plan", file.toString());
     }
 
     private static Arguments row(String expected, String... args) {

@@ -8,7 +8,10 @@ import dev.duro.sim.disk.SimDiskDevice;
 import dev.duro.sim.net.SimulatedNetwork;
 import dev.duro.sim.node.NodeState;
 import dev.duro.sim.node.SimulatedNode;
+import dev.duro.sim.plan.FaultEvent;
+import dev.duro.sim.plan.PlanRecorder;
 import dev.duro.sim.random.SeededEntropy;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -45,6 +48,11 @@ import java.util.List;
  * independent strikes rarely do: the owner isolated with one replica while clients still reach it,
  * then crashed, a short tenure elsewhere ended by crashing the new owner, and the first owner back
  * on its stale state.
+ *
+ * <p>Every fault it executes goes to a {@link PlanRecorder} as a {@link FaultEvent}, when one is
+ * given ({@link #withRecorder}). Given a list of events instead ({@link #withReplay}), it draws no
+ * strikes: it executes exactly those events at their times (those before the heal, on its
+ * targets), and the heal as usual.
  */
 public final class Nemesis {
     private final Simulation sim;
@@ -77,6 +85,12 @@ public final class Nemesis {
     private long deepSequences;
     /** The node the scenario sees serving an object now (−1: none known); isolation strikes prefer it. */
     private java.util.function.IntSupplier focus = () -> -1;
+    /** Where executed faults are recorded (a recorder that nobody reads when none is given). */
+    private PlanRecorder recorder = new PlanRecorder();
+    /** The events to execute instead of drawn strikes; null: draw from the seed. */
+    private List<FaultEvent> replay;
+    /** The shape of the latest cluster partition, for its recorded event. */
+    private String shapeLabel = "";
 
     public Nemesis(Simulation sim, NemesisPlan plan, long healAtNanos) {
         this(sim, plan, healAtNanos, sim.nodes().size(), List.of());
@@ -123,12 +137,45 @@ public final class Nemesis {
         return this;
     }
 
+    /** Records every fault executed into {@code log}. Call before {@link #install()}. */
+    public Nemesis withRecorder(PlanRecorder log) {
+        this.recorder = java.util.Objects.requireNonNull(log, "log");
+        return this;
+    }
+
+    /**
+     * Executes exactly {@code events} (in time order) instead of drawing strikes; events at or
+     * after the heal are left out. Every node they name must be a target (partitions: any node), else
+     * an {@link IllegalArgumentException} names the event. Call before {@link #install()}.
+     */
+    public Nemesis withReplay(List<FaultEvent> events) {
+        for (FaultEvent ev : events) {
+            // Partitions may cut clients off too; every other fault strikes targets only.
+            int bound = ev instanceof FaultEvent.Partition ? sim.nodes().size() : targets;
+            for (int node : ev.nodesNamed()) {
+                if (node >= bound) {
+                    throw new IllegalArgumentException(ev.kind() + " event at " + ev.atNanos() + " ns names n" + node
+                            + ", but this run's " + ev.kind() + " events may name n0..n" + (bound - 1) + " only");
+                }
+            }
+        }
+        this.replay = List.copyOf(events);
+        return this;
+    }
+
     /** Installs the schedule; call once, after the nodes were added and before running. */
     public void install() {
         sim.network().configure(plan.network());
+        if (replay != null) {
+            installReplay();
+            return;
+        }
         if (plan.driftMaxPpm() > 0) {
             SeededEntropy drift = entropy.derive("initial-drift");
-            for (int i = 0; i < targets; i++) sim.node(i).clock().setDriftPpm(drawDrift(drift));
+            for (int i = 0; i < targets; i++) {
+                sim.node(i).clock().setDriftPpm(drawDrift(drift));
+                recorder.fault(new FaultEvent.Drift(sim.nowNanos(), i, sim.node(i).clock().driftPpm()));
+            }
         }
         chain("partition", plan.partitionEveryMs(), this::partition);
         chain("clog", plan.clogEveryMs(), this::clog);
@@ -146,6 +193,118 @@ public final class Nemesis {
             chain("read-error", cf.readErrorEveryMs(), this::readErrors);
         }
         sim.at(healAtNanos, this::healAll);
+    }
+
+    /**
+     * Replay: the standing disk rates, every listed event before the heal at its time (those at
+     * time 0, like the initial clock drift, at once), then the heal.
+     */
+    private void installReplay() {
+        for (SimDiskDevice disk : disks) disk.reconfigure(plan.disk());
+        for (FaultEvent ev : replay) {
+            if (ev.atNanos() >= healAtNanos) continue;
+            if (ev.atNanos() <= sim.nowNanos()) {
+                execute(ev);
+            } else {
+                sim.at(ev.atNanos(), () -> execute(ev));
+            }
+        }
+        sim.at(healAtNanos, this::healAll);
+    }
+
+    /** Executes one listed fault, and records it when it took effect (a crash of a node already down does not). */
+    private void execute(FaultEvent ev) {
+        SimulatedNode node = sim.node(ev.node());
+        boolean done = switch (ev) {
+            case FaultEvent.Crash c -> {
+                if (!node.isUp()) yield false;
+                node.crash();
+                if (c.wipeDisk() && !disks.isEmpty()) wipe(c.node());
+                if (c.downNanos() >= 0) {
+                    sim.after(clampToHeal(c.downNanos()), () -> {
+                        if (!node.isUp()) node.restart();
+                    });
+                }
+                yield true;
+            }
+            case FaultEvent.Pause p -> {
+                if (!node.isUp()) yield false;
+                node.pause(clampToHeal(p.durationNanos()), p.messagesFirst());
+                yield true;
+            }
+            case FaultEvent.Partition p -> {
+                SimulatedNetwork net = sim.network();
+                net.heal(); // one partition at a time: the new shape replaces the old
+                long strike = ++partitionShape;
+                if (p.links().isEmpty()) yield true;
+                int all = sim.nodes().size();
+                boolean[] cut = new boolean[all * all];
+                for (FaultEvent.Link l : p.links()) cut[l.from() * all + l.to()] = true;
+                net.blockWhere(all, p.label(), (a, b) -> cut[a * all + b]);
+                sim.after(clampToHeal(p.durationNanos()), () -> {
+                    if (partitionShape == strike) net.heal();
+                });
+                yield true;
+            }
+            case FaultEvent.Clog c -> {
+                if (c.peer() < 0) {
+                    sim.network().clogNode(c.node(), clampToHeal(c.durationNanos()));
+                } else {
+                    sim.network().clogLink(c.node(), c.peer(), clampToHeal(c.durationNanos()));
+                }
+                yield true;
+            }
+            case FaultEvent.Drift d -> {
+                node.clock().setDriftPpm(d.ppm());
+                if (d.atNanos() > 0) traceClock(node);
+                yield true;
+            }
+            case FaultEvent.ClockJump j -> {
+                node.clock().jumpWall(j.offsetNanos());
+                traceClock(node);
+                yield true;
+            }
+            case FaultEvent.SyncFailures f -> {
+                if (disks.isEmpty()) yield false;
+                disks.get(f.node()).failNextSyncs(f.count());
+                yield true;
+            }
+            case FaultEvent.SlowFsync f -> {
+                if (disks.isEmpty()) yield false;
+                SimDiskDevice disk = disks.get(f.node());
+                disk.slowFsync(f.factor());
+                sim.after(clampToHeal(f.durationNanos()), () -> disk.slowFsync(1));
+                yield true;
+            }
+            case FaultEvent.DiskFull f -> {
+                if (disks.isEmpty() || disks.get(f.node()).isFull()) yield false;
+                SimDiskDevice disk = disks.get(f.node());
+                disk.setFull(true);
+                sim.after(clampToHeal(f.durationNanos()), () -> disk.setFull(false));
+                yield true;
+            }
+            case FaultEvent.BitFlip f -> {
+                if (disks.isEmpty()) yield false;
+                int flipped = disks.get(f.node()).injectBitFlips(f.bits()).size();
+                sim.note("disk-bit-flip", "n" + f.node() + " " + flipped + " bit(s) of synced data flipped");
+                yield true;
+            }
+            case FaultEvent.ReadErrors r -> {
+                if (disks.isEmpty()) yield false;
+                SimDiskDevice disk = disks.get(r.node());
+                ReadFaultRule rule = r.prefixBytes() < 0 ? ReadFaultRule.everything() : new ReadFaultRule("", 0, r.prefixBytes());
+                disk.failReads(rule);
+                sim.note("disk-read-errors", "n" + r.node() + " " + rule);
+                sim.after(clampToHeal(r.durationNanos()), disk::clearReadFaults);
+                yield true;
+            }
+        };
+        if (done) recorder.fault(ev);
+    }
+
+    /** A listed duration, ending at the heal at the latest (what a drawn one does). */
+    private long clampToHeal(long durationNanos) {
+        return Math.max(1, Math.min(durationNanos, healAtNanos - sim.nowNanos()));
     }
 
     /** One fault strike, drawing from the kind's own stream. */
@@ -195,9 +354,12 @@ public final class Nemesis {
             // This shape would cut off a majority with the nodes already down: it replaces the old one with none.
             net.heal();
             sim.note("partition-strike", "strike " + strike + " over the fault budget, healed at once: lasts 0ns");
+            recorder.fault(new FaultEvent.Partition(sim.nowNanos(), 1, "over the fault budget: healed", List.of()));
             return;
         }
         partitionCost = cost;
+        recorder.fault(new FaultEvent.Partition(sim.nowNanos(), duration, plan.cluster().isCluster() ? shapeLabel : "partition",
+                blockedLinks()));
         sim.note("partition-strike", "strike " + strike + " lasts " + duration + "ns");
         // Only this shape's own heal ends it: a newer partition must last its full drawn time.
         sim.after(duration, () -> {
@@ -257,8 +419,9 @@ public final class Nemesis {
         net.heal();
         long strike = ++partitionShape;
         partitionCost = 2;
-        net.blockWhere(n, "deep: isolate n" + owner + " with n" + partner + " (clients spared)",
-                (a, b) -> (a == owner || a == partner) != (b == owner || b == partner));
+        String label = "deep: isolate n" + owner + " with n" + partner + " (clients spared)";
+        net.blockWhere(n, label, (a, b) -> (a == owner || a == partner) != (b == owner || b == partner));
+        recorder.fault(new FaultEvent.Partition(sim.nowNanos(), isolated, label, blockedLinks()));
         sim.note("deep-strike", "isolate n" + owner + " with n" + partner + " for " + isolated + "ns, then crash it");
         SimulatedNode first = sim.node(owner);
         sim.after(isolated, () -> {
@@ -266,18 +429,31 @@ public final class Nemesis {
                 net.heal();
                 partitionCost = 0;
             }
-            if (first.isUp()) first.crash();
+            long crashedAt = sim.nowNanos();
+            int crashed = -1;
+            if (first.isUp()) {
+                first.crash();
+                crashed = recorder.fault(new FaultEvent.Crash(crashedAt, owner, -1, false));
+            }
+            int firstCrash = crashed;
             sim.after(tenure, () -> {
                 int now = focus.getAsInt();
                 if (now >= 0 && now < n && now != owner && sim.node(now).isUp() && sim.nowNanos() < healAtNanos) {
                     SimulatedNode second = sim.node(now);
                     sim.note("deep-strike", "crash n" + now + " after a short tenure; n" + owner + " returns on its stale state");
                     second.crash();
-                    sim.after(Math.max(1, Math.min(back, healAtNanos - sim.nowNanos())), () -> {
+                    long down = Math.max(1, Math.min(back, healAtNanos - sim.nowNanos()));
+                    recorder.fault(new FaultEvent.Crash(sim.nowNanos(), now, down, false));
+                    sim.after(down, () -> {
                         if (!second.isUp()) second.restart();
                     });
                 }
-                if (!first.isUp()) first.restart();
+                if (!first.isUp()) {
+                    first.restart();
+                    // The first crash's end is known only now.
+                    if (firstCrash >= 0) recorder.replace(firstCrash, new FaultEvent.Crash(crashedAt, owner,
+                            Math.max(1, sim.nowNanos() - crashedAt), false));
+                }
             });
         });
     }
@@ -299,17 +475,17 @@ public final class Nemesis {
         // Returns the members cut off from the largest side, for the fault budget.
         switch (shape) {
             case 0 -> {
-                net.blockWhere(members, "isolate n" + one + who, (a, b) -> a == one || b == one);
+                blockShape(net, members, "isolate n" + one + who, (a, b) -> a == one || b == one);
                 return 1;
             }
             case 1 -> {
-                net.blockWhere(members, "halves of the members" + who, (a, b) -> side(a, n) != side(b, n));
+                blockShape(net, members, "halves of the members" + who, (a, b) -> side(a, n) != side(b, n));
                 return n / 2;
             }
             case 2 -> {
                 boolean[] in = new boolean[sim.nodes().size()];
                 for (int k : randomSubset(e, n, Math.max(1, (n - 1) / 2))) in[k] = true; // a minority
-                net.blockWhere(members, "minority " + describe(in) + who, (a, b) -> in[a] != in[b]);
+                blockShape(net, members, "minority " + describe(in) + who, (a, b) -> in[a] != in[b]);
                 return Math.max(1, (n - 1) / 2);
             }
             case 3 -> {
@@ -317,26 +493,43 @@ public final class Nemesis {
                 int bridge = e.nextInt(n);
                 boolean[] left = new boolean[sim.nodes().size()];
                 for (int k = 0; k < n; k++) if (k != bridge && e.chance(0.5)) left[k] = true;
-                net.blockWhere(members, "bridge via n" + bridge + " left " + describe(left) + who,
+                blockShape(net, members, "bridge via n" + bridge + " left " + describe(left) + who,
                         (a, b) -> a != bridge && b != bridge && left[a] != left[b]);
                 int leftCount = 0;
                 for (int k = 0; k < n; k++) if (left[k]) leftCount++;
                 return Math.min(leftCount, n - 1 - leftCount);
             }
             case 4 -> {
-                net.blockWhere(members, "one-way: n" + one + " cannot send" + who, (a, b) -> a == one);
+                blockShape(net, members, "one-way: n" + one + " cannot send" + who, (a, b) -> a == one);
                 return 1;
             }
             case 5 -> {
-                net.blockWhere(members, "one-way: n" + one + " cannot receive" + who, (a, b) -> b == one);
+                blockShape(net, members, "one-way: n" + one + " cannot receive" + who, (a, b) -> b == one);
                 return 1;
             }
             default -> {
                 int other = (one + 1 + e.nextInt(n - 1)) % n;
-                net.blockWhere(members, "link n" + one + "->n" + other + who, (a, b) -> a == one && b == other);
+                blockShape(net, members, "link n" + one + "->n" + other + who, (a, b) -> a == one && b == other);
                 return 1;
             }
         }
+    }
+
+    /** Blocks {@code cut} among {@code members}, remembering the shape's label for the recorded event. */
+    private void blockShape(SimulatedNetwork net, int members, String label, java.util.function.BiPredicate<Integer, Integer> cut) {
+        shapeLabel = label;
+        net.blockWhere(members, label, cut);
+    }
+
+    /** The links blocked now, among every node of the simulation. */
+    private List<FaultEvent.Link> blockedLinks() {
+        SimulatedNetwork net = sim.network();
+        int all = sim.nodes().size();
+        List<FaultEvent.Link> out = new ArrayList<>();
+        for (int a = 0; a < all; a++) {
+            for (int b = 0; b < all; b++) if (a != b && net.isBlocked(a, b)) out.add(new FaultEvent.Link(a, b));
+        }
+        return out;
     }
 
     /** Lower half of the members (0) or the upper half and every client (1). */
@@ -384,10 +577,14 @@ public final class Nemesis {
         int n = targets;
         long duration = untilHeal(e, plan.clogMaxMs());
         if (n < 2 || e.chance(0.5)) {
-            sim.network().clogNode(e.nextInt(n), duration);
+            int node = e.nextInt(n);
+            sim.network().clogNode(node, duration);
+            recorder.fault(new FaultEvent.Clog(sim.nowNanos(), node, -1, duration));
         } else {
             int a = e.nextInt(n);
-            sim.network().clogLink(a, (a + 1 + e.nextInt(n - 1)) % n, duration);
+            int b = (a + 1 + e.nextInt(n - 1)) % n;
+            sim.network().clogLink(a, b, duration);
+            recorder.fault(new FaultEvent.Clog(sim.nowNanos(), a, b, duration));
         }
     }
 
@@ -397,14 +594,18 @@ public final class Nemesis {
         if (!node.isUp() || !node.isPaused() && overBudget(1)) return;
         node.crash();
         NemesisPlan.ClusterFaults cf = plan.cluster();
-        if (node.index() == cf.faultyDisk() && !disks.isEmpty() && wipes.chance(cf.wipeChance())) {
-            // The disk died with the node: it comes back on a blank one and must learn it lost everything.
-            disks.get(node.index()).wipe();
-            sim.note("disk-lost", "n" + node.index() + "'s disk wiped while it is down");
-        }
+        boolean wiped = node.index() == cf.faultyDisk() && !disks.isEmpty() && wipes.chance(cf.wipeChance());
+        if (wiped) wipe(node.index());
+        recorder.fault(new FaultEvent.Crash(sim.nowNanos(), node.index(), down, wiped));
         sim.after(down, () -> {
             if (!node.isUp()) node.restart();
         });
+    }
+
+    /** The disk died with the node: it comes back on a blank one and must learn it lost everything. */
+    private void wipe(int node) {
+        disks.get(node).wipe();
+        sim.note("disk-lost", "n" + node + "'s disk wiped while it is down");
     }
 
     private void pause(SeededEntropy e) {
@@ -412,16 +613,27 @@ public final class Nemesis {
         long duration = untilHeal(e, plan.pauseMaxMs()); // a pause must not outlive the heal
         // Half the pauses end as a real event loop may after a stall: the messages that arrived first,
         // then the overdue timers (docs/simulation.md). Drawn from its own stream, so the other draws stay put.
-        if (node.isUp() && (node.isPaused() || !overBudget(1))) node.pause(duration, pauseOrder.chance(0.5));
+        if (node.isUp() && (node.isPaused() || !overBudget(1))) {
+            boolean messagesFirst = pauseOrder.chance(0.5);
+            node.pause(duration, messagesFirst);
+            recorder.fault(new FaultEvent.Pause(sim.nowNanos(), node.index(), duration, messagesFirst));
+        }
     }
 
     private void clock(SeededEntropy e) {
         SimulatedNode node = sim.node(e.nextInt(targets));
         if (e.chance(0.7)) {
             node.clock().setDriftPpm(drawDrift(e));
+            recorder.fault(new FaultEvent.Drift(sim.nowNanos(), node.index(), node.clock().driftPpm()));
         } else {
-            node.clock().jumpWall(e.between(-Simulation.millis(5_000), Simulation.millis(5_000)));
+            long jump = e.between(-Simulation.millis(5_000), Simulation.millis(5_000));
+            node.clock().jumpWall(jump);
+            recorder.fault(new FaultEvent.ClockJump(sim.nowNanos(), node.index(), jump));
         }
+        traceClock(node);
+    }
+
+    private void traceClock(SimulatedNode node) {
         sim.kernel().trace().record(sim.nowNanos(), node.index(), dev.duro.sim.trace.EventKind.CLOCK,
                 node.clock().driftPpm(), node.clock().wallOffsetNanos(), 0, null, null);
     }
@@ -431,6 +643,7 @@ public final class Nemesis {
         SimDiskDevice disk = disks.get(plan.cluster().faultyDisk());
         int bits = 1 + e.nextInt(8);
         int flipped = disk.injectBitFlips(bits).size();
+        recorder.fault(new FaultEvent.BitFlip(sim.nowNanos(), plan.cluster().faultyDisk(), bits));
         sim.note("disk-bit-flip", "n" + plan.cluster().faultyDisk() + " " + flipped + " bit(s) of synced data flipped");
     }
 
@@ -440,7 +653,10 @@ public final class Nemesis {
         ReadFaultRule rule = e.chance(0.5) ? ReadFaultRule.everything() : new ReadFaultRule("", 0, 1 + e.nextLong(64 * 1024));
         disk.failReads(rule);
         sim.note("disk-read-errors", "n" + plan.cluster().faultyDisk() + " " + rule);
-        sim.after(untilHeal(e, plan.cluster().readErrorMaxMs()), disk::clearReadFaults);
+        long window = untilHeal(e, plan.cluster().readErrorMaxMs());
+        recorder.fault(new FaultEvent.ReadErrors(sim.nowNanos(), plan.cluster().faultyDisk(),
+                rule.equals(ReadFaultRule.everything()) ? -1 : rule.toOffset(), window));
+        sim.after(window, disk::clearReadFaults);
     }
 
     /**
@@ -457,20 +673,29 @@ public final class Nemesis {
 
     /** A burst of failed fsyncs, a window of slow ones, or a window of full disk, on one disk. */
     private void disk(SeededEntropy e) {
-        SimDiskDevice disk = disks.get(e.nextInt(disks.size()));
+        int index = e.nextInt(disks.size());
+        SimDiskDevice disk = disks.get(index);
         double pick = e.nextDouble();
         // Without full-disk strikes the split is the original one: half fail, half slow.
         double failBelow = fullDiskStrikes ? 0.4 : 0.5;
         double slowBelow = fullDiskStrikes ? 0.8 : 1.0;
+        long now = sim.nowNanos();
         if (pick < failBelow) {
-            disk.failNextSyncs(1 + e.nextInt(3));
+            int count = 1 + e.nextInt(3);
+            disk.failNextSyncs(count);
+            recorder.fault(new FaultEvent.SyncFailures(now, index, count));
         } else if (pick < slowBelow) {
-            disk.slowFsync(10 + e.nextInt(190));
-            sim.after(untilHeal(e, plan.slowDiskMaxMs()), () -> disk.slowFsync(1));
+            int factor = 10 + e.nextInt(190);
+            disk.slowFsync(factor);
+            long window = untilHeal(e, plan.slowDiskMaxMs());
+            recorder.fault(new FaultEvent.SlowFsync(now, index, factor, window));
+            sim.after(window, () -> disk.slowFsync(1));
         } else {
             // Writes that would grow a file fail with NO_SPACE: the runtime must refuse, not corrupt or exit.
             disk.setFull(true);
-            sim.after(untilHeal(e, plan.slowDiskMaxMs()), () -> disk.setFull(false));
+            long window = untilHeal(e, plan.slowDiskMaxMs());
+            recorder.fault(new FaultEvent.DiskFull(now, index, window));
+            sim.after(window, () -> disk.setFull(false));
         }
     }
 
@@ -490,6 +715,7 @@ public final class Nemesis {
             if (disk.isFull()) return; // inside a full window already: that one ends it
             long window = e.between(INSTALL_FULL_MIN_NANOS, INSTALL_FULL_MAX_NANOS);
             disk.setFull(true);
+            recorder.fault(new FaultEvent.DiskFull(sim.nowNanos(), node, window));
             sim.note("install-full", "n" + node + " disk full for " + window + "ns as an install extends its log");
             sim.after(window, () -> disk.setFull(false));
             int owner = ownerOf(event.detail());
@@ -501,6 +727,7 @@ public final class Nemesis {
                     if (!n.isUp() || sim.nowNanos() >= healAtNanos) return;
                     sim.note("install-full", "n" + owner + " (the installing owner) crashes before it resends");
                     n.crash();
+                    recorder.fault(new FaultEvent.Crash(sim.nowNanos(), owner, down, false));
                     sim.after(down, () -> {
                         if (!n.isUp()) n.restart();
                     });

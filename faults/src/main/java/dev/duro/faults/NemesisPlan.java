@@ -1,5 +1,6 @@
 package dev.duro.faults;
 
+import dev.duro.sim.plan.Standing;
 import dev.duro.model.util.Invariants;
 import dev.duro.sim.Simulation;
 import dev.duro.sim.disk.DiskFaultConfig;
@@ -215,6 +216,42 @@ public record NemesisPlan(Set<String> on, NetworkConfig network, long partitionE
         }
         return new NemesisPlan(kinds, network, partitionEveryMs, partitionMax, clogEveryMs, clogMaxMs, crashEveryMs,
                 downMaxMs, pauseEveryMs, pauseMax, drift, clockEvery, faultPointRate, disk, diskEveryMs, slowDiskMaxMs, cf, shape);
+    }
+
+    /** The plan's standing fault rates, as a run's plan records them. */
+    public Standing standing() {
+        return new Standing(network.lossRate(), network.duplicateRate(), network.reorderRate(), faultPointRate,
+                disk.tornWriteProbability(), disk.corruptSectorProbability(), disk.syncFailureProbability(),
+                disk.slowSyncProbability(), cluster.lostNode());
+    }
+
+    /**
+     * This plan with {@code s}'s standing rates instead of the drawn ones (a replayed plan's). A rate
+     * of a kind that is off for this seed must stay zero, and the lost node must be a member (and
+     * the faulty-disk node, when there is one): an {@link IllegalArgumentException} says which.
+     */
+    public NemesisPlan withStanding(Standing s) {
+        boolean diskRates = s.tornWrite() > 0 || s.corruptSector() > 0 || s.syncFailure() > 0 || s.slowSync() > 0;
+        if (diskRates && !on.contains("disk")) {
+            throw new IllegalArgumentException("the plan sets disk rates, but disk faults are off for this seed and --faults");
+        }
+        if (s.reorder() > 0 && network.reorderDelayNanos() == 0) {
+            throw new IllegalArgumentException("the plan sets a reorder rate, but reordering is off for this seed and --faults");
+        }
+        if (s.lostNode() >= 0 && (!cluster.isCluster() || (cluster.faultyDisk() >= 0 && s.lostNode() != cluster.faultyDisk()))) {
+            throw new IllegalArgumentException("the plan's lost node n" + s.lostNode() + " is not allowed here: "
+                    + (cluster.isCluster() ? "it must be the faulty-disk node n" + cluster.faultyDisk() : "not a cluster"));
+        }
+        NetworkConfig net = network.withLossRate(s.loss()).withDuplicateRate(s.duplicate())
+                .withReorder(s.reorder(), network.reorderDelayNanos());
+        DiskFaultConfig d = on.contains("disk") ? disk.toBuilder().tornWriteProbability(s.tornWrite())
+                .corruptSectorProbability(s.corruptSector()).syncFailureProbability(s.syncFailure())
+                .slowSync(s.slowSync(), disk.slowSyncFactor()).build() : disk;
+        ClusterFaults cf = new ClusterFaults(cluster.faultyDisk(), cluster.bitFlipEveryMs(), cluster.readErrorEveryMs(),
+                cluster.readErrorMaxMs(), cluster.wipeChance(), cluster.leaseMs(), cluster.driftBoundPpm(),
+                cluster.beyondBound(), s.lostNode());
+        return new NemesisPlan(on, net, partitionEveryMs, partitionMaxMs, clogEveryMs, clogMaxMs, crashEveryMs, downMaxMs,
+                pauseEveryMs, pauseMaxMs, driftMaxPpm, clockEveryMs, s.faultPoints(), d, diskEveryMs, slowDiskMaxMs, cf, shape);
     }
 
     /**

@@ -22,8 +22,9 @@ public final class OutputOptions {
     boolean json;
 
     @Option(names = "--out", paramLabel = "DIR",
-            description = "Write the run's folder to DIR: summary.json, trace.jsonl.gz, history.jsonl, params.txt and "
-                    + "report.html (a page to open in a browser). Without it, a failing run writes its folder to "
+            description = "Write the run's folder to DIR: summary.json, trace.jsonl.gz, history.jsonl, params.txt, "
+                    + "plan.jsonl (object scenarios: the faults and operations as data, for --plan) and report.html (a page "
+                    + "to open in a browser). Without it, a failing run writes its folder to "
                     + "duro-runs/<scenario>-<seed>[-<bug>...] (reran with the same seed, so the same digest).")
     Path out;
 

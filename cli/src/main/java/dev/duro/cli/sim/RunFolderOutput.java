@@ -5,6 +5,7 @@ import dev.duro.model.history.DuroJsonLines;
 import dev.duro.model.history.History;
 import dev.duro.model.history.Operation;
 import dev.duro.reports.run.RunFolder;
+import dev.duro.sim.plan.RunPlan;
 import dev.duro.sim.run.RunConfig;
 import dev.duro.sim.run.RunResult;
 import dev.duro.sim.run.ScenarioRun;
@@ -27,6 +28,8 @@ final class RunFolderOutput {
     private final OutputOptions.TraceFile trace;
     private List<Operation> operations = List.of();
     private String historyProblem;
+    /** What the run executed (object scenarios), written as {@link RunFolder#PLAN}. */
+    private RunPlan plan;
 
     private RunFolderOutput(Path dir) {
         this.dir = dir;
@@ -66,6 +69,7 @@ final class RunFolderOutput {
 
     /** Reads the clients' histories from the finished run (before its memory is dropped). */
     void afterRun(ScenarioRun run) {
+        plan = run.executedPlan();
         List<Operation> ops = new ArrayList<>();
         try {
             for (History h : run.histories().values()) ops.addAll(h.operations());
@@ -80,6 +84,11 @@ final class RunFolderOutput {
         try {
             Files.writeString(dir.resolve(RunFolder.SUMMARY), result.toJson() + "\n", StandardCharsets.UTF_8);
             Files.write(dir.resolve(RunFolder.PARAMS), printed, StandardCharsets.UTF_8);
+            Files.deleteIfExists(dir.resolve(RunFolder.PLAN));
+            if (plan != null) {
+                PlanFile.save(dir.resolve(RunFolder.PLAN),
+                        PlanFile.write(plan, result.config(), result.untilMs(), result.config().nodes()));
+            }
             Path history = dir.resolve(RunFolder.HISTORY);
             Files.deleteIfExists(history);
             if (!operations.isEmpty()) {

@@ -292,7 +292,7 @@ public class SimBugTableCommand implements Callable<Integer> {
     }
 
     /** Refuses an {@code --out} that could not be written, before hours of hunting. */
-    private static void checkWritable(Path file) {
+    static void checkWritable(Path file) {
         Path dir = file.toAbsolutePath().getParent();
         if (Files.isDirectory(file)) throw new UserError("--out '" + file + "' is a directory: give a file such as " + file.resolve("bug-detection.md"));
         if (dir == null || !Files.isDirectory(dir)) throw new UserError("--out '" + file + "': no such directory '" + dir + "' (create it first)");
@@ -309,12 +309,17 @@ public class SimBugTableCommand implements Callable<Integer> {
      * (so the prose around the table stays), else as the whole file, inside the markers.
      */
     private static void write(Path file, String text) {
+        write(file, text, BEGIN, END);
+    }
+
+    /** Writes {@code text} between the file's {@code begin}/{@code end} marker lines, as above. */
+    static void write(Path file, String text, String begin, String end) {
         try {
-            String block = BEGIN + "\n" + text + END + "\n";
+            String block = begin + "\n" + text + end + "\n";
             String now = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
-            int b = now.indexOf(BEGIN);
-            int e = now.indexOf(END);
-            String next = b >= 0 && e > b ? now.substring(0, b) + block + now.substring(e + END.length()).replaceFirst("^\n", "")
+            int b = now.indexOf(begin);
+            int e = now.indexOf(end);
+            String next = b >= 0 && e > b ? now.substring(0, b) + block + now.substring(e + end.length()).replaceFirst("^\n", "")
                     : block;
             Files.writeString(file, next, StandardCharsets.UTF_8);
         } catch (IOException e) {

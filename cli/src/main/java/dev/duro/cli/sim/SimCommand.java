@@ -7,12 +7,14 @@ import picocli.CommandLine.Spec;
 
 /** {@code duro sim}: deterministic simulation runs. */
 @Command(name = "sim", mixinStandardHelpOptions = true,
-        description = "Deterministic simulation: run a seed, replay a reproduction line, check determinism.",
+        description = "Deterministic simulation: run a seed, replay a reproduction line, check determinism, shrink a failing run.",
         subcommands = {
             // One line each.
             SimBugsCommand.class,
             SimBugTableCommand.class,
             SimDoubleRunCommand.class,
+            SimMinimizeCommand.class,
+            SimMinimizeTableCommand.class,
             SimReplayCommand.class,
             SimRunCommand.class,
             SimScenariosCommand.class,

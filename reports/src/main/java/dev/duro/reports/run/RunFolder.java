@@ -21,7 +21,8 @@ import java.util.zip.GZIPOutputStream;
 /**
  * One run, one folder: {@code summary.json} (what {@code --json} prints), {@code trace.jsonl.gz},
  * {@code history.jsonl} (the clients' operations, Duro's JSON-lines history format, when the
- * scenario records them), {@code params.txt} and {@code report.html}. The CLI writes the summary, the parameters and the
+ * scenario records them), {@code params.txt}, {@code plan.jsonl} (the run's faults and
+ * operations as data, for object scenarios) and {@code report.html}. The CLI writes the summary, the parameters and the
  * plain trace; {@link #finish(Path)} compresses the trace and renders the page from those files,
  * so a page can always be made again from the folder alone.
  */
@@ -34,6 +35,8 @@ public final class RunFolder {
     public static final String PARAMS = "params.txt";
     public static final String HISTORY = "history.jsonl";
     public static final String REPORT = "report.html";
+    /** The faults and operations the run executed, as a plan {@code duro sim run --plan} replays. */
+    public static final String PLAN = "plan.jsonl";
 
     /** Compresses the plain trace (if present) and writes {@code report.html}; returns the page's path. */
     public static Path finish(Path dir) {

@@ -53,7 +53,7 @@ public final class BankScenario extends ObjectScenario {
         boolean syncInside = s.params().derive("variant").chance(0.5);
         ObjectWorld w = s.world(new NamespaceBinding(NAMESPACE, ctx -> new LedgerObject(ctx, accounts, syncInside)),
                 ObjectWorld.runtimeConfig(evictMs, 10_000, 2_000, bugs));
-        int clients = (int) p.between(2, 3);
+        int clients = w.clients((int) p.between(2, 3));
         long intervalMs = p.between(20, 80);
         long timeoutMs = p.between(300, 1_000);
         long maxAmount = p.between(10, 80);

@@ -52,7 +52,7 @@ public final class ChatScenario extends ObjectScenario {
         boolean partitionAsleep = variant.chance(0.5);
         ObjectWorld w = s.world(new NamespaceBinding(NAMESPACE, ctx -> new ChatRoom(ctx, outputInTransaction)),
                 ObjectWorld.runtimeConfig(p.between(1_000, 6_000), hibernateMs, 2_000, bugs));
-        int members = (int) p.between(2, 3);
+        int members = w.clients((int) p.between(2, 3));
         long intervalMs = p.between(40, 150);
         long timeoutMs = p.between(300, 1_000);
         double leaveChance = p.between(0, 5) / 100.0;

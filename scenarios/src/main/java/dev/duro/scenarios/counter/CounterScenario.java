@@ -56,8 +56,8 @@ public final class CounterScenario extends ObjectScenario {
         long evictMs = p.between(1_000, 6_000);
         ObjectWorld w = s.world(new NamespaceBinding(NAMESPACE, CounterObject::new),
                 ObjectWorld.runtimeConfig(evictMs, 10_000, 2_000, bugs));
-        int clients = (int) p.between(2, 3);
-        int counters = (int) p.between(1, 3);
+        int clients = w.clients((int) p.between(2, 3));
+        int counters = w.objects((int) p.between(1, 3));
         long intervalMs = p.between(20, 80);
         long timeoutMs = p.between(300, 1_000);
         List<String> names = new ArrayList<>();

@@ -28,6 +28,8 @@ public abstract class ClientProgram implements NodeProgram {
     private ObjectAccess.Factory accessFactory = ObjectAccess.singleNode(ObjectWorld.RUNTIME);
     private FinalReads finalReads = new FinalReads();
     private CallTally calls = new CallTally();
+    /** Which ticks issue (loop clients), and the record of the operations issued. */
+    Workload workload = Workload.unrecorded();
 
     protected ClientProgram(String name, int index, LongSupplier virtualNanos, long timeoutNanos) {
         this.name = name;
@@ -46,11 +48,12 @@ public abstract class ClientProgram implements NodeProgram {
     }
 
     /** How to reach objects and where final reads are logged; set by {@link ObjectWorld} before the start. */
-    final void attach(ObjectAccess.Factory factory, FinalReads log, CallTally tally) {
+    final void attach(ObjectAccess.Factory factory, FinalReads log, CallTally tally, Workload plan) {
         Invariants.check(world == null, "attach before the client starts");
         this.accessFactory = factory;
         this.finalReads = log;
         this.calls = tally;
+        this.workload = plan;
     }
 
     /** Schedules the workload. */
@@ -72,6 +75,8 @@ public abstract class ClientProgram implements NodeProgram {
 
     /** Calls object {@code objectName} of {@code namespace}; {@code then} runs with what came back. */
     protected final void call(String namespace, String objectName, Request request, Consumer<Outcome> then) {
+        if (workload.dry()) return; // a tick the plan leaves out: drawn, never sent
+        workload.sent(objectName + " " + request.method() + " " + request.path());
         Promise<Response> p = access.fetch(namespace, objectName, request, timeoutNanos);
         p.whenComplete((r, t) -> {
             Outcome o = Outcome.of(r, t);

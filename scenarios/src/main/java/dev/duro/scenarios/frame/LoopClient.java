@@ -29,6 +29,8 @@ public abstract class LoopClient extends ClientProgram {
 
     protected final Pace pace;
     private int answered;
+    /** Ticks of the loop so far: an operation's number in a plan. */
+    private int ticks;
 
     protected LoopClient(String name, int index, LongSupplier virtualNanos, long timeoutNanos, Pace pace) {
         super(name, index, virtualNanos, timeoutNanos);
@@ -37,13 +39,44 @@ public abstract class LoopClient extends ClientProgram {
 
     @Override
     protected final void begin() {
-        after(entropy.nextLong(pace.intervalNanos()) + 1, this::tick);
+        long first = entropy.nextLong(pace.intervalNanos()) + 1;
+        if (workload.replaying()) {
+            replayNext(first);
+        } else {
+            after(first, this::tick);
+        }
         if (pace.finalReader()) at(pace.finalReadAtNanos(), this::finalReads);
     }
 
     private void tick() {
         if (stopped()) return;
-        next();
+        workload.issue(index(), ticks++, now(), this::next);
+    }
+
+    /**
+     * Replaying a plan: the ticks it leaves out before its next listed one are drawn dry at once
+     * (each with its pause, so the stream stays where it was when the plan was recorded), and the
+     * listed one is issued at its recorded time, or at once if the previous operation ended later.
+     * Operations keep their times whichever others a plan leaves out.
+     */
+    private void replayNext(long delayNanos) {
+        while (!workload.listed(index(), ticks)) {
+            if (!workload.listedFrom(index(), ticks)) {
+                // Nothing more to issue; the loop's next wake-up stays (it finds the workload stopped, as when recorded).
+                after(delayNanos, () -> { });
+                return;
+            }
+            ticks++;
+            workload.dry(this::next);
+            delayNanos = pauseNanos();
+        }
+        long at = workload.plannedAtNanos(index(), ticks);
+        at(Math.max(at, now()), this::tick);
+    }
+
+    /** The pause after an operation, drawn from the client's stream. */
+    private long pauseNanos() {
+        return pace.intervalNanos() / 2 + entropy.nextLong(pace.intervalNanos());
     }
 
     /** Starts one operation (only before the stop); calls {@link #done()} when it is over. */
@@ -54,7 +87,12 @@ public abstract class LoopClient extends ClientProgram {
 
     /** The current operation is over: the next one after a random pause. */
     protected final void done() {
-        after(pace.intervalNanos() / 2 + entropy.nextLong(pace.intervalNanos()), this::tick);
+        long pause = pauseNanos();
+        if (workload.replaying()) {
+            replayNext(pause);
+        } else {
+            after(pause, this::tick);
+        }
     }
 
     /** True from the stop on: nothing new starts, and answers no longer count as acknowledgements. */

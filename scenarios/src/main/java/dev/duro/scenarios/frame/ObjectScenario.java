@@ -3,6 +3,7 @@ package dev.duro.scenarios.frame;
 import dev.duro.runtime.PlantedBug;
 import dev.duro.runtime.config.NamespaceBinding;
 import dev.duro.runtime.config.RuntimeConfig;
+import dev.duro.sim.plan.RunPlan;
 import dev.duro.sim.random.SeededEntropy;
 import dev.duro.sim.run.RunConfig;
 import dev.duro.sim.run.Scenario;
@@ -43,14 +44,14 @@ public abstract class ObjectScenario implements Scenario {
 
     /** What a scenario builds its run from. {@code params} is the stream of the scenario's own choices. */
     protected record Setup(String scenario, RunConfig config, TraceListener listener, Timeline timeline,
-                           SeededEntropy params, UnaryOperator<ClusterConfig> clusterTuning) {
+                           SeededEntropy params, UnaryOperator<ClusterConfig> clusterTuning, RunPlan plan) {
         public long untilMs() {
             return timeline.untilMs();
         }
 
         /** The world serving one namespace. */
         public ObjectWorld world(NamespaceBinding namespace, RuntimeConfig runtime) {
-            return new ObjectWorld(scenario, config, listener, timeline, List.of(namespace), runtime, clusterTuning);
+            return new ObjectWorld(scenario, config, listener, timeline, List.of(namespace), runtime, clusterTuning, plan);
         }
     }
 
@@ -92,10 +93,16 @@ public abstract class ObjectScenario implements Scenario {
 
     @Override
     public final ScenarioRun setUp(RunConfig config, TraceListener listener) {
+        return setUp(config, listener, null);
+    }
+
+    /** Builds the run under {@code plan}'s faults and workload (null: drawn from the seed). */
+    @Override
+    public final ScenarioRun setUp(RunConfig config, TraceListener listener, RunPlan plan) {
         ObjectWorld.plantedBugs(config.bugs()); // an unknown name fails here, listing the known ones
         long untilMs = config.untilMs() > 0 ? config.untilMs() : defaultUntilMs();
         return setUp(new Setup(name, config, listener, Timeline.of(untilMs, finalReadPercent),
-                new SeededEntropy(config.seed()).derive("scenario/" + name), clusterTuning));
+                new SeededEntropy(config.seed()).derive("scenario/" + name), clusterTuning, plan));
     }
 
     /** Builds the world, the workload and the check; nothing runs yet. */

@@ -23,6 +23,8 @@ import dev.duro.sim.disk.SimDiskDevice;
 import dev.duro.sim.kernel.StopReason;
 import dev.duro.sim.node.NoDiskDevice;
 import dev.duro.sim.node.SimulatedNode;
+import dev.duro.sim.plan.PlanRecorder;
+import dev.duro.sim.plan.RunPlan;
 import dev.duro.sim.random.SeededEntropy;
 import dev.duro.sim.run.FailureClass;
 import dev.duro.sim.run.RunConfig;
@@ -103,7 +105,15 @@ public final class ObjectWorld {
     private final CallTally calls = new CallTally();
     /** The nemesis, once started: strikes it skipped for the fault budget, deep sequences (params). */
     private Nemesis nemesis;
-    private final Recorders histories = new Recorders();
+    /** What the run executed: the nemesis's faults and the clients' operations. */
+    private final PlanRecorder recorder = new PlanRecorder();
+    /** The plan this run replays; null when its faults and workload are drawn from the seed. */
+    private final RunPlan replay;
+    private final Workload workload;
+    private final Recorders histories;
+    /** The workload's sizes as the scenario set them ({@link #clients}, {@link #objects}), for the recorded plan. */
+    private int clientCount;
+    private int objectCount;
     private final List<SimDiskDevice> disks = new ArrayList<>();
     private final SequencedMap<String, String> params = new LinkedHashMap<>();
     private boolean started;
@@ -119,6 +129,20 @@ public final class ObjectWorld {
      */
     public ObjectWorld(String scenario, RunConfig config, TraceListener listener, Timeline timeline,
                        List<NamespaceBinding> namespaces, RuntimeConfig runtime, UnaryOperator<ClusterConfig> clusterTuning) {
+        this(scenario, config, listener, timeline, namespaces, runtime, clusterTuning, null);
+    }
+
+    /**
+     * As above, replaying {@code replay} (faults, standing rates and workload as data; null: drawn
+     * from the seed as usual). A plan whose standing rates this seed's fault kinds cannot take is an
+     * {@link IllegalArgumentException}.
+     */
+    public ObjectWorld(String scenario, RunConfig config, TraceListener listener, Timeline timeline,
+                       List<NamespaceBinding> namespaces, RuntimeConfig runtime, UnaryOperator<ClusterConfig> clusterTuning,
+                       RunPlan replay) {
+        this.replay = replay;
+        this.workload = new Workload(replay == null ? null : replay.workload(), recorder);
+        this.histories = new Recorders(workload);
         this.scenario = scenario;
         this.config = config;
         this.timeline = timeline;
@@ -137,13 +161,14 @@ public final class ObjectWorld {
             }
             this.locations = null;
             this.cluster = null;
-            this.plan = drawn;
+            this.plan = replay == null ? drawn : drawn.withStanding(replay.standing());
         } else {
             this.locations = config.located() ? LocationSpec.parse(config.locations(), nodes) : null;
             this.cluster = clusterTuning.apply(locations == null ? ClusterConfig.of(nodes)
                     : ClusterConfig.of(nodes).withLocations(locations.byMember()));
-            this.plan = drawn.forCluster(root.derive("nemesis-plan"), nodes, cluster.leaseMillis(), cluster.driftBoundPpm(),
-                    config.clockDriftBeyondBound());
+            NemesisPlan clustered = drawn.forCluster(root.derive("nemesis-plan"), nodes, cluster.leaseMillis(),
+                    cluster.driftBoundPpm(), config.clockDriftBeyondBound());
+            this.plan = replay == null ? clustered : clustered.withStanding(replay.standing());
         }
         // The host seals when an output is produced and releases outputs in production order; writes
         // made after production may still be in flight when it leaves, so the declared batch is the rule.
@@ -206,9 +231,30 @@ public final class ObjectWorld {
         Invariants.check(!started, "clients are added before start()");
         if (program instanceof ClientProgram client) {
             client.attach(cluster == null ? ObjectAccess.singleNode(RUNTIME)
-                    : locations == null ? ObjectAccess.cluster(cluster) : ObjectAccess.located(cluster, this::locationOf), finalReads, calls);
+                    : locations == null ? ObjectAccess.cluster(cluster) : ObjectAccess.located(cluster, this::locationOf), finalReads, calls,
+                    workload);
         }
         return sim.addNode(program, NoDiskDevice.FACTORY).id();
+    }
+
+    /**
+     * The number of clients a scenario runs: {@code drawn} (drawn from the seed: draw it anyway, so
+     * the other draws stay put), or the replayed plan's when it names one.
+     */
+    public int clients(int drawn) {
+        clientCount = replay != null && replay.workload().clients() > 0 ? replay.workload().clients() : drawn;
+        return clientCount;
+    }
+
+    /** The number of objects (counters, registers' objects...) a scenario uses: as {@link #clients}. */
+    public int objects(int drawn) {
+        objectCount = replay != null && replay.workload().objects() > 0 ? replay.workload().objects() : drawn;
+        return objectCount;
+    }
+
+    /** Whether this run replays a plan (its parameters say so). */
+    public boolean replaying() {
+        return replay != null;
     }
 
     /** Adds {@code count} clients, client {@code i} made by {@code make.apply(i)}, in index order. */
@@ -325,8 +371,10 @@ public final class ObjectWorld {
         Invariants.check(!started, "start() once");
         started = true;
         sim.startAll();
-        nemesis = new Nemesis(sim, plan, Simulation.millis(timeline.healAtMs()), nodes, disks).withFullDiskStrikes();
+        nemesis = new Nemesis(sim, plan, Simulation.millis(timeline.healAtMs()), nodes, disks).withFullDiskStrikes()
+                .withRecorder(recorder);
         if (cluster != null) nemesis.withFocus(activations::latestOutputNode);
+        if (replay != null) nemesis.withReplay(replay.faults());
         nemesis.install();
         sim.at(Simulation.millis(timeline.restartAtMs()), () -> {
             sim.note("phase", cluster == null ? "crash and restart of the runtime node on a healthy disk"
@@ -362,6 +410,9 @@ public final class ObjectWorld {
         }
         if (!runtime.plantedBugs().isEmpty()) params.put("planted", runtime.plantedBugs().stream().map(Enum::name).sorted().toList().toString());
         params.putAll(plan.describe());
+        if (replay != null) {
+            params.put("plan", "replayed: " + replay.sizes() + " (the faults and operations the plan lists, not drawn ones)");
+        }
         sim.note("params", params.toString());
     }
 
@@ -470,7 +521,7 @@ public final class ObjectWorld {
                         + livenessDeadlineMs() + "ms");
             }
             return out;
-        }, histories::build);
+        }, histories::build, () -> recorder.plan(plan.standing(), clientCount, objectCount));
     }
 
     public RunConfig config() {

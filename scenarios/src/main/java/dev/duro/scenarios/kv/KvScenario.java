@@ -55,8 +55,8 @@ public final class KvScenario extends ObjectScenario {
         long evictMs = p.between(1_000, 6_000);
         ObjectWorld w = s.world(new NamespaceBinding(NAMESPACE, RegisterObject::new),
                 ObjectWorld.runtimeConfig(evictMs, 10_000, 2_000, bugs));
-        int clients = (int) p.between(2, 3);
-        int objects = (int) p.between(2, 4);
+        int clients = w.clients((int) p.between(2, 3));
+        int objects = w.objects((int) p.between(2, 4));
         int keyCount = (int) p.between(4, 12);
         long intervalMs = p.between(20, 80);
         long timeoutMs = p.between(300, 1_000);

@@ -49,8 +49,8 @@ public final class LimiterScenario extends ObjectScenario {
         long windowMs = limit * p.between(50, 250);
         ObjectWorld w = s.world(new NamespaceBinding(NAMESPACE, ctx -> new LimiterObject(ctx, windowMs, limit)),
                 ObjectWorld.runtimeConfig(evictMs, 10_000, 2_000, bugs));
-        int clients = (int) p.between(2, 3);
-        int objects = (int) p.between(1, 2);
+        int clients = w.clients((int) p.between(2, 3));
+        int objects = w.objects((int) p.between(1, 2));
         int keyCount = (int) p.between(2, 6);
         long intervalMs = p.between(10, 50);
         long timeoutMs = p.between(300, 1_000);

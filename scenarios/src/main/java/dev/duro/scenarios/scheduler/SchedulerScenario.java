@@ -54,8 +54,8 @@ public final class SchedulerScenario extends ObjectScenario {
         boolean resetSame = s.params().derive("variant").chance(0.5);
         ObjectWorld w = s.world(new NamespaceBinding(NAMESPACE, ctx -> new SchedulerObject(ctx, failRate, resetSame)),
                 ObjectWorld.runtimeConfig(evictMs, 10_000, 100, bugs));
-        int clients = (int) p.between(2, 3);
-        int objectCount = (int) p.between(1, 3);
+        int clients = w.clients((int) p.between(2, 3));
+        int objectCount = w.objects((int) p.between(1, 3));
         long intervalMs = p.between(50, 200);
         long timeoutMs = p.between(300, 1_000);
         long maxDelayMs = Math.max(100, Math.min(p.between(100, 3_000), (t.finalReadAtMs() - t.stopAtMs()) / 2));

@@ -4,6 +4,7 @@ import dev.duro.model.util.Invariants;
 import dev.duro.sim.Simulation;
 import dev.duro.sim.kernel.Kernel;
 import dev.duro.sim.kernel.StopReason;
+import dev.duro.sim.plan.RunPlan;
 import dev.duro.sim.trace.TraceListener;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,11 +24,20 @@ public final class Runner {
      */
     public static RunResult run(Scenario scenario, RunConfig requested, TraceListener listener,
                                 Consumer<ScenarioRun> afterRun) {
+        return run(scenario, requested, null, listener, afterRun);
+    }
+
+    /**
+     * Runs under {@code plan} (faults and workload as data; null: drawn from the seed), then hands
+     * the finished run to {@code afterRun}.
+     */
+    public static RunResult run(Scenario scenario, RunConfig requested, RunPlan plan, TraceListener listener,
+                                Consumer<ScenarioRun> afterRun) {
         Invariants.check(scenario.name().equals(requested.scenario()), "config names scenario '%s', got '%s'",
                 requested.scenario(), scenario.name());
         RunConfig config = resolved(scenario, requested);
         long untilMs = resolvedUntilMs(scenario, config);
-        ScenarioRun run = scenario.setUp(config, listener);
+        ScenarioRun run = plan == null ? scenario.setUp(config, listener) : scenario.setUp(config, listener, plan);
         Simulation sim = run.simulation();
         sim.kernel().budget(Simulation.millis(untilMs), config.maxEvents());
         StopReason reason = sim.kernel().run();

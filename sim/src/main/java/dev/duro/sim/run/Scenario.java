@@ -1,5 +1,6 @@
 package dev.duro.sim.run;
 
+import dev.duro.sim.plan.RunPlan;
 import dev.duro.sim.trace.TraceListener;
 
 /**
@@ -26,6 +27,18 @@ public interface Scenario {
 
     /** Builds the run; nothing executes until the simulation is stepped. */
     ScenarioRun setUp(RunConfig config, TraceListener listener);
+
+    /**
+     * Builds the run under {@code plan} (its faults and workload as data; null: drawn from the seed
+     * as usual). Scenarios that cannot take a plan reject one with an {@link IllegalArgumentException}.
+     */
+    default ScenarioRun setUp(RunConfig config, TraceListener listener, RunPlan plan) {
+        if (plan != null) {
+            throw new IllegalArgumentException("scenario '" + name() + "' takes no --plan: plans record object scenarios "
+                    + "(kv, counter, bank, chat, rate-limiter, scheduler)");
+        }
+        return setUp(config, listener);
+    }
 
     /** Builds and runs to a verdict. */
     default RunResult run(RunConfig config) {

@@ -1,6 +1,7 @@
 package dev.duro.sim.run;
 
 import dev.duro.sim.Simulation;
+import dev.duro.sim.plan.RunPlan;
 import dev.duro.sim.kernel.StopReason;
 import java.util.List;
 import dev.duro.model.history.History;
@@ -33,6 +34,14 @@ public interface ScenarioRun {
         return new TreeMap<>();
     }
 
+    /**
+     * The faults and workload this run executed, as a plan that replays it ({@code sim run --plan});
+     * null for scenarios that record none. Read after the run.
+     */
+    default RunPlan executedPlan() {
+        return null;
+    }
+
     /** A run from its parts: the simulation, the drawn parameters and the end-of-run check. */
     static ScenarioRun of(Simulation simulation, SequencedMap<String, String> parameters,
                           Function<StopReason, List<Violation>> check) {
@@ -42,7 +51,19 @@ public interface ScenarioRun {
     /** A run from its parts, with the clients' histories. */
     static ScenarioRun of(Simulation simulation, SequencedMap<String, String> parameters,
                           Function<StopReason, List<Violation>> check, Supplier<SequencedMap<String, History>> histories) {
+        return of(simulation, parameters, check, histories, () -> null);
+    }
+
+    /** A run from its parts, with the clients' histories and the plan it executed. */
+    static ScenarioRun of(Simulation simulation, SequencedMap<String, String> parameters,
+                          Function<StopReason, List<Violation>> check, Supplier<SequencedMap<String, History>> histories,
+                          Supplier<RunPlan> plan) {
         return new ScenarioRun() {
+            @Override
+            public RunPlan executedPlan() {
+                return plan.get();
+            }
+
             @Override
             public SequencedMap<String, History> histories() {
                 return histories.get();
