@@ -98,6 +98,24 @@ class BadInputTest {
         rows.add(row("--runs must be 1..1000", "bench", "lin", "--runs", "0"));
         rows.add(row("--min-ms must be >= 0", "bench", "lin", "--min-ms", "-5"));
         rows.add(row("no Porcupine corpus there (no verdicts.csv)", "bench", "lin", "--corpus", tmp.resolve("nope").toString()));
+
+        // cluster test: refused before any member process starts
+        rows.add(row("--nodes must be 3..7", "cluster", "test", "--nodes", "2"));
+        rows.add(row("--nodes must be 3..7", "cluster", "test", "--nodes", "8"));
+        rows.add(row("is not a whole number", "cluster", "test", "--nodes", "three"));
+        rows.add(row("--duration must be 5s..2h", "cluster", "test", "--duration", "1s"));
+        rows.add(row("--duration must be 5s..2h", "cluster", "test", "--duration", "121m"));
+        rows.add(row("--duration must be a positive duration such as 30s", "cluster", "test", "--duration", "soon"));
+        rows.add(row("--faults: unknown kind 'explode' (kill, pause, partition, delay, or none)", "cluster", "test", "--faults",
+                "kill,explode"));
+        rows.add(row("--faults is empty", "cluster", "test", "--faults", " "));
+        rows.add(row("--scenario must be kv", "cluster", "test", "--scenario", "bank"));
+        rows.add(row("--clients must be 1..64", "cluster", "test", "--clients", "0"));
+        rows.add(row("--keys must be 1..1000", "cluster", "test", "--keys", "0"));
+        rows.add(row("--liveness-bound must be at least 1s", "cluster", "test", "--liveness-bound", "10ms"));
+        rows.add(row("--planted-bug must be lying-disk", "cluster", "test", "--planted-bug", "typo"));
+        rows.add(row("--fault-admin-port must be 1..65535", "node", "--config", tmp.resolve("c.toml").toString(), "--id", "n0",
+                "--fault-admin-port", "0"));
         return rows.stream();
     }
 
