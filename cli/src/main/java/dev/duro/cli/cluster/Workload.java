@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The kv scenario's client workload over real HTTP: {@code clients} threads, each a closed loop of
  * reads (40%), writes of unique values (35%) and compare-and-sets from the last value it saw
- * (25%) on random keys spread over register objects, each request to a random member. A request
+ * (25%) on random keys spread over register objects, each request to a random member (one that
+ * refused or did not answer is left alone for 2 s, as a client fails over). A request
  * that gets no answer in time (or loses its connection) is indeterminate, as is any write answered
  * with an error: it may have taken effect; its client goes on as a new process (Jepsen's rule). A
  * refused connection is a definite failure (nothing was sent); a failed read is a failure (reads
@@ -31,6 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Workload {
     static final int OBJECTS = 4;
+    /** How long a client leaves a member alone after it refused or did not answer. */
+    private static final long AVOID_NANOS = 2_000_000_000L;
 
     private final long seed;
     private final int clients;
@@ -89,9 +92,11 @@ final class Workload {
         Map<String, String> lastSeen = new HashMap<>();
         int process = client;
         int values = 0;
+        long[] avoidUntil = new long[httpPorts.size()];
         while (!stopping) {
             String key = keys.get(r.nextInt(keys.size()));
-            int port = httpPorts.get(r.nextInt(httpPorts.size()));
+            int member = pick(r, avoidUntil);
+            int port = httpPorts.get(member);
             double dice = r.nextDouble();
             String base = "http://127.0.0.1:" + port;
             String obj = "obj=" + objectOf(key) + "&key=" + key;
@@ -136,9 +141,21 @@ final class Workload {
                     process += clients;
                 }
             }
+            if (o.status == REFUSED || o.status == NO_ANSWER) avoidUntil[member] = System.nanoTime() + AVOID_NANOS;
             if (o.status != 200) pause(50 + r.nextInt(100)); // a member is down or busy: do not spin
             else pause(5 + r.nextInt(30));
         }
+    }
+
+    /** A random member, avoiding for a while those that refused or did not answer (as a client fails over). */
+    private static int pick(Random r, long[] avoidUntil) {
+        long now = System.nanoTime();
+        int start = r.nextInt(avoidUntil.length);
+        for (int i = 0; i < avoidUntil.length; i++) {
+            int m = (start + i) % avoidUntil.length;
+            if (avoidUntil[m] <= now) return m;
+        }
+        return start;
     }
 
     /**
