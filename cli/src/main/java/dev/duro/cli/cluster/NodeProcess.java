@@ -104,7 +104,8 @@ final class NodeProcess {
 
     private boolean signal(String name) {
         try {
-            Process p = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).redirectErrorStream(true).start();
+            // The shell's kill builtin: Java cannot send SIGSTOP or SIGCONT, and a slim image may lack /bin/kill.
+            Process p = new ProcessBuilder("sh", "-c", "kill -" + name + " " + process.pid()).redirectErrorStream(true).start();
             return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException e) {
             return false;
