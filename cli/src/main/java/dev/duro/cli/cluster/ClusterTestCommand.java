@@ -119,6 +119,7 @@ public final class ClusterTestCommand implements Callable<Integer> {
         String repro = "./duro cluster test --scenario kv --nodes " + nodes + " --duration " + duration + " --faults "
                 + (kinds.isEmpty() ? "none" : String.join(",", kinds)) + " --seed " + s
                 + (clients != 4 ? " --clients " + clients : "") + (keys != 8 ? " --keys " + keys : "")
+                + (livenessBound.equals("60s") ? "" : " --liveness-bound " + livenessBound)
                 + (noLazyDisk ? " --no-lazy-disk" : "") + (plantedBug != null ? " --planted-bug " + plantedBug : "");
         PrintWriter o = spec.commandLine().getOut();
         FaultPlan plan = FaultPlan.of(s, nodes, durationMs, kinds);
