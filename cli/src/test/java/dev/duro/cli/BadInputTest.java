@@ -106,14 +106,14 @@ class BadInputTest {
         rows.add(row("--duration must be 5s..2h", "cluster", "test", "--duration", "1s"));
         rows.add(row("--duration must be 5s..2h", "cluster", "test", "--duration", "121m"));
         rows.add(row("--duration must be a positive duration such as 30s", "cluster", "test", "--duration", "soon"));
-        rows.add(row("--faults: unknown kind 'explode' (kill, pause, partition, delay, or none)", "cluster", "test", "--faults",
+        rows.add(row("--faults: unknown kind 'explode' (kill, pause, partition, delay, power, or none)", "cluster", "test", "--faults",
                 "kill,explode"));
         rows.add(row("--faults is empty", "cluster", "test", "--faults", " "));
         rows.add(row("--scenario must be kv", "cluster", "test", "--scenario", "bank"));
         rows.add(row("--clients must be 1..64", "cluster", "test", "--clients", "0"));
         rows.add(row("--keys must be 1..1000", "cluster", "test", "--keys", "0"));
         rows.add(row("--liveness-bound must be at least 1s", "cluster", "test", "--liveness-bound", "10ms"));
-        rows.add(row("--planted-bug must be lying-disk", "cluster", "test", "--planted-bug", "typo"));
+        rows.add(row("--planted-bug must be lying-disk or one of the runtime's: no planted bug 'typo'", "cluster", "test", "--planted-bug", "typo"));
         rows.add(row("--fault-admin-port must be 1..65535", "node", "--config", tmp.resolve("c.toml").toString(), "--id", "n0",
                 "--fault-admin-port", "0"));
         return rows.stream();

@@ -66,7 +66,7 @@ public final class ClusterTestCommand implements Callable<Integer> {
     String duration;
 
     @Option(names = "--faults", defaultValue = "kill,pause,partition", paramLabel = "KINDS",
-            description = "Comma-separated kinds: kill, pause, partition, delay; or none. Default: ${DEFAULT-VALUE}.")
+            description = "Comma-separated kinds: kill, pause, partition, delay, power; or none. Default: ${DEFAULT-VALUE}.")
     String faults;
 
     @Option(names = "--seed", description = "Seed of the workload and the fault schedule (default: a random one, printed).")
@@ -91,7 +91,8 @@ public final class ClusterTestCommand implements Callable<Integer> {
     boolean noLazyDisk;
 
     @Option(names = "--planted-bug", hidden = true, paramLabel = "BUG",
-            description = "TEST ONLY: run the members with a planted bug to show the checkers catch it: lying-disk (syncs answer one batch early).")
+            description = "TEST ONLY: run the members with a planted bug to show the checkers catch it: lying-disk (syncs answer "
+                    + "one batch early) or one of the runtime's (duro sim bugs), e.g. skip-fsync.")
     String plantedBug;
 
     @Option(names = "--json", description = "End with one JSON object: verdict, ops, faults, lostAcknowledged, history, repro, ...")
@@ -111,7 +112,11 @@ public final class ClusterTestCommand implements Callable<Integer> {
         if (keys < 1 || keys > 1000) throw new UserError("--keys must be 1..1000, got " + keys);
         List<String> kinds = kinds(faults);
         if (plantedBug != null && !plantedBug.equals("lying-disk")) {
-            throw new UserError("--planted-bug must be lying-disk, got '" + plantedBug + "'");
+            try {
+                dev.duro.runtime.PlantedBug.byName(plantedBug);
+            } catch (IllegalArgumentException e) {
+                throw new UserError("--planted-bug must be lying-disk or one of the runtime's: " + e.getMessage());
+            }
         }
         long s = seed != null ? seed : new SecureRandom().nextLong() >>> 1;
         Path dir = out != null ? out : Path.of("duro-runs", "cluster-" + s);
@@ -129,7 +134,7 @@ public final class ClusterTestCommand implements Callable<Integer> {
         o.println("run folder: " + dir);
         o.println("fault schedule (" + plan.faults().size() + " faults, from the seed; the run itself is not deterministic):");
         for (FaultPlan.Fault f : plan.faults()) o.println("  " + f.describe());
-        if (kinds.contains("kill")) o.println("  then, after the workload: kill -9 every member at once (a power cut), restart them all, read back");
+        if (kinds.contains("kill")) o.println("  then, at the end, under load: kill -9 every member at once (a power cut), restart them all, read back");
         o.flush();
         Run run = new Run(dir, o);
         Thread cleanup = new Thread(run::killAll, "duro-cluster-cleanup");
@@ -148,13 +153,13 @@ public final class ClusterTestCommand implements Callable<Integer> {
 
     static List<String> kinds(String text) {
         String t = text.strip();
-        if (t.isEmpty()) throw new UserError("--faults is empty: give kinds (kill, pause, partition, delay) or none");
+        if (t.isEmpty()) throw new UserError("--faults is empty: give kinds (kill, pause, partition, delay, power) or none");
         if (t.equals("none")) return List.of();
         List<String> out = new ArrayList<>();
         for (String k : t.split(",")) {
             String kind = k.strip();
             if (!FaultPlan.KINDS.contains(kind)) {
-                throw new UserError("--faults: unknown kind '" + kind + "' (kill, pause, partition, delay, or none)");
+                throw new UserError("--faults: unknown kind '" + kind + "' (kill, pause, partition, delay, power, or none)");
             }
             if (!out.contains(kind)) out.add(kind);
         }
@@ -208,12 +213,14 @@ public final class ClusterTestCommand implements Callable<Integer> {
                 heal(f);
             }
             sleepUntil(durationMs);
+            if (plan.powerCut()) { // while the clients still write: requests in flight are cut off too
+                injected.merge("power-cut", 1, Integer::sum);
+                killAll();
+                say("kill -9 every member at once, under load (a power cut: lazy disks lose every unsynced write)");
+            }
             w.stop();
             say("workload stopped after %d ops; healing: every member running, no partition", w.ops());
             if (plan.powerCut()) {
-                injected.merge("power-cut", 1, Integer::sum);
-                killAll();
-                say("kill -9 every member at once (a power cut: lazy disks lose every unsynced write)");
                 for (NodeProcess m : members) m.start();
                 say("restarted every member on its data");
             }
@@ -247,8 +254,11 @@ public final class ClusterTestCommand implements Callable<Integer> {
             Path config = dir.resolve("cluster.toml");
             Files.writeString(config, toml);
             for (int i = 0; i < nodes; i++) {
-                String diskFlag = plantedBug != null ? "--lying-disk" : noLazyDisk ? null : "--lazy-disk";
-                NodeProcess m = new NodeProcess(i, httpPorts[i], adminPorts[i], config, dir.resolve("n" + i + ".log"), diskFlag);
+                List<String> flags = new ArrayList<>();
+                if ("lying-disk".equals(plantedBug)) flags.add("--lying-disk");
+                else if (!noLazyDisk) flags.add("--lazy-disk");
+                if (plantedBug != null && !plantedBug.equals("lying-disk")) flags.addAll(List.of("--planted-bug", plantedBug));
+                NodeProcess m = new NodeProcess(i, httpPorts[i], adminPorts[i], config, dir.resolve("n" + i + ".log"), flags);
                 members.add(m);
                 m.start();
             }
@@ -303,6 +313,10 @@ public final class ClusterTestCommand implements Callable<Integer> {
                     m.pause();
                     say("SIGSTOP n%d (pid %d)%s", f.node(), m.pid(), m.paused() ? "" : ": FAILED to stop it");
                 }
+                case "power" -> {
+                    killAll();
+                    say("power cut: kill -9 every member at once");
+                }
                 case "delay" -> {
                     boolean told = members.get(f.node()).setFaults(http, "delayMs=" + f.delayMs());
                     say("delay every frame into n%d by %d ms%s", f.node(), f.delayMs(), told ? "" : " (n" + f.node() + " did not answer)");
@@ -327,6 +341,10 @@ public final class ClusterTestCommand implements Callable<Integer> {
                 case "pause" -> {
                     members.get(f.node()).resume();
                     say("SIGCONT n%d", f.node());
+                }
+                case "power" -> {
+                    for (NodeProcess m : members) m.start();
+                    say("restarted every member on its data");
                 }
                 case "delay" -> {
                     members.get(f.node()).setFaults(http, "");

@@ -16,10 +16,11 @@ import java.util.function.BiPredicate;
  * {@code SIGCONT} after 2.5–6 s: longer than the 2 s lease), {@code partition} (the simulator's
  * shapes among the members, {@code faults.Nemesis}: isolate one, halves, a minority, a bridge,
  * one-way out, one-way in, one link; 2–8 s) and {@code delay} (every frame into one node 50–500
- * ms late, 2–6 s).
+ * ms late, 2–6 s) and {@code power} (every member killed at once under load, all restarted after
+ * 1–3 s).
  */
 record FaultPlan(List<Fault> faults, boolean powerCut) {
-    static final Set<String> KINDS = Set.of("kill", "pause", "partition", "delay");
+    static final Set<String> KINDS = Set.of("kill", "pause", "partition", "delay", "power");
 
     /**
      * One fault: {@code kind} on {@code node} (or a partition {@code cut}: {@code cut[a][b]} means
@@ -34,8 +35,8 @@ record FaultPlan(List<Fault> faults, boolean powerCut) {
 
     /**
      * Faults from 3 s into the workload until 2 s before its end, 1–3 s apart; with {@code kill},
-     * also a power cut after the workload (every member killed at once, as the simulator ends its
-     * runs).
+     * also a power cut at the end while the clients still run (every member killed at once; the
+     * simulator ends its runs with a power loss too).
      */
     static FaultPlan of(long seed, int nodes, long durationMs, List<String> kinds) {
         Random r = new Random(seed ^ 0x5DEECE66DL * 31);
@@ -47,6 +48,7 @@ record FaultPlan(List<Fault> faults, boolean powerCut) {
             Fault f = switch (kind) {
                 case "kill" -> new Fault(at, kind, node, between(r, 1_000, 4_000), null, 0, "kill -9 n" + node + ", then restart it");
                 case "pause" -> new Fault(at, kind, node, between(r, 2_500, 6_000), null, 0, "SIGSTOP n" + node + ", then SIGCONT");
+                case "power" -> new Fault(at, kind, -1, between(r, 1_000, 3_000), null, 0, "power cut: kill -9 every member, then restart all");
                 case "delay" -> {
                     long d = between(r, 50, 500);
                     yield new Fault(at, kind, node, between(r, 2_000, 6_000), null, d, "delay frames into n" + node + " by " + d + "ms");

@@ -26,7 +26,7 @@ final class NodeProcess {
     private boolean paused;
     private int starts;
 
-    NodeProcess(int index, int httpPort, int adminPort, Path config, Path log, String diskFlag) {
+    NodeProcess(int index, int httpPort, int adminPort, Path config, Path log, List<String> testFlags) {
         this.index = index;
         this.httpPort = httpPort;
         this.adminPort = adminPort;
@@ -36,7 +36,7 @@ final class NodeProcess {
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "dev.duro.cli.Main", "node",
                 "--config", config.toString(), "--id", "n" + index, "--bind", "127.0.0.1", "--registers",
                 "--fault-admin-port", String.valueOf(adminPort)));
-        if (diskFlag != null) c.add(diskFlag);
+        c.addAll(testFlags);
         this.command = List.copyOf(c);
     }
 

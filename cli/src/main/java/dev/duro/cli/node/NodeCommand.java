@@ -17,6 +17,7 @@ import dev.duro.deploy.node.RealNode;
 import dev.duro.deploy.serve.NodeSpecs;
 import dev.duro.deploy.serve.ServedNode;
 import dev.duro.model.world.NodeId;
+import dev.duro.runtime.PlantedBug;
 import io.netty.channel.EventLoopGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,6 +27,7 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
@@ -78,6 +80,10 @@ public final class NodeCommand implements Callable<Integer> {
             description = "TEST ONLY, a planted bug (duro cluster test --planted-bug lying-disk): a lazy disk whose syncs answer one batch before writing.")
     boolean lyingDisk;
 
+    @Option(names = "--planted-bug", hidden = true, paramLabel = "BUG",
+            description = "TEST ONLY (duro cluster test --planted-bug): switch on one of the runtime's planted bugs.")
+    String plantedBug;
+
     @Option(names = "--registers", hidden = true,
             description = "Also serve the kv scenario's registers at /get, /put, /cas?obj=... (duro cluster test).")
     boolean registers;
@@ -86,6 +92,12 @@ public final class NodeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (faultAdminPort != null && (faultAdminPort < 1 || faultAdminPort > 65535)) {
             throw new UserError("--fault-admin-port must be 1..65535, got " + faultAdminPort);
+        }
+        Set<PlantedBug> bugs;
+        try {
+            bugs = plantedBug == null ? Set.of() : Set.of(PlantedBug.byName(plantedBug));
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--planted-bug: " + e.getMessage());
         }
         if (drainMillis < 0) throw new UserError("--drain-timeout-ms must be >= 0, got " + drainMillis);
         if (requestTimeoutMillis <= 0) throw new UserError("--request-timeout-ms must be > 0, got " + requestTimeoutMillis);
@@ -123,7 +135,7 @@ public final class NodeCommand implements Callable<Integer> {
                             HttpOptions.defaults().withRequestTimeoutMillis(requestTimeoutMillis))
                     : NodeSpecs.of(file, self, bind, ExampleApp::deployment, ExampleApp.worker(),
                             HttpOptions.defaults().withRequestTimeoutMillis(requestTimeoutMillis));
-            node = ServedNode.start(s, io, options, address -> { });
+            node = ServedNode.start(s, io, options, address -> { }, bugs);
         } catch (DataDirectoryException | IllegalStateException e) {
             io.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             if (admin != null) admin.stop();
@@ -135,6 +147,7 @@ public final class NodeCommand implements Callable<Integer> {
                 + bind + ":" + node.httpAddress().getPort() + ", node port " + m.nodePort() + ", data in " + file.nodeDataDir(self)
                 + (node.existing() ? " (restarted on its data)" : " (new)")
                 + (admin != null ? "; TEST ONLY: fault admin on 127.0.0.1:" + admin.port() : "")
+                + (bugs.isEmpty() ? "" : "; TEST ONLY, PLANTED BUG: " + plantedBug)
                 + (lyingDisk ? "; TEST ONLY, PLANTED BUG: lying disk" : lazyDisk ? "; TEST ONLY: lazy disk" : ""));
         err.flush();
         String why = signal.await();

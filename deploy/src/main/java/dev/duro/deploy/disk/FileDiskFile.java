@@ -139,18 +139,15 @@ final class FileDiskFile implements DiskFile {
     }
 
     /**
-     * Test only (a lazy disk): writes the file's pending writes to the page cache so the force
-     * that follows covers them; returns the answer when there is nothing to force (the planted
-     * lying disk, or a failed write), else null.
+     * Test only (a lazy disk): the answer of the planted lying disk, which writes what the previous
+     * sync covered and answers at once; null for an honest lazy disk, whose pending writes the
+     * fsync thread writes right before its force ({@link #forceForSync}).
      */
     private Promise<Void> syncLazy() {
+        if (!disk.syncsLie()) return null;
         try {
-            if (disk.syncsLie()) {
-                lazy.flushPreviousBatch(channel); // the planted bug: this sync's writes are not written, yet "durable"
-                return Promise.succeeded(loop, null);
-            }
-            lazy.flush(channel);
-            return null;
+            lazy.flushPreviousBatch(channel); // the planted bug: this sync's writes are not written, yet "durable"
+            return Promise.succeeded(loop, null);
         } catch (IOException e) {
             return Promise.failed(loop, IoErrors.map(path, e));
         }
@@ -165,6 +162,7 @@ final class FileDiskFile implements DiskFile {
         if (failure == null) {
             forces.incrementAndGet();
             try {
+                if (lazy != null) lazy.flush(channel); // test only: the unsynced bytes reach the kernel only now
                 channel.force(true); // metadata too: an append changes the size, which fdatasync may skip on some systems
             } catch (IOException e) {
                 DiskException mapped = IoErrors.map(path, e);

@@ -10,10 +10,11 @@ import java.util.List;
 /**
  * Test only ({@link FileDisk#openLazy}): the writes and truncations of one file since its last
  * sync, kept in the process instead of the page cache, so that a {@code kill -9} loses them as a
- * power cut loses what was never fsynced. Reads and the size see them; a sync first writes them
- * to the file in order, then forces it. Shared by every handle of the file (by its file key), so
- * two handles see each other's writes as they would through the page cache. Used on the node's
- * loop only.
+ * power cut loses what was never fsynced. Reads and the size see them; the fsync thread writes
+ * them to the file in order right before it forces the file, so they reach the kernel only when
+ * an fsync actually runs. Shared by every handle of the file (by its file key), so two handles
+ * see each other's writes as they would through the page cache. Used by the node's loop and its
+ * fsync thread, hence synchronized.
  */
 final class LazyWrites {
     /** A write ({@code bytes} at {@code position}) or, when {@code bytes} is null, a truncation to {@code position}. */
@@ -27,17 +28,17 @@ final class LazyWrites {
     /** Open handles sharing this; the disk forgets it at zero. */
     int handles;
 
-    long size(FileChannel channel) throws IOException {
+    synchronized long size(FileChannel channel) throws IOException {
         return ops.isEmpty() ? channel.size() : size;
     }
 
-    void write(FileChannel channel, long position, byte[] from, int offset, int length) throws IOException {
+    synchronized void write(FileChannel channel, long position, byte[] from, int offset, int length) throws IOException {
         if (ops.isEmpty()) size = channel.size();
         ops.add(new Op(position, Arrays.copyOfRange(from, offset, offset + length)));
         size = Math.max(size, position + length);
     }
 
-    void truncate(FileChannel channel, long newSize) throws IOException {
+    synchronized void truncate(FileChannel channel, long newSize) throws IOException {
         if (ops.isEmpty()) size = channel.size();
         if (newSize >= size) return; // truncation never extends
         ops.add(new Op(newSize, null));
@@ -45,7 +46,7 @@ final class LazyWrites {
     }
 
     /** Reads as if the pending operations had been applied; -1 at or past the end. */
-    int read(FileChannel channel, long position, byte[] into, int offset, int length) throws IOException {
+    synchronized int read(FileChannel channel, long position, byte[] into, int offset, int length) throws IOException {
         long total = size(channel);
         if (position >= total) return -1;
         int n = (int) Math.min(length, total - position);
@@ -68,8 +69,8 @@ final class LazyWrites {
         return n;
     }
 
-    /** Writes the pending operations to the file in order (into the page cache); a sync forces them next. */
-    void flush(FileChannel channel) throws IOException {
+    /** Writes the pending operations to the file in order (into the page cache), for the force that follows. */
+    synchronized void flush(FileChannel channel) throws IOException {
         flush(channel, ops.size());
         lyingMark = 0;
     }
@@ -79,7 +80,7 @@ final class LazyWrites {
      * answers at once, so what this sync was asked to cover stays in the process (a kill loses it)
      * until the next sync: a disk that acknowledges one batch too early.
      */
-    void flushPreviousBatch(FileChannel channel) throws IOException {
+    synchronized void flushPreviousBatch(FileChannel channel) throws IOException {
         flush(channel, Math.min(lyingMark, ops.size()));
         lyingMark = ops.size();
     }
