@@ -15,8 +15,9 @@ import picocli.CommandLine.ParameterException;
             // Subcommands, one line each; keep alphabetical.
             dev.duro.cli.bench.BenchCommand.class,
             dev.duro.cli.check.CheckCommand.class,
-            dev.duro.cli.fuzz.FuzzCommand.class,
+            dev.duro.cli.cluster.ClusterCommand.class,
             dev.duro.cli.node.DevCommand.class,
+            dev.duro.cli.fuzz.FuzzCommand.class,
             dev.duro.cli.node.NodeCommand.class,
             dev.duro.cli.sim.SimCommand.class,
         })

@@ -125,6 +125,24 @@ class BadInputTest {
         rows.add(row("cannot be minimized", "sim", "minimize", "--seed", "1", "--scenario", "ping"));
         rows.add(row("--max-time must lie in 1..3600 s", "sim", "minimize-table", "--max-time", "0"));
         rows.add(row("unknown planted bug 'nope'", "sim", "minimize-table", "--bug", "nope"));
+
+        // cluster test: refused before any member process starts
+        rows.add(row("--nodes must be 3..7", "cluster", "test", "--nodes", "2"));
+        rows.add(row("--nodes must be 3..7", "cluster", "test", "--nodes", "8"));
+        rows.add(row("is not a whole number", "cluster", "test", "--nodes", "three"));
+        rows.add(row("--duration must be 5s..2h", "cluster", "test", "--duration", "1s"));
+        rows.add(row("--duration must be 5s..2h", "cluster", "test", "--duration", "121m"));
+        rows.add(row("--duration must be a positive duration such as 30s", "cluster", "test", "--duration", "soon"));
+        rows.add(row("--faults: unknown kind 'explode' (kill, pause, partition, delay, power, or none)", "cluster", "test", "--faults",
+                "kill,explode"));
+        rows.add(row("--faults is empty", "cluster", "test", "--faults", " "));
+        rows.add(row("--scenario must be kv", "cluster", "test", "--scenario", "bank"));
+        rows.add(row("--clients must be 1..64", "cluster", "test", "--clients", "0"));
+        rows.add(row("--keys must be 1..1000", "cluster", "test", "--keys", "0"));
+        rows.add(row("--liveness-bound must be at least 1s", "cluster", "test", "--liveness-bound", "10ms"));
+        rows.add(row("--planted-bug must be lying-disk or one of the runtime's: no planted bug 'typo'", "cluster", "test", "--planted-bug", "typo"));
+        rows.add(row("--fault-admin-port must be 1..65535", "node", "--config", tmp.resolve("c.toml").toString(), "--id", "n0",
+                "--fault-admin-port", "0"));
         return rows.stream();
     }
 

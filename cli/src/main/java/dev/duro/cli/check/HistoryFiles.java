@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** Reading a history file, with every problem turned into one {@link UserError} line. */
-final class HistoryFiles {
+public final class HistoryFiles {
     private HistoryFiles() {}
 
     /** The extensions a directory's history files have, per format. */
@@ -96,6 +96,11 @@ final class HistoryFiles {
 
     /** Parses {@code 30s}, {@code 500ms}, {@code 2m}, or a bare number of seconds. */
     static long durationNanos(String text) {
+        return durationNanos("--timeout", text);
+    }
+
+    /** A positive duration such as {@code 30s}, {@code 500ms}, {@code 2m} (a bare number is seconds); else a {@link UserError} naming {@code flag}. */
+    public static long durationNanos(String flag, String text) {
         String t = text.trim().toLowerCase(java.util.Locale.ROOT);
         long unit = 1_000_000_000L;
         if (t.endsWith("ms")) {
@@ -112,7 +117,7 @@ final class HistoryFiles {
             if (!(v > 0)) throw new NumberFormatException();
             return (long) Math.min(Long.MAX_VALUE / 2.0, v * unit);
         } catch (NumberFormatException e) {
-            throw new UserError("--timeout must be a positive duration such as 30s, 500ms or 2m, got '" + text + "'");
+            throw new UserError(flag + " must be a positive duration such as 30s, 500ms or 2m, got '" + text + "'");
         }
     }
 }

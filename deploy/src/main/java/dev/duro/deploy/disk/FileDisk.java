@@ -17,6 +17,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -51,12 +52,47 @@ public final class FileDisk implements Disk {
     private final Loop loop;
     private final SyncThread[] lanes;
     private final Set<FileDiskFile> open = ConcurrentHashMap.newKeySet();
+    /** How a disk treats unsynced writes: only tests ever ask for anything but {@link #NORMAL}. */
+    public enum Mode {
+        /** Writes go to the page cache at once; a sync forces them ({@link #open}). */
+        NORMAL,
+        /** Test only: unsynced writes stay in the process until a sync, so a kill loses them ({@link #openLazy}). */
+        LAZY,
+        /**
+         * Test only, a planted bug: as {@link #LAZY}, but a file's sync succeeds at once and writes
+         * only what the previous sync covered, so a kill loses the last batch the runtime was told
+         * is durable. {@code duro cluster test
+         * --planted-bug lying-disk} uses it to show that its checkers catch lost writes.
+         */
+        LAZY_LYING
+    }
+
+    private final Mode mode;
+    /** Test only ({@link #openLazy}): unsynced writes per file key; null on every normal disk. */
+    private final Map<Object, LazyWrites> lazy;
     private volatile boolean closed;
 
-    private FileDisk(Path root, Loop loop, SyncThread[] lanes) {
+    private FileDisk(Path root, Loop loop, SyncThread[] lanes, Mode mode) {
         this.root = root;
         this.loop = loop;
         this.lanes = lanes;
+        this.mode = mode;
+        this.lazy = mode == Mode.NORMAL ? null : new ConcurrentHashMap<>();
+    }
+
+    /**
+     * Test only ({@code duro node --lazy-disk}, for {@code duro cluster test}): a disk whose
+     * unsynced writes stay in the process until their file is synced ({@link LazyWrites}), so a
+     * {@code kill -9} loses them as a power cut would. Nothing else differs from {@link #open}.
+     */
+    public static FileDisk openLazy(Path root, Loop loop, String threadName, Mode mode) {
+        if (mode == Mode.NORMAL) throw new IllegalArgumentException("openLazy wants LAZY or LAZY_LYING; use open for a normal disk");
+        return open(root, loop, threadName, DEFAULT_SYNC_LANES, requests -> { }, mode);
+    }
+
+    /** True for the planted bug {@link Mode#LAZY_LYING}: file syncs succeed one batch early. */
+    boolean syncsLie() {
+        return mode == Mode.LAZY_LYING;
     }
 
     /**
@@ -68,6 +104,11 @@ public final class FileDisk implements Disk {
     }
 
     static FileDisk open(Path root, Loop loop, String threadName, int syncLanes, SyncThread.BeforeBatch beforeBatch) {
+        return open(root, loop, threadName, syncLanes, beforeBatch, Mode.NORMAL);
+    }
+
+    private static FileDisk open(Path root, Loop loop, String threadName, int syncLanes, SyncThread.BeforeBatch beforeBatch,
+                                 Mode mode) {
         Objects.requireNonNull(root, "root");
         if (syncLanes < 1) throw new IllegalArgumentException("at least one sync lane, got " + syncLanes);
         Objects.requireNonNull(loop, "loop");
@@ -78,7 +119,7 @@ public final class FileDisk implements Disk {
         }
         SyncThread[] lanes = new SyncThread[syncLanes];
         for (int i = 0; i < syncLanes; i++) lanes[i] = new SyncThread(syncLanes == 1 ? threadName : threadName + "-" + i, beforeBatch);
-        return new FileDisk(root, loop, lanes);
+        return new FileDisk(root, loop, lanes, mode);
     }
 
     public Path root() {
@@ -99,7 +140,7 @@ public final class FileDisk implements Disk {
             FileChannel channel = create
                     ? FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)
                     : FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            FileDiskFile handle = new FileDiskFile(this, path, channel, loop);
+            FileDiskFile handle = new FileDiskFile(this, path, channel, loop, lazy == null ? null : lazyWrites(file));
             open.add(handle);
             if (closed) { // stopped while opening: leave nothing behind
                 handle.closeForCrash();
@@ -245,6 +286,23 @@ public final class FileDisk implements Disk {
 
     void forget(FileDiskFile handle) {
         open.remove(handle);
+    }
+
+    /** The pending writes of the file at {@code file}, shared by its handles (by file key: renames keep it). */
+    private LazyWrites lazyWrites(Path file) throws IOException {
+        Object key = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        synchronized (lazy) {
+            LazyWrites w = lazy.computeIfAbsent(key == null ? file.toAbsolutePath() : key, k -> new LazyWrites());
+            w.handles++;
+            return w;
+        }
+    }
+
+    /** A lazy handle closed: its file's pending writes are forgotten with the last handle (a file key may be reused after). */
+    void release(LazyWrites w) {
+        synchronized (lazy) {
+            if (--w.handles == 0) lazy.values().remove(w);
+        }
     }
 
     void checkOpen(String path) {

@@ -26,13 +26,16 @@ final class FileDiskFile implements DiskFile {
     private final String path;
     private final FileChannel channel;
     private final Loop loop;
+    /** Test only: this file's unsynced writes kept in the process ({@link FileDisk#openLazy}); null normally. */
+    private final LazyWrites lazy;
     // guarded by this: shared between the loop and the sync thread
     private boolean closed;
     private int syncsQueued;
     private DiskException syncFailure;
 
-    FileDiskFile(FileDisk disk, String path, FileChannel channel, Loop loop) {
+    FileDiskFile(FileDisk disk, String path, FileChannel channel, Loop loop, LazyWrites lazy) {
         this.disk = disk;
+        this.lazy = lazy;
         this.path = path;
         this.channel = channel;
         this.loop = loop;
@@ -47,6 +50,7 @@ final class FileDiskFile implements DiskFile {
     public long size() {
         checkLive();
         try {
+            if (lazy != null) return lazy.size(channel);
             return channel.size();
         } catch (IOException e) {
             throw IoErrors.map(path, e);
@@ -60,6 +64,7 @@ final class FileDiskFile implements DiskFile {
         checkLive();
         if (length == 0) return 0;
         try {
+            if (lazy != null) return lazy.read(channel, position, into, offset, length);
             long size = channel.size();
             if (position >= size) return -1;
             int n = (int) Math.min(length, size - position);
@@ -81,6 +86,10 @@ final class FileDiskFile implements DiskFile {
         checkLive();
         if (length == 0) return;
         try {
+            if (lazy != null) {
+                lazy.write(channel, position, from, offset, length);
+                return;
+            }
             ByteBuffer buffer = ByteBuffer.wrap(from, offset, length);
             while (buffer.hasRemaining()) channel.write(buffer, position + buffer.position() - offset);
         } catch (IOException e) {
@@ -93,6 +102,10 @@ final class FileDiskFile implements DiskFile {
         if (size < 0) throw new IllegalArgumentException("negative size " + size);
         checkLive();
         try {
+            if (lazy != null) {
+                lazy.truncate(channel, size);
+                return;
+            }
             channel.truncate(size); // never extends, as the simulated disk
         } catch (IOException e) {
             throw IoErrors.map(path, e);
@@ -107,6 +120,15 @@ final class FileDiskFile implements DiskFile {
             earlier = syncFailure;
             if (earlier == null) syncsQueued++;
         }
+        if (earlier == null && lazy != null) {
+            Promise<Void> answered = syncLazy();
+            if (answered != null) {
+                synchronized (this) {
+                    syncsQueued--;
+                }
+                return answered;
+            }
+        }
         if (earlier != null) {
             return Promise.failed(loop, new DiskException(DiskException.Kind.IO_ERROR, path,
                     "an earlier fsync of this handle failed (" + earlier.getMessage() + "); its unsynced writes may be lost"));
@@ -114,6 +136,21 @@ final class FileDiskFile implements DiskFile {
         Promise<Void> promise = Promise.on(loop);
         disk.lane(path).syncFile(this, promise);
         return promise;
+    }
+
+    /**
+     * Test only (a lazy disk): the answer of the planted lying disk, which writes what the previous
+     * sync covered and answers at once; null for an honest lazy disk, whose pending writes the
+     * fsync thread writes right before its force ({@link #forceForSync}).
+     */
+    private Promise<Void> syncLazy() {
+        if (!disk.syncsLie()) return null;
+        try {
+            lazy.flushPreviousBatch(channel); // the planted bug: this sync's writes are not written, yet "durable"
+            return Promise.succeeded(loop, null);
+        } catch (IOException e) {
+            return Promise.failed(loop, IoErrors.map(path, e));
+        }
     }
 
     /** On the sync thread: one force for {@code requests} queued syncs; null on success. */
@@ -125,6 +162,7 @@ final class FileDiskFile implements DiskFile {
         if (failure == null) {
             forces.incrementAndGet();
             try {
+                if (lazy != null) lazy.flush(channel); // test only: the unsynced bytes reach the kernel only now
                 channel.force(true); // metadata too: an append changes the size, which fdatasync may skip on some systems
             } catch (IOException e) {
                 DiskException mapped = IoErrors.map(path, e);
@@ -146,11 +184,21 @@ final class FileDiskFile implements DiskFile {
         if (closed) return;
         closed = true;
         disk.forget(this);
+        if (lazy != null) {
+            // A close is no crash: what was written stays readable (in the page cache), as on a normal disk.
+            try {
+                lazy.flush(channel);
+            } catch (IOException e) {
+                // the next open reads what reached the file; the runtime syncs what it needs before closing
+            }
+            disk.release(lazy);
+        }
         if (syncsQueued == 0) closeChannel();
     }
 
     /** The node stopped: release the descriptor now; queued syncs fail with CLOSED (nobody hears it). */
     synchronized void closeForCrash() {
+        if (lazy != null && !closed) disk.release(lazy);
         closed = true;
         closeChannel();
     }

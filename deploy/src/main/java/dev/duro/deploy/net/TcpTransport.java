@@ -1,5 +1,6 @@
 package dev.duro.deploy.net;
 
+import dev.duro.deploy.faults.LinkFaults;
 import dev.duro.deploy.world.NettyLoop;
 import dev.duro.model.util.Invariants;
 import dev.duro.model.world.Entropy;
@@ -62,6 +63,8 @@ public final class TcpTransport implements Transport {
     private final FrameCodec codec;
     private final Entropy jitter;
     private final Consumer<String> log;
+    /** Test-only frame faults ({@code duro node --fault-admin-port}); null in every other node. */
+    private final LinkFaults faults;
     private final Map<NodeId, Peer> outbound = new HashMap<>();
     /** The last authenticated connection each node opened to us: how nodes without an address are answered. */
     private final Map<NodeId, Channel> inbound = new HashMap<>();
@@ -70,8 +73,9 @@ public final class TcpTransport implements Transport {
     private Channel server;
     private boolean closed;
 
-    private TcpTransport(TransportConfig config, NettyLoop loop, Entropy jitter, Consumer<String> log) {
+    private TcpTransport(TransportConfig config, NettyLoop loop, Entropy jitter, Consumer<String> log, LinkFaults faults) {
         this.config = config;
+        this.faults = faults;
         this.loop = loop;
         this.eventLoop = loop.eventLoop();
         this.codec = new FrameCodec(config.clusterSecret(), config.maxPayloadBytes());
@@ -86,9 +90,15 @@ public final class TcpTransport implements Transport {
      * @throws IllegalStateException with a one-line reason when the address cannot be bound
      */
     public static TcpTransport bind(TransportConfig config, NettyLoop loop, Entropy jitter, Consumer<String> log) {
+        return bind(config, loop, jitter, log, null);
+    }
+
+    /** {@link #bind(TransportConfig, NettyLoop, Entropy, Consumer)} with test-only frame faults ({@code faults} may be null: none). */
+    public static TcpTransport bind(TransportConfig config, NettyLoop loop, Entropy jitter, Consumer<String> log, LinkFaults faults) {
         Objects.requireNonNull(config, "config");
         Invariants.check(!loop.inLoop(), "bind blocks: call it from outside the node's loop");
-        TcpTransport t = new TcpTransport(config, loop, Objects.requireNonNull(jitter, "jitter"), Objects.requireNonNull(log, "log"));
+        TcpTransport t = new TcpTransport(config, loop, Objects.requireNonNull(jitter, "jitter"), Objects.requireNonNull(log, "log"),
+                faults);
         ServerBootstrap b = new ServerBootstrap()
                 .group(t.eventLoop)
                 .channel(NioServerSocketChannel.class)
@@ -133,6 +143,7 @@ public final class TcpTransport implements Transport {
             return;
         }
         if (closed) return;
+        if (faults != null && !to.equals(self()) && faults.dropsTo(to)) return; // counted by the faults, not sent
         counters.sent.incrementAndGet();
         if (message.length > config.maxPayloadBytes()) {
             long n = counters.droppedOversize.incrementAndGet();
@@ -367,6 +378,15 @@ public final class TcpTransport implements Transport {
                 if (previous != ctx.channel()) {
                     Channel ch = ctx.channel();
                     ch.closeFuture().addListener(f -> inbound.remove(m.from(), ch));
+                }
+            }
+            if (faults != null) {
+                if (faults.dropsFrom(m.from())) return; // counted by the faults, not received
+                long delayMs = faults.delayMs();
+                if (delayMs > 0) {
+                    counters.received.incrementAndGet();
+                    eventLoop.schedule(() -> deliver(m.from(), m.payload()), delayMs, TimeUnit.MILLISECONDS);
+                    return;
                 }
             }
             counters.received.incrementAndGet();

@@ -1,6 +1,7 @@
 package dev.duro.deploy.node;
 
 import dev.duro.deploy.disk.FileDisk;
+import dev.duro.deploy.faults.LinkFaults;
 import dev.duro.deploy.net.TcpTransport;
 import dev.duro.deploy.net.TransportConfig;
 import dev.duro.deploy.world.NettyLoop;
@@ -40,30 +41,44 @@ public final class RealNode {
      * @param log       one-line operational messages (refused peers, unreachable peers, fail-stops)
      * @param exit      what the world's fail-stop does after the loop stopped; by default log and end the process
      * @param transport adjustments of the transport settings (limits, water marks)
+     * @param faults    test only: frame faults the transport applies, or null (none: every production node)
+     * @param disk      {@link FileDisk.Mode#NORMAL} except in tests ({@link FileDisk#openLazy})
      */
-    public record Options(Consumer<String> log, Consumer<String> exit, UnaryOperator<TransportConfig> transport) {
+    public record Options(Consumer<String> log, Consumer<String> exit, UnaryOperator<TransportConfig> transport, LinkFaults faults,
+                          FileDisk.Mode disk) {
         public Options {
             Objects.requireNonNull(log, "log");
             Objects.requireNonNull(exit, "exit");
             Objects.requireNonNull(transport, "transport");
+            Objects.requireNonNull(disk, "disk");
         }
 
         /** Messages to System.err, fail-stop ends the process with {@link #FAIL_STOP_EXIT_STATUS}. */
         public static Options defaults() {
             return new Options(line -> System.err.println("duro: " + line), reason -> System.exit(FAIL_STOP_EXIT_STATUS),
-                    UnaryOperator.identity());
+                    UnaryOperator.identity(), null, FileDisk.Mode.NORMAL);
         }
 
         public Options withLog(Consumer<String> l) {
-            return new Options(l, exit, transport);
+            return new Options(l, exit, transport, faults, disk);
         }
 
         public Options withExit(Consumer<String> e) {
-            return new Options(log, e, transport);
+            return new Options(log, e, transport, faults, disk);
         }
 
         public Options withTransport(UnaryOperator<TransportConfig> t) {
-            return new Options(log, exit, t);
+            return new Options(log, exit, t, faults, disk);
+        }
+
+        /** Test only ({@code duro cluster test}): the transport drops and delays frames as {@code f} says. */
+        public Options withFaults(LinkFaults f) {
+            return new Options(log, exit, transport, Objects.requireNonNull(f, "faults"), disk);
+        }
+
+        /** Test only ({@code duro cluster test}): a disk whose unsynced writes a kill loses (or, planted, whose syncs lie). */
+        public Options withDisk(FileDisk.Mode mode) {
+            return new Options(log, exit, transport, faults, mode);
         }
     }
 
@@ -89,9 +104,10 @@ public final class RealNode {
             loop = new NettyLoop((EventLoop) g.next(), SystemClock.INSTANCE,
                     thrown -> failStop("a task threw " + thrown));
             SecureEntropy entropy = SecureEntropy.fromSystem();
-            d = FileDisk.open(dataDir.diskRoot(), loop, name + "-fsync");
+            d = options.disk() == FileDisk.Mode.NORMAL ? FileDisk.open(dataDir.diskRoot(), loop, name + "-fsync")
+                    : FileDisk.openLazy(dataDir.diskRoot(), loop, name + "-fsync", options.disk());
             transport = TcpTransport.bind(options.transport().apply(config.transport()), loop,
-                    entropy.derive("deploy/reconnect-jitter"), options.log());
+                    entropy.derive("deploy/reconnect-jitter"), options.log(), options.faults());
             world = new RealWorld(config.self(), SystemClock.INSTANCE, loop, transport, d,
                     entropy.derive("deploy/world"), this::failStop);
         } catch (RuntimeException | Error e) {

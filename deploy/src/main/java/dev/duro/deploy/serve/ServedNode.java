@@ -5,6 +5,7 @@ import dev.duro.deploy.http.HttpEdge;
 import dev.duro.deploy.http.HttpOptions;
 import dev.duro.deploy.node.NodeConfig;
 import dev.duro.deploy.node.RealNode;
+import dev.duro.runtime.PlantedBug;
 import dev.duro.model.async.Promise;
 import dev.duro.model.object.DuroException;
 import dev.duro.model.object.Request;
@@ -25,6 +26,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -93,8 +95,19 @@ public final class ServedNode {
      */
     public static ServedNode start(Spec spec, EventLoopGroup httpIo, RealNode.Options options,
                                    java.util.function.Consumer<InetSocketAddress> onNodeBound) {
+        return start(spec, httpIo, options, onNodeBound, Set.of());
+    }
+
+    /**
+     * {@link #start(Spec, EventLoopGroup, RealNode.Options, java.util.function.Consumer)} with
+     * planted bugs switched on in the runtime: only {@code duro cluster test --planted-bug} asks
+     * for any, to show that its checkers catch them on a real cluster.
+     */
+    public static ServedNode start(Spec spec, EventLoopGroup httpIo, RealNode.Options options,
+                                   java.util.function.Consumer<InetSocketAddress> onNodeBound, Set<PlantedBug> plantedBugs) {
         boolean existing = hasRuntimeData(spec.dataDir());
-        ClusterNode program = new ClusterNode(spec.deployment(), RuntimeConfig.defaults(), spec.cluster());
+        RuntimeConfig runtime = plantedBugs.isEmpty() ? RuntimeConfig.defaults() : RuntimeConfig.defaults().withPlantedBugs(plantedBugs);
+        ClusterNode program = new ClusterNode(spec.deployment(), runtime, spec.cluster());
         // A member whose disk holds runtime files booted before: an empty disk after that would be a
         // lost disk. (A first boot killed before it wrote anything looks new again, which is right.)
         if (existing) program.asExistingMember();

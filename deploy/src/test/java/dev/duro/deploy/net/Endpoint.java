@@ -26,7 +26,11 @@ final class Endpoint implements AutoCloseable {
     final TcpTransport transport;
 
     Endpoint(TransportConfig config) {
-        transport = TcpTransport.bind(config, loop, SecureEntropy.fromSystem(), log::add);
+        this(config, null);
+    }
+
+    Endpoint(TransportConfig config, dev.duro.deploy.faults.LinkFaults faults) {
+        transport = TcpTransport.bind(config, loop, SecureEntropy.fromSystem(), log::add, faults);
         transport.onReceive((from, message) -> received.add(new Received(from, new String(message), loop.inLoop())));
     }
 

@@ -11,14 +11,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** P2 for one register: {@link DurabilityChecker#checkKv} on the history with swaps as writes. */
-final class KvChecks {
+public final class KvChecks {
     private KvChecks() {}
 
     /**
      * The history as the durability checker reads it: a compare-and-set that swapped (or may have)
      * is a write of its new value; one that answered {@code false} wrote nothing and is dropped.
      */
-    static History asWrites(History history) {
+    public static History asWrites(History history) {
         List<Operation> out = new ArrayList<>();
         for (Operation op : history.operations()) {
             if (!op.f().equals("cas")) {
