@@ -54,9 +54,15 @@ class LogRecoveryProperties {
             r.await(log.sync()).value();
             r.syncDirectoriesUpTo("wal");
             List<BitFlip> flips = r.device.injectBitFlips(1 + rng.nextInt(3));
+            // Two flips of the same bit cancel: the log is then undamaged and must recover whole.
+            java.util.Map<BitFlip, Integer> net = new java.util.TreeMap<>(java.util.Comparator.comparing(BitFlip::path)
+                    .thenComparingLong(BitFlip::offset).thenComparingInt(BitFlip::bit));
+            for (BitFlip f : flips) net.merge(f, 1, Integer::sum);
+            boolean damaged = net.values().stream().anyMatch(n -> n % 2 == 1);
             r.crashAndRestart();
             List<byte[]> recovered = recover(r.disk.open("wal/log", false)).records();
-            assertThat(recovered.size()).as("seed %d, flips %s", seed, flips).isLessThan(appended.size());
+            if (damaged) assertThat(recovered.size()).as("seed %d, flips %s", seed, flips).isLessThan(appended.size());
+            else assertThat(recovered).as("seed %d, flips %s cancel out", seed, flips).hasSameSizeAs(appended);
             for (int i = 0; i < recovered.size(); i++) {
                 assertThat(recovered.get(i)).as("record %d, seed %d", i, seed).isEqualTo(appended.get(i));
             }
