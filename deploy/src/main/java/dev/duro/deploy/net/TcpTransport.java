@@ -57,7 +57,11 @@ import java.util.function.Consumer;
  * any thread.
  */
 public final class TcpTransport implements Transport {
+    private static final long REFUSAL_LOG_NANOS = 10_000_000_000L;
     private final TransportConfig config;
+    /** Refusal log lines, event loop only: when the last was written and how many were left out since. */
+    private long lastRefusalLogNanos;
+    private long refusalsUnlogged;
     private final NettyLoop loop;
     private final EventLoop eventLoop;
     private final FrameCodec codec;
@@ -321,10 +325,23 @@ public final class TcpTransport implements Transport {
         });
     }
 
+    /**
+     * Closes a connection that broke the frame rules. At most one log line per
+     * {@link #REFUSAL_LOG_NANOS}, naming how many were left out: anyone who can reach the port
+     * can cause refusals, and must not be able to fill the node's log (every refusal is counted).
+     */
     private void refuse(ChannelHandlerContext ctx, String why) {
         counters.refusedConnections.incrementAndGet();
-        SocketAddress remote = ctx.channel().remoteAddress();
-        log.accept(self() + ": refused the connection with " + remote + ": " + why);
+        long now = System.nanoTime();
+        if (lastRefusalLogNanos != 0 && now - lastRefusalLogNanos < REFUSAL_LOG_NANOS) {
+            refusalsUnlogged++;
+        } else {
+            SocketAddress remote = ctx.channel().remoteAddress();
+            String more = refusalsUnlogged == 0 ? "" : " (and " + refusalsUnlogged + " more refused since the last such line)";
+            log.accept(self() + ": refused the connection with " + remote + ": " + why + more);
+            refusalsUnlogged = 0;
+            lastRefusalLogNanos = now;
+        }
         ctx.close();
     }
 

@@ -105,6 +105,23 @@ class TcpTransportTest {
     }
 
     @Test
+    void aBurstOfRefusalsIsCountedInFullButLoggedOnce() throws IOException {
+        Endpoint n1 = endpoint(N1);
+        FrameCodec foreign = new FrameCodec("a foreign secret, at least 16 bytes".getBytes(StandardCharsets.UTF_8), 1 << 20);
+        for (int i = 0; i < 20; i++) {
+            try (Socket s = new Socket()) {
+                s.connect(n1.transport.boundAddress(), 10_000);
+                s.setSoTimeout(10_000);
+                s.getOutputStream().write(frame(foreign, N0, N1, "x" + i));
+                assertThat(s.getInputStream().read()).as("refusal %d closes the connection", i).isEqualTo(-1);
+            }
+        }
+        OnLoop.waitUntil(() -> n1.transport.stats().refusedConnections() == 20, WAIT_MILLIS, () -> "20 refusals counted");
+        assertThat(n1.log.stream().filter(l -> l.contains("refused the connection")).count())
+                .as("one line for a burst within 10 s: %s", n1.log).isEqualTo(1);
+    }
+
+    @Test
     void aPeerWithoutTheSecretIsRefusedAndNothingReachesTheRuntime() throws IOException {
         Endpoint n1 = endpoint(N1);
         Endpoint impostor = new Endpoint(TransportConfig.of(N0, anyPort(), addresses,
