@@ -59,9 +59,21 @@ public final class BenchMemoryCommand implements Callable<Integer> {
         if (concurrency < 1 || concurrency > 1024) throw new UserError("--concurrency must be in 1..1024, got " + concurrency);
         if (idleWaitSeconds < 0 || idleWaitSeconds > 3600) throw new UserError("--idle-wait-s must be in 0..3600, got " + idleWaitSeconds);
         PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         Path data = Files.createTempDirectory("duro-bench-memory-");
+        // Node log lines go to stderr; a node's fail-stop ends the bench with its reason instead of a silent exit.
+        RealNode.Options options = RealNode.Options.defaults()
+                .withLog(line -> {
+                    err.println("node: " + line);
+                    err.flush();
+                })
+                .withExit(reason -> {
+                    err.println("duro: a node failed-stop during the bench, so there are no figures: " + reason);
+                    err.flush();
+                    Runtime.getRuntime().halt(1);
+                });
         try (LocalCluster cluster = LocalCluster.start(new LocalCluster.Spec(nodes, "127.0.0.1", 0, data, ExampleApp::deployment,
-                ExampleApp.worker(), HttpOptions.defaults(), RealNode.Options.defaults().withLog(line -> { })), 60_000)) {
+                ExampleApp.worker(), HttpOptions.defaults(), options), 60_000)) {
             String base = "http://127.0.0.1:" + cluster.httpAddress().getPort();
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             for (int i = 0; i < 200; i++) get(client, base + "/counter/warm-" + (i % 20)); // classes loaded, JIT started
