@@ -280,10 +280,19 @@ final class DiskReplicaLog implements ReplicaLog {
      */
     static final String FAULT_RELEASE_EAGER = "repl-release-eager";
 
-    /** Idle: the store keeps it open or closes its files, least recently used first ({@link DiskReplicaStore#idle}). */
+    /** Idle: first in line when the store must close files ({@link DiskReplicaStore#used}). */
     @Override
     public void releaseHandles() {
         store.idle(storeKey, this);
+    }
+
+    /** Closes the logs' files now if nothing is queued, running or vouching; true if it holds none afterwards. */
+    boolean releaseIfQuiet() {
+        if (running > 0 || !queue.isEmpty() || floorInFlight != null || floorNext != null) return false;
+        boolean live = logs[0].releaseHandles();
+        boolean aside = logs[1].releaseHandles();
+        if (live || aside) loaded = false;
+        return live && aside;
     }
 
     /** Closes the logs' files once the calls queued before are done, if nothing is in flight then. */
@@ -538,7 +547,7 @@ final class DiskReplicaLog implements ReplicaLog {
     // the call queue
 
     private <T> Promise<T> submit(Kind kind, Supplier<Promise<T>> body) {
-        store.busy(storeKey);
+        store.used(storeKey, this);
         if (loaded && running == 0 && queue.isEmpty() && store.fire(FAULT_RELEASE_EAGER)) releaseNow();
         return enqueue(kind, body);
     }

@@ -17,8 +17,10 @@ import dev.duro.runtime.log.LogOptions;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -65,15 +67,16 @@ public final class DiskReplicaStore implements ReplicaStore {
     private final DiskLogStore[] logs;
     private final TreeMap<String, DiskReplicaLog> replicas = new TreeMap<>();
     /**
-     * Replicas whose server forgot them, still holding their files open, least recently used first:
-     * past {@link #MAX_IDLE_OPEN} the eldest gives its handles back. An object used again soon
-     * skips the reload; a node touching many objects keeps a bounded number of descriptors.
+     * Replicas that may hold files open, least recently used first. Past {@link #MAX_OPEN} the
+     * least recently used ones with nothing in flight close their files (the next call reloads
+     * them from disk), so a node's descriptors stay bounded however many objects are active at
+     * once; a replica whose server forgot it goes to the front of the line.
      */
-    private final LinkedHashMap<String, DiskReplicaLog> idleOpen = new LinkedHashMap<>();
-    /** Idle replicas kept open per node (each holds 2 to 4 descriptors: segments, meta). */
-    static final int MAX_IDLE_OPEN = 512;
-    /** {@link #MAX_IDLE_OPEN}, lowered by tests. */
-    int maxIdleOpen = MAX_IDLE_OPEN;
+    private final LinkedHashMap<String, DiskReplicaLog> open = new LinkedHashMap<>();
+    /** Replicas holding files open per node (each 2 to 4 descriptors: segments, meta). */
+    static final int MAX_OPEN = 1024;
+    /** {@link #MAX_OPEN}, lowered by tests. */
+    int maxOpen = MAX_OPEN;
     /** Directories whose entry in their parent this incarnation made durable. */
     private final TreeSet<String> durableDirs = new TreeSet<>();
     private final Promise<Void> ready;
@@ -106,24 +109,26 @@ public final class DiskReplicaStore implements ReplicaStore {
         return replicas.computeIfAbsent(nsName + "/" + id.hex(), k -> new DiskReplicaLog(this, namespace, id));
     }
 
-    /** {@code log} is idle (its server forgot it): kept open while few are, else the eldest idle one closes its files. */
-    void idle(String key, DiskReplicaLog log) {
-        idleOpen.remove(key);
-        idleOpen.put(key, log);
-        while (idleOpen.size() > maxIdleOpen) {
-            var eldest = idleOpen.pollFirstEntry();
-            eldest.getValue().releaseNow();
+    /** {@code key}'s replica is being used: the most recently used; past the cap the least recently used quiet ones close. */
+    void used(String key, DiskReplicaLog log) {
+        open.remove(key);
+        open.put(key, log);
+        if (open.size() <= maxOpen) return;
+        for (Iterator<Map.Entry<String, DiskReplicaLog>> it = open.entrySet().iterator(); open.size() > maxOpen && it.hasNext(); ) {
+            Map.Entry<String, DiskReplicaLog> e = it.next();
+            if (e.getValue() != log && e.getValue().releaseIfQuiet()) it.remove();
         }
     }
 
-    /** {@code key}'s replica is in use again: it leaves the idle list. */
-    void busy(String key) {
-        if (!idleOpen.isEmpty()) idleOpen.remove(key);
+    /** {@code key}'s replica is idle (its server forgot it): the first to close when the cap is passed. */
+    void idle(String key, DiskReplicaLog log) {
+        open.remove(key);
+        open.putFirst(key, log);
     }
 
-    /** Idle replicas holding their files open now (tests and metrics). */
-    int idleOpen() {
-        return idleOpen.size();
+    /** Replicas that may hold files open now (tests and metrics). */
+    int openReplicas() {
+        return open.size();
     }
 
     /**
