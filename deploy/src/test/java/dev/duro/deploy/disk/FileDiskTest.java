@@ -1,17 +1,10 @@
 package dev.duro.deploy.disk;
 
 import dev.duro.deploy.OnLoop;
-import dev.duro.deploy.world.NettyLoop;
-import dev.duro.deploy.world.SystemClock;
 import dev.duro.model.async.Promise;
 import dev.duro.model.world.DiskException;
 import dev.duro.model.world.DiskFile;
-import io.netty.channel.EventLoop;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,30 +12,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class FileDiskTest {
-    private static final long WAIT_MILLIS = 10_000;
-
-    @TempDir
-    Path root;
-
-    private final MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    private final ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-    private final NettyLoop loop = new NettyLoop((EventLoop) group.next(), SystemClock.INSTANCE, failures::add);
-    private final List<FileDisk> disks = new ArrayList<>();
-
-    @AfterEach
-    void shutDown() {
-        disks.forEach(FileDisk::close);
-        group.shutdownGracefully(0, 0, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
-        assertThat(failures).isEmpty();
-    }
+class FileDiskTest extends DiskLoopFixture {
 
     private FileDisk disk() {
         FileDisk d = FileDisk.open(root, loop, "test-fsync");

@@ -1,16 +1,9 @@
 package dev.duro.deploy.disk;
 
 import dev.duro.deploy.OnLoop;
-import dev.duro.deploy.world.NettyLoop;
-import dev.duro.deploy.world.SystemClock;
 import dev.duro.model.async.Promise;
 import dev.duro.model.world.DiskFile;
-import io.netty.channel.EventLoop;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -29,23 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * handle of the file but reach the file only when it is synced, so a crash (here the disk's
  * close, as a node stop) loses them; the planted lying disk answers a sync one batch early.
  */
-class LazyFileDiskTest {
-    private static final long WAIT_MILLIS = 10_000;
-
-    @TempDir
-    Path root;
-
-    private final MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    private final ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-    private final NettyLoop loop = new NettyLoop((EventLoop) group.next(), SystemClock.INSTANCE, failures::add);
-    private final List<FileDisk> disks = new ArrayList<>();
-
-    @AfterEach
-    void shutDown() {
-        disks.forEach(FileDisk::close);
-        group.shutdownGracefully(0, 0, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
-        assertThat(failures).isEmpty();
-    }
+class LazyFileDiskTest extends DiskLoopFixture {
 
     private FileDisk disk(FileDisk.Mode mode) {
         FileDisk d = FileDisk.openLazy(root, loop, "test-fsync", mode);
