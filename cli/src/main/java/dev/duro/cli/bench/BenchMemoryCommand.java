@@ -76,10 +76,12 @@ public final class BenchMemoryCommand implements Callable<Integer> {
                 ExampleApp.worker(), HttpOptions.defaults(), options), 60_000)) {
             String base = "http://127.0.0.1:" + cluster.httpAddress().getPort();
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-            for (int i = 0; i < 200; i++) get(client, base + "/counter/warm-" + (i % 20)); // classes loaded, JIT started
+            for (int i = 0; i < 200; i++) get(client, base + "/counter/warm-" + (i % 20)); // classes loaded, JIT started (statuses do not matter)
             Sample before = Sample.now();
             long started = System.nanoTime();
             AtomicLong failed = new AtomicLong();
+            AtomicLong retried = new AtomicLong();
+            java.util.concurrent.ConcurrentLinkedQueue<String> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
             Semaphore inFlight = new Semaphore(concurrency);
             try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
                 for (int i = 0; i < objects; i++) {
@@ -87,9 +89,18 @@ public final class BenchMemoryCommand implements Callable<Integer> {
                     inFlight.acquire();
                     pool.submit(() -> {
                         try {
-                            get(client, url);
-                        } catch (IOException | RuntimeException e) {
+                            for (int attempt = 1; ; attempt++) {
+                                int status = get(client, url);
+                                if (status == 200) break;
+                                // 429, 503 and 504 say "try again": a client would, so the bench does (counted)
+                                boolean retryable = status == 429 || status == 503 || status == 504;
+                                if (!retryable || attempt == 5) throw new IOException(url + " answered " + status + " (attempt " + attempt + ")");
+                                retried.incrementAndGet();
+                                Thread.sleep(100L * attempt);
+                            }
+                        } catch (IOException | RuntimeException | InterruptedException e) {
                             failed.incrementAndGet();
+                            if (failures.size() < 3) failures.add(e.getMessage());
                         } finally {
                             inFlight.release();
                         }
@@ -97,10 +108,13 @@ public final class BenchMemoryCommand implements Callable<Integer> {
                 }
             }
             double seconds = (System.nanoTime() - started) / 1e9;
-            if (failed.get() > 0) throw new UserError(failed.get() + " of " + objects + " object writes failed; the figures would mean nothing", 1);
+            if (failed.get() > 0) {
+                throw new UserError(failed.get() + " of " + objects + " object writes failed, so the figures would mean nothing; first: "
+                        + String.join("; ", failures), 1);
+            }
             Sample resident = Sample.now();
-            out.printf("duro bench memory: %,d objects on %d node(s) (%s), made in %.1f s (%,.0f/s)%n", objects, nodes,
-                    nodes == 1 ? "1 replica" : "3 replicas, all in this process", seconds, objects / seconds);
+            out.printf("duro bench memory: %,d objects on %d node(s) (%s), made in %.1f s (%,.0f/s, %,d retried answers)%n", objects, nodes,
+                    nodes == 1 ? "1 replica" : "3 replicas, all in this process", seconds, objects / seconds, retried.get());
             out.printf("%-34s %14s %14s%n", "", "heap after GC", "resident set");
             out.printf("%-34s %,11d KiB %,11d KiB%n", "before", before.heapBytes / 1024, before.rssBytes / 1024);
             out.printf("%-34s %,11d KiB %,11d KiB%n", "with every object resident", resident.heapBytes / 1024, resident.rssBytes / 1024);
@@ -126,11 +140,12 @@ public final class BenchMemoryCommand implements Callable<Integer> {
         }
     }
 
-    private static void get(HttpClient client, String url) throws IOException {
+    /** The status of a GET (the body read and dropped). */
+    private static int get(HttpClient client, String url) throws IOException {
         try {
             HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).build(),
                     HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) throw new IOException(url + ": " + r.statusCode());
+            return r.statusCode();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
