@@ -18,6 +18,7 @@ import picocli.CommandLine.ParameterException;
             dev.duro.cli.cluster.ClusterCommand.class,
             dev.duro.cli.node.DevCommand.class,
             dev.duro.cli.fuzz.FuzzCommand.class,
+            dev.duro.cli.mutation.MutationCommand.class,
             dev.duro.cli.node.NodeCommand.class,
             dev.duro.cli.sim.SimCommand.class,
         })

@@ -292,7 +292,7 @@ public class SimBugTableCommand implements Callable<Integer> {
     }
 
     /** Refuses an {@code --out} that could not be written, before hours of hunting. */
-    static void checkWritable(Path file) {
+    public static void checkWritable(Path file) {
         Path dir = file.toAbsolutePath().getParent();
         if (Files.isDirectory(file)) throw new UserError("--out '" + file + "' is a directory: give a file such as " + file.resolve("bug-detection.md"));
         if (dir == null || !Files.isDirectory(dir)) throw new UserError("--out '" + file + "': no such directory '" + dir + "' (create it first)");
@@ -313,7 +313,7 @@ public class SimBugTableCommand implements Callable<Integer> {
     }
 
     /** Writes {@code text} between the file's {@code begin}/{@code end} marker lines, as above. */
-    static void write(Path file, String text, String begin, String end) {
+    public static void write(Path file, String text, String begin, String end) {
         try {
             String block = begin + "\n" + text + end + "\n";
             String now = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
