@@ -246,7 +246,8 @@ final class ClusterRig {
     /**
      * The test object: {@code /inc} adds one to "n" and answers it, {@code /get} answers it,
      * {@code /alarm?in=<ms>} sets the alarm that far ahead, {@code /slow?ms=<n>} answers after a
-     * timer; the alarm adds one to "fired"; upgrades are accepted; a socket message is echoed ("close"
+     * timer, {@code /fail?a=<n>[&pair=1]} fails with a message that long, {@code /big?bytes=<n>} answers a body
+     * that large; the alarm adds one to "fired"; upgrades are accepted; a socket message is echoed ("close"
      * closes the socket with 4000), and {@code /closed} tells the last close the object heard.
      */
     static final class Probe implements DurableObject, AlarmHandler, WebSocketHandler {
@@ -305,6 +306,13 @@ final class ClusterRig {
                     ctx.storage().setAlarm(ctx.nowMillis() + Long.parseLong(r.query("in")));
                     yield ctx.completed(Response.ok("set"));
                 }
+                case "/fail" -> {
+                    // fails with a message of "a" × a, then (pair=1) an emoji and 100 "b"s
+                    String pair = "1".equals(r.query("pair")) ? "\uD83D\uDE00" + "b".repeat(100) : "";
+                    String message = "a".repeat(Integer.parseInt(r.query("a"))) + pair;
+                    throw new DuroException(dev.duro.model.object.ErrorCode.OBJECT_ERROR, message);
+                }
+                case "/big" -> ctx.completed(new Response(200, null, new byte[Integer.parseInt(r.query("bytes"))]));
                 case "/slow" -> {
                     Promise<Response> p = ctx.promise();
                     ctx.setTimeout(Long.parseLong(r.query("ms")), () -> p.complete(Response.ok("slow")));
