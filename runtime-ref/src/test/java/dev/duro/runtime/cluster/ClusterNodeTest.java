@@ -51,6 +51,19 @@ class ClusterNodeTest {
     }
 
     @Test
+    void theDropAlarmBugSparesAnOwnersOwnRestart() {
+        // the planted bug forgets alarms only at a node that took the object over, not at its first replica
+        RuntimeConfig buggy = RuntimeConfig.defaults().withPlantedBugs(java.util.Set.of(dev.duro.runtime.PlantedBug.DROP_ALARM_ON_FAILOVER));
+        ClusterRig rig = new ClusterRig(703, 3, buggy, NetworkConfig.DEFAULT, RoutingOptions.defaults(), new SharedLogs().factory());
+        NodeId owner = rig.replicas("timer").getFirst();
+        assertThat(rig.text("timer", "/alarm?in=3000")).isEqualTo("set");
+        rig.server(owner).crash();
+        rig.server(owner).restart();
+        rig.runMillis(6_000);
+        assertThat(rig.nodesOf("alarm-fire", "timer")).as("seed %d", rig.seed).containsExactly(owner);
+    }
+
+    @Test
     void aMalformedClusterMessageIsCountedAndTraced() {
         ClusterRig rig = new ClusterRig(702, 3, RuntimeConfig.defaults(), NetworkConfig.DEFAULT, RoutingOptions.defaults(),
                 new SharedLogs().factory());

@@ -49,7 +49,8 @@ class RemoteSocketsTest {
         }
     }
 
-    private record Opened(String name, Client client, EdgeSocketSession session) {
+    /** {@code socketId}: the id the owner's 101 named. */
+    private record Opened(String name, Client client, EdgeSocketSession session, long socketId) {
     }
 
     /** Upgrades {@code name} through a worker stub at n0 and adopts the socket there. */
@@ -69,7 +70,8 @@ class RemoteSocketsTest {
         rig.server(at).world().loop().execute(() -> session[0] = door.adoptSocket(upgraded, client));
         rig.runMillis(10);
         assertThat(session[0]).as("adopted (seed %d)", rig.seed).isNotNull();
-        return new Opened(name, client, session[0]);
+        long socketId = Long.parseLong(upgraded.header(dev.duro.runtime.edge.ObjectEndpoint.SOCKET_ID_HEADER));
+        return new Opened(name, client, session[0], socketId);
     }
 
     /** Sends {@code text} from the client while frames from the owner to the edge are dropped, for 50 ms (no suspicion). */
@@ -187,6 +189,39 @@ class RemoteSocketsTest {
         assertThat(s.client().received).as("only the owner's pings tell the edge (seed %d)", rig.seed).containsExactly("close 1006");
         assertThat(rig.records("cluster-socket-abort")).as("seed %d", rig.seed).anyMatch(r -> r.startsWith("n0 ") && r.contains("why=gap"));
         assertThat(rig.read(name, "/closed")).as("the edge told the owner (seed %d)", rig.seed).isEqualTo("1006 false");
+    }
+
+    /** Sends {@code event} to the owner as the edge node would, stamped with the given incarnations. */
+    private static void frameFromEdge(ClusterRig rig, Opened s, long fromIncarnation, long toIncarnation, ClusterMessage.SocketEvent event) {
+        byte[] frame = ClusterCodec.encode(new ClusterMessage.SocketFrame(fromIncarnation, toIncarnation, true, ClusterRig.NS,
+                rig.id(s.name()), s.socketId(), 0, event));
+        rig.server(EDGE).world().loop().execute(() -> rig.server(EDGE).world().transport().send(OWNER, frame));
+    }
+
+    @Test
+    void aFrameForASocketTheOwnerNoLongerKnowsIsRefusedAndTheEdgeEndsIt() {
+        ClusterRig rig = new ClusterRig(86, 3, new SharedLogs());
+        String name = ownedByN2(rig);
+        Opened s = open(rig, name);
+        // the owner's end breaks (as if the edge had said so) and the edge never hears of it
+        frameFromEdge(rig, s, rig.program(EDGE).routingIncarnation(), rig.program(OWNER).routingIncarnation(),
+                new ClusterMessage.SocketAbort("broken"));
+        rig.runMillis(100);
+        assertThat(rig.read(name, "/closed")).as("seed %d", rig.seed).isEqualTo("1006 false");
+        assertThat(s.client().received).isEmpty();
+        rig.runMillis(2_000); // the edge's next ping reaches an owner that does not know the socket: refused
+        assertThat(s.client().received).as("seed %d", rig.seed).containsExactly("close 1006");
+        assertThat(rig.records("cluster-socket-abort")).as("seed %d", rig.seed).anyMatch(r -> r.startsWith("n0 ") && r.contains("why=peer"));
+    }
+
+    @Test
+    void aFrameAddressedToAnEarlierIncarnationOfTheOwnerIsRefused() {
+        ClusterRig rig = new ClusterRig(85, 3, new SharedLogs());
+        Opened s = open(rig, ownedByN2(rig));
+        long earlier = rig.program(OWNER).routingIncarnation() + 1; // any other number
+        frameFromEdge(rig, s, rig.program(EDGE).routingIncarnation(), earlier, new ClusterMessage.SocketPing());
+        rig.runMillis(100); // long before the edge's first ping
+        assertThat(s.client().received).as("seed %d", rig.seed).containsExactly("close 1006");
     }
 
     @Test
