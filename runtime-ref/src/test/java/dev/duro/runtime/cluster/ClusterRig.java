@@ -246,8 +246,11 @@ final class ClusterRig {
     /**
      * The test object: {@code /inc} adds one to "n" and answers it, {@code /get} answers it,
      * {@code /alarm?in=<ms>} sets the alarm that far ahead, {@code /slow?ms=<n>} answers after a
-     * timer; the alarm adds one to "fired"; upgrades are accepted; a socket message is echoed ("close"
-     * closes the socket with 4000), and {@code /closed} tells the last close the object heard.
+     * timer, {@code /fail?a=<n>[&pair=1]} fails with a message that long, {@code /big?bytes=<n>}
+     * answers a body that large; the alarm adds one to "fired"; upgrades are accepted (with
+     * {@code greet} the object sends "hello" at once); a socket message is echoed ("close" closes
+     * the socket with 4000, "big" answers 70,000 characters), and {@code /closed} tells the last
+     * close the object heard.
      */
     static final class Probe implements DurableObject, AlarmHandler, WebSocketHandler {
         private final ObjectContext ctx;
@@ -259,7 +262,8 @@ final class ClusterRig {
         @Override
         public Promise<Response> fetch(Request r) {
             if (r.isWebSocketUpgrade()) {
-                ctx.acceptWebSocket(r);
+                WebSocket socket = ctx.acceptWebSocket(r);
+                if (r.query("greet") != null) socket.send("hello"); // before the 101 has left
                 return ctx.completed(Response.switchingProtocols());
             }
             return switch (r.pathOnly()) {
@@ -305,6 +309,13 @@ final class ClusterRig {
                     ctx.storage().setAlarm(ctx.nowMillis() + Long.parseLong(r.query("in")));
                     yield ctx.completed(Response.ok("set"));
                 }
+                case "/fail" -> {
+                    // fails with a message of "a" × a, then (pair=1) an emoji and 100 "b"s
+                    String pair = "1".equals(r.query("pair")) ? "\uD83D\uDE00" + "b".repeat(100) : "";
+                    String message = "a".repeat(Integer.parseInt(r.query("a"))) + pair;
+                    throw new DuroException(dev.duro.model.object.ErrorCode.OBJECT_ERROR, message);
+                }
+                case "/big" -> ctx.completed(new Response(200, null, new byte[Integer.parseInt(r.query("bytes"))]));
                 case "/slow" -> {
                     Promise<Response> p = ctx.promise();
                     ctx.setTimeout(Long.parseLong(r.query("ms")), () -> p.complete(Response.ok("slow")));
@@ -328,6 +339,8 @@ final class ClusterRig {
         @Override
         public Promise<Void> webSocketMessage(WebSocket socket, WebSocketMessage message) {
             if (message.asText().equals("close")) socket.close(4000, "asked to");
+            else if (message.asText().equals("big")) socket.send("x".repeat(70_000)); // more than a cluster frame's string
+
             else socket.send("echo " + message.asText());
             return ctx.completed(null);
         }

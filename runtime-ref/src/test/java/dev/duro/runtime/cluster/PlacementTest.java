@@ -106,6 +106,43 @@ class PlacementTest {
         }
     }
 
+    @Test
+    void theScoreIsSha256OfNamespaceZeroIdAndTheFullFourByteMemberIndex() throws Exception {
+        // indices wider than one byte: each byte of the index is hashed (docs/cluster.md "Shape")
+        List<NodeId> members = List.of(n(1), n(0x100), n(0x10000), n(0x1000000), n(0x1010101));
+        Placement p = new Placement(new ClusterConfig(members, 5, 2_000, 1_000, 100, 600));
+        assertThat(p.cluster().members()).isEqualTo(members);
+        for (int i = 0; i < 50; i++) {
+            ObjectId id = IDS.fromName("obj-" + i);
+            List<NodeId> expected = new ArrayList<>(members);
+            java.util.Map<NodeId, Long> score = new TreeMap<>();
+            for (NodeId m : members) {
+                java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+                sha.update(NS.getBytes(StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+                sha.update(id.bytes());
+                sha.update(java.nio.ByteBuffer.allocate(4).putInt(m.index()).array());
+                score.put(m, java.nio.ByteBuffer.wrap(sha.digest()).getLong());
+            }
+            expected.sort(java.util.Comparator.comparing((NodeId m) -> score.get(m)).reversed());
+            assertThat(p.ranking(NS, id)).as("obj-%d", i).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void aLocationWhoseTagIsZeroIsStillALocation() {
+        String zero = null;
+        for (int i = 0; zero == null; i++) {
+            String label = "z" + Integer.toString(i, 36);
+            if (ObjectIds.locationTag(label) == 0) zero = label;
+        }
+        Placement located = new Placement(ClusterConfig.of(3).withLocations(Map.of(n(0), zero, n(1), "enam", n(2), "enam")));
+        ObjectId id = IDS.fromName("at-tag-zero", zero);
+        assertThat(ObjectIds.locationTagOf(id)).isZero();
+        assertThat(located.locationOf(id)).as("label %s", zero).isEqualTo(zero);
+        assertThat(located.ranking(NS, id).getFirst()).isEqualTo(n(0));
+    }
+
     private static NodeId n(int i) {
         return NodeId.of(i);
     }

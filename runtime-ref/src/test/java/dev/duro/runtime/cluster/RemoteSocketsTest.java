@@ -49,22 +49,37 @@ class RemoteSocketsTest {
         }
     }
 
-    private record Opened(String name, Client client, EdgeSocketSession session) {
+    /** {@code socketId}: the id the owner's 101 named. */
+    private record Opened(String name, Client client, EdgeSocketSession session, long socketId) {
     }
 
     /** Upgrades {@code name} through a worker stub at n0 and adopts the socket there. */
     private static Opened open(ClusterRig rig, String name) {
-        FrontDoor door = rig.program(EDGE).frontDoor();
+        return open(rig, name, EDGE, "/ws");
+    }
+
+    /** Upgrades {@code name} with {@code path} through a worker stub at {@code at} and adopts the socket there. */
+    private static Opened open(ClusterRig rig, String name, NodeId at, String path) {
+        FrontDoor door = rig.program(at).frontDoor();
         ObjectNamespace ns = door.workerEnv().namespace(ClusterRig.NS);
-        Response upgraded = rig.value(() -> rig.awaitOn(rig.server(EDGE), () -> ns.get(ns.idFromName(name))
-                .fetch(Request.webSocketUpgrade("/ws"))));
+        Response upgraded = rig.value(() -> rig.awaitOn(rig.server(at), () -> ns.get(ns.idFromName(name))
+                .fetch(Request.webSocketUpgrade(path))));
         assertThat(upgraded.status()).as("seed %d", rig.seed).isEqualTo(101);
         Client client = new Client();
         EdgeSocketSession[] session = new EdgeSocketSession[1];
-        rig.server(EDGE).world().loop().execute(() -> session[0] = door.adoptSocket(upgraded, client));
+        rig.server(at).world().loop().execute(() -> session[0] = door.adoptSocket(upgraded, client));
         rig.runMillis(10);
         assertThat(session[0]).as("adopted (seed %d)", rig.seed).isNotNull();
-        return new Opened(name, client, session[0]);
+        long socketId = Long.parseLong(upgraded.header(dev.duro.runtime.edge.ObjectEndpoint.SOCKET_ID_HEADER));
+        return new Opened(name, client, session[0], socketId);
+    }
+
+    /** Sends {@code text} from the client while frames from the owner to the edge are dropped, for 50 ms (no suspicion). */
+    private static void sendWhileOwnerToEdgeIsCut(ClusterRig rig, EdgeSocketSession session, String text) {
+        rig.sim.network().block(OWNER.index(), EDGE.index());
+        sendFromClient(rig, session, text);
+        rig.runMillis(50);
+        rig.sim.network().heal();
     }
 
     private static void sendFromClient(ClusterRig rig, EdgeSocketSession session, String text) {
@@ -95,6 +110,7 @@ class RemoteSocketsTest {
         rig.server(EDGE).world().loop().execute(() -> t.session().close(1000, "bye", true));
         rig.runMillis(500);
         assertThat(rig.read(name, "/closed")).as("seed %d", rig.seed).isEqualTo("1000 true");
+        assertThat(rig.nodesOf("obj-event-begin", name)).as("the client's close ran only at the owner").containsOnly(OWNER);
     }
 
     @Test
@@ -149,6 +165,100 @@ class RemoteSocketsTest {
         assertThat(s.client().received).as("nothing after the gap is delivered; 1006 (seed %d)", rig.seed).containsExactly("close 1006");
         assertThat(rig.read(name, "/closed")).as("seed %d", rig.seed).isEqualTo("1006 false");
         assertThat(rig.records("cluster-socket-abort")).as("seed %d", rig.seed).anyMatch(r -> r.contains("why=gap"));
+    }
+
+    @Test
+    void anOwnerRestartNamedByItsFirstHeartbeatEndsTheSocketBeforeAnyPingCould() {
+        ClusterRig rig = new ClusterRig(98, 3, new SharedLogs());
+        Opened s = open(rig, ownedByN2(rig));
+        rig.server(OWNER).crash();
+        rig.server(OWNER).restart();
+        rig.runMillis(400); // pings come every second; the restarted owner's heartbeat went at once
+        assertThat(s.client().received).as("seed %d", rig.seed).containsExactly("close 1006");
+        assertThat(rig.records("cluster-socket-abort")).as("seed %d", rig.seed).anyMatch(r -> r.startsWith("n0 ") && r.contains("why=restarted"));
+    }
+
+    @Test
+    void anObjectMessageLostBetweenTheNodesIsFoundByTheOwnersPings() {
+        ClusterRig rig = new ClusterRig(99, 3, new SharedLogs());
+        String name = ownedByN2(rig);
+        Opened s = open(rig, name);
+        sendWhileOwnerToEdgeIsCut(rig, s.session(), "lost"); // the echo is lost; the client's message is not
+        rig.runMillis(6_000);
+        assertThat(rig.program(EDGE).suspected()).as("a short cut: nobody was suspected").isEmpty();
+        assertThat(s.client().received).as("only the owner's pings tell the edge (seed %d)", rig.seed).containsExactly("close 1006");
+        assertThat(rig.records("cluster-socket-abort")).as("seed %d", rig.seed).anyMatch(r -> r.startsWith("n0 ") && r.contains("why=gap"));
+        assertThat(rig.read(name, "/closed")).as("the edge told the owner (seed %d)", rig.seed).isEqualTo("1006 false");
+    }
+
+    /** Sends {@code event} to the owner as the edge node would, stamped with the given incarnations. */
+    private static void frameFromEdge(ClusterRig rig, Opened s, long fromIncarnation, long toIncarnation, ClusterMessage.SocketEvent event) {
+        byte[] frame = ClusterCodec.encode(new ClusterMessage.SocketFrame(fromIncarnation, toIncarnation, true, ClusterRig.NS,
+                rig.id(s.name()), s.socketId(), 0, event));
+        rig.server(EDGE).world().loop().execute(() -> rig.server(EDGE).world().transport().send(OWNER, frame));
+    }
+
+    @Test
+    void aFrameForASocketTheOwnerNoLongerKnowsIsRefusedAndTheEdgeEndsIt() {
+        ClusterRig rig = new ClusterRig(86, 3, new SharedLogs());
+        String name = ownedByN2(rig);
+        Opened s = open(rig, name);
+        // the owner's end breaks (as if the edge had said so) and the edge never hears of it
+        frameFromEdge(rig, s, rig.program(EDGE).routingIncarnation(), rig.program(OWNER).routingIncarnation(),
+                new ClusterMessage.SocketAbort("broken"));
+        rig.runMillis(100);
+        assertThat(rig.read(name, "/closed")).as("seed %d", rig.seed).isEqualTo("1006 false");
+        assertThat(s.client().received).isEmpty();
+        rig.runMillis(2_000); // the edge's next ping reaches an owner that does not know the socket: refused
+        assertThat(s.client().received).as("seed %d", rig.seed).containsExactly("close 1006");
+        assertThat(rig.records("cluster-socket-abort")).as("seed %d", rig.seed).anyMatch(r -> r.startsWith("n0 ") && r.contains("why=peer"));
+    }
+
+    @Test
+    void aFrameAddressedToAnEarlierIncarnationOfTheOwnerIsRefused() {
+        ClusterRig rig = new ClusterRig(85, 3, new SharedLogs());
+        Opened s = open(rig, ownedByN2(rig));
+        long earlier = rig.program(OWNER).routingIncarnation() + 1; // any other number
+        frameFromEdge(rig, s, rig.program(EDGE).routingIncarnation(), earlier, new ClusterMessage.SocketPing());
+        rig.runMillis(100); // long before the edge's first ping
+        assertThat(s.client().received).as("seed %d", rig.seed).containsExactly("close 1006");
+    }
+
+    @Test
+    void anObjectsCloseLostBetweenTheNodesIsSentAgainWhenTheEdgeAsksAboutTheSocket() {
+        ClusterRig rig = new ClusterRig(88, 3, new SharedLogs());
+        Opened s = open(rig, ownedByN2(rig));
+        sendWhileOwnerToEdgeIsCut(rig, s.session(), "close"); // the object's close is lost
+        rig.runMillis(3_000);
+        assertThat(s.client().received).as("the edge's ping fetched the close again (seed %d)", rig.seed).containsExactly("close 4000");
+    }
+
+    @Test
+    void anObjectMessageTooLargeForAClusterFrameEndsTheSocketOnBothSides() {
+        ClusterRig rig = new ClusterRig(87, 3, new SharedLogs());
+        String name = ownedByN2(rig);
+        Opened s = open(rig, name);
+        sendFromClient(rig, s.session(), "big");
+        rig.runMillis(500);
+        assertThat(s.client().received).as("seed %d", rig.seed).containsExactly("close 1006");
+        assertThat(rig.read(name, "/closed")).as("seed %d", rig.seed).isEqualTo("1006 false");
+        assertThat(rig.records("cluster-socket-abort")).as("seed %d", rig.seed).anyMatch(r -> r.startsWith("n2 ") && r.contains("why=too-large"));
+    }
+
+    @Test
+    void whatTheObjectSendsBeforeItsUpgradeIsAnsweredReachesTheClientFirst() {
+        ClusterRig rig = new ClusterRig(89, 3, new SharedLogs());
+        String name = ownedByN2(rig);
+        Opened s = open(rig, name, EDGE, "/ws?greet=1");
+        sendFromClient(rig, s.session(), "a");
+        rig.runMillis(500);
+        assertThat(s.client().received).as("seed %d", rig.seed).containsExactly("hello", "echo a");
+        Opened local = open(rig, name, OWNER, "/ws?greet=1"); // and a socket adopted at the owner itself
+        sendFromClient(rig, s.session(), "b");
+        rig.server(OWNER).world().loop().execute(() -> local.session().message(new WebSocketMessage.Text("c")));
+        rig.runMillis(500);
+        assertThat(local.client().received).as("seed %d", rig.seed).containsExactly("hello", "echo c");
+        assertThat(s.client().received).as("seed %d", rig.seed).containsExactly("hello", "echo a", "echo b");
     }
 
     @Test
