@@ -120,6 +120,10 @@ class LogRetentionCutoffTest {
         assertThat(rig.device.openHandles()).isEqualTo(before);
         rig.<Void>awaitValue(r -> r.log().destroy());
         assertThat(rig.device.openHandles()).as("destroy closes everything").isZero();
+        assertThat(files(rig)).as("every file deleted").isEmpty();
+        rig.crashAndRestart();
+        assertThat(rig.device.durableImage().keySet()).as("durably: only the directories stay")
+                .containsExactly("objects/", "objects/" + LogRig.NS + "/", rig.objectDir() + "/");
         assertThat(rig.labels("log-destroy")).containsExactly("id=" + LogRig.ID.hex() + " done=true");
     }
 }
