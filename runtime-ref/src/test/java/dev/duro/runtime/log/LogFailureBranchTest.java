@@ -230,8 +230,17 @@ class LogFailureBranchTest {
         f.value(ObjectLog::recover);
         f.append(1, 1);
         f.rig.device.failNextSyncs(1);
-        Promise<Void> p = f.await(l -> l.snapshot(new Snapshot(1, 0, new byte[] {1})));
+        @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array: one slot the lambda fills
+        Promise<Void>[] queued = new Promise[1];
+        Promise<Void> p = f.await(l -> {
+            Promise<Void> first = l.snapshot(new Snapshot(1, 0, new byte[] {1}));
+            queued[0] = l.snapshot(new Snapshot(1, 0, new byte[] {1, 1})); // waits for the first
+            return first;
+        });
         assertThat(p.failure()).isInstanceOf(DiskException.class);
+        f.rig.runMillis(5);
+        assertThat(queued[0].failure()).as("the queued snapshot finds the log broken")
+                .hasMessageContaining("a disk sync failed; the process is exiting (fail-stop)");
         assertBroken(f, "log-snapshot-sync-failed");
     }
 
@@ -339,5 +348,120 @@ class LogFailureBranchTest {
         rig.crashAndRestart();
         assertThat(rig.recover().lastSeq()).as("'logs' made durable in 'replicas' by the store").isEqualTo(1);
         assertThat(rig.device.durableImage()).containsKey("replicas/logs/" + LogRig.NS + "/" + LogRig.ID.hex() + "/meta");
+    }
+
+    @Test
+    void misuseIsRefusedWithTheReason() {
+        LogRig rig = new LogRig(56, NO_FAULTS, LogOptions.defaults());
+        assertThat(rig.await(r -> r.log().recoverAt(0)).failure()).hasMessageContaining("cannot recoverAt(0): call recover() first");
+        assertThat(rig.await(r -> r.log().snapshot(new Snapshot(0, 0, new byte[0]))).failure())
+                .hasMessageContaining("cannot snapshot batch 0: call recover() first");
+        rig.recover();
+        rig.awaitValue(r -> r.log().append(LogRig.entry(1, 0)));
+        rig.awaitValue(r -> r.log().append(LogRig.entry(2, 0)));
+        assertThat(rig.await(r -> r.log().snapshot(new Snapshot(3, 0, new byte[0]))).failure())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("but the log's last batch is 2");
+        rig.awaitValue(r -> r.log().snapshot(new Snapshot(2, 0, new byte[0])));
+        assertThat(rig.await(r -> r.log().snapshot(new Snapshot(1, 0, new byte[0]))).failure())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("older than the latest snapshot (batch 2)");
+        assertThat(DiskLogStore.namespaceDirectoryName("a b")).isEqualTo("a%20b");
+        assertThat(rig.log().fence()).isEqualTo("-");
+        assertThat(rig.log().outputAllowed()).isTrue();
+    }
+
+    @Test
+    void aLogWithoutHandlesHasNothingToRelease() {
+        ObjectLog bare = new ObjectLog() {
+            @Override
+            public Promise<Recovery> recover() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public Promise<Void> append(LogEntry entry) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public Promise<Void> snapshot(Snapshot snapshot) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public Promise<Recovery> recoverAt(long seq) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public Promise<Void> destroy() {
+                throw new UnsupportedOperationException();
+            }
+        };
+        assertThat(bare.releaseHandles()).isFalse();
+        assertThat(bare.outputAllowed()).isTrue();
+        assertThat(bare.fence()).isEqualTo("-");
+    }
+
+    @Test
+    void aLogThatWasNeverRecoveredOrIsPoisonedReleasesItsHandles() {
+        LogRig rig = new LogRig(57, NO_FAULTS, LogOptions.defaults());
+        assertThat(rig.<Boolean>awaitValue(r -> Promise.succeeded(r.world.loop(), r.log().releaseHandles())))
+                .as("never recovered").isTrue();
+        rig.recover();
+        rig.awaitValue(r -> r.log().append(LogRig.entry(1, 0)));
+        rig.device.setFull(true);
+        assertThat(rig.await(r -> r.log().append(LogRig.entry(2, 0))).isFailed()).isTrue();
+        assertThat(rig.device.openHandles()).isEqualTo(2);
+        assertThat(rig.<Boolean>awaitValue(r -> Promise.succeeded(r.world.loop(), r.log().releaseHandles())))
+                .as("poisoned by a full disk, and idle").isTrue();
+        assertThat(rig.device.openHandles()).isZero();
+        Boolean recovering = rig.awaitValue(r -> {
+            r.log().recover();
+            return Promise.succeeded(r.world.loop(), r.log().releaseHandles());
+        });
+        assertThat(recovering).as("not while recovering").isFalse();
+    }
+
+    @Test
+    void aSegmentOfExactlySegmentBytesTakesNoMoreBatches() {
+        int recordBytes = LogFormat.encodeRecord(LogRig.entry(1, 0), 0).length;
+        LogRig rig = new LogRig(58, NO_FAULTS, LogOptions.defaults().withSegmentBytes(recordBytes));
+        rig.recover();
+        rig.awaitValue(r -> r.log().append(LogRig.entry(1, 0)));
+        rig.awaitValue(r -> r.log().append(LogRig.entry(2, 0)));
+        assertThat(rig.world.disk().list(rig.objectDir()))
+                .containsExactly("meta", LogLayout.segmentName(1), LogLayout.segmentName(2));
+    }
+
+    @Test
+    void staleFilesUnderTheNamesTheLogWritesAreReplacedWhole() {
+        // Files the log did not write (left by another process over the same page cache) under the
+        // names it is about to write: longer than what it writes, so a write over them leaves a tail.
+        LogRig rig = new LogRig(59, NO_FAULTS, LogOptions.defaults());
+        rig.recover();
+        String meta = rig.objectDir() + "/" + LogLayout.META;
+        String tmp = rig.objectDir() + "/" + LogLayout.snapshotName(1) + LogLayout.TMP_SUFFIX;
+        byte[] junk = new byte[300];
+        java.util.Arrays.fill(junk, (byte) 0x5a);
+        rig.awaitValue(r -> {
+            r.world.disk().createDirectories(rig.objectDir());
+            try (DiskFile file = r.world.disk().open(meta, true)) {
+                file.write(0, junk, 0, junk.length);
+            }
+            return Promise.succeeded(r.world.loop(), null);
+        });
+        rig.awaitValue(r -> r.log().append(LogRig.entry(1, 0)));
+        rig.awaitValue(r -> {
+            try (DiskFile file = r.world.disk().open(tmp, true)) {
+                file.write(0, junk, 0, junk.length);
+            }
+            return Promise.succeeded(r.world.loop(), null);
+        });
+        rig.awaitValue(r -> r.log().snapshot(new Snapshot(1, 0, new byte[] {1})));
+        rig.crashAndRestart();
+        assertThat(rig.device.durableImage().get(meta)).isEqualTo(LogFormat.encodeMeta(LogRig.NS, LogRig.ID));
+        Recovery r = rig.recover();
+        assertThat(r.snapshot()).get().extracting(Snapshot::seq).isEqualTo(1L);
+        assertThat(rig.labels("log-meta-rewritten")).isEmpty();
     }
 }

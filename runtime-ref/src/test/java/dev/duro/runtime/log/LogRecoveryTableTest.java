@@ -141,7 +141,8 @@ class LogRecoveryTableTest {
                 }
                 long last = Math.max(want.to(), Math.max(want.snapshot(), 0));
                 assertThat(rig.labels("log-recover")).as(c.name()).last().asString()
-                        .startsWith("id=" + LogRig.ID.hex() + " seq=" + last + " ")
+                        .startsWith("id=" + LogRig.ID.hex() + " seq=" + last + " snapshot="
+                                + (want.snapshot() < 0 ? "none" : want.snapshot()) + " ")
                         .endsWith(" cut=" + want.cut());
                 List<String> onDisk = new ArrayList<>(rig.world.disk().list(dir));
                 onDisk.remove(LogLayout.META);
@@ -280,6 +281,10 @@ class LogRecoveryTableTest {
                 new Corrupt(SEG1, r1.length + r2.length, "the log ends at batch 2 before snapshot 3")));
         run(rig, new Case("log ends at the snapshot", files(SEG1, LogRig.concat(r1, r2), snapName(2), snap(2)),
                 new Recovered(2, 3, 2, 0, List.of(SEG1, snapName(2)))));
+        run(rig, new Case("snapshot 0, the empty state", files(SEG1, LogRig.concat(r1, r2), snapName(0), snap(0)),
+                new Recovered(0, 1, 2, 0, List.of(SEG1, snapName(0)))));
+        run(rig, new Case("snapshot 0 and a log from 2", files(seg(2), r2, snapName(0), snap(0)),
+                new Corrupt(seg(2), 0, "the log starts at batch 2 but no snapshot covers the batches before it (latest snapshot: 0)")));
         run(rig, new Case("only a snapshot", files(snapName(5), snap(5)), new Recovered(5, 6, 5, 0, List.of(snapName(5)))));
         // An empty segment left behind a snapshot (its records were never written) goes.
         run(rig, new Case("empty segment behind the snapshot", files(seg(4), new byte[0], snapName(5), snap(5)),
@@ -319,13 +324,16 @@ class LogRecoveryTableTest {
 
         // A damaged meta is rewritten from what the path says.
         byte[] meta = LogFormat.encodeMeta(LogRig.NS, LogRig.ID);
-        Map<String, byte[]> damaged = files(LogLayout.META, flip(meta, 12), SEG1, LogRig.concat(r1, rec(2)));
+        // Damaged and longer than a meta: the rewrite must not leave the old tail behind.
+        Map<String, byte[]> damaged = files(LogLayout.META, LogRig.concat(flip(meta, 12), new byte[9]), SEG1, LogRig.concat(r1, rec(2)));
         craft(rig, damaged, false);
         assertThat(rig.recover().lastSeq()).isEqualTo(2);
         assertThat(rig.labels("log-meta-rewritten")).last().asString().endsWith("path=" + rig.objectDir() + "/meta");
         rig.crashAndRestart();
         SortedMap<String, byte[]> image = rig.device.durableImage();
         assertThat(image.get(rig.objectDir() + "/meta")).as("rewritten durably").isEqualTo(meta);
+        rig.recover();
+        assertThat(rig.labels("log-meta-rewritten")).as("rewritten once, whole").hasSize(1);
 
         // The meta of another object: refused, not mixed up.
         craft(rig, files(LogLayout.META, LogFormat.encodeMeta(LogRig.NS, LogRig.id(2, "bob")), SEG1, r1), false);
@@ -369,5 +377,46 @@ class LogRecoveryTableTest {
         assertThat(((LogCorruptedException) damaged.failure()).path()).isEqualTo(seg3);
         assertThat(rig.awaitValue(x -> x.log().recoverAt(2)).entries()).hasSize(2);
         assertThat(rig.await(x -> x.log().recoverAt(5)).isFailed()).as("5 builds on snapshot 4, not on 3").isFalse();
+    }
+
+    @Test
+    void anEmptySegmentLeftCurrentByRecoveryTakesTheNextBatchAfterAnotherSnapshot() {
+        LogRig rig = new LogRig(28, DiskFaultConfig.none(), LogOptions.defaults());
+        craft(rig, files(seg(6), new byte[0], snapName(5), snap(5)), true);
+        assertThat(rig.recover().lastSeq()).isEqualTo(5);
+        rig.awaitValue(r -> r.log().snapshot(new Snapshot(5, 0, new byte[] {5, 5})));
+        rig.awaitValue(r -> r.log().append(LogRig.entry(6, 1_006)));
+        rig.crashAndRestart();
+        Recovery r = rig.recover();
+        assertThat(r.snapshot()).get().extracting(Snapshot::image).isEqualTo(new byte[] {5, 5});
+        assertThat(r.entries()).extracting(LogEntry::seq).containsExactly(6L);
+        assertThat(rig.world.disk().list(rig.objectDir())).containsExactly("meta", seg(6), snapName(5));
+    }
+
+    @Test
+    void aRestartedProcessOverTheSamePageCacheMakesTheWholePathDurableBeforeServing() {
+        // Files written and synced, but no directory entry synced: what a process that died before
+        // its directory syncs leaves in the page cache. A new store (a new process, same kernel)
+        // recovers; only then does the machine crash.
+        LogRig rig = new LogRig(29, DiskFaultConfig.none(), LogOptions.defaults());
+        String dir = rig.objectDir();
+        rig.awaitValue(r -> {
+            Disk disk = r.world.disk();
+            disk.createDirectories(dir);
+            List<Promise<Void>> syncs = new ArrayList<>();
+            for (Map.Entry<String, byte[]> e : files(LogLayout.META, LogFormat.encodeMeta(LogRig.NS, LogRig.ID),
+                    SEG1, LogRig.concat(rec(1), rec(2))).entrySet()) {
+                DiskFile f = disk.open(dir + "/" + e.getKey(), true);
+                f.write(0, e.getValue(), 0, e.getValue().length);
+                syncs.add(f.sync());
+            }
+            return Promise.all(r.world.loop(), syncs).map(v -> null);
+        });
+        DiskLogStore restarted = new DiskLogStore(rig.world, rig.options);
+        Recovery first = rig.awaitValue(r -> restarted.open(LogRig.NS, LogRig.ID).recover());
+        assertThat(first.lastSeq()).isEqualTo(2);
+        rig.crashAndRestart();
+        assertThat(rig.recover().entries()).as("served, so durable: every ancestor's entry was synced")
+                .extracting(LogEntry::seq).containsExactly(1L, 2L);
     }
 }
