@@ -100,6 +100,19 @@ final class LogRig {
         return p;
     }
 
+    /** The parts one after another, for crafted file contents. */
+    static byte[] concat(byte[]... parts) {
+        int n = 0;
+        for (byte[] p : parts) n += p.length;
+        byte[] out = new byte[n];
+        int at = 0;
+        for (byte[] p : parts) {
+            System.arraycopy(p, 0, out, at, p.length);
+            at += p.length;
+        }
+        return out;
+    }
+
     List<String> labels(String kind) {
         List<String> out = new ArrayList<>();
         for (TraceEvent e : events) if (kind.equals(e.label())) out.add(e.detail());
