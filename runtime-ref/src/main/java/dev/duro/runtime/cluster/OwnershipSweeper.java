@@ -66,7 +66,14 @@ final class OwnershipSweeper {
         world.loop().schedule(intervalNanos, this::periodic);
     }
 
+    /** BUGGIFY: a periodic pass forgets which objects it already activated (a cache dropped): they are activated again. */
+    static final String FAULT_CLAIMS_FORGOTTEN = "cluster-claims-forgotten";
+    /** BUGGIFY: a periodic pass points objects out to their owners again although the view did not change (duplicate hints). */
+    static final String FAULT_HINT_AGAIN = "cluster-hint-again";
+
     private void periodic() {
+        if (world.faultPoints().fire(FAULT_CLAIMS_FORGOTTEN)) claimed.clear();
+        if (world.faultPoints().fire(FAULT_HINT_AGAIN)) afterViewChange = true;
         sweep();
         world.loop().schedule(intervalNanos, this::periodic);
     }
