@@ -100,6 +100,12 @@ final class OwnerLog implements ObjectLog {
     static final String FAULT_RENEW_LATE = "repl-renew-late";
     /** BUGGIFY: a catch-up carries one batch. */
     static final String FAULT_CATCH_UP_ONE = "repl-catch-up-one";
+    /**
+     * BUGGIFY: the owner gives up its tenure just after a batch's appends went out (as when
+     * deposed): the batch's outcome is unknown to its caller, which resets. Fault points go quiet
+     * at the heal, so after it no owner abdicates (it once broke the liveness bound for that).
+     */
+    static final String FAULT_ABDICATE_AT_APPEND = "repl-abdicate-at-append";
     /** BUGGIFY: unacknowledged batches are sent again before their resend is due (a retry taken early). */
     static final String FAULT_RESEND_EARLY = "repl-resend-early";
     /** BUGGIFY: a release to a remote replica is lost: it keeps the epoch's lease until it lapses. */
@@ -212,6 +218,15 @@ final class OwnerLog implements ObjectLog {
                         send(peer, r -> new Append(r, epoch, List.of(entry)));
                     }
                 }
+            }
+            if (ctx.world().faultPoints().fire(FAULT_ABDICATE_AT_APPEND)) {
+                // After the sends: the batch may become durable, and its caller learns nothing.
+                endReason = "it gave up its tenure (fault point " + FAULT_ABDICATE_AT_APPEND + ")";
+                trace.record("repl-abdicated", "id=" + key.id().hex() + " fence=" + epoch + " seq=" + entry.seq());
+                toPhase(Phase.FENCED);
+                failPending(ended());
+                end();
+                return p;
             }
         }
         scheduleTick(now() + timing.resendNanos());
