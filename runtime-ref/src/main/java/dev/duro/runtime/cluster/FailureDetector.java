@@ -54,8 +54,22 @@ final class FailureDetector {
         tick();
     }
 
+    /**
+     * BUGGIFY: a heartbeat to one member leaves late (a stalled sender or a slow link): by
+     * {@value #HEARTBEAT_LATE_PERIODS} periods, but never by more than half the slack between the
+     * period and {@code suspectAfterMillis}, so the late heartbeat alone never makes a suspicion.
+     */
+    static final String FAULT_HEARTBEAT_LATE = "cluster-heartbeat-late";
+    static final int HEARTBEAT_LATE_PERIODS = 2;
+
     private void tick() {
-        for (NodeId m : lastHeard.keySet()) world.transport().send(m, heartbeat);
+        for (NodeId m : lastHeard.keySet()) {
+            if (world.faultPoints().fire(FAULT_HEARTBEAT_LATE)) {
+                world.loop().schedule(Math.min(HEARTBEAT_LATE_PERIODS * heartbeatNanos, (suspectAfterNanos - heartbeatNanos) / 2), () -> world.transport().send(m, heartbeat));
+            } else {
+                world.transport().send(m, heartbeat);
+            }
+        }
         long now = now();
         boolean changed = false;
         for (var e : lastHeard.entrySet()) {

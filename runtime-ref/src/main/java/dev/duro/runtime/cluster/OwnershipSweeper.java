@@ -66,7 +66,17 @@ final class OwnershipSweeper {
         world.loop().schedule(intervalNanos, this::periodic);
     }
 
+    /** BUGGIFY: a periodic pass forgets which objects it already activated (a cache dropped): they are activated again. */
+    static final String FAULT_CLAIMS_FORGOTTEN = "cluster-claims-forgotten";
+    /** BUGGIFY: a periodic pass points objects out to their owners again although the view did not change (duplicate hints). */
+    static final String FAULT_HINT_AGAIN = "cluster-hint-again";
+
+    /** BUGGIFY: an object this node no longer prefers to own stays live here until a later pass (a slow release). */
+    static final String FAULT_RELEASE_LATE = "cluster-release-late";
+
     private void periodic() {
+        if (world.faultPoints().fire(FAULT_CLAIMS_FORGOTTEN)) claimed.clear();
+        if (world.faultPoints().fire(FAULT_HINT_AGAIN)) afterViewChange = true;
         sweep();
         world.loop().schedule(intervalNanos, this::periodic);
     }
@@ -102,6 +112,8 @@ final class OwnershipSweeper {
         for (String ns : namespaces) {
             for (ObjectId id : host.residentObjects(ns)) {
                 if (!router.ownsHere(ns, id)) {
+                    // A deposed owner that holds on until the next pass: the new owner's epoch fences it.
+                    if (world.faultPoints().fire(FAULT_RELEASE_LATE)) continue;
                     host.release(ns, id);
                     released++;
                 }

@@ -175,6 +175,22 @@ final class Router implements ObjectEndpoint {
             return;
         }
         world.transport().send(owner, bytes);
+        // A duplicated frame: the owner must run the forward at most once (its dedup window).
+        if (world.faultPoints().fire(FAULT_FORWARD_DUP)) world.transport().send(owner, bytes);
+    }
+
+    /** BUGGIFY: a forward reaches its owner twice (a duplicated message). */
+    static final String FAULT_FORWARD_DUP = "cluster-forward-dup";
+    /** BUGGIFY: an owner's answer to a forward leaves {@value #REPLY_LATE_MS} ms late (a slow link or a stalled owner). */
+    static final String FAULT_FORWARD_REPLY_LATE = "cluster-forward-reply-late";
+    static final long REPLY_LATE_MS = 150;
+
+    private void sendReply(NodeId to, byte[] bytes) {
+        if (world.faultPoints().fire(FAULT_FORWARD_REPLY_LATE)) {
+            world.loop().schedule(REPLY_LATE_MS * 1_000_000L, () -> world.transport().send(to, bytes));
+        } else {
+            world.transport().send(to, bytes);
+        }
     }
 
     private Promise<Response> finish(PendingForward p) {
@@ -318,11 +334,11 @@ final class Router implements ObjectEndpoint {
             reply(to, forwardId, new Failed(ErrorCode.OBJECT_ERROR, cut("the object's response cannot be sent: " + e.getMessage())));
             return;
         }
-        world.transport().send(to, bytes);
+        sendReply(to, bytes);
     }
 
     private void reply(NodeId to, long forwardId, Outcome outcome) {
-        world.transport().send(to, ClusterCodec.encode(new ForwardReply(forwardId, outcome)));
+        sendReply(to, ClusterCodec.encode(new ForwardReply(forwardId, outcome)));
     }
 
     private static String cut(String message) {

@@ -668,7 +668,14 @@ final class Activation {
                 unsealedAlarm = null;
             }
             inflightSeals++;
-            p.whenComplete((v, e) -> onSealSettled(s, seq, e));
+            p.whenComplete((v, e) -> {
+                // A slow fsync, seen from here: the batch's outputs (and the activation's close) wait longer.
+                if (host.world.faultPoints().fire(FAULT_DURABLE_LATE)) {
+                    loop.schedule(DURABLE_LATE_NANOS, () -> onSealSettled(s, seq, e));
+                } else {
+                    onSealSettled(s, seq, e);
+                }
+            });
         } else if (unsealedAlarm != null) {
             // An alarm change with no write left (rolled back to the same value): effective at the last batch.
             sealedAlarms.merge(s.sealedSeq(), unsealedAlarm, (a, b) -> b);
@@ -678,6 +685,10 @@ final class Activation {
         Invariants.check(!s.hasPendingWrites() || s.failed(), "%s: writes pending right after a seal", key);
         return s.sealedSeq();
     }
+
+    /** BUGGIFY: the activation hears that a sealed batch settled (durable or failed) late. */
+    static final String FAULT_DURABLE_LATE = "host-durable-late";
+    private static final long DURABLE_LATE_NANOS = 30_000_000L;
 
     private void onSealSettled(EngineStore s, long seq, Throwable failure) {
         inflightSeals--;
@@ -991,11 +1002,17 @@ final class Activation {
         if (idleTimer != null) return;
         boolean hibernate = timers.isEmpty() && !slot.sockets.isEmpty();
         long delayMs = hibernate ? host.config.hibernateIdleMs() : host.drawEvictDelayMs();
+        // An idle object may be evicted at any time; the host merely usually waits.
+        if (host.world.faultPoints().fire(FAULT_EVICT_EARLY)) delayMs = EVICT_EARLY_MS;
         idleTimer = loop.schedule(delayMs * 1_000_000L, () -> {
             idleTimer = null;
             if (state == State.LIVE && isIdle()) evict(slot.sockets.isEmpty() ? "idle" : "hibernate", 0);
         });
     }
+
+    /** BUGGIFY: an idle object (hibernating or not) is evicted {@value #EVICT_EARLY_MS} ms after it fell idle. */
+    static final String FAULT_EVICT_EARLY = "host-evict-early";
+    private static final long EVICT_EARLY_MS = 1;
 
     private void cancelIdleTimer() {
         if (idleTimer != null) {

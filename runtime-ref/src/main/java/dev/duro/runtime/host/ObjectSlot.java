@@ -483,6 +483,9 @@ final class ObjectSlot {
     static final String FAULT_ALARM_LATE = "host-alarm-late";
     private static final long ALARM_LATE_MS = 25;
 
+    /** BUGGIFY: a failed alarm attempt is retried at the earliest time its backoff allows (no jitter). */
+    static final String FAULT_ALARM_RETRY_EARLY = "host-alarm-retry-early";
+
     private void armAlarm(long atMillis) {
         if (alarmTimer != null) alarmTimer.cancel();
         long delayMs = Math.max(0, atMillis - host.world.clock().wallMillis());
@@ -553,6 +556,7 @@ final class ObjectSlot {
                 alarmRetryCount = next;
                 long baseMs = host.config.alarmRetryInitialMs() << Math.min(next - 1, 20);
                 long jitterMs = alarmJitter().nextLong(Math.max(1, baseMs / 4));
+                if (host.world.faultPoints().fire(FAULT_ALARM_RETRY_EARLY)) jitterMs = 0; // the earliest legal retry
                 alarmRetryTimer = host.loop.schedule((baseMs + jitterMs) * 1_000_000L, () -> {
                     alarmRetryTimer = null;
                     if (alarm.equals(Optional.of(atMillis)) && !alarmRunning) startAlarmAttempt(atMillis, next, null);

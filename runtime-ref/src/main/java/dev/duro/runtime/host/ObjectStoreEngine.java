@@ -36,7 +36,7 @@ final class ObjectStoreEngine implements StoreEngine {
                 events.onAlarmChanged(scheduledMillis);
             }
         };
-        return ObjectStore.open(log, options, hooks, world.loop(), world.clock()).map(Adapter::new);
+        return ObjectStore.open(log, options, hooks, world.loop(), world.clock(), world.faultPoints()).map(Adapter::new);
     }
 
     private record Adapter(ObjectStore store) implements EngineStore {

@@ -210,6 +210,13 @@ final class DiskReplicaLog implements ReplicaLog {
      * batch {@code adoptedSeq} (fewer batches would break whole adoption, more would be batches of
      * {@code from}'s owner that {@code to}'s never adopted).
      */
+    /**
+     * BUGGIFY: a relabel's state file is written late, so the install it answers lands near the
+     * install step's deadline (two attempts); a crash meanwhile keeps the old label.
+     */
+    static final String FAULT_RELABEL_SYNC_SLOW = "repl-relabel-sync-slow";
+    private static final long RELABEL_SYNC_SLOW_NANOS = 250_000_000L;
+
     @Override
     public Promise<Void> relabel(Epoch from, Epoch to, long adoptedSeq) {
         return submit(Kind.WRITE, () -> ensureLoaded().flatMap(v -> {
@@ -229,7 +236,8 @@ final class DiskReplicaLog implements ReplicaLog {
                     id.hex(), lastSeq, durableSeq, recordedFloor);
             Epoch newPromised = to.isAfter(promised) ? to : promised;
             ReplicaFormat.State next = new ReplicaFormat.State(namespace, id, newPromised, to, durableSeq, Damage.NONE, generation);
-            return store.writeState(stateDir, statePath, next).map(x -> {
+            return Stall.maybe(loop, store.fire(FAULT_RELABEL_SYNC_SLOW), RELABEL_SYNC_SLOW_NANOS)
+                    .flatMap(s -> store.writeState(stateDir, statePath, next)).map(x -> {
                 raisePromise(newPromised);
                 Invariants.check(to.isAfter(logEpoch), "replica %s: its log label went from %s to %s", id.hex(), logEpoch, to);
                 logEpoch = to;
@@ -521,10 +529,20 @@ final class DiskReplicaLog implements ReplicaLog {
         if (floorNext == null) {
             floorNext = Promise.on(loop);
             // One hop first, so that appends made durable by the same log round join this write.
-            if (floorInFlight == null) loop.execute(this::writeFloor);
+            if (floorInFlight == null) {
+                if (store.fire(FAULT_FLOOR_LATE)) loop.schedule(FLOOR_LATE_NANOS, this::writeFloor);
+                else loop.execute(this::writeFloor);
+            }
         }
         return floorNext;
     }
+
+    /**
+     * BUGGIFY: a floor write starts late (a busy disk queue), so appends acknowledged meanwhile all
+     * wait for it and share it; a crash meanwhile acknowledges none of them.
+     */
+    static final String FAULT_FLOOR_LATE = "repl-floor-late";
+    private static final long FLOOR_LATE_NANOS = 20_000_000L;
 
     private void writeFloor() {
         Promise<Void> waiters = floorNext;

@@ -100,6 +100,20 @@ final class OwnerLog implements ObjectLog {
     static final String FAULT_RENEW_LATE = "repl-renew-late";
     /** BUGGIFY: a catch-up carries one batch. */
     static final String FAULT_CATCH_UP_ONE = "repl-catch-up-one";
+    /**
+     * BUGGIFY: the owner gives up its tenure just after a batch's appends went out (as when
+     * deposed): the batch's outcome is unknown to its caller, which resets. Fault points go quiet
+     * at the heal, so after it no owner abdicates (it once broke the liveness bound for that).
+     */
+    static final String FAULT_ABDICATE_AT_APPEND = "repl-abdicate-at-append";
+    /** BUGGIFY: unacknowledged batches are sent again before their resend is due (a retry taken early). */
+    static final String FAULT_RESEND_EARLY = "repl-resend-early";
+    /** BUGGIFY: a release to a remote replica is lost: it keeps the epoch's lease until it lapses. */
+    static final String FAULT_RELEASE_LOST = "repl-release-lost";
+    /** BUGGIFY: an install reaches a remote replica twice (a duplicated message). */
+    static final String FAULT_INSTALL_DUP = "repl-install-dup";
+    /** BUGGIFY: a snapshot is pushed again before its resend is due. */
+    static final String FAULT_SNAPSHOT_PUSH_EARLY = "repl-snapshot-push-early";
 
     /** Batches per catch-up message, and the bytes they may carry. */
     private static final int CATCH_UP_BATCHES = 64;
@@ -204,6 +218,15 @@ final class OwnerLog implements ObjectLog {
                         send(peer, r -> new Append(r, epoch, List.of(entry)));
                     }
                 }
+            }
+            if (ctx.world().faultPoints().fire(FAULT_ABDICATE_AT_APPEND)) {
+                // After the sends: the batch may become durable, and its caller learns nothing.
+                endReason = "it gave up its tenure (fault point " + FAULT_ABDICATE_AT_APPEND + ")";
+                trace.record("repl-abdicated", "id=" + key.id().hex() + " fence=" + epoch + " seq=" + entry.seq());
+                toPhase(Phase.FENCED);
+                failPending(ended());
+                end();
+                return p;
             }
         }
         scheduleTick(now() + timing.resendNanos());
@@ -330,8 +353,7 @@ final class OwnerLog implements ObjectLog {
             // A late grant to an epoch whose try this handle abandoned: that epoch never allowed an
             // output, so free the replica now; left alone it would refuse everyone (this handle
             // too) for L.
-            Epoch stale = reply.epoch();
-            send(peer, r -> new Release(r, stale));
+            sendRelease(peer, reply.epoch());
         }
         switch (reply) {
             case Promised m -> onPromised(peer, m, sent);
@@ -596,7 +618,7 @@ final class OwnerLog implements ObjectLog {
         // This epoch never allowed an output: free the replicas that granted it at once, or their
         // leases would refuse this owner's own next try for L.
         for (Peer p : peers.values()) {
-            if (el.grants.containsKey(p.node) || p.installed) send(p, r -> new Release(r, epoch));
+            if (el.grants.containsKey(p.node) || p.installed) sendRelease(p, epoch);
         }
         if (el.attempts >= timing.maxAttempts()) {
             giveUp();
@@ -666,6 +688,9 @@ final class OwnerLog implements ObjectLog {
         Epoch from = offer ? adopted : Epoch.ZERO;
         long fromSeq = offer && !adopted.equals(Epoch.ZERO) ? adoptedSeq : 0;
         send(peer, r -> new Install(r, epoch, s, list, reset, from, fromSeq));
+        if (!peer.node.equals(self) && ctx.world().faultPoints().fire(FAULT_INSTALL_DUP)) {
+            send(peer, r -> new Install(r, epoch, s, list, reset, from, fromSeq));
+        }
     }
 
     /** After an answer from {@code peer}: continue its stream, push the snapshot, count quorums. */
@@ -711,7 +736,7 @@ final class OwnerLog implements ObjectLog {
         if (snapshot.isEmpty() || !peer.installed) return;
         Snapshot s = snapshot.get();
         if (peer.snapshotAcked >= s.seq() || peer.acked < s.seq()) return;
-        if (now() - peer.snapshotSentNanos < timing.resendNanos()) return;
+        if (now() - peer.snapshotSentNanos < timing.resendNanos() && !ctx.world().faultPoints().fire(FAULT_SNAPSHOT_PUSH_EARLY)) return;
         peer.snapshotSentNanos = now();
         send(peer, r -> new PushSnapshot(r, epoch, s));
     }
@@ -789,7 +814,13 @@ final class OwnerLog implements ObjectLog {
     }
 
     private void release() {
-        for (Peer p : peers.values()) send(p, r -> new Release(r, epoch));
+        for (Peer p : peers.values()) sendRelease(p, epoch);
+    }
+
+    /** A release only frees a replica early (its lease lapses anyway): losing one costs time, never safety. */
+    private void sendRelease(Peer peer, Epoch released) {
+        if (!peer.node.equals(self) && ctx.world().faultPoints().fire(FAULT_RELEASE_LOST)) return;
+        send(peer, r -> new Release(r, released));
     }
 
     // ================================================================== point-in-time recovery
@@ -930,7 +961,9 @@ final class OwnerLog implements ObjectLog {
         }
         if (now >= nextRenewNanos || (!leaseWaiters.isEmpty() && now - lastRenewSentNanos >= timing.resendNanos())) renewAll();
         for (Peer p : peers.values()) {
-            if (now < p.retryAtNanos) continue;
+            boolean early = now < p.retryAtNanos && p.installed && p.acked < p.sent
+                    && ctx.world().faultPoints().fire(FAULT_RESEND_EARLY);
+            if (now < p.retryAtNanos && !early) continue;
             if (!p.installed) {
                 sendInstall(p);
             } else if (p.acked < lastSeq) {

@@ -3,6 +3,7 @@ package dev.duro.runtime.replication;
 import dev.duro.model.async.Promise;
 import dev.duro.model.util.Invariants;
 import dev.duro.model.world.Clock;
+import dev.duro.model.world.FaultPoints;
 import dev.duro.model.world.Loop;
 import dev.duro.model.world.NodeId;
 import dev.duro.model.world.TraceSink;
@@ -123,12 +124,20 @@ final class ReplicaServer {
     private final long askNotBeforeNanos;
     private long nextAskId = 1;
     private final Map<ObjectKey, ReplicaCell> cells = new TreeMap<>();
+    private final FaultPoints faultPoints;
 
     /**
      * @param firstBoot on a first boot there are no forgotten leases, so no quiet period
      */
     ReplicaServer(NodeId self, Loop loop, Clock clock, TraceSink trace, ReplicaStore store, Timing timing, boolean firstBoot,
                   boolean acceptStaleEpochs, RoundObserver rounds, Peers peers) {
+        this(self, loop, clock, trace, store, timing, firstBoot, acceptStaleEpochs, rounds, peers, FaultPoints.NONE);
+    }
+
+    /** {@code faultPoints}: the node's (docs/runtime.md, "Fault points"). */
+    ReplicaServer(NodeId self, Loop loop, Clock clock, TraceSink trace, ReplicaStore store, Timing timing, boolean firstBoot,
+                  boolean acceptStaleEpochs, RoundObserver rounds, Peers peers, FaultPoints faultPoints) {
+        this.faultPoints = faultPoints;
         this.self = self;
         this.loop = loop;
         this.clock = clock;
@@ -147,6 +156,9 @@ final class ReplicaServer {
         loop.schedule(timing.idleEvictNanos() / 2, this::sweep);
     }
 
+    /** BUGGIFY: an evictable replica (idle, no write in flight, no unexpired lease) is forgotten just before a request for it. */
+    static final String FAULT_CELL_DROP = "repl-cell-drop";
+
     /** Objects currently cached (for tests and metrics). */
     int cachedObjects() {
         return cells.size();
@@ -157,6 +169,12 @@ final class ReplicaServer {
         ObjectKey key = ObjectKey.of(request);
         rounds.sawRound(key, request.epoch().round());
         ReplicaCell cell = cells.get(key);
+        if (cell != null && cell.evictable(clock.monotonicNanos(), 0) && faultPoints.fire(FAULT_CELL_DROP)) {
+            // As the idle sweep does, only sooner: the request below loads the replica from disk again.
+            cells.remove(key);
+            cell.log.releaseHandles();
+            cell = null;
+        }
         if (cell == null) {
             cell = new ReplicaCell(key, store.open(key.namespace(), key.id()));
             cells.put(key, cell);

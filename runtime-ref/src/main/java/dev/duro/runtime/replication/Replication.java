@@ -79,7 +79,7 @@ public final class Replication {
         this.timing = Timing.of(cluster);
         this.store = store;
         this.server = new ReplicaServer(world.self(), world.loop(), world.clock(), world.trace(), store, timing, firstBoot,
-                runtime.has(PlantedBug.STALE_EPOCH), this::sawRound, new ReplicaPeers());
+                runtime.has(PlantedBug.STALE_EPOCH), this::sawRound, new ReplicaPeers(), world.faultPoints());
         // Handles from an earlier incarnation must not collide with this one's (late answers).
         this.nextHandle = world.entropy().derive("replication-handles").nextLong() & (Long.MAX_VALUE >>> 1);
         // Likewise the rounds in which a replica that lost its promise asks its peers.

@@ -11,6 +11,7 @@ import dev.duro.model.storage.Storage;
 import dev.duro.model.storage.StorageKeys;
 import dev.duro.model.storage.StoredValues;
 import dev.duro.model.world.Clock;
+import dev.duro.model.world.FaultPoints;
 import dev.duro.model.world.Loop;
 import dev.duro.runtime.log.LogEntry;
 import dev.duro.runtime.log.ObjectLog;
@@ -69,12 +70,15 @@ public final class ObjectStore implements Storage {
     private DuroException failure;
     private boolean closed;
 
-    private ObjectStore(ObjectLog log, StoreOptions options, StoreHooks hooks, Loop loop, Clock clock) {
+    private final FaultPoints faultPoints;
+
+    private ObjectStore(ObjectLog log, StoreOptions options, StoreHooks hooks, Loop loop, Clock clock, FaultPoints faultPoints) {
         this.log = log;
         this.options = options;
         this.hooks = hooks;
         this.loop = loop;
         this.clock = clock;
+        this.faultPoints = faultPoints;
     }
 
     // =====================================================================================
@@ -87,13 +91,19 @@ public final class ObjectStore implements Storage {
      * loop; fails if the log fails or a batch does not replay.
      */
     public static Promise<ObjectStore> open(ObjectLog log, StoreOptions options, StoreHooks hooks, Loop loop, Clock clock) {
+        return open(log, options, hooks, loop, clock, FaultPoints.NONE);
+    }
+
+    /** As {@link #open(ObjectLog, StoreOptions, StoreHooks, Loop, Clock)}, asking {@code faultPoints} (the node's) where it may misbehave. */
+    public static Promise<ObjectStore> open(ObjectLog log, StoreOptions options, StoreHooks hooks, Loop loop, Clock clock,
+                                            FaultPoints faultPoints) {
         Promise<ObjectStore> result = Promise.on(loop);
         log.recover().whenComplete((recovery, error) -> {
             if (error != null) {
                 result.fail(error);
                 return;
             }
-            ObjectStore store = new ObjectStore(log, options, hooks, loop, clock);
+            ObjectStore store = new ObjectStore(log, options, hooks, loop, clock, faultPoints);
             Long restoreSeq;
             try {
                 store.rebuild(recovery);
@@ -252,7 +262,10 @@ public final class ObjectStore implements Storage {
         pruneMarks(wall);
         Snapshot snapshot = null;
         batchesSinceSnapshot++;
-        if (options.snapshotEveryBatches() > 0 && batchesSinceSnapshot >= options.snapshotEveryBatches()) {
+        // Snapshots are an optimisation the log may get at any batch: taking one early exercises
+        // snapshot, replica push and recovery from a snapshot in runs too short to reach the cadence.
+        if (options.snapshotEveryBatches() > 0 && (batchesSinceSnapshot >= options.snapshotEveryBatches()
+                || faultPoints.fire(FAULT_SNAPSHOT_EARLY))) {
             // Serialize now: the database is exactly the state after this batch.
             try {
                 snapshot = new Snapshot(seq, wall, db.serialize());
@@ -279,6 +292,9 @@ public final class ObjectStore implements Storage {
         });
         return durable.map(v -> seq);
     }
+
+    /** BUGGIFY: a snapshot is taken after this batch although fewer than {@code snapshotEveryBatches} went by. */
+    static final String FAULT_SNAPSHOT_EARLY = "store-snapshot-early";
 
     /** Completes when batch {@code seq} and all before it are durable; fails if the log failed or the store closed. */
     public Promise<Void> whenDurable(long seq) {
