@@ -112,6 +112,7 @@ class ActivationLeaseTest {
         HostRig rig = leasedRig(901, new Lease());
         assertThat(rig.fetch("a", "/inc")).isEqualTo("1");
         assertThat(rig.trace(RuntimeTrace.RECOVER_END)).last().asString().endsWith("seq=0 fence=" + FENCE);
+        assertThat(rig.trace(RuntimeTrace.OUTPUT_HOLD)).last().asString().endsWith("kind=response seq=1");
         assertThat(rig.trace(RuntimeTrace.OUTPUT)).last().asString().endsWith("kind=response seq=1 fence=" + FENCE);
     }
 

@@ -217,6 +217,7 @@ class ActivationLifecycleTest {
         rig.fetch("a", "/set?in=10");
         rig.runMillis(1_000);
         assertThat(s.alarms).hasSize(1);
+        assertThat(rig.trace(RuntimeTrace.ALARM_DELETE)).hasSize(1);
         rig.runMillis(141_000);
         assertThat(rig.trace(RuntimeTrace.EVICT)).hasSize(1);
     }
@@ -225,7 +226,7 @@ class ActivationLifecycleTest {
     void aResetWhileLoadingEndsTheActivationBeforeItServes() {
         Scripted s = new Scripted();
         HostRig rig = new HostRig(811, HostRig.config(), s.plain(NS));
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array the lambda fills
         Promise<Response>[] fetched = new Promise[1];
         Promise<Void> reset = rig.start(x -> {
             fetched[0] = x.host.fetch(NS, HostRig.id("a"), Request.get("/inc"));
@@ -245,7 +246,7 @@ class ActivationLifecycleTest {
         HostRig rig = new HostRig(812, HostRig.config(), s.plain(NS));
         rig.fetch("a", "/get");
         rig.device.slowFsync(2_000);
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array the lambda fills
         Promise<Void>[] synced = new Promise[1];
         rig.start(x -> x.host.testHooks().runInObject(NS, HostRig.id("a"), (ctx, o) -> {
             ctx.storage().put("k", 1L);
