@@ -121,4 +121,59 @@ class ActivationGateTest {
         rig.runMillis(150_000);
         assertThat(rig.trace(RuntimeTrace.EVICT)).hasSize(1).first().asString().endsWith("reason=idle");
     }
+
+    /** Sockets accepted by a fetch that did not answer 101 (or failed, or was reset) never open and are not kept. */
+    @Test
+    void socketsOfAFetchThatDidNotOpenThemAreDropped() {
+        Scripted s = new Scripted();
+        s.fetch = (ctx, r) -> switch (r.pathOnly()) {
+            case "/accept-ok" -> {
+                ctx.acceptWebSocket(r);
+                yield ctx.completed(Response.ok("not upgraded"));
+            }
+            case "/accept-throw" -> {
+                ctx.acceptWebSocket(r);
+                throw new IllegalStateException("threw after accepting");
+            }
+            case "/accept-abort" -> {
+                ctx.acceptWebSocket(r);
+                ctx.abort("after accepting");
+                yield ctx.completed(Response.ok("unreachable"));
+            }
+            case "/count" -> ctx.completed(Response.ok(Integer.toString(ctx.getWebSockets().size())));
+            default -> Scripted.counter(ctx, r);
+        };
+        HostRig rig = new HostRig(825, HostRig.config(), s.plain(NS));
+        for (String path : new String[] {"/accept-ok", "/accept-throw", "/accept-abort"}) {
+            rig.await(x -> x.host.fetch(NS, HostRig.id("a"), Request.webSocketUpgrade(path)));
+            assertThat(rig.fetch("a", "/count")).as(path).isEqualTo("0");
+        }
+    }
+
+    /** A handler failing with RESET (say a call to a reset object) passes RESET on as is. */
+    @Test
+    void aResetFromTheHandlerReachesTheCallerAsReset() {
+        Scripted s = new Scripted();
+        s.fetch = (ctx, r) -> ctx.failed(new dev.duro.model.object.DuroException(dev.duro.model.object.ErrorCode.RESET, "passed on"));
+        HostRig rig = new HostRig(826, HostRig.config(), s.plain(NS));
+        Throwable e = rig.failure(x -> x.host.fetch(NS, HostRig.id("a"), Request.get("/")));
+        assertThat(e).isInstanceOfSatisfying(dev.duro.model.object.DuroException.class,
+                d -> assertThat(d.code()).isEqualTo(dev.duro.model.object.ErrorCode.RESET)).hasMessage("passed on");
+    }
+
+    /** An alarm handler that aborts its activation is retried: the abandoned attempt counts as failed. */
+    @Test
+    void anAlarmAttemptAbandonedByAResetIsRetried() {
+        Scripted s = AlarmTest.alarmScript();
+        s.alarm = (ctx, info) -> {
+            if (s.alarms.size() == 1) ctx.abort("first attempt aborts");
+            return ctx.completed(null);
+        };
+        HostRig rig = new HostRig(827, HostRig.config(), s.full(NS));
+        rig.fetch("a", "/set?in=10");
+        rig.runMillis(30_000);
+        assertThat(s.alarms).hasSize(2);
+        assertThat(s.alarms.get(1).retryCount()).isEqualTo(1);
+        assertThat(rig.fetch("a", "/alarm")).isEqualTo("none");
+    }
 }
