@@ -43,6 +43,28 @@ class ActivationGateTest {
         assertThat(rig.trace(RuntimeTrace.SEAL)).hasSize(2);
     }
 
+    @Test
+    void aSyncInsideATransactionBeforeAnyWriteWaitsForTheBatchStillBeingWritten() {
+        HostRig rig = new HostRig(828, HostRig.config(), new Scripted().plain(NS));
+        rig.fetch("a", "/get");
+        rig.device.slowFsync(100);
+        Promise<Response> inc = rig.fetchAsync("a", Request.get("/inc")); // batch 1, being written
+        rig.runMillis(2);
+        @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array the lambda fills
+        Promise<Void>[] synced = new Promise[1];
+        rig.start(x -> x.host.testHooks().runInObject(NS, HostRig.id("a"), (ctx, o) -> {
+            ctx.storage().transactionSync(() -> {
+                synced[0] = ctx.storage().sync();
+            });
+            return ctx.completed("done");
+        }));
+        rig.runMillis(2);
+        assertThat(inc.isDone()).isFalse();
+        assertThat(synced[0].isDone()).as("batch 1 is not durable yet").isFalse();
+        rig.runMillis(300);
+        assertThat(synced[0].isDone() && !synced[0].isFailed()).isTrue();
+    }
+
     /** Outputs made inside a transaction that rolled back wait for no batch that will never come. */
     @Test
     void outputsOfARolledBackTransactionLeaveOnceTheLastBatchIsDurable() {
@@ -106,7 +128,10 @@ class ActivationGateTest {
 
         @Override
         public Promise<Void> webSocketError(WebSocket socket, Throwable error) {
-            return ctx.failed(new IllegalArgumentException("error handler fails too"));
+            // Fails later, not at once: only its completion can tell the host the object went idle.
+            return sleep(ctx.promise().loop(), 5, 0).map(v -> {
+                throw new IllegalArgumentException("error handler fails too");
+            });
         }
     }
 
