@@ -8,11 +8,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 import org.xml.sax.SAXException;
+import org.xml.sax.SAXParseException;
+import org.xml.sax.helpers.DefaultHandler;
 
 /** The mutants of one PIT {@code mutations.xml} report. */
 record MutationReport(Path file, List<Mutant> mutants) {
@@ -51,7 +54,15 @@ record MutationReport(Path file, List<Mutant> mutants) {
             DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
             factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
             factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            NodeList nodes = factory.newDocumentBuilder().parse(in).getDocumentElement().getElementsByTagName("mutation");
+            DocumentBuilder builder = factory.newDocumentBuilder();
+            // The default handler prints "[Fatal Error] ..." on stderr before throwing; the message goes in our one line instead.
+            builder.setErrorHandler(new DefaultHandler() {
+                @Override
+                public void fatalError(SAXParseException e) throws SAXException {
+                    throw e;
+                }
+            });
+            NodeList nodes = builder.parse(in).getDocumentElement().getElementsByTagName("mutation");
             List<Mutant> mutants = new ArrayList<>(nodes.getLength());
             for (int i = 0; i < nodes.getLength(); i++) {
                 Element m = (Element) nodes.item(i);

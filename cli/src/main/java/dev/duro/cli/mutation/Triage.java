@@ -22,8 +22,6 @@ record Triage(Map<String, Entry> entries) {
     record Entry(String key, Verdict verdict, String reason, int lineNumber) {
     }
 
-    static final Triage NONE = new Triage(Map.of());
-
     /** The key a mutant is triaged under: every mutant of one mutator on one line shares it. */
     static String keyOf(MutationReport.Mutant m) {
         return m.simpleClass() + "." + m.method() + ":" + m.line() + "\t" + m.mutatorName();
@@ -31,6 +29,20 @@ record Triage(Map<String, Entry> entries) {
 
     Entry of(MutationReport.Mutant m) {
         return entries.get(keyOf(m));
+    }
+
+    /** The triage lines of all {@code files} together; a mutant triaged in two of them is an error. */
+    static Triage read(List<Path> files) {
+        Map<String, Entry> entries = new TreeMap<>();
+        for (Path f : files) {
+            for (Entry e : read(f).entries().values()) {
+                if (entries.put(e.key(), e) != null) {
+                    throw new UserError("--triage '" + f + "' line " + e.lineNumber() + ": '" + e.key().replace('\t', ' ')
+                            + "' is triaged in another file too");
+                }
+            }
+        }
+        return new Triage(Map.copyOf(entries));
     }
 
     static Triage read(Path file) {

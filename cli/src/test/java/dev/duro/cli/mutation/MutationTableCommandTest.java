@@ -71,15 +71,20 @@ class MutationTableCommandTest {
         Path notXml = Files.writeString(dir.resolve("mutations.xml"), "not xml");
         Path badTriage = Files.writeString(dir.resolve("bad.tsv"), "Router.route:10\tVoidMethodCallMutator\tmaybe\twhy\n");
         Path ok = report("ok", mutation("dev.duro.runtime.cluster.Router", "route", 10, "KILLED", true, "a"));
+        Path one = Files.writeString(dir.resolve("one.tsv"), "Router.route:10\tVoidMethodCallMutator\topen\twhy\n");
+        Path two = Files.writeString(dir.resolve("two.tsv"), "# also\nRouter.route:10\tVoidMethodCallMutator\tequivalent\twhy not\n");
         for (var c : new Object[][] {
                 {new String[] {"mutation", "table", empty.toString()}, "no PIT report at"},
                 {new String[] {"mutation", "table", notXml.toString()}, "is not a PIT mutations.xml report"},
                 {new String[] {"mutation", "table", "--triage", badTriage.toString(), ok.toString()}, "the verdict must be 'equivalent' or 'open'"},
-                {new String[] {"mutation", "table", "--triage", dir.resolve("none.tsv").toString(), ok.toString()}, "cannot read it"}}) {
+                {new String[] {"mutation", "table", "--triage", dir.resolve("none.tsv").toString(), ok.toString()}, "cannot read it"},
+                {new String[] {"mutation", "table", "--triage", one.toString(), "--triage", two.toString(), ok.toString()},
+                        "line 2: 'Router.route:10 VoidMethodCallMutator' is triaged in another file too"}}) {
             CliRun r = CliRun.of((String[]) c[0]);
             assertThat(r.exit()).as(r.all()).isEqualTo(2);
             assertThat(r.err()).as(r.all()).contains((String) c[1]);
             assertThat(r.showsStackTrace()).as(r.all()).isFalse();
+            assertThat(r.err().lines().count()).as(r.all()).isEqualTo(1);
         }
     }
 }
