@@ -90,6 +90,12 @@ class HostSurfaceTest {
                     + (restore.isEmpty() ? "empty" : "restore");
         });
         assertThat(marks).isEqualTo("now then restore");
+        String pending = inObject(rig, "b", ctx -> {
+            String mark = ctx.storage().currentBookmark();
+            ctx.storage().put("k", 1L);
+            return ctx.storage().restoreOnNextActivation(mark).isEmpty() ? "empty" : "restore";
+        });
+        assertThat(pending).as("a write pending at the restore is sealed through the host, so the answer leaves").isEqualTo("restore");
     }
 
     @Test

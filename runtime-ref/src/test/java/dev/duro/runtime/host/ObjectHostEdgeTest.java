@@ -129,7 +129,42 @@ class ObjectHostEdgeTest {
         HostRig exact = activeAt900Ms(409, 1_000, 1_000);
         exact.runMillis(1_000);
         assertThat(exact.host.residentObjects(NS)).as("evicted at exactly 1 s idle").isEmpty();
-        activeAt900Ms(410, 1_000, 1_500); // a window never evicts before its minimum
+        HostRig wide = activeAt900Ms(410, 1_000, 100_000); // a window never evicts before its minimum
+        wide.runMillis(1_100);
+        assertThat(wide.host.residentObjects(NS)).as("this seed draws well past the minimum").isNotEmpty();
+        HostRig narrow = activeAt900Ms(411, 1_000, 1_001);
+        narrow.runMillis(1_000);
+        assertThat(narrow.host.residentObjects(NS)).isEmpty();
+    }
+
+    @Test
+    void aCallerWaitingOnAStubCallFromATimerIsNotEvictedUnderItAndIsAfter() {
+        Scripted s = new Scripted();
+        s.fetch = (ctx, r) -> switch (r.pathOnly()) {
+            case "/start" -> {
+                ctx.setTimeout(10, () -> ctx.namespace(NS).getByName("slow").fetch(Request.get("/slow"))
+                        .map(resp -> {
+                            ctx.storage().put("result", resp.bodyText());
+                            return resp;
+                        }));
+                yield ctx.completed(Response.ok("started"));
+            }
+            case "/slow" -> {
+                Promise<Response> p = ctx.promise();
+                ctx.setTimeout(3_000, () -> p.complete(Response.ok("late")));
+                yield p;
+            }
+            case "/result" -> ctx.completed(Response.ok(String.valueOf(ctx.storage().get("result"))));
+            default -> Scripted.counter(ctx, r);
+        };
+        RuntimeConfig cfg = new RuntimeConfig(1_000, 1_000, 10_000, 30_000, 2_000, 6, 1_000, 1L << 30, 1L << 30, 64, Set.of());
+        HostRig rig = new HostRig(412, cfg, s.plain(NS));
+        assertThat(rig.fetch("caller", "/start")).isEqualTo("started");
+        rig.runMillis(3_500);
+        assertThat(s.constructed).as("the caller was not evicted while its call was out (caller + callee)").isEqualTo(2);
+        rig.runMillis(2_000);
+        assertThat(rig.host.residentObjects(NS)).as("both idle and evicted once the call came back").isEmpty();
+        assertThat(rig.fetch("caller", "/result")).isEqualTo("late");
     }
 
     /** A rig evicting after [minMs, maxMs] idle whose object "a" served one request and is still active 900 ms later. */
