@@ -125,6 +125,27 @@ class ObjectHostEdgeTest {
     }
 
     @Test
+    void requestsQueuedUpToExactlyTheByteLimitAreAdmitted() {
+        HostRig rig = new HostRig(413, HostRig.config().withMaxQueued(1_000, 20), new Scripted().plain(NS));
+        Request ten = new Request("POST", "/inc", new java.util.TreeMap<>(), new byte[10]);
+        java.util.List<Promise<Response>> all = new java.util.ArrayList<>();
+        rig.start(x -> {
+            for (int i = 0; i < 2; i++) all.add(x.host.fetch(NS, HostRig.id("a"), ten)); // 10 + 10 bytes: exactly the limit
+            return all.getFirst();
+        });
+        rig.runUntil(() -> all.stream().allMatch(Promise::isDone), 10_000);
+        assertThat(all).allSatisfy(p -> assertThat(p.isFailed()).as("admitted: %s", p).isFalse());
+        Request eleven = new Request("POST", "/inc", new java.util.TreeMap<>(), new byte[11]);
+        java.util.List<Promise<Response>> over = new java.util.ArrayList<>();
+        rig.start(x -> {
+            for (int i = 0; i < 2; i++) over.add(x.host.fetch(NS, HostRig.id("a"), i < 1 ? ten : eleven));
+            return over.getFirst();
+        });
+        rig.runUntil(() -> over.stream().allMatch(Promise::isDone), 10_000);
+        assertThat(((DuroException) over.get(1).failure()).code()).isEqualTo(ErrorCode.OVERLOADED);
+    }
+
+    @Test
     void anIdleObjectIsEvictedWithinTheConfiguredWindow() {
         HostRig exact = activeAt900Ms(409, 1_000, 1_000);
         exact.runMillis(1_000);
