@@ -202,7 +202,7 @@ class ObjectSlotEdgeTest {
         rig.fetch("a", "/set?in=1000");
         rig.crash();
         int[] failuresLeft = {2};
-        rig.logWrapper = logs -> failingLists(logs, rig, failuresLeft);
+        rig.logWrapper = logs -> failingLogs(logs, rig, failuresLeft, new int[] {0}, new int[] {0});
         rig.runMillis(2_000);
         rig.restart();
         rig.runMillis(5_000); // retries after 2 s, then 4 s: the listing succeeds 6 s after the restart
@@ -244,34 +244,107 @@ class ObjectSlotEdgeTest {
         assertThat(rig.host.testHooks().activationInfo(NS, HostRig.id("room")).orElseThrow().openSockets()).isZero();
     }
 
-    /** {@code logs}, whose first {@code left[0]} listings fail. */
-    static LogStore failingLists(LogStore logs, HostRig rig, int[] left) {
-        return new LogStore() {
-            @Override
-            public ObjectLog open(String namespace, ObjectId id) {
-                return logs.open(namespace, id);
-            }
-
-            @Override
-            public Promise<List<ObjectId>> list(String namespace) {
-                if (left[0]-- > 0) return Promise.failed(rig.world.loop(), new IllegalStateException("list failed (test)"));
-                return logs.list(namespace);
-            }
-        };
-    }
-
     @Test
     void aResetWhoseListingFailsFailsAndTheHostServesAgain() {
         HostRig rig = new HostRig(513, HostRig.config(), new Scripted().plain(NS));
         rig.fetch("a", "/inc");
         int[] failuresLeft = {0};
         rig.crash();
-        rig.logWrapper = logs -> failingLists(logs, rig, failuresLeft);
+        rig.logWrapper = logs -> failingLogs(logs, rig, failuresLeft, new int[] {0}, new int[] {0});
         rig.restart();
         failuresLeft[0] = 1;
         assertThat(rig.failure(r -> r.host.testHooks().resetAllState())).hasMessageContaining("list failed");
         assertThat(rig.fetch("a", "/inc")).as("no longer resetting: served, state kept").isEqualTo("2");
         DuroException unknown = (DuroException) rig.failure(r -> r.host.testHooks().listIds("NOPE"));
         assertThat(unknown.code()).isEqualTo(ErrorCode.UNKNOWN_NAMESPACE);
+    }
+
+    /** {@code logs}, whose first {@code lists[0]} listings, {@code recovers[0]} recoveries and {@code destroys[0]} destroys fail. */
+    static LogStore failingLogs(LogStore logs, HostRig rig, int[] lists, int[] recovers, int[] destroys) {
+        return new LogStore() {
+            @Override
+            public ObjectLog open(String namespace, ObjectId id) {
+                ObjectLog log = logs.open(namespace, id);
+                return new ObjectLog() {
+                    @Override
+                    public Promise<dev.duro.runtime.log.Recovery> recover() {
+                        if (recovers[0]-- > 0) return Promise.failed(rig.world.loop(), new IllegalStateException("recover failed (test)"));
+                        return log.recover();
+                    }
+
+                    @Override
+                    public Promise<Void> append(dev.duro.runtime.log.LogEntry entry) {
+                        return log.append(entry);
+                    }
+
+                    @Override
+                    public Promise<Void> snapshot(dev.duro.runtime.log.Snapshot snapshot) {
+                        return log.snapshot(snapshot);
+                    }
+
+                    @Override
+                    public Promise<dev.duro.runtime.log.Recovery> recoverAt(long seq) {
+                        return log.recoverAt(seq);
+                    }
+
+                    @Override
+                    public Promise<Void> destroy() {
+                        if (destroys[0]-- > 0) return Promise.failed(rig.world.loop(), new IllegalStateException("destroy failed (test)"));
+                        return log.destroy();
+                    }
+                };
+            }
+
+            @Override
+            public Promise<List<ObjectId>> list(String namespace) {
+                if (lists[0]-- > 0) return Promise.failed(rig.world.loop(), new IllegalStateException("list failed (test)"));
+                return logs.list(namespace);
+            }
+        };
+    }
+
+    /** A rig whose object "a" has a due alarm and whose restart's first {@code failures} recoveries fail. */
+    private static HostRig restartWithFailingRecoveries(long seed, int maxRetries, int failures, Scripted s) {
+        HostRig rig = new HostRig(seed, new dev.duro.runtime.config.RuntimeConfig(70_000, 140_000, 10_000, 30_000,
+                2_000, maxRetries, 1_000, 1L << 30, 1L << 30, 64, java.util.Set.of()), s.full(NS));
+        rig.fetch("a", "/set?in=1000");
+        rig.crash();
+        int[] recovers = {failures};
+        rig.logWrapper = logs -> failingLogs(logs, rig, new int[] {0}, recovers, new int[] {0});
+        rig.runMillis(2_000);
+        rig.restart();
+        return rig;
+    }
+
+    @Test
+    void aFailedRecoveryAtStartIsRetriedWithBackoff() {
+        Scripted s = alarmSetter();
+        HostRig rig = restartWithFailingRecoveries(514, 6, 2, s);
+        rig.runMillis(5_000); // probes at 0 s and 2 s fail; the third, 6 s after the restart, recovers
+        assertThat(s.alarms).isEmpty();
+        rig.runMillis(3_000);
+        assertThat(s.alarms).hasSize(1);
+    }
+
+    @Test
+    void probesStopAfterAlarmMaxRetries() {
+        Scripted s = alarmSetter();
+        HostRig rig = restartWithFailingRecoveries(515, 1, 2, s);
+        rig.runMillis(30_000); // the first probe and its one retry fail; no third probe
+        assertThat(s.alarms).isEmpty();
+        assertThat(rig.host.residentObjects(NS)).isEmpty();
+    }
+
+    @Test
+    void aResetWhoseDestroyFailsFailsAndTheHostServesAgain() {
+        HostRig rig = new HostRig(516, HostRig.config(), new Scripted().plain(NS));
+        rig.fetch("a", "/inc");
+        int[] destroys = {0};
+        rig.crash();
+        rig.logWrapper = logs -> failingLogs(logs, rig, new int[] {0}, new int[] {0}, destroys);
+        rig.restart();
+        destroys[0] = 1;
+        assertThat(rig.failure(r -> r.host.testHooks().resetAllState())).hasMessageContaining("destroy failed");
+        assertThat(rig.fetch("a", "/inc")).as("no longer resetting: served").isEqualTo("2");
     }
 }
