@@ -528,6 +528,7 @@ final class ObjectSlot {
         whenRecovered().whenComplete((a, e) -> {
             if (e != null) {
                 result.fail(e);
+                maybeForget(); // a slot made for the hook alone (e.g. during a reset) holds nothing
                 return;
             }
             if (alarm.isEmpty() || alarmRunning) {

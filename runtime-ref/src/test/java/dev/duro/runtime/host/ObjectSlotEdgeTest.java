@@ -1,0 +1,350 @@
+package dev.duro.runtime.host;
+
+import dev.duro.model.async.Promise;
+import dev.duro.model.object.DuroException;
+import dev.duro.model.object.ErrorCode;
+import dev.duro.model.object.ObjectId;
+import dev.duro.model.object.Request;
+import dev.duro.model.object.Response;
+import dev.duro.model.storage.StoredValues;
+import dev.duro.model.websocket.WebSocket;
+import dev.duro.model.websocket.WebSocketMessage;
+import dev.duro.runtime.log.LogStore;
+import dev.duro.runtime.log.ObjectLog;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static dev.duro.runtime.host.HostRig.NS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A slot's bookkeeping at its edges: counters after a failed constructor, a slot forgotten once it
+ * holds nothing, hooks racing a loading or closing activation, resets with queued events and
+ * hibernated sockets, a hook-fired alarm's timer, and sockets' sends before the 101 and their limits.
+ */
+class ObjectSlotEdgeTest {
+    private static Scripted alarmSetter() {
+        Scripted s = WebSocketTest.wsScript();
+        var inner = s.fetch;
+        s.fetch = (ctx, r) -> {
+            if (!r.pathOnly().equals("/set")) return inner.apply(ctx, r);
+            ctx.storage().setAlarm(ctx.nowMillis() + Long.parseLong(r.query("in")));
+            return ctx.completed(Response.ok("set"));
+        };
+        return s;
+    }
+
+    private static <T> Promise<T> hook(HostRig rig, java.util.function.Function<TestHooks, Promise<T>> fn) {
+        return rig.start(r -> fn.apply(r.host.testHooks()));
+    }
+
+    @Test
+    void aFailedConstructorLeavesTheOverloadCountersAtZero() {
+        Scripted s = new Scripted();
+        s.onConstruct = ctx -> {
+            if (s.constructed == 1) throw new IllegalStateException("first constructor fails");
+        };
+        HostRig rig = new HostRig(501, HostRig.config().withMaxQueued(1, 1_000), s.plain(NS));
+        Request body = new Request("POST", "/inc", new java.util.TreeMap<>(), new byte[10]);
+        assertThat(rig.failure(r -> r.host.fetch(NS, HostRig.id("a"), body))).isInstanceOf(DuroException.class);
+        for (int i = 1; i <= 3; i++) {
+            Response resp = rig.value(r -> r.host.fetch(NS, HostRig.id("a"), body));
+            assertThat(resp.bodyText()).isEqualTo(Integer.toString(i));
+        }
+    }
+
+    @Test
+    void anEvictedObjectWithNothingLeftIsForgottenAndNamesItsKey() {
+        HostRig rig = new HostRig(502, HostRig.config(), new Scripted().plain(NS));
+        rig.fetch("a", "/inc");
+        assertThat(rig.host.existingSlot(new ObjectKey(NS, HostRig.id("a"))).toString())
+                .isEqualTo("ObjectSlot[" + NS + "/" + HostRig.id("a").hex() + "]");
+        rig.value(r -> r.host.testHooks().evict(NS, HostRig.id("a")));
+        assertThat(rig.host.residentObjects(NS)).isEmpty();
+        rig.fetch("a", "/inc");
+        rig.value(r -> r.host.testHooks().evict(NS, HostRig.id("a")));
+        assertThat(rig.host.residentObjects(NS)).as("forgotten again after a second activation").isEmpty();
+    }
+
+    @Test
+    void evictingALoadingObjectEndsItOnceRecovered() {
+        Scripted s = new Scripted();
+        HostRig rig = new HostRig(503, HostRig.config(), s.plain(NS));
+        rig.fetch("a", "/inc");
+        rig.value(r -> r.host.testHooks().evict(NS, HostRig.id("a")));
+        Promise<Void> ended = rig.start(r -> {
+            r.host.testHooks().runInObject(NS, HostRig.id("a"), (ctx, o) -> ctx.completed("x"));
+            return r.host.testHooks().evict(NS, HostRig.id("a"));
+        });
+        rig.runUntil(ended::isDone, 10_000);
+        assertThat(ended.isDone()).as("the loading activation ended once recovered").isTrue();
+        assertThat(rig.trace(dev.duro.runtime.RuntimeTrace.EVICT)).last().asString().endsWith("reason=evict-hook");
+    }
+
+    @Test
+    void aHookFiringTheAlarmOfAClosingObjectWaitsForItToGo() {
+        Scripted s = alarmSetter();
+        HostRig rig = new HostRig(504, HostRig.config(), s.full(NS));
+        rig.fetch("a", "/set?in=60000");
+        Promise<Boolean> fired = rig.start(r -> {
+            r.host.testHooks().evict(NS, HostRig.id("a"));
+            return r.host.testHooks().fireAlarmNow(NS, HostRig.id("a"));
+        });
+        rig.runUntil(fired::isDone, 10_000);
+        assertThat(fired.isDone()).isTrue();
+        assertThat(fired.value()).isTrue();
+        assertThat(s.alarms).hasSize(1);
+    }
+
+    @Test
+    void aResetRejectsQueuedEventsAndRefusesHooksUntilDone() {
+        Scripted s = alarmSetter();
+        HostRig rig = new HostRig(505, HostRig.config(), s.full(NS));
+        rig.fetch("a", "/set?in=60000");
+        rig.value(r -> r.host.testHooks().evict(NS, HostRig.id("b")));
+        Promise<Response> queued = rig.start(r -> {
+            Promise<Response> p = r.host.fetch(NS, HostRig.id("b"), Request.get("/inc")); // loading: waits in the queue
+            r.host.testHooks().resetAllState();
+            return p;
+        });
+        rig.runUntil(queued::isDone, 10_000);
+        assertThat(queued.isFailed()).isTrue();
+        assertThat(((DuroException) queued.failure()).code()).isEqualTo(ErrorCode.RESET);
+        Promise<Boolean> during = rig.start(r -> {
+            r.host.testHooks().resetAllState();
+            return r.host.testHooks().fireAlarmNow(NS, HostRig.id("c"));
+        });
+        rig.runUntil(during::isDone, 10_000);
+        assertThat(during.isFailed()).isTrue();
+        rig.runMillis(100);
+        assertThat(rig.host.residentObjects(NS)).as("a reset leaves nothing in memory (no alarm timer)").isEmpty();
+        rig.runMillis(70_000);
+        assertThat(s.alarms).isEmpty();
+    }
+
+    @Test
+    void hooksAndResetsCloseTheSocketsOfAHibernatedObject() {
+        Scripted s = WebSocketTest.wsScript();
+        HostRig rig = new HostRig(506, HostRig.config(), s.full(NS));
+        long a = WebSocketTest.connect(rig, "room", "red");
+        rig.value(r -> r.host.testHooks().hibernate(NS, HostRig.id("room")));
+        rig.value(r -> r.host.testHooks().evict(NS, HostRig.id("room")));
+        assertThat(rig.sockets.lines).containsExactly(a + " close 1001 object evicted");
+        assertThat(rig.host.residentObjects(NS)).isEmpty();
+        long b = WebSocketTest.connect(rig, "room", "red");
+        rig.value(r -> r.host.testHooks().hibernate(NS, HostRig.id("room")));
+        rig.value(r -> r.host.testHooks().resetAllState());
+        assertThat(rig.sockets.lines).last().isEqualTo(b + " close 1001 state reset");
+    }
+
+    @Test
+    void aMessageForAnUnknownSocketOfAKnownObjectIsClosed() {
+        Scripted s = WebSocketTest.wsScript();
+        HostRig rig = new HostRig(507, HostRig.config(), s.full(NS));
+        long a = WebSocketTest.connect(rig, "room", "red");
+        WebSocketTest.message(rig, "room", a + 100, "echo:x");
+        assertThat(rig.sockets.lines).containsExactly((a + 100) + " close 1011 unknown socket");
+    }
+
+    @Test
+    void aHookFiredAlarmCancelsItsTimer() {
+        Scripted s = alarmSetter();
+        s.alarm = (ctx, info) -> {
+            throw new IllegalStateException("alarm fails");
+        };
+        HostRig rig = new HostRig(508, HostRig.config(), s.full(NS));
+        rig.fetch("a", "/set?in=5000");
+        long t0 = rig.world.clock().wallMillis();
+        rig.value(r -> r.host.testHooks().fireAlarmNow(NS, HostRig.id("a")));
+        rig.runMillis(5_500 - (rig.world.clock().wallMillis() - t0));
+        // the hook's attempt and one retry (2-2.5 s later); the next retry is 4 s after that, and the
+        // original timer (5 s) was cancelled by the hook
+        assertThat(s.alarms).hasSize(2);
+    }
+
+    @Test
+    void aDeletedAlarmLeavesNoTimerBehind() {
+        Scripted s = alarmSetter();
+        var inner = s.fetch;
+        s.fetch = (ctx, r) -> {
+            if (!r.pathOnly().equals("/del")) return inner.apply(ctx, r);
+            ctx.storage().deleteAlarm();
+            return ctx.completed(Response.ok("deleted"));
+        };
+        HostRig rig = new HostRig(509, HostRig.config(), s.full(NS));
+        rig.fetch("a", "/set?in=60000");
+        rig.fetch("a", "/del");
+        rig.value(r -> r.host.testHooks().evict(NS, HostRig.id("a")));
+        assertThat(rig.host.residentObjects(NS)).isEmpty();
+    }
+
+    @Test
+    void anExhaustedAlarmIsDeletedAndTheSlotForgotten() {
+        Scripted s = alarmSetter();
+        s.alarm = (ctx, info) -> {
+            throw new IllegalStateException("alarm fails");
+        };
+        HostRig rig = new HostRig(510, new dev.duro.runtime.config.RuntimeConfig(70_000, 140_000, 10_000, 30_000,
+                100, 1, 1_000, 1L << 30, 1L << 30, 64, java.util.Set.of()), s.full(NS));
+        rig.fetch("a", "/set?in=100");
+        rig.runMillis(2_000);
+        assertThat(s.alarms).hasSize(2);
+        rig.value(r -> r.host.testHooks().evict(NS, HostRig.id("a")));
+        assertThat(rig.host.residentObjects(NS)).isEmpty();
+        assertThat(rig.fetch("a", "/get")).isEqualTo("0");
+    }
+
+    @Test
+    void aFailedListingAtStartIsRetriedWithBackoffAndTraced() {
+        Scripted s = alarmSetter();
+        HostRig rig = new HostRig(511, HostRig.config(), s.full(NS));
+        rig.fetch("a", "/set?in=1000");
+        rig.crash();
+        int[] failuresLeft = {2};
+        rig.logWrapper = logs -> failingLogs(logs, rig, failuresLeft, new int[] {0}, new int[] {0});
+        rig.runMillis(2_000);
+        rig.restart();
+        rig.runMillis(5_000); // retries after 2 s, then 4 s: the listing succeeds 6 s after the restart
+        assertThat(s.alarms).isEmpty();
+        rig.runMillis(3_000);
+        assertThat(s.alarms).hasSize(1);
+        assertThat(rig.trace("host-rearm-retry")).containsExactly(
+                "namespace=" + NS + " cause=IllegalStateException", "namespace=" + NS + " cause=IllegalStateException");
+    }
+
+    @Test
+    void socketsSendBeforeTheirUpgradeLeavesAndKeepTheirLimits() {
+        Scripted s = WebSocketTest.wsScript();
+        var inner = s.fetch;
+        s.fetch = (ctx, r) -> {
+            if (!r.pathOnly().equals("/hello")) return inner.apply(ctx, r);
+            WebSocket ws = ctx.acceptWebSocket(r);
+            ws.send("hello");
+            ws.send(new byte[] {104, 105});
+            return ctx.completed(Response.switchingProtocols());
+        };
+        HostRig rig = new HostRig(512, HostRig.config(), s.full(NS));
+        Response up = rig.value(x -> x.host.fetch(NS, HostRig.id("room"), Request.webSocketUpgrade("/hello")));
+        long id = Long.parseLong(up.header(dev.duro.runtime.edge.ObjectEndpoint.SOCKET_ID_HEADER));
+        rig.runMillis(10);
+        assertThat(rig.sockets.lines).hasSize(2).first().isEqualTo(id + " send hello");
+        String limits = rig.value(r -> r.host.testHooks().runInObject(NS, HostRig.id("room"), (ctx, o) -> {
+            WebSocket ws = ctx.getWebSockets().getFirst();
+            int n = 16 * 1024;
+            while (StoredValues.encode(new byte[n]).length > HostWebSocket.MAX_ATTACHMENT_BYTES) n--;
+            ws.serializeAttachment(new byte[n]); // exactly at the limit: allowed
+            String before = ws.toString();
+            ws.close(1000, "x".repeat(HostWebSocket.MAX_CLOSE_REASON_BYTES)); // exactly at the limit: allowed
+            return ctx.completed(before + " " + ws + " " + StoredValues.encode(new byte[n]).length);
+        }));
+        assertThat(limits).isEqualTo("WebSocket[" + id + "] WebSocket[" + id + " closed] " + HostWebSocket.MAX_ATTACHMENT_BYTES);
+        rig.runMillis(10);
+        assertThat(rig.sockets.lines).last().asString().startsWith(id + " close 1000 xxx");
+        assertThat(rig.host.testHooks().activationInfo(NS, HostRig.id("room")).orElseThrow().openSockets()).isZero();
+    }
+
+    @Test
+    void aResetWhoseListingFailsFailsAndTheHostServesAgain() {
+        HostRig rig = new HostRig(513, HostRig.config(), new Scripted().plain(NS));
+        rig.fetch("a", "/inc");
+        int[] failuresLeft = {0};
+        rig.crash();
+        rig.logWrapper = logs -> failingLogs(logs, rig, failuresLeft, new int[] {0}, new int[] {0});
+        rig.restart();
+        failuresLeft[0] = 1;
+        assertThat(rig.failure(r -> r.host.testHooks().resetAllState())).hasMessageContaining("list failed");
+        assertThat(rig.fetch("a", "/inc")).as("no longer resetting: served, state kept").isEqualTo("2");
+        DuroException unknown = (DuroException) rig.failure(r -> r.host.testHooks().listIds("NOPE"));
+        assertThat(unknown.code()).isEqualTo(ErrorCode.UNKNOWN_NAMESPACE);
+    }
+
+    /** {@code logs}, whose first {@code lists[0]} listings, {@code recovers[0]} recoveries and {@code destroys[0]} destroys fail. */
+    static LogStore failingLogs(LogStore logs, HostRig rig, int[] lists, int[] recovers, int[] destroys) {
+        return new LogStore() {
+            @Override
+            public ObjectLog open(String namespace, ObjectId id) {
+                ObjectLog log = logs.open(namespace, id);
+                return new ObjectLog() {
+                    @Override
+                    public Promise<dev.duro.runtime.log.Recovery> recover() {
+                        if (recovers[0]-- > 0) return Promise.failed(rig.world.loop(), new IllegalStateException("recover failed (test)"));
+                        return log.recover();
+                    }
+
+                    @Override
+                    public Promise<Void> append(dev.duro.runtime.log.LogEntry entry) {
+                        return log.append(entry);
+                    }
+
+                    @Override
+                    public Promise<Void> snapshot(dev.duro.runtime.log.Snapshot snapshot) {
+                        return log.snapshot(snapshot);
+                    }
+
+                    @Override
+                    public Promise<dev.duro.runtime.log.Recovery> recoverAt(long seq) {
+                        return log.recoverAt(seq);
+                    }
+
+                    @Override
+                    public Promise<Void> destroy() {
+                        if (destroys[0]-- > 0) return Promise.failed(rig.world.loop(), new IllegalStateException("destroy failed (test)"));
+                        return log.destroy();
+                    }
+                };
+            }
+
+            @Override
+            public Promise<List<ObjectId>> list(String namespace) {
+                if (lists[0]-- > 0) return Promise.failed(rig.world.loop(), new IllegalStateException("list failed (test)"));
+                return logs.list(namespace);
+            }
+        };
+    }
+
+    /** A rig whose object "a" has a due alarm and whose restart's first {@code failures} recoveries fail. */
+    private static HostRig restartWithFailingRecoveries(long seed, int maxRetries, int failures, Scripted s) {
+        HostRig rig = new HostRig(seed, new dev.duro.runtime.config.RuntimeConfig(70_000, 140_000, 10_000, 30_000,
+                2_000, maxRetries, 1_000, 1L << 30, 1L << 30, 64, java.util.Set.of()), s.full(NS));
+        rig.fetch("a", "/set?in=1000");
+        rig.crash();
+        int[] recovers = {failures};
+        rig.logWrapper = logs -> failingLogs(logs, rig, new int[] {0}, recovers, new int[] {0});
+        rig.runMillis(2_000);
+        rig.restart();
+        return rig;
+    }
+
+    @Test
+    void aFailedRecoveryAtStartIsRetriedWithBackoff() {
+        Scripted s = alarmSetter();
+        HostRig rig = restartWithFailingRecoveries(514, 6, 2, s);
+        rig.runMillis(5_000); // probes at 0 s and 2 s fail; the third, 6 s after the restart, recovers
+        assertThat(s.alarms).isEmpty();
+        rig.runMillis(3_000);
+        assertThat(s.alarms).hasSize(1);
+    }
+
+    @Test
+    void probesStopAfterAlarmMaxRetries() {
+        Scripted s = alarmSetter();
+        HostRig rig = restartWithFailingRecoveries(515, 1, 2, s);
+        rig.runMillis(30_000); // the first probe and its one retry fail; no third probe
+        assertThat(s.alarms).isEmpty();
+        assertThat(rig.host.residentObjects(NS)).isEmpty();
+    }
+
+    @Test
+    void aResetWhoseDestroyFailsFailsAndTheHostServesAgain() {
+        HostRig rig = new HostRig(516, HostRig.config(), new Scripted().plain(NS));
+        rig.fetch("a", "/inc");
+        int[] destroys = {0};
+        rig.crash();
+        rig.logWrapper = logs -> failingLogs(logs, rig, new int[] {0}, new int[] {0}, destroys);
+        rig.restart();
+        destroys[0] = 1;
+        assertThat(rig.failure(r -> r.host.testHooks().resetAllState())).hasMessageContaining("destroy failed");
+        assertThat(rig.fetch("a", "/inc")).as("no longer resetting: served").isEqualTo("2");
+    }
+}
