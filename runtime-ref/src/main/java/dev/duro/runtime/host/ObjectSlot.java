@@ -223,7 +223,9 @@ final class ObjectSlot {
     void onRecovered(Activation a, Throwable failure) {
         if (activation != a) return;
         if (failure != null) {
-            DuroException err = new DuroException(ErrorCode.INTERNAL, "recovering object " + key
+            // Replicas out of reach is UNAVAILABLE (nothing ran, retry); anything else (a read that failed) is INTERNAL.
+            ErrorCode code = failure instanceof DuroException d && d.code() == ErrorCode.UNAVAILABLE ? ErrorCode.UNAVAILABLE : ErrorCode.INTERNAL;
+            DuroException err = new DuroException(code, "recovering object " + key
                     + " failed, so it cannot run: " + failure.getMessage() + " (the next request tries again)", failure);
             List<QueuedEvent> rejected = new ArrayList<>();
             for (Iterator<QueuedEvent> it = queue.iterator(); it.hasNext(); ) {

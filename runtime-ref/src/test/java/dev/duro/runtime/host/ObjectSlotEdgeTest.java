@@ -195,6 +195,28 @@ class ObjectSlotEdgeTest {
         assertThat(rig.fetch("a", "/get")).isEqualTo("0");
     }
 
+    /**
+     * Replicas out of reach during recovery: the caller gets UNAVAILABLE (retryable; nothing ran),
+     * not INTERNAL. Seen as a real failure: ClusterProcessTest's read after kill -9 of every member
+     * got INTERNAL "... (n1 refused: leased) ... may be retried" and did not retry.
+     */
+    @Test
+    void aRecoveryThatCannotReachTheReplicasFailsAsUnavailableAndTheNextEventRetries() {
+        Scripted s = new Scripted();
+        HostRig rig = new HostRig(17, HostRig.config(), s.plain(NS));
+        rig.fetch("a", "/inc");
+        rig.crash();
+        int[] recoveriesToFail = {1_000}; // the start's alarm probe recovers the object too
+        rig.logWrapper = logs -> failingLogs(logs, rig, new int[] {0}, recoveriesToFail, new int[] {0},
+                () -> new DuroException(ErrorCode.UNAVAILABLE, "the object's log replicas are unreachable (test); the request never ran"));
+        rig.restart();
+        DuroException e = (DuroException) rig.failure(r -> r.host.fetch(NS, HostRig.id("a"), Request.get("/get")));
+        assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+        assertThat(e.getMessage()).contains("recovering object").contains("unreachable");
+        recoveriesToFail[0] = 0;
+        assertThat(rig.fetch("a", "/get")).isEqualTo("1");
+    }
+
     @Test
     void aFailedListingAtStartIsRetriedWithBackoffAndTraced() {
         Scripted s = alarmSetter();
@@ -261,6 +283,12 @@ class ObjectSlotEdgeTest {
 
     /** {@code logs}, whose first {@code lists[0]} listings, {@code recovers[0]} recoveries and {@code destroys[0]} destroys fail. */
     static LogStore failingLogs(LogStore logs, HostRig rig, int[] lists, int[] recovers, int[] destroys) {
+        return failingLogs(logs, rig, lists, recovers, destroys, () -> new IllegalStateException("recover failed (test)"));
+    }
+
+    /** As above, a failed recovery failing with {@code recoverFailure}'s throwable. */
+    static LogStore failingLogs(LogStore logs, HostRig rig, int[] lists, int[] recovers, int[] destroys,
+                                java.util.function.Supplier<Throwable> recoverFailure) {
         return new LogStore() {
             @Override
             public ObjectLog open(String namespace, ObjectId id) {
@@ -268,7 +296,7 @@ class ObjectSlotEdgeTest {
                 return new ObjectLog() {
                     @Override
                     public Promise<dev.duro.runtime.log.Recovery> recover() {
-                        if (recovers[0]-- > 0) return Promise.failed(rig.world.loop(), new IllegalStateException("recover failed (test)"));
+                        if (recovers[0]-- > 0) return Promise.failed(rig.world.loop(), recoverFailure.get());
                         return log.recover();
                     }
 
