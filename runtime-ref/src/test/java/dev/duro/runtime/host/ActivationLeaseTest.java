@@ -7,11 +7,9 @@ import dev.duro.model.object.ObjectId;
 import dev.duro.model.object.Request;
 import dev.duro.model.object.Response;
 import dev.duro.runtime.RuntimeTrace;
-import dev.duro.runtime.log.LogEntry;
+import dev.duro.runtime.log.ForwardingLog;
 import dev.duro.runtime.log.LogStore;
 import dev.duro.runtime.log.ObjectLog;
-import dev.duro.runtime.log.Recovery;
-import dev.duro.runtime.log.Snapshot;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -47,32 +45,7 @@ class ActivationLeaseTest {
         @Override
         public ObjectLog open(String namespace, ObjectId id) {
             ObjectLog log = inner.open(namespace, id);
-            return new ObjectLog() {
-                @Override
-                public Promise<Recovery> recover() {
-                    return log.recover();
-                }
-
-                @Override
-                public Promise<Void> append(LogEntry entry) {
-                    return log.append(entry);
-                }
-
-                @Override
-                public Promise<Void> snapshot(Snapshot snapshot) {
-                    return log.snapshot(snapshot);
-                }
-
-                @Override
-                public Promise<Recovery> recoverAt(long seq) {
-                    return log.recoverAt(seq);
-                }
-
-                @Override
-                public Promise<Void> destroy() {
-                    return log.destroy();
-                }
-
+            return new ForwardingLog(log) {
                 @Override
                 public String fence() {
                     return FENCE;

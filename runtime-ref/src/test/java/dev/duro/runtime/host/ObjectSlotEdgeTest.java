@@ -9,6 +9,7 @@ import dev.duro.model.object.Response;
 import dev.duro.model.storage.StoredValues;
 import dev.duro.model.websocket.WebSocket;
 import dev.duro.model.websocket.WebSocketMessage;
+import dev.duro.runtime.log.ForwardingLog;
 import dev.duro.runtime.log.LogStore;
 import dev.duro.runtime.log.ObjectLog;
 import org.junit.jupiter.api.Test;
@@ -293,26 +294,11 @@ class ObjectSlotEdgeTest {
             @Override
             public ObjectLog open(String namespace, ObjectId id) {
                 ObjectLog log = logs.open(namespace, id);
-                return new ObjectLog() {
+                return new ForwardingLog(log) {
                     @Override
                     public Promise<dev.duro.runtime.log.Recovery> recover() {
                         if (recovers[0]-- > 0) return Promise.failed(rig.world.loop(), recoverFailure.get());
                         return log.recover();
-                    }
-
-                    @Override
-                    public Promise<Void> append(dev.duro.runtime.log.LogEntry entry) {
-                        return log.append(entry);
-                    }
-
-                    @Override
-                    public Promise<Void> snapshot(dev.duro.runtime.log.Snapshot snapshot) {
-                        return log.snapshot(snapshot);
-                    }
-
-                    @Override
-                    public Promise<dev.duro.runtime.log.Recovery> recoverAt(long seq) {
-                        return log.recoverAt(seq);
                     }
 
                     @Override

@@ -6,10 +6,9 @@ import dev.duro.model.object.ErrorCode;
 import dev.duro.model.object.ObjectId;
 import dev.duro.model.world.Loop;
 import dev.duro.runtime.config.RuntimeConfig;
-import dev.duro.runtime.log.LogEntry;
+import dev.duro.runtime.log.ForwardingLog;
 import dev.duro.runtime.log.LogStore;
 import dev.duro.runtime.log.ObjectLog;
-import dev.duro.runtime.log.Recovery;
 import dev.duro.runtime.log.Snapshot;
 import java.io.IOException;
 import java.util.List;
@@ -165,17 +164,7 @@ class ReviewFindingsTest {
         @Override
         public ObjectLog open(String namespace, ObjectId id) {
             ObjectLog log = inner.open(namespace, id);
-            return new ObjectLog() {
-                @Override
-                public Promise<Recovery> recover() {
-                    return log.recover();
-                }
-
-                @Override
-                public Promise<Void> append(LogEntry entry) {
-                    return log.append(entry);
-                }
-
+            return new ForwardingLog(log) {
                 @Override
                 public Promise<Void> snapshot(Snapshot snapshot) {
                     if (left[0] > 0) {
@@ -186,16 +175,6 @@ class ReviewFindingsTest {
                         return p;
                     }
                     return log.snapshot(snapshot);
-                }
-
-                @Override
-                public Promise<Recovery> recoverAt(long seq) {
-                    return log.recoverAt(seq);
-                }
-
-                @Override
-                public Promise<Void> destroy() {
-                    return log.destroy();
                 }
             };
         }
