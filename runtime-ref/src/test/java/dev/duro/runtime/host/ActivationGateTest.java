@@ -65,6 +65,40 @@ class ActivationGateTest {
         assertThat(synced[0].isDone() && !synced[0].isFailed()).isTrue();
     }
 
+    /**
+     * A transaction that sets the alarm and rolls back leaves no write to seal but tells the host
+     * the alarm is back to what it was; that note merges into the still unsettled batch which set
+     * it, and must keep that batch's value, so the alarm still fires.
+     */
+    @Test
+    void aRolledBackAlarmChangeMergedIntoAnUnsettledBatchKeepsItsValue() {
+        Scripted s = new Scripted();
+        HostRig rig = new HostRig(829, HostRig.config(), s.full(NS));
+        rig.fetch("a", "/get");
+        rig.device.slowFsync(100);
+        long[] at = new long[1];
+        rig.start(x -> x.host.testHooks().runInObject(NS, HostRig.id("a"), (ctx, o) -> {
+            at[0] = ctx.nowMillis() + 1_000;
+            ctx.storage().setAlarm(at[0]); // batch 1, its fsync slow
+            return ctx.completed("set");
+        }));
+        rig.runMillis(2);
+        rig.start(x -> x.host.testHooks().runInObject(NS, HostRig.id("a"), (ctx, o) -> {
+            try {
+                ctx.storage().transactionSync(() -> {
+                    ctx.storage().setAlarm(ctx.nowMillis() + 60_000);
+                    throw new IllegalStateException("roll back (test)");
+                });
+            } catch (IllegalStateException expected) {
+                // the alarm is at[0] again
+            }
+            return ctx.completed("rolled back");
+        }));
+        rig.runMillis(3_000);
+        assertThat(s.alarms).as("the alarm set by batch 1 fired").hasSize(1);
+        assertThat(s.alarmWallMillis.get(0)).isGreaterThanOrEqualTo(at[0]);
+    }
+
     /** Outputs made inside a transaction that rolled back wait for no batch that will never come. */
     @Test
     void outputsOfARolledBackTransactionLeaveOnceTheLastBatchIsDurable() {
