@@ -23,6 +23,45 @@ class ObjectHostEdgeTest {
         assertThatThrownBy(() -> rig.host.start()).hasMessageContaining("start() called twice");
     }
 
+    /**
+     * A redeploy whose class has no alarm handler meets an alarm an earlier class persisted:
+     * nothing can ever run it, so it is deleted (durably), the attempt ends, and the object serves
+     * and is evicted as usual.
+     */
+    @Test
+    void aPersistedAlarmMeetingAClassWithoutAHandlerIsDeletedAndTheObjectServesOn() {
+        Scripted s = new Scripted();
+        boolean[] withHandler = {true};
+        s.fetch = (ctx, r) -> switch (r.pathOnly()) {
+            case "/set" -> {
+                ctx.storage().setAlarm(ctx.nowMillis() + 1_000);
+                yield ctx.completed(Response.ok("set"));
+            }
+            case "/alarm" -> ctx.completed(Response.ok(String.valueOf(ctx.storage().getAlarm())));
+            default -> Scripted.counter(ctx, r);
+        };
+        RuntimeConfig config = new RuntimeConfig(5_000, 5_000, 10_000, 30_000, 2_000, 6, 1_000,
+                1L << 30, 1L << 30, 64, Set.of());
+        HostRig rig = new HostRig(409, config, new dev.duro.runtime.config.NamespaceBinding(NS,
+                (dev.duro.model.object.ObjectFactory) ctx -> withHandler[0] ? new Scripted.Full(ctx, s) : new Scripted.Plain(ctx, s)));
+        assertThat(rig.fetch("a", "/set")).isEqualTo("set");
+        rig.crash();
+        withHandler[0] = false; // the redeploy
+        rig.restart();
+        rig.runMillis(3_000); // the restart re-arms the alarm; it comes due at a class without a handler
+        assertThat(s.alarms).isEmpty();
+        assertThat(rig.fetch("a", "/alarm")).as("the alarm is deleted").isEqualTo("Optional.empty");
+        assertThat(rig.fetch("a", "/inc")).isEqualTo("1");
+        rig.runMillis(10_000);
+        assertThat(rig.host.residentObjects(NS)).as("idle, the attempt over: evicted").isEmpty();
+        rig.crash();
+        rig.restart();
+        assertThat(rig.fetch("a", "/alarm")).as("the deletion was durable").isEqualTo("Optional.empty");
+        assertThat(rig.fetch("a", "/get")).isEqualTo("1");
+        assertThat(rig.trace(dev.duro.runtime.RuntimeTrace.EVENT_END)).as("every event, the alarm's too, ended")
+                .hasSameSizeAs(rig.trace(dev.duro.runtime.RuntimeTrace.EVENT_BEGIN));
+    }
+
     @Test
     void aRestartRearmsTheAlarmsOfEveryObjectInEveryNamespace() {
         Scripted s = new Scripted();
