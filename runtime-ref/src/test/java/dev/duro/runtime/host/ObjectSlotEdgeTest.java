@@ -40,6 +40,30 @@ class ObjectSlotEdgeTest {
         return rig.start(r -> fn.apply(r.host.testHooks()));
     }
 
+    /**
+     * An object evicted while its failed alarm waits for a retry, then woken by a request before the
+     * retry is due: the recovery finds the same alarm, so the retry timer and its count stay; the
+     * alarm runs once more, at its backoff and as retry 1, not at once and not as a first attempt.
+     */
+    @Test
+    void aReactivationDuringAnAlarmsRetryBackoffKeepsTheRetryAndItsCount() {
+        Scripted s = alarmSetter();
+        s.alarm = (ctx, info) -> info.retryCount() == 0
+                ? ctx.<Void>failed(new IllegalStateException("first attempt fails (test)"))
+                : ctx.completed(null);
+        HostRig rig = new HostRig(517, HostRig.config(), s.full(NS));
+        rig.fetch("a", "/set?in=1000");
+        rig.runUntil(() -> !s.alarms.isEmpty(), 2_000);
+        assertThat(s.alarms).hasSize(1);
+        rig.value(r -> r.host.testHooks().evict(NS, HostRig.id("a")));
+        assertThat(rig.fetch("a", "/get")).as("woken before the retry is due").isEqualTo("0");
+        rig.runMillis(10_000);
+        assertThat(s.alarms).extracting(dev.duro.model.object.AlarmInfo::retryCount).containsExactly(0, 1);
+        assertThat(s.alarmWallMillis.get(1) - s.alarmWallMillis.get(0))
+                .as("the retry waited its backoff (initial %s ms)", HostRig.config().alarmRetryInitialMs())
+                .isGreaterThanOrEqualTo(HostRig.config().alarmRetryInitialMs());
+    }
+
     @Test
     void aFailedConstructorLeavesTheOverloadCountersAtZero() {
         Scripted s = new Scripted();
