@@ -64,6 +64,28 @@ class ObjectSlotEdgeTest {
                 .isGreaterThanOrEqualTo(HostRig.config().alarmRetryInitialMs());
     }
 
+    /**
+     * A handler that sets the next alarm and runs past its time: the new alarm's timer fires while
+     * the attempt still runs, so it is deferred, and runs once the attempt has ended, once.
+     */
+    @Test
+    void anAlarmComingDueWhileItsPredecessorsHandlerRunsRunsOnceAfterIt() {
+        Scripted s = alarmSetter();
+        s.alarm = (ctx, info) -> {
+            if (s.alarms.size() > 1) return ctx.completed(null);
+            ctx.storage().setAlarm(ctx.nowMillis() + 100);
+            return ObjectHostCoreTest.<Void>sleep(ctx.promise().loop(), 500, null);
+        };
+        HostRig rig = new HostRig(518, HostRig.config(), s.full(NS));
+        rig.fetch("a", "/set?in=1000");
+        rig.runMillis(5_000);
+        assertThat(s.alarms).as("the first, then the one it set").hasSize(2);
+        assertThat(s.alarms.get(1).scheduledMillis()).isEqualTo(s.alarmWallMillis.get(0) + 100);
+        assertThat(s.alarms.get(1).retryCount()).isZero();
+        assertThat(s.alarmWallMillis.get(1)).as("not before the first handler ended")
+                .isGreaterThanOrEqualTo(s.alarmWallMillis.get(0) + 500);
+    }
+
     @Test
     void aFailedConstructorLeavesTheOverloadCountersAtZero() {
         Scripted s = new Scripted();
