@@ -86,6 +86,33 @@ class ObjectSlotEdgeTest {
                 .isGreaterThanOrEqualTo(s.alarmWallMillis.get(0) + 500);
     }
 
+    /**
+     * The alarm's timer fires while blockConcurrencyWhile holds the object, and the block replaces
+     * the alarm: the queued attempt finds another value, ends without running the handler, and the
+     * new alarm runs at its own time.
+     */
+    @Test
+    void anAlarmReplacedBetweenItsTimerAndItsDeliveryRunsOnlyAsTheNewValue() {
+        Scripted s = alarmSetter();
+        var inner = s.fetch;
+        long[] replacedWith = new long[1];
+        s.fetch = (ctx, r) -> {
+            if (!r.pathOnly().equals("/block")) return inner.apply(ctx, r);
+            return ctx.blockConcurrencyWhile(() -> ObjectHostCoreTest.<Void>sleep(ctx.promise().loop(), 500, null).map(v -> {
+                replacedWith[0] = ctx.nowMillis() + 1_000;
+                ctx.storage().setAlarm(replacedWith[0]);
+                return Response.ok("replaced");
+            }));
+        };
+        HostRig rig = new HostRig(519, HostRig.config(), s.full(NS));
+        rig.fetch("a", "/set?in=200");
+        assertThat(rig.fetch("a", "/block")).isEqualTo("replaced");
+        rig.runMillis(3_000);
+        assertThat(s.alarms).extracting(dev.duro.model.object.AlarmInfo::scheduledMillis).containsExactly(replacedWith[0]);
+        assertThat(rig.trace(dev.duro.runtime.RuntimeTrace.EVENT_END)).as("the skipped delivery ended its event")
+                .hasSameSizeAs(rig.trace(dev.duro.runtime.RuntimeTrace.EVENT_BEGIN));
+    }
+
     @Test
     void aFailedConstructorLeavesTheOverloadCountersAtZero() {
         Scripted s = new Scripted();
