@@ -113,6 +113,48 @@ class ObjectSlotEdgeTest {
                 .hasSameSizeAs(rig.trace(dev.duro.runtime.RuntimeTrace.EVENT_BEGIN));
     }
 
+    /**
+     * The wall clock steps back 2 s after the alarm's timer fired and before its delivery (held up
+     * by blockConcurrencyWhile): an alarm never runs before its time, so the delivery waits again
+     * and the alarm runs once, when the wall clock reaches it.
+     */
+    @Test
+    void anAlarmWhoseWallClockWentBackBeforeDeliveryWaitsForItsTimeAndRunsOnce() {
+        Scripted s = alarmSetter();
+        var inner = s.fetch;
+        s.fetch = (ctx, r) -> {
+            if (!r.pathOnly().equals("/hold")) return inner.apply(ctx, r);
+            return ctx.blockConcurrencyWhile(() -> ObjectHostCoreTest.sleep(ctx.promise().loop(), 500, Response.ok("held")));
+        };
+        HostRig rig = new HostRig(520, HostRig.config(), s.full(NS));
+        rig.fetch("a", "/set?in=200");
+        Promise<Response> hold = rig.fetchAsync("a", Request.get("/hold"));
+        rig.runMillis(300); // the timer has fired; the delivery waits behind the block
+        assertThat(s.alarms).isEmpty();
+        rig.node.clock().jumpWall(-2_000_000_000L);
+        rig.runUntil(hold::isDone, 1_000);
+        rig.runMillis(1_000);
+        assertThat(s.alarms).as("not yet: the wall clock is 2 s behind").isEmpty();
+        rig.runMillis(3_000);
+        assertThat(s.alarms).hasSize(1);
+        assertThat(s.alarmWallMillis.get(0)).isGreaterThanOrEqualTo(s.alarms.get(0).scheduledMillis());
+        assertThat(rig.trace(dev.duro.runtime.RuntimeTrace.EVENT_END)).hasSameSizeAs(rig.trace(dev.duro.runtime.RuntimeTrace.EVENT_BEGIN));
+    }
+
+    /** The wall clock steps back before the alarm's timer fires: the timer re-arms and the alarm runs once, on time by the wall clock. */
+    @Test
+    void anAlarmWhoseTimerFiresBeforeItsWallTimeIsReArmed() {
+        Scripted s = alarmSetter();
+        HostRig rig = new HostRig(521, HostRig.config(), s.full(NS));
+        rig.fetch("a", "/set?in=1000");
+        rig.node.clock().jumpWall(-2_000_000_000L);
+        rig.runMillis(2_000);
+        assertThat(s.alarms).as("the timer fired, the wall clock says 1 s early").isEmpty();
+        rig.runMillis(3_000);
+        assertThat(s.alarms).hasSize(1);
+        assertThat(s.alarmWallMillis.get(0)).isGreaterThanOrEqualTo(s.alarms.get(0).scheduledMillis());
+    }
+
     @Test
     void aFailedConstructorLeavesTheOverloadCountersAtZero() {
         Scripted s = new Scripted();
