@@ -170,6 +170,33 @@ class ObjectSlotEdgeTest {
         }
     }
 
+    /**
+     * Three requests queue for an object whose first constructor throws: the head gets the
+     * constructor's error, the next activation serves the other two, and the overload counters
+     * are back at zero, so three concurrent requests fit again.
+     */
+    @Test
+    void aFailedConstructorWithSeveralRequestsQueuedAnswersTheHeadAndServesTheRest() {
+        Scripted s = new Scripted();
+        s.onConstruct = ctx -> {
+            if (s.constructed == 1) throw new IllegalStateException("first constructor fails");
+        };
+        HostRig rig = new HostRig(522, HostRig.config().withMaxQueued(3, 1_000), s.plain(NS));
+        Request body = new Request("POST", "/inc", new java.util.TreeMap<>(), new byte[10]);
+        for (int round = 0; round < 2; round++) {
+            List<Promise<Response>> calls = new java.util.ArrayList<>();
+            rig.start(r -> {
+                for (int i = 0; i < 3; i++) calls.add(r.host.fetch(NS, HostRig.id("a"), body));
+                return calls.get(2);
+            });
+            rig.runUntil(() -> calls.stream().allMatch(Promise::isDone), 10_000);
+            List<String> answers = calls.stream()
+                    .map(p -> p.isFailed() ? ((DuroException) p.failure()).code().name() : p.value().bodyText()).toList();
+            if (round == 0) assertThat(answers).containsExactly("OBJECT_ERROR", "1", "2");
+            else assertThat(answers).as("nothing left counted as queued").containsExactly("3", "4", "5");
+        }
+    }
+
     @Test
     void anEvictedObjectWithNothingLeftIsForgottenAndNamesItsKey() {
         HostRig rig = new HostRig(502, HostRig.config(), new Scripted().plain(NS));
