@@ -360,6 +360,26 @@ class ObjectSlotEdgeTest {
         assertThat(rig.fetch("a", "/get")).isEqualTo("1");
     }
 
+    /**
+     * An evicted object's alarm comes due and the recovery it starts fails: the queued alarm event
+     * is rejected, which ends the attempt, so the alarm is retried after its backoff (as retry 1).
+     */
+    @Test
+    void anAlarmWhoseRecoveryFailsIsRetriedAfterItsBackoff() {
+        Scripted s = alarmSetter();
+        HostRig rig = new HostRig(523, HostRig.config(), s.full(NS));
+        rig.crash();
+        int[] recoveriesToFail = {0};
+        rig.logWrapper = logs -> failingLogs(logs, rig, new int[] {0}, recoveriesToFail, new int[] {0});
+        rig.restart();
+        rig.fetch("a", "/set?in=3000");
+        rig.value(r -> r.host.testHooks().evict(NS, HostRig.id("a")));
+        recoveriesToFail[0] = 1;
+        rig.runMillis(10_000);
+        assertThat(recoveriesToFail[0]).as("the alarm's recovery was tried and failed").isNegative();
+        assertThat(s.alarms).extracting(dev.duro.model.object.AlarmInfo::retryCount).containsExactly(1);
+    }
+
     @Test
     void aFailedListingAtStartIsRetriedWithBackoffAndTraced() {
         Scripted s = alarmSetter();
