@@ -380,6 +380,28 @@ class ObjectSlotEdgeTest {
         assertThat(s.alarms).extracting(dev.duro.model.object.AlarmInfo::retryCount).containsExactly(1);
     }
 
+    /**
+     * A message to a hibernated socket wakes the object and the recovery fails: the socket is
+     * closed with 1011 (its event is rejected with it, so freeing it for a next message is moot),
+     * and the object serves again once its log can be read.
+     */
+    @Test
+    void aSocketMessageWhoseWakeUpRecoveryFailsClosesTheSocket() {
+        Scripted s = WebSocketTest.wsScript();
+        HostRig rig = new HostRig(524, HostRig.config(), s.full(NS));
+        rig.crash();
+        int[] recoveriesToFail = {0};
+        rig.logWrapper = logs -> failingLogs(logs, rig, new int[] {0}, recoveriesToFail, new int[] {0});
+        rig.restart();
+        long a = WebSocketTest.connect(rig, "room", "red");
+        rig.value(r -> r.host.testHooks().hibernate(NS, HostRig.id("room")));
+        recoveriesToFail[0] = 1;
+        WebSocketTest.message(rig, "room", a, "lost");
+        assertThat(s.received).isEmpty();
+        assertThat(rig.sockets.lines).containsExactly(a + " close 1011 recovery failed");
+        assertThat(rig.fetch("room", "/get")).isEqualTo("0");
+    }
+
     @Test
     void aFailedListingAtStartIsRetriedWithBackoffAndTraced() {
         Scripted s = alarmSetter();
