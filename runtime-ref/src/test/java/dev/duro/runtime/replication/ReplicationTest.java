@@ -43,6 +43,23 @@ class ReplicationTest {
         assertThat(rig.records("repl-won").get(1)).contains("adopted=5");
     }
 
+    /**
+     * The lease counts the quorum-th latest answer, whichever replicas gave it: an owner on n1 cut
+     * off with only its own replica still answering its renewals loses its lease, as one on n0 does.
+     * (Taking the answer of a fixed replica instead, here n1's own, would keep it forever.)
+     */
+    @Test
+    void anIsolatedOwnerWhoseOwnReplicaKeepsAnsweringLosesItsLease() {
+        for (int node = 0; node < 3; node++) {
+            ReplicationRig rig = new ReplicationRig(20 + node);
+            ObjectLog a = rig.owner(node, ID, 2);
+            assertThat(rig.read(node, a::outputAllowed)).as("n%s holds the lease", node).isTrue();
+            rig.sim.network().isolate(node);
+            rig.runMillis(3_000);
+            assertThat(rig.read(node, a::outputAllowed)).as("n%s's lease ran out while cut off", node).isFalse();
+        }
+    }
+
     @Test
     void aDeposedOwnerFailsWithResetAndItsLeaseEndsBeforeTheNewOwnerWins() {
         ReplicationRig rig = new ReplicationRig(2);
