@@ -135,6 +135,9 @@ final class Activation {
     boolean droppedSealedAlarms;
     /** setAlarm calls so far, same value included (the store reports no change for those). */
     private long alarmSetCalls;
+    // The alarm whose handler is running (null: none), and alarmSetCalls when it started.
+    private Long runningAlarm;
+    private long runningAlarmSetCalls;
 
     // Events in flight: delivered, not answered yet. Failed with RESET if the activation ends.
     private long lastToken;
@@ -491,9 +494,12 @@ final class Activation {
         }
         long token = track(e -> slot.alarmAttemptFinished(atMillis, retry, false, hookResult));
         long setCallsBefore = alarmSetCalls;
+        runningAlarm = atMillis;
+        runningAlarmSetCalls = setCallsBefore;
         Promise<Void> p = callUser(() -> orDone(handler.alarm(new AlarmInfo(atMillis, retry))));
         endEvent();
         p.whenComplete((v, e) -> {
+            runningAlarm = null;
             resetIfStoreFailed(); // abandons this attempt through its token: the alarm is retried
             if (!untrack(token)) return;
             if (e != null) {
@@ -638,6 +644,19 @@ final class Activation {
         if (scheduledMillis.isPresent()) trace(RuntimeTrace.ALARM_SET, "at=" + scheduledMillis.get());
         else trace(RuntimeTrace.ALARM_DELETE, "");
         unsealedAlarm = scheduledMillis;
+    }
+
+    /**
+     * The platform's rule for {@code getAlarm()} while an alarm's handler runs: the running alarm
+     * reads as none unless {@code setAlarm} was called since the handler started. Code that sets an
+     * alarm only when none is set (to run work it just stored) must not count on the running one,
+     * which is cleared when its handler succeeds, perhaps before it saw that work.
+     */
+    Optional<Long> visibleAlarm(Optional<Long> stored) {
+        if (runningAlarm != null && alarmSetCalls == runningAlarmSetCalls && stored.equals(Optional.of(runningAlarm))) {
+            return Optional.empty();
+        }
+        return stored;
     }
 
     /** Seals pending writes (if any) and returns the last sealed seq: what an output produced now waits for. */

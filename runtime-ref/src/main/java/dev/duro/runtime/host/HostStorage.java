@@ -83,7 +83,7 @@ final class HostStorage implements Storage {
 
     @Override
     public Optional<Long> getAlarm() {
-        return store().getAlarm();
+        return activation.visibleAlarm(store().getAlarm());
     }
 
     @Override

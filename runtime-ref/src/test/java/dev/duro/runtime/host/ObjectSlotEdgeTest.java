@@ -155,6 +155,40 @@ class ObjectSlotEdgeTest {
         assertThat(s.alarmWallMillis.get(0)).isGreaterThanOrEqualTo(s.alarms.get(0).scheduledMillis());
     }
 
+    /**
+     * While an alarm's handler runs, getAlarm() reads none for it (the platform Duro imitates
+     * documents the same), in the handler and in a request that interleaves with it, until
+     * setAlarm is called. A request that stores work and sets the alarm only when none is set
+     * therefore sets it, and the work runs; trusting the running alarm would lose it, since that
+     * alarm is cleared when its handler succeeds. Found by the scheduler scenario's slow-handler
+     * variant (seed 13, S4).
+     */
+    @Test
+    void theRunningAlarmReadsAsNoneUntilSetAgainSoWorkStoredMeanwhileRuns() {
+        Scripted s = alarmSetter();
+        var inner = s.fetch;
+        List<String> seen = new java.util.ArrayList<>();
+        s.fetch = (ctx, r) -> {
+            if (!r.pathOnly().equals("/work")) return inner.apply(ctx, r);
+            java.util.Optional<Long> alarm = ctx.storage().getAlarm();
+            seen.add("request:" + alarm.isPresent());
+            if (alarm.isEmpty()) ctx.storage().setAlarm(ctx.nowMillis() + 50);
+            return ctx.completed(Response.ok("stored"));
+        };
+        s.alarm = (ctx, info) -> {
+            seen.add("handler:" + ctx.storage().getAlarm().isPresent());
+            if (s.alarms.size() > 1) return ctx.completed(null);
+            return ObjectHostCoreTest.<Void>sleep(ctx.promise().loop(), 300, null);
+        };
+        HostRig rig = new HostRig(525, HostRig.config(), s.full(NS));
+        rig.fetch("a", "/set?in=100");
+        rig.runUntil(() -> !s.alarms.isEmpty(), 1_000);
+        assertThat(rig.fetch("a", "/work")).isEqualTo("stored");
+        rig.runMillis(2_000);
+        assertThat(seen).containsExactly("handler:false", "request:false", "handler:false");
+        assertThat(s.alarms).as("the work's alarm ran after the first handler").hasSize(2);
+    }
+
     @Test
     void aFailedConstructorLeavesTheOverloadCountersAtZero() {
         Scripted s = new Scripted();

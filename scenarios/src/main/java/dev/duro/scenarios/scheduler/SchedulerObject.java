@@ -21,12 +21,16 @@ import java.util.List;
  * {@code GET /jobs} answers {@code now=<ms>} then one line per job {@code id at ranAt|-}, then one
  * per run {@code run id ranAt}. With {@code resetSame} (a workload variant drawn from the seed) a
  * schedule that does not move the alarm earlier sets it again to the time it already has: the
- * platform must neither lose it nor run it twice for that.
+ * platform must neither lose it nor run it twice for that. With {@code handlerPauseMs} > 0 (another
+ * variant) the handler, its writes and the next alarm done, waits that long before it returns, so
+ * the next alarm often comes due while its predecessor's attempt still runs: the platform must run
+ * it once that attempt has ended.
  */
 public final class SchedulerObject implements DurableObject, AlarmHandler {
     private final ObjectContext ctx;
     private final double failRate;
     private final boolean resetSame;
+    private final long handlerPauseMs;
     private boolean schemaReady;
 
     SchedulerObject(ObjectContext ctx, double failRate) {
@@ -34,9 +38,14 @@ public final class SchedulerObject implements DurableObject, AlarmHandler {
     }
 
     SchedulerObject(ObjectContext ctx, double failRate, boolean resetSame) {
+        this(ctx, failRate, resetSame, 0);
+    }
+
+    SchedulerObject(ObjectContext ctx, double failRate, boolean resetSame, long handlerPauseMs) {
         this.ctx = ctx;
         this.failRate = failRate;
         this.resetSame = resetSame;
+        this.handlerPauseMs = handlerPauseMs;
     }
 
     private SqlStorage sql() {
@@ -101,6 +110,9 @@ public final class SchedulerObject implements DurableObject, AlarmHandler {
         }
         Long next = sql.exec("SELECT min(run_at) AS next FROM jobs WHERE ran_at IS NULL").one().getLong("next");
         if (next != null) ctx.storage().setAlarm(next);
-        return ctx.completed(null);
+        if (handlerPauseMs == 0) return ctx.completed(null);
+        Promise<Void> paused = ctx.promise();
+        ctx.setTimeout(handlerPauseMs, () -> paused.complete(null));
+        return paused;
     }
 }

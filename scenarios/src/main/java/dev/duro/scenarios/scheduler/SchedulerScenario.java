@@ -52,7 +52,10 @@ public final class SchedulerScenario extends ObjectScenario {
         double failRate = p.between(0, 40) / 100.0;
         // Workload variant, on its own stream so the other draws stay put: re-set the alarm to the time it has.
         boolean resetSame = s.params().derive("variant").chance(0.5);
-        ObjectWorld w = s.world(new NamespaceBinding(NAMESPACE, ctx -> new SchedulerObject(ctx, failRate, resetSame)),
+        // Another, on a stream of its own: a handler that outlasts the gap to the next job.
+        SeededEntropy slow = s.params().derive("variant-slow-handler");
+        long handlerPauseMs = slow.chance(0.5) ? slow.between(20, 200) : 0;
+        ObjectWorld w = s.world(new NamespaceBinding(NAMESPACE, ctx -> new SchedulerObject(ctx, failRate, resetSame, handlerPauseMs)),
                 ObjectWorld.runtimeConfig(evictMs, 10_000, 100, bugs));
         int clients = w.clients((int) p.between(2, 3));
         int objectCount = w.objects((int) p.between(1, 3));
@@ -67,6 +70,7 @@ public final class SchedulerScenario extends ObjectScenario {
                 + "ms per client due within " + maxDelayMs + "ms, handler failure rate " + failRate
                 + " (first attempt and first retry), timeout " + timeoutMs + "ms, evict idle after " + evictMs + "ms");
         if (resetSame) w.params().put("variant", "a schedule that does not move the alarm earlier sets it again to the time it has");
+        if (handlerPauseMs > 0) w.params().put("variant-slow-handler", "the alarm handler waits " + handlerPauseMs + "ms after its work and the next alarm");
         w.start();
         return w.run(reason -> {
             List<Violation> out = new ArrayList<>();
