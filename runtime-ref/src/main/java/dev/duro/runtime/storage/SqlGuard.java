@@ -298,13 +298,10 @@ final class SqlGuard {
                 int end = closing(sql, i + 1, '\'');
                 out.add(new Token(T.BLOB, sql.substring(i, end)));
                 i = end;
-            } else if (Character.isDigit(c) || (c == '.' && i + 1 < n && Character.isDigit(sql.charAt(i + 1)))) {
-                int s = i;
-                while (i < n && (Character.isLetterOrDigit(sql.charAt(i)) || sql.charAt(i) == '.' || sql.charAt(i) == '_'
-                        || ((sql.charAt(i) == '+' || sql.charAt(i) == '-') && (sql.charAt(i - 1) == 'e' || sql.charAt(i - 1) == 'E')))) {
-                    i++;
-                }
-                out.add(new Token(T.NUMBER, sql.substring(s, i)));
+            } else if (isDigit(c) || (c == '.' && i + 1 < n && isDigit(sql.charAt(i + 1)))) {
+                int end = numberEnd(sql, i);
+                out.add(new Token(T.NUMBER, sql.substring(i, end)));
+                i = end;
             } else if (c == '?') {
                 int s = i++;
                 while (i < n && sql.charAt(i) >= '0' && sql.charAt(i) <= '9') i++; // ?NNN: digits only, as in SQLite
@@ -353,6 +350,44 @@ final class SqlGuard {
         }
         if (idChars == 0) throw new DuroException(ErrorCode.SQL_ERROR, "a parameter name is missing after '" + sql.charAt(start) + "'");
         return i;
+    }
+
+    /**
+     * The end of a numeric literal, by SQLite's rules: a sign joins only a decimal exponent that a
+     * digit follows, never a hexadecimal literal (whose last digit may be "e"), so that "0xe--" is a
+     * number and a comment, as SQLite reads it. Identifier characters glued to a number make SQLite
+     * refuse the statement; they are kept in the token, which cannot then hide anything.
+     */
+    static int numberEnd(String sql, int start) {
+        int n = sql.length();
+        int i = start;
+        if (sql.charAt(i) == '0' && i + 2 < n && (sql.charAt(i + 1) == 'x' || sql.charAt(i + 1) == 'X')
+                && Character.digit(sql.charAt(i + 2), 16) >= 0) {
+            i += 2;
+            while (i < n && (Character.digit(sql.charAt(i), 16) >= 0 || sql.charAt(i) == '_')) i++;
+        } else {
+            while (i < n && (isDigit(sql.charAt(i)) || sql.charAt(i) == '_')) i++;
+            if (i < n && sql.charAt(i) == '.') {
+                i++;
+                while (i < n && (isDigit(sql.charAt(i)) || sql.charAt(i) == '_')) i++;
+            }
+            if (i + 1 < n && (sql.charAt(i) == 'e' || sql.charAt(i) == 'E')) {
+                char next = sql.charAt(i + 1);
+                if (isDigit(next)) {
+                    i += 1;
+                } else if ((next == '+' || next == '-') && i + 2 < n && isDigit(sql.charAt(i + 2))) {
+                    i += 2;
+                }
+                while (i < n && (isDigit(sql.charAt(i)) || sql.charAt(i) == '_')) i++;
+            }
+        }
+        while (i < n && (isIdentPart(sql.charAt(i)) || sql.charAt(i) == '.')) i++;
+        return i;
+    }
+
+    /** ASCII digits only: SQLite's tokenizer does not read other scripts' digits as numbers. */
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     private static boolean isSqliteSpace(char c) {

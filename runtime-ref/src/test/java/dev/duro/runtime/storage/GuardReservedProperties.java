@@ -140,8 +140,16 @@ class GuardReservedProperties {
         Arbitrary<String> schema = Arbitraries.of("", "main.", "\"main\".", "[main].", "`main`.", "main /*c*/ . ", "'main'.", "MAIN.");
         Arbitrary<String> name = Combinators.combine(schema, quoted).as(String::concat);
         Arbitrary<String> separator = Arbitraries.of(" ", "  ", " /* c */ ", "/**/", " -- c\n", "\n\t");
-        return Combinators.combine(Arbitraries.of(TEMPLATES), name, separator)
-                .as((template, n, sep) -> template.replace(" ", sep).replace("{N}", n));
+        // A common table expression in front whose literal ends next to a comment that opens a quote:
+        // a guard that misreads where the literal ends takes the rest for a string and never sees the
+        // reserved name (it once read "0xe-" as one number, so "0xe--'" hid the next line).
+        Arbitrary<List<String>> cloak = Arbitraries.of(List.of("", ""), List.of("", ""), List.of("", ""),
+                List.of("WITH q AS (SELECT 0xe--'\n) ", " --'"), List.of("WITH q AS (SELECT 0XE--\"\n) ", " --\""),
+                List.of("WITH q AS (SELECT 0xE--[\n) ", " --]"), List.of("WITH q AS (SELECT 0x1e/*'\n*/) ", ""),
+                List.of("WITH q AS (SELECT 1e5--'\n) ", " --'"), List.of("WITH q AS (SELECT .5E-1--`\n) ", " --`"),
+                List.of("WITH q AS (SELECT 0xe-1--'\n) ", " --'"), List.of("WITH q AS (SELECT 0x_e--'\n) ", " --'"));
+        return Combinators.combine(Arbitraries.of(TEMPLATES), name, separator, cloak)
+                .as((template, n, sep, c) -> c.get(0) + template.replace(" ", sep).replace("{N}", n) + c.get(1));
     }
 
     @Provide

@@ -169,6 +169,30 @@ class SqlTest {
         assertThat(sql.exec("SELECT name FROM t").one().get("name")).isEqualTo("BEGIN; random() _duro_kv CURRENT_TIME");
     }
 
+    /**
+     * A hexadecimal literal ends in a digit that may be "e": it is not an exponent, so a "-" after it
+     * starts a comment, as SQLite reads it. A guard that joined "0xe-" into one number would take the
+     * "--'" comment for a string and never see the reserved table or the clock on the next line.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"SELECT 0xe--'\nFROM _duro_kv --'", "SELECT 0XE--'\nFROM _duro_meta --'",
+            "WITH q AS (SELECT 0xe--'\n) UPDATE _duro_meta SET value = 99 --'", "SELECT 0x1E--'\n, * FROM main._duro_kv --'"})
+    void aHexLiteralEndingInEDoesNotHideTheNextLine(String q) {
+        assertRefused(ErrorCode.RESERVED_NAME, q);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"SELECT 0xe--'\n, random() --'", "SELECT 0xe--'\n, CURRENT_TIME --'"})
+    void aHexLiteralEndingInEDoesNotHideTheClock(String q) {
+        assertRefused(ErrorCode.NON_DETERMINISTIC_SQL, q);
+    }
+
+    @Test
+    void exponentsStillJoinTheirSign() {
+        assertThat(sql.exec("SELECT 1e-2 AS a, 1.5E+3 AS b, .5e-1 AS c, 0x1e-5 AS d").raw())
+                .containsExactly(List.of(0.01, 1500.0, 0.05, 25L));
+    }
+
     private void assertRefused(ErrorCode code, String q, Object... binds) {
         byte[] before = s.imageForTest();
         List<Mutation> pending = s.pendingForTest();
