@@ -189,11 +189,15 @@ final class Activation {
         }
         Listener l = new Listener();
         Promise<EngineStore> opened;
-        try {
-            log = host.logs.open(key.namespace(), key.id());
-            opened = host.engine.open(log, true, l);
-        } catch (RuntimeException e) {
-            opened = Promise.failed(loop, e);
+        if (host.world.faultPoints().fire(FAULT_RECOVERY_UNAVAILABLE)) {
+            opened = Promise.failed(loop, new DuroException(ErrorCode.UNAVAILABLE, "BUGGIFY: the replicas did not answer the recovery"));
+        } else {
+            try {
+                log = host.logs.open(key.namespace(), key.id());
+                opened = host.engine.open(log, true, l);
+            } catch (RuntimeException e) {
+                opened = Promise.failed(loop, e);
+            }
         }
         opened.whenComplete((s, e) -> onOpened(l, s, e));
     }
@@ -707,6 +711,12 @@ final class Activation {
 
     /** BUGGIFY: the activation hears that a sealed batch settled (durable or failed) late. */
     static final String FAULT_DURABLE_LATE = "host-durable-late";
+
+    /**
+     * BUGGIFY: a recovery fails at once with UNAVAILABLE, as when the object's replicas are out of
+     * reach: the events queued for it are refused, and an alarm among them must be retried.
+     */
+    static final String FAULT_RECOVERY_UNAVAILABLE = "host-recovery-unavailable";
     private static final long DURABLE_LATE_NANOS = 30_000_000L;
 
     private void onSealSettled(EngineStore s, long seq, Throwable failure) {

@@ -196,7 +196,8 @@ public final class ObjectHost implements ObjectEndpoint {
         return slot(new ObjectKey(namespace, id));
     }
 
-    private ObjectSlot slot(ObjectKey key) {
+    /** The object's slot, made if there is none (it holds nothing or was forgotten). */
+    ObjectSlot slot(ObjectKey key) {
         ObjectSlot s = slots.get(key);
         if (s == null) {
             s = new ObjectSlot(this, key, deployment.namespace(key.namespace()).factory());

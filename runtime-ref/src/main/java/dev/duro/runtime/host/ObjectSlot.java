@@ -208,6 +208,7 @@ final class ObjectSlot {
 
     private void activate() {
         Invariants.check(activation == null, "%s: activate while activation %s exists", key, activation);
+        Invariants.check(host.existingSlot(key) == this, "%s: a forgotten slot activates (a callback outlived it)", key);
         long epoch = host.nextEpoch();
         lastEpoch = epoch;
         Activation a = new Activation(this, epoch);
@@ -463,7 +464,9 @@ final class ObjectSlot {
         cancelAlarmTimers();
         if (!recovered.equals(alarm)) alarmRetryCount = 0;
         alarm = recovered;
-        if (!alarmRunning) recovered.ifPresent(this::armAlarm);
+        // An attempt for another value may be queued or running: it ends as "replaced" and arms
+        // nothing, so the recovered value needs its own timer (which defers itself while it runs).
+        recovered.ifPresent(this::armAlarm);
     }
 
     Optional<Long> alarm() {
@@ -488,11 +491,25 @@ final class ObjectSlot {
     /** BUGGIFY: a failed alarm attempt is retried at the earliest time its backoff allows (no jitter). */
     static final String FAULT_ALARM_RETRY_EARLY = "host-alarm-retry-early";
 
+    /**
+     * BUGGIFY: an alarm's timer fires at half its delay, as when the wall clock steps back after the
+     * timer was armed (the monotonic timer runs ahead of the wall clock the alarm is set in).
+     */
+    static final String FAULT_ALARM_TIMER_EARLY = "host-alarm-timer-early";
+
+    /**
+     * BUGGIFY: a timer that fired before its alarm's wall time queues the delivery anyway, as when
+     * the wall clock steps back between the timer's check and the delivery: the delivery must find
+     * the alarm not yet due.
+     */
+    static final String FAULT_ALARM_CHECK_RACED = "host-alarm-check-raced";
+
     private void armAlarm(long atMillis) {
         if (alarmTimer != null) alarmTimer.cancel();
         long delayMs = Math.max(0, atMillis - host.world.clock().wallMillis());
         // An alarm runs at or after its time; late is legal (a busy or stalled process).
         if (host.world.faultPoints().fire(FAULT_ALARM_LATE)) delayMs += ALARM_LATE_MS;
+        else if (delayMs > 1 && host.world.faultPoints().fire(FAULT_ALARM_TIMER_EARLY)) delayMs /= 2;
         alarmTimer = host.loop.schedule(delayMs * 1_000_000L, () -> alarmTimerFired(atMillis));
     }
 
@@ -500,7 +517,7 @@ final class ObjectSlot {
         alarmTimer = null;
         if (!alarm.equals(Optional.of(atMillis))) return; // replaced meanwhile
         long now = host.world.clock().wallMillis();
-        if (now < atMillis) {
+        if (now < atMillis && (alarmRunning || !host.world.faultPoints().fire(FAULT_ALARM_CHECK_RACED))) {
             armAlarm(atMillis); // the wall clock is behind the monotonic timer: not yet
             return;
         }
@@ -605,7 +622,10 @@ final class ObjectSlot {
         Promise<Void> done = Promise.on(host.loop);
         whenRecovered().whenComplete((a, e) -> {
             if (e != null && attempt < host.config.alarmMaxRetries()) {
-                host.loop.schedule(host.backoffNanos(attempt), () -> probeAlarm(attempt + 1));
+                // The retry goes to the object's slot as it is then: this one, holding nothing after
+                // the failure, may have been forgotten, and waking it would give the object a second
+                // activation beside the one a request started in its successor.
+                host.loop.schedule(host.backoffNanos(attempt), () -> host.slot(key).probeAlarm(attempt + 1));
             }
             done.complete(null);
         });

@@ -415,6 +415,88 @@ class ObjectSlotEdgeTest {
     }
 
     /**
+     * The alarm probe at start fails and the slot, holding nothing, is forgotten; a request then
+     * activates the object in a new slot. The probe's retry must go to that slot (the object is
+     * live: nothing to do), not wake the forgotten one, which would give the object a second
+     * activation on this node. (Found by the sweep's warm end, scheduler seed 14 of profile:buggify:
+     * the orphan ran alarms while the requests waited for a recovery that never ended.)
+     */
+    @Test
+    void aProbeRetryAfterItsSlotWasForgottenFindsTheObjectsLiveActivation() {
+        Scripted s = new Scripted();
+        HostRig rig = new HostRig(525, HostRig.config(), s.plain(NS));
+        rig.fetch("a", "/inc");
+        rig.crash();
+        int[] recovers = {1};
+        rig.logWrapper = logs -> failingLogs(logs, rig, new int[] {0}, recovers, new int[] {0});
+        rig.restart();
+        rig.runUntil(() -> recovers[0] == 0, 1_000);
+        assertThat(recovers[0]).as("the start's probe recovered the object and failed").isZero();
+        int begunBefore = rig.trace(dev.duro.runtime.RuntimeTrace.RECOVER_BEGIN).size();
+        assertThat(rig.fetch("a", "/get")).as("served before the probe's retry").isEqualTo("1");
+        rig.runMillis(10_000);
+        assertThat(rig.trace(dev.duro.runtime.RuntimeTrace.RECOVER_BEGIN)).as("one activation after the failed probe")
+                .hasSize(begunBefore + 1);
+        assertThat(rig.fetch("a", "/get")).isEqualTo("1");
+    }
+
+    /**
+     * An alarm's handler runs when a request sets the next alarm, and the activation dies with that
+     * write's outcome unknown to the host (it became durable; its acknowledgement was lost). The
+     * failed attempt's retry comes due during a slow recovery and waits for it; the recovery finds
+     * the new alarm, and the stale retry, finding another value, ends without running the handler.
+     * The new alarm must still run: nothing else will wake the object. (Found by the sweep's warm
+     * end, scheduler seed 19 of profile:buggify, where the post-heal power cut had hidden it.)
+     */
+    @Test
+    void aNewAlarmRecoveredUnderAStaleRetryStillRuns() {
+        Scripted s = alarmSetter();
+        s.alarm = (ctx, info) -> s.alarms.size() > 1 ? ctx.completed(null)
+                : ObjectHostCoreTest.<Void>sleep(ctx.promise().loop(), 500, null);
+        HostRig rig = new HostRig(524, HostRig.config(), s.full(NS));
+        rig.crash();
+        boolean[] loseNextAck = {false};
+        long[] slowRecoveryMs = {0};
+        rig.logWrapper = logs -> new LogStore() {
+            @Override
+            public ObjectLog open(String namespace, ObjectId id) {
+                ObjectLog log = logs.open(namespace, id);
+                return new ForwardingLog(log) {
+                    @Override
+                    public Promise<Void> append(dev.duro.runtime.log.LogEntry entry) {
+                        if (!loseNextAck[0]) return log.append(entry);
+                        loseNextAck[0] = false;
+                        return log.append(entry).flatMap(v -> Promise.failed(rig.world.loop(),
+                                new DuroException(ErrorCode.UNAVAILABLE, "written, acknowledgement lost (test)")));
+                    }
+
+                    @Override
+                    public Promise<dev.duro.runtime.log.Recovery> recover() {
+                        if (slowRecoveryMs[0] == 0) return log.recover();
+                        return ObjectHostCoreTest.sleep(rig.world.loop(), slowRecoveryMs[0], null).flatMap(v -> log.recover());
+                    }
+                };
+            }
+
+            @Override
+            public Promise<List<ObjectId>> list(String namespace) {
+                return logs.list(namespace);
+            }
+        };
+        rig.restart();
+        rig.fetch("a", "/set?in=100");
+        rig.runUntil(() -> !s.alarms.isEmpty(), 2_000);
+        loseNextAck[0] = true;
+        slowRecoveryMs[0] = 5_000;
+        Promise<Response> set = rig.fetchAsync("a", Request.get("/set?in=3000"));
+        long first = s.alarms.get(0).scheduledMillis();
+        rig.runMillis(30_000);
+        assertThat(set.isFailed()).as("the request whose acknowledgement was lost failed").isTrue();
+        assertThat(s.alarms).extracting(dev.duro.model.object.AlarmInfo::scheduledMillis).as("the first, then the recovered one")
+                .hasSize(2).last().satisfies(at -> assertThat(at).isBetween(first + 3_000, first + 3_100));
+    }
+
+    /**
      * A message to a hibernated socket wakes the object and the recovery fails: the socket is
      * closed with 1011 (its event is rejected with it, so freeing it for a next message is moot),
      * and the object serves again once its log can be read.
