@@ -100,6 +100,10 @@ final class OwnershipSweeper {
     }
 
     private void sweep() {
+        // Releases never wait for a claiming pass: one of its activations may take many election
+        // tries (an object this node wanted while cut off), and an object held here against the
+        // view keeps its preferred owner from winning it all that time.
+        releaseObjectsOwnedElsewhere();
         if (running) {
             again = true; // one more pass once this one is done
             return;
@@ -108,6 +112,14 @@ final class OwnershipSweeper {
         again = false;
         boolean hint = afterViewChange;
         afterViewChange = false;
+        if (config.has(PlantedBug.DROP_ALARM_ON_FAILOVER)) {
+            finish(); // planted: objects taken over are not activated, so their alarms wait for a request
+            return;
+        }
+        claimNamespace(0, hint);
+    }
+
+    private void releaseObjectsOwnedElsewhere() {
         int released = 0;
         for (String ns : namespaces) {
             for (ObjectId id : host.residentObjects(ns)) {
@@ -120,11 +132,6 @@ final class OwnershipSweeper {
             }
         }
         if (released > 0) world.trace().record(TRACE_SWEEP, "released=" + released);
-        if (config.has(PlantedBug.DROP_ALARM_ON_FAILOVER)) {
-            finish(); // planted: objects taken over are not activated, so their alarms wait for a request
-            return;
-        }
-        claimNamespace(0, hint);
     }
 
     private void claimNamespace(int index, boolean hint) {
