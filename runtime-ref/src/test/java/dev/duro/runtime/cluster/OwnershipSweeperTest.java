@@ -72,26 +72,11 @@ class OwnershipSweeperTest {
         NodeStorage.Factory flaky = (world, cluster, placement, config, firstBoot) -> {
             NodeStorage inner = logs.factory().open(world, cluster, placement, config, firstBoot);
             if (!world.self().equals(failAt[0])) return inner;
-            return new NodeStorage() {
-                @Override
-                public LogStore logStore() {
-                    return inner.logStore();
-                }
-
+            return new ForwardingNodeStorage(inner) {
                 @Override
                 public Promise<List<ObjectId>> replicatedObjects(String namespace) {
                     if (failures[0]-- > 0) return Promise.failed(world.loop(), new DuroException(ErrorCode.UNAVAILABLE, "listing failed"));
                     return inner.replicatedObjects(namespace);
-                }
-
-                @Override
-                public void start() {
-                    inner.start();
-                }
-
-                @Override
-                public void receive(NodeId from, byte[] message) {
-                    inner.receive(from, message);
                 }
             };
         };
@@ -131,7 +116,7 @@ class OwnershipSweeperTest {
         NodeStorage.Factory stalling = (world, cluster, placement, config, firstBoot) -> {
             NodeStorage inner = logs.factory().open(world, cluster, placement, config, firstBoot);
             if (!world.self().equals(second)) return inner;
-            return new NodeStorage() {
+            return new ForwardingNodeStorage(inner) {
                 @Override
                 public LogStore logStore() {
                     LogStore store = inner.logStore();
@@ -164,16 +149,6 @@ class OwnershipSweeperTest {
                         out.add(slowId);
                         return out;
                     });
-                }
-
-                @Override
-                public void start() {
-                    inner.start();
-                }
-
-                @Override
-                public void receive(NodeId from, byte[] message) {
-                    inner.receive(from, message);
                 }
             };
         };
