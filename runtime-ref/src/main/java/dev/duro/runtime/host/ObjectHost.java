@@ -306,14 +306,23 @@ public final class ObjectHost implements ObjectEndpoint {
         ObjectSlot slot = slots.get(new ObjectKey(namespace, id));
         if (slot == null) return Promise.succeeded(loop, null);
         slot.disarmAlarm();
+        // Events still waiting for an activation would start one here again and win the object back
+        // from its owner: refuse them (nothing ran), so their callers retry and reach the owner.
+        slot.refuseQueued(movedAway(namespace, id), false);
         Promise<Void> done = Promise.on(loop);
         slot.end("moved", 1001).whenComplete((v, e) -> {
+            slot.refuseQueued(movedAway(namespace, id), false);
             // an alarm attempt the eviction cut short may have scheduled a retry meanwhile
             slot.disarmAlarm();
             slot.maybeForget();
             done.complete(null);
         });
         return done;
+    }
+
+    private static DuroException movedAway(String namespace, ObjectId id) {
+        return new DuroException(ErrorCode.UNAVAILABLE, "object " + id.hex() + " of " + namespace
+                + " moved to another node before this request ran; nothing ran: retry and the cluster routes it to the owner");
     }
 
     /**

@@ -161,12 +161,7 @@ final class ObjectSlot {
             return;
         }
         queue.remove(next);
-        if (next.external()) {
-            externalQueued--;
-            externalQueuedBytes -= next.bytes();
-            Invariants.check(externalQueued >= 0 && externalQueuedBytes >= 0 && (externalQueued > 0 || externalQueuedBytes == 0),
-                    "%s: overload counters drifted: %s requests, %s bytes queued", key, externalQueued, externalQueuedBytes);
-        }
+        uncount(next);
         a.noteActivity();
         next.deliver().accept(a);
         if (!queue.isEmpty()) schedulePump();
@@ -186,14 +181,20 @@ final class ObjectSlot {
             QueuedEvent e = it.next();
             if (e.boundTo() == null) {
                 it.remove();
-                if (e.external()) {
-                    externalQueued--;
-                    externalQueuedBytes -= e.bytes();
-                }
+                uncount(e);
                 return e;
             }
         }
         return null;
+    }
+
+    /** An event left the queue: it no longer counts against the overload limits. */
+    private void uncount(QueuedEvent e) {
+        if (!e.external()) return;
+        externalQueued--;
+        externalQueuedBytes -= e.bytes();
+        Invariants.check(externalQueued >= 0 && externalQueuedBytes >= 0 && (externalQueued > 0 || externalQueuedBytes == 0),
+                "%s: overload counters drifted: %s requests, %s bytes queued", key, externalQueued, externalQueuedBytes);
     }
 
     boolean hasEventsFor(Activation a) {
@@ -228,16 +229,8 @@ final class ObjectSlot {
             ErrorCode code = failure instanceof DuroException d && d.code() == ErrorCode.UNAVAILABLE ? ErrorCode.UNAVAILABLE : ErrorCode.INTERNAL;
             DuroException err = new DuroException(code, "recovering object " + key
                     + " failed, so it cannot run: " + failure.getMessage() + " (the next request tries again)", failure);
-            List<QueuedEvent> rejected = new ArrayList<>();
-            for (Iterator<QueuedEvent> it = queue.iterator(); it.hasNext(); ) {
-                QueuedEvent e = it.next();
-                if (e.boundTo() == null) rejected.add(e);
-                it.remove();
-            }
-            externalQueued = 0;
-            externalQueuedBytes = 0;
+            refuseQueued(err, true);
             for (Promise<Activation> w : drain(recoveredWaiters)) w.fail(err);
-            for (QueuedEvent e : rejected) e.reject().accept(err);
             return;
         }
         if (hibernatedAtSeq >= 0 && a.durableSeq() != hibernatedAtSeq && !sockets.isEmpty()) {
@@ -324,6 +317,26 @@ final class ObjectSlot {
             a.evictWhenDurable(reason, closeCode);
         }
         return whenInactive();
+    }
+
+    /**
+     * Refuses the queued events no activation has taken ({@code all}: drops the taken ones too,
+     * their activation answers them): nothing of them ran.
+     */
+    void refuseQueued(DuroException err, boolean all) {
+        List<QueuedEvent> rejected = new ArrayList<>();
+        for (Iterator<QueuedEvent> it = queue.iterator(); it.hasNext(); ) {
+            QueuedEvent e = it.next();
+            if (e.boundTo() == null) rejected.add(e);
+            if (e.boundTo() == null || all) it.remove();
+        }
+        if (all) {
+            externalQueued = 0;
+            externalQueuedBytes = 0;
+        } else {
+            for (QueuedEvent e : rejected) uncount(e);
+        }
+        for (QueuedEvent e : rejected) e.reject().accept(err);
     }
 
     /** Another node owns the object now: forget the alarm as known here (the owner arms it from the log). */

@@ -415,6 +415,36 @@ class ObjectSlotEdgeTest {
     }
 
     /**
+     * The cluster lets go of an object (another node owns it now) while a request waits behind a
+     * blockConcurrencyWhile: the waiting request never ran, so it is refused as UNAVAILABLE (its
+     * caller retries and reaches the owner) and does not start another activation here, which
+     * would win the object back from its owner. (Found by the sweep's warm end, scheduler seed 12
+     * with --locations 2: objects went back and forth between nodes until the end of the run.)
+     */
+    @Test
+    void aReleaseRefusesTheRequestsStillWaitingAndActivatesNothingAgain() {
+        Scripted s = alarmSetter();
+        var inner = s.fetch;
+        s.fetch = (ctx, r) -> {
+            if (!r.pathOnly().equals("/block")) return inner.apply(ctx, r);
+            return ctx.blockConcurrencyWhile(() -> ObjectHostCoreTest.<Void>sleep(ctx.promise().loop(), 500, null)
+                    .map(v -> Response.ok("blocked")));
+        };
+        HostRig rig = new HostRig(526, HostRig.config(), s.full(NS));
+        Promise<Response> blocking = rig.fetchAsync("a", Request.get("/block"));
+        Promise<Response> waiting = rig.fetchAsync("a", Request.get("/get"));
+        int begun = rig.trace(dev.duro.runtime.RuntimeTrace.RECOVER_BEGIN).size();
+        Promise<Void> released = rig.start(r -> r.host.release(NS, HostRig.id("a")));
+        rig.runMillis(3_000);
+        assertThat(released.isSucceeded()).isTrue();
+        assertThat(blocking.isDone()).as("the running request ended one way or the other").isTrue();
+        assertThat(waiting.isFailed()).as("the waiting request was refused").isTrue();
+        assertThat(((DuroException) waiting.failure()).code()).isEqualTo(ErrorCode.UNAVAILABLE);
+        assertThat(waiting.failure().getMessage()).contains("moved to another node").contains("nothing ran");
+        assertThat(rig.trace(dev.duro.runtime.RuntimeTrace.RECOVER_BEGIN)).as("no activation after the release").hasSize(begun);
+    }
+
+    /**
      * The alarm probe at start fails and the slot, holding nothing, is forgotten; a request then
      * activates the object in a new slot. The probe's retry must go to that slot (the object is
      * live: nothing to do), not wake the forgotten one, which would give the object a second
