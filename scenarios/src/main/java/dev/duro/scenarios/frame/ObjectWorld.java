@@ -79,6 +79,8 @@ public final class ObjectWorld {
     public static final int DEFAULT_NODES = 5;
     /** What the liveness bound allows beyond 2 leases and a suspicion after the full restart (elections, retries). */
     public static final long LIVENESS_SLACK_MS = 2_000;
+    /** The share of runs that end warm: no power cut after the heal ({@link #warmEnd}). */
+    public static final double WARM_END_CHANCE = 0.25;
 
     private final String scenario;
     private final RunConfig config;
@@ -116,6 +118,12 @@ public final class ObjectWorld {
     private int objectCount;
     private final List<SimDiskDevice> disks = new ArrayList<>();
     private final SequencedMap<String, String> params = new LinkedHashMap<>();
+    /**
+     * A warm end (a quarter of the runs, drawn from the seed): no power cut after the heal, so what
+     * the nodes hold in memory (timers, attempts, claims) must heal by itself; a restart would mend
+     * a stuck in-memory state and hide it. A node lost for good is still lost.
+     */
+    private final boolean warmEnd;
     private boolean started;
 
     public ObjectWorld(String scenario, RunConfig config, TraceListener listener, Timeline timeline,
@@ -149,6 +157,9 @@ public final class ObjectWorld {
         this.nodes = config.nodesOr(DEFAULT_NODES);
         this.runtime = runtime.withPlantedBugs(union(runtime.plantedBugs(), plantedBugs(config.bugs())));
         this.root = new SeededEntropy(config.seed());
+        // Its own stream, so other draws stay put; a run without faults keeps its power cut (the only fault it has).
+        this.warmEnd = config.faults().mode() != dev.duro.sim.run.FaultSelection.Mode.NONE
+                && root.derive("warm-end").nextDouble() < WARM_END_CHANCE;
         NemesisPlan drawn = NemesisPlan.draw(config.faults(), root.derive("nemesis-plan"));
         if (nodes == 1) {
             if (config.clockDriftBeyondBound()) {
@@ -357,6 +368,11 @@ public final class ObjectWorld {
         return 2 * cluster.leaseMillis() + cluster.suspectAfterMillis() + LIVENESS_SLACK_MS;
     }
 
+    /** What happens at the restart time: the power cut, or a warm end without one. */
+    private String endPhase() {
+        return warmEnd ? "warm end (no power cut)" : "full restart";
+    }
+
     /** When, in simulated ms, the final reads must have been answered. */
     public long livenessDeadlineMs() {
         return timeline.restartAtMs() + livenessBoundMs();
@@ -377,16 +393,20 @@ public final class ObjectWorld {
         if (replay != null) nemesis.withReplay(replay.faults());
         nemesis.install();
         sim.at(Simulation.millis(timeline.restartAtMs()), () -> {
-            sim.note("phase", cluster == null ? "crash and restart of the runtime node on a healthy disk"
-                    : "crash and restart of every runtime node on healthy disks (a power cut)");
+            int lost = plan.cluster().lostNode();
+            if (warmEnd) {
+                sim.note("phase", "warm end: no power cut, the runtime nodes keep what they hold in memory; disks healthy");
+            } else {
+                sim.note("phase", cluster == null ? "crash and restart of the runtime node on a healthy disk"
+                        : "crash and restart of every runtime node on healthy disks (a power cut)");
+            }
             for (int i = 0; i < nodes; i++) {
                 SimulatedNode node = sim.node(i);
-                if (node.isUp()) node.crash();
+                if (node.isUp() && (!warmEnd || i == lost)) node.crash();
                 disks.get(i).reconfigure(DiskFaultConfig.none());
             }
-            int lost = plan.cluster().lostNode();
             for (int i = 0; i < nodes; i++) {
-                if (i != lost) sim.node(i).restart();
+                if (i != lost && !sim.node(i).isUp()) sim.node(i).restart();
             }
             if (lost >= 0) sim.note("phase", "n" + lost + " stays down to the end: a machine lost for good");
         });
@@ -394,15 +414,17 @@ public final class ObjectWorld {
         sim.at(Simulation.millis(timeline.finalReadAtMs()), () -> sim.note("phase", "final reads"));
         if (cluster == null) {
             params.put("nodes", "1 runtime node (n0) + " + (sim.nodes().size() - 1) + " client(s)");
-            params.put("timeline", "heal " + timeline.healAtMs() + "ms, restart " + timeline.restartAtMs() + "ms, stop "
+            params.put("timeline", "heal " + timeline.healAtMs() + "ms, " + (warmEnd ? "warm end (no restart) " : "restart ")
+                    + timeline.restartAtMs() + "ms, stop "
                     + timeline.stopAtMs() + "ms, final reads " + timeline.finalReadAtMs() + "ms");
         } else {
             params.put("nodes", nodes + " runtime nodes (n0..n" + (nodes - 1) + ", " + cluster.replicas() + " replicas per object, lease "
                     + cluster.leaseMillis() + "ms, drift bound " + cluster.driftBoundPpm() + "ppm, suspect after "
                     + cluster.suspectAfterMillis() + "ms) + " + (sim.nodes().size() - nodes) + " client(s)");
-            params.put("timeline", "heal " + timeline.healAtMs() + "ms, full restart " + timeline.restartAtMs() + "ms, stop "
+            params.put("timeline", "heal " + timeline.healAtMs() + "ms, " + (warmEnd ? "warm end (no power cut) " : "full restart ")
+                    + timeline.restartAtMs() + "ms, stop "
                     + timeline.stopAtMs() + "ms, final reads " + timeline.finalReadAtMs() + "ms, liveness bound "
-                    + livenessBoundMs() + "ms after the full restart (by " + livenessDeadlineMs() + "ms)");
+                    + livenessBoundMs() + "ms after the " + endPhase() + " (by " + livenessDeadlineMs() + "ms)");
         }
         if (locations != null) {
             params.put("locations", locations.members() + ", " + cluster.replicas() + " replicas: a location with fewer"
@@ -478,7 +500,7 @@ public final class ObjectWorld {
                 out.add(new Violation("P6", FailureClass.LIVENESS, r.what() + " answered only at "
                         + dev.duro.sim.trace.TraceEvent.formatMillis(r.answeredNanos()) + " after " + r.failedAttempts()
                         + " failed attempt(s), past the liveness bound of " + livenessBoundMs()
-                        + "ms after the full restart (deadline " + livenessDeadlineMs() + "ms)"));
+                        + "ms after the " + endPhase() + " (deadline " + livenessDeadlineMs() + "ms)"));
             }
         }
         return out;
@@ -487,7 +509,7 @@ public final class ObjectWorld {
     /** The liveness violation for final reads that never came back, naming the bound. */
     public Violation unanswered(String property, String what) {
         String bound = cluster == null ? " never answered after the heal and restart"
-                : " never answered within the liveness bound (" + livenessBoundMs() + "ms after the full restart at "
+                : " never answered within the liveness bound (" + livenessBoundMs() + "ms after the " + endPhase() + " at "
                 + timeline.restartAtMs() + "ms: 2 leases + a suspicion + " + LIVENESS_SLACK_MS + "ms)";
         return new Violation(property, FailureClass.LIVENESS, what + bound);
     }

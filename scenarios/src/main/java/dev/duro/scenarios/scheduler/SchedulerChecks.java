@@ -15,7 +15,9 @@ import java.util.TreeMap;
  *   <li>S2 (safety) no job in the table that no client sent (with that time).</li>
  *   <li>S3 (safety, P5) no run before its job's time, on the object's clock.</li>
  *   <li>S4 (liveness, P5) every acknowledged job due {@code graceMs} before the object's clock at
- *       the final read has run at least once.</li>
+ *       the final read has run at least once. The final read is made twice, a second apart, and the
+ *       later answer is judged: an object out of reach until the first read answers it before the
+ *       alarm queued behind it.</li>
  * </ul>
  */
 final class SchedulerChecks {
