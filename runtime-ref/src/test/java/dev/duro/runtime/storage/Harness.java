@@ -1,11 +1,14 @@
 package dev.duro.runtime.storage;
 
 import dev.duro.model.async.Promise;
+import dev.duro.model.object.ErrorCode;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** A store on a manual loop and a fake log, with the helpers the tests share. */
 final class Harness {
@@ -52,6 +55,17 @@ final class Harness {
         loop.drain();
         if (!p.isFailed()) throw new AssertionError("expected a failure: " + p);
         return p.failure();
+    }
+
+    /** Asserts that the store refuses {@code q} with {@code code} and that nothing changed: database, batch, write hooks. */
+    void assertRefused(ErrorCode code, String q, Object... binds) {
+        byte[] before = store.imageForTest();
+        List<Mutation> pending = store.pendingForTest();
+        int writesBefore = writes.size();
+        KvTest.expect(code, () -> store.sql().exec(q, binds));
+        assertThat(store.imageForTest()).as("database unchanged by: " + q).isEqualTo(before);
+        assertThat(store.pendingForTest()).as("batch unchanged by: " + q).isEqualTo(pending);
+        assertThat(writes).hasSize(writesBefore);
     }
 
     /** Seals and waits for durability. */

@@ -194,12 +194,6 @@ class SqlTest {
     }
 
     private void assertRefused(ErrorCode code, String q, Object... binds) {
-        byte[] before = s.imageForTest();
-        List<Mutation> pending = s.pendingForTest();
-        int writes = h.writes.size();
-        expect(code, () -> sql.exec(q, binds));
-        assertThat(s.imageForTest()).as("database unchanged by: " + q).isEqualTo(before);
-        assertThat(s.pendingForTest()).as("batch unchanged by: " + q).isEqualTo(pending);
-        assertThat(h.writes).hasSize(writes);
+        h.assertRefused(code, q, binds);
     }
 }
