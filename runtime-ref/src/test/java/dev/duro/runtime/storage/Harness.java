@@ -68,6 +68,30 @@ final class Harness {
         assertThat(writes).hasSize(writesBefore);
     }
 
+    /**
+     * Opens a store where batch 1 puts v=1, batch 2 v=2 and batch 3 asks to restore to batch 1,
+     * then closes it. Returns the image after batch 3 (the request included).
+     */
+    byte[] requestRestoreToBatchOne() {
+        ObjectStore s = open();
+        s.put("v", 1L);
+        commit();
+        String first = s.currentBookmark();
+        s.put("v", 2L);
+        commit();
+        s.restoreOnNextActivation(first);
+        commit();
+        byte[] image = s.imageForTest();
+        s.close();
+        return image;
+    }
+
+    /** How many durable batches consist of one mutation of {@code kind}. */
+    long batchesOf(Class<? extends Mutation> kind) {
+        return log.durable.stream().map(e -> BatchCodec.decode(e.payload()))
+                .filter(b -> b.size() == 1 && kind.isInstance(b.getFirst())).count();
+    }
+
     /** Seals and waits for durability. */
     long commit() {
         return await(store.seal());

@@ -110,6 +110,8 @@ class SqlGuardEdgeTest {
                 new Accepted("SELECT .5 AS x", List.of(List.of(0.5))),
                 new Accepted("SELECT 1-1 AS x, 4/2 AS y, 2*3 AS z", List.of(List.of(0L, 2L, 6L))),
                 new Accepted("SELECT :a AS x", List.of(List.of(7L)), 7L),
+                new Accepted("SELECT 1, :a", List.of(List.of(1L, 7L)), 7L),
+                new Accepted("SELECT ?, ?, ?", List.of(Arrays.asList("x", null, 2L)), "x", null, 2L),
                 new Accepted("SELECT @a AS x, $b AS y, ?3 AS z, #d AS w", List.of(List.of(1L, 2L, 3L, 4L)), 1L, 2L, 3L, 4L),
                 new Accepted("SELECT 1 AS \u2003b, 2 AS a\u3000", List.of(List.of(1L, 2L))),
                 new Accepted("\uFEFFSELECT \uFEFF3 AS x\uFEFF", List.of(List.of(3L))),
