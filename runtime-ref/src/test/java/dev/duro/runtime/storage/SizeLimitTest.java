@@ -7,6 +7,7 @@ import dev.duro.model.storage.Storage;
 import dev.duro.model.storage.StoredValues;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
@@ -31,15 +32,20 @@ class SizeLimitTest {
         return sql.exec("PRAGMA page_size").one().getLong("page_size");
     }
 
-    @Test
-    void smallWritesFillTheDatabaseWithoutEverPassingItsLimit() {
-        long limit = 64 * 1024 - 1; // not a page multiple: a page more than fits is always too many
+    /**
+     * Limits one byte short of a page multiple, so a page more than fits is always too many. Under
+     * 64 pages every write near the limit is checked; with 1 MiB, writes far from it are not, and
+     * the size bound they keep must still stop them in time.
+     */
+    @ParameterizedTest
+    @CsvSource({"65535, 100", "1048575, 1000"})
+    void smallWritesFillTheDatabaseWithoutEverPassingItsLimit(long limit, int valueBytes) {
         Harness h = new Harness(StoreOptions.defaults(true).withSizeLimitBytes(limit));
         ObjectStore s = h.open();
         DuroException refused = null;
         for (int i = 0; i < 10_000 && refused == null; i++) {
             try {
-                s.put("key" + i, "v".repeat(100));
+                s.put("key" + i, "v".repeat(valueBytes));
             } catch (DuroException e) {
                 refused = e;
             }
