@@ -377,9 +377,10 @@ public final class ObjectStore implements Storage {
             int sp = ++depth;
             db.savepoint(sp);
             R r;
+            long size;
             try {
                 r = action.run();
-                long size = db.sizeBytes();
+                size = db.sizeBytes();
                 if (size > options.sizeLimitBytes()) {
                     throw new DuroException(ErrorCode.SIZE_LIMIT, "this write would grow the object's database to " + size
                             + " bytes, over its limit of " + options.sizeLimitBytes() + "; nothing was written; delete data first");
@@ -391,7 +392,10 @@ public final class ObjectStore implements Storage {
             } finally {
                 depth--;
             }
-            sizeUpperBound = db.sizeBytes();
+            // The size measured before the release, which changes no page count: measuring again
+            // here could fail with the write already in the database, and dropping it from the
+            // batch (below) would then leave the log without a write the database has.
+            sizeUpperBound = size;
             return r;
         } catch (SQLException e) {
             truncatePending(mark);
