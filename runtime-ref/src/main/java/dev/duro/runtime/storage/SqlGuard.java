@@ -76,6 +76,7 @@ final class SqlGuard {
 
     /** Checks {@code query}; returns its kind or throws a DuroException saying what is refused. */
     static Kind check(String query) {
+        checkUtf8(query);
         List<Token> all = tokenize(query);
         int semi = statementEnd(all);
         List<Token> tokens = semi < 0 ? all : all.subList(0, semi);
@@ -102,6 +103,22 @@ final class SqlGuard {
         checkNames(stmt);
         Kind kind = classify(stmt);
         return explain ? Kind.READ : kind;
+    }
+
+    /**
+     * The driver encodes the query as UTF-8, where a lone surrogate becomes '?': a parameter to
+     * SQLite but a letter of a word to the guard ("SELECT \uD800_duro_x" is "SELECT ? _duro_x").
+     */
+    private static void checkUtf8(String query) {
+        for (int i = 0; i < query.length(); i++) {
+            char c = query.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < query.length() && Character.isLowSurrogate(query.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new DuroException(ErrorCode.SQL_ERROR, "the query contains an unpaired surrogate at index " + i
+                        + ", so it has no UTF-8 form; use valid Unicode");
+            }
+        }
     }
 
     /**

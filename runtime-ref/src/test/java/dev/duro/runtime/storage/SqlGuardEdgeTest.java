@@ -127,6 +127,15 @@ class SqlGuardEdgeTest {
         assertThat(sql.exec(c.sql(), c.binds()).raw()).isEqualTo(c.rows());
     }
 
+    /** The driver turns a lone surrogate into '?' (a parameter to SQLite), so the guard would not see what SQLite reads. */
+    @Test
+    void aLoneSurrogateIsRefusedRatherThanSentAsAParameter() {
+        h.assertRefused(ErrorCode.SQL_ERROR, "CREATE TABLE t2 AS SELECT \uD800_duro_col", 1L);
+        h.assertRefused(ErrorCode.SQL_ERROR, "SELECT \uDC00 AS x", 1L);
+        h.assertRefused(ErrorCode.SQL_ERROR, "SELECT 1 AS x\uD800", 1L);
+        assertThat(sql.exec("SELECT '\uD83D\uDE00' AS \uD83D\uDE00").raw()).containsExactly(List.of("\uD83D\uDE00"));
+    }
+
     @Test
     void adjacentBracketedNamesAreAColumnAndItsType() {
         sql.exec("CREATE TABLE t2([a][b])");
