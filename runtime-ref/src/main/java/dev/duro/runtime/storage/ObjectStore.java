@@ -462,14 +462,10 @@ public final class ObjectStore implements Storage {
 
     /** UTF-8 of a key or a list bound; an unpaired surrogate (no UTF-8 form) is refused, not turned into '?'. */
     private static byte[] boundBytes(String key) {
-        for (int i = 0; i < key.length(); i++) {
-            char c = key.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < key.length() && Character.isLowSurrogate(key.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                throw new DuroException(ErrorCode.UNSUPPORTED_VALUE, "key contains an unpaired surrogate at index " + i
-                        + ", so it has no UTF-8 form; use valid Unicode");
-            }
+        int lone = SqlGuard.unpairedSurrogate(key);
+        if (lone >= 0) {
+            throw new DuroException(ErrorCode.UNSUPPORTED_VALUE, "key contains an unpaired surrogate at index " + lone
+                    + ", so it has no UTF-8 form; use valid Unicode");
         }
         return StorageKeys.utf8(key);
     }

@@ -110,15 +110,24 @@ final class SqlGuard {
      * SQLite but a letter of a word to the guard ("SELECT \uD800_duro_x" is "SELECT ? _duro_x").
      */
     private static void checkUtf8(String query) {
-        for (int i = 0; i < query.length(); i++) {
-            char c = query.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < query.length() && Character.isLowSurrogate(query.charAt(i + 1))) {
+        int lone = unpairedSurrogate(query);
+        if (lone >= 0) {
+            throw new DuroException(ErrorCode.SQL_ERROR, "the query contains an unpaired surrogate at index " + lone
+                    + ", so it has no UTF-8 form; use valid Unicode");
+        }
+    }
+
+    /** The index of the first surrogate in {@code s} that is not half of a pair, or -1 (keys use it too). */
+    static int unpairedSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
-                throw new DuroException(ErrorCode.SQL_ERROR, "the query contains an unpaired surrogate at index " + i
-                        + ", so it has no UTF-8 form; use valid Unicode");
+                return i;
             }
         }
+        return -1;
     }
 
     /**
