@@ -108,6 +108,9 @@ class SqlGuardEdgeTest {
         return List.of(
                 new Accepted("SELECT * FROM t WHERE a IN (1, 'sqlite_x')", List.of()),
                 new Accepted("SELECT .5 AS x", List.of(List.of(0.5))),
+                new Accepted("SELECT 0x1f", List.of(List.of(31L))), // a literal that ends the text
+                new Accepted("SELECT 25e-1", List.of(List.of(2.5))),
+                new Accepted("SELECT 1.", List.of(List.of(1.0))),
                 new Accepted("SELECT 1-1 AS x, 4/2 AS y, 2*3 AS z", List.of(List.of(0L, 2L, 6L))),
                 new Accepted("SELECT :a AS x", List.of(List.of(7L)), 7L),
                 new Accepted("SELECT 1, :a", List.of(List.of(1L, 7L)), 7L),
