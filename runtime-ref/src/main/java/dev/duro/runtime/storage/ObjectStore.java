@@ -377,9 +377,10 @@ public final class ObjectStore implements Storage {
             int sp = ++depth;
             db.savepoint(sp);
             R r;
+            long size;
             try {
                 r = action.run();
-                long size = db.sizeBytes();
+                size = db.sizeBytes();
                 if (size > options.sizeLimitBytes()) {
                     throw new DuroException(ErrorCode.SIZE_LIMIT, "this write would grow the object's database to " + size
                             + " bytes, over its limit of " + options.sizeLimitBytes() + "; nothing was written; delete data first");
@@ -391,7 +392,10 @@ public final class ObjectStore implements Storage {
             } finally {
                 depth--;
             }
-            sizeUpperBound = db.sizeBytes();
+            // The size measured before the release, which changes no page count: measuring again
+            // here could fail with the write already in the database, and dropping it from the
+            // batch (below) would then leave the log without a write the database has.
+            sizeUpperBound = size;
             return r;
         } catch (SQLException e) {
             truncatePending(mark);
@@ -458,14 +462,10 @@ public final class ObjectStore implements Storage {
 
     /** UTF-8 of a key or a list bound; an unpaired surrogate (no UTF-8 form) is refused, not turned into '?'. */
     private static byte[] boundBytes(String key) {
-        for (int i = 0; i < key.length(); i++) {
-            char c = key.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < key.length() && Character.isLowSurrogate(key.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                throw new DuroException(ErrorCode.UNSUPPORTED_VALUE, "key contains an unpaired surrogate at index " + i
-                        + ", so it has no UTF-8 form; use valid Unicode");
-            }
+        int lone = SqlGuard.unpairedSurrogate(key);
+        if (lone >= 0) {
+            throw new DuroException(ErrorCode.UNSUPPORTED_VALUE, "key contains an unpaired surrogate at index " + lone
+                    + ", so it has no UTF-8 form; use valid Unicode");
         }
         return StorageKeys.utf8(key);
     }

@@ -76,6 +76,7 @@ final class SqlGuard {
 
     /** Checks {@code query}; returns its kind or throws a DuroException saying what is refused. */
     static Kind check(String query) {
+        checkUtf8(query);
         List<Token> all = tokenize(query);
         int semi = statementEnd(all);
         List<Token> tokens = semi < 0 ? all : all.subList(0, semi);
@@ -102,6 +103,31 @@ final class SqlGuard {
         checkNames(stmt);
         Kind kind = classify(stmt);
         return explain ? Kind.READ : kind;
+    }
+
+    /**
+     * The driver encodes the query as UTF-8, where a lone surrogate becomes '?': a parameter to
+     * SQLite but a letter of a word to the guard ("SELECT \uD800_duro_x" is "SELECT ? _duro_x").
+     */
+    private static void checkUtf8(String query) {
+        int lone = unpairedSurrogate(query);
+        if (lone >= 0) {
+            throw new DuroException(ErrorCode.SQL_ERROR, "the query contains an unpaired surrogate at index " + lone
+                    + ", so it has no UTF-8 form; use valid Unicode");
+        }
+    }
+
+    /** The index of the first surrogate in {@code s} that is not half of a pair, or -1 (keys use it too). */
+    static int unpairedSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**
@@ -278,7 +304,12 @@ final class SqlGuard {
         int i = 0;
         while (i < n) {
             char c = sql.charAt(i);
-            if (Character.isWhitespace(c)) {
+            if (c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' || c == '\uFEFF') {
+                // SQLite's tokenizer skips exactly these (a byte order mark only where a token
+                // starts; inside a word it is part of it). Other spaces (U+2003, U+3000...) are
+                // identifier characters to it: skipping them let "AS \u2003WHERE, '_duro_kv'" end a
+                // FROM list for the guard while SQLite read '_duro_kv' as its next table, and
+                // keeping a leading BOM in a word hid the name in ",\uFEFF_duro_kv".
                 i++;
             } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
                 while (i < n && sql.charAt(i) != '\n') i++;
@@ -306,7 +337,8 @@ final class SqlGuard {
                 int s = i++;
                 while (i < n && sql.charAt(i) >= '0' && sql.charAt(i) <= '9') i++; // ?NNN: digits only, as in SQLite
                 out.add(new Token(T.PARAM, sql.substring(s, i)));
-            } else if (c == ':' || c == '@' || c == '$') {
+            } else if (c == ':' || c == '@' || c == '$' || c == '#') {
+                // '#' too: SQLite reads "#name(...)" as a parameter, so a quote in the suffix opens no string.
                 int end = namedParameterEnd(sql, i);
                 out.add(new Token(T.PARAM, sql.substring(i, end)));
                 i = end;
@@ -323,7 +355,7 @@ final class SqlGuard {
     }
 
     /**
-     * The end of a :name, @name or $name parameter, as SQLite's tokenizer finds it: identifier
+     * The end of a :name, @name, $name or #name parameter, as SQLite's tokenizer finds it: identifier
      * characters, "::" and, after at least one of them, a TCL-style "(...)" suffix without
      * whitespace. Whatever that suffix holds (quotes included) is part of the name.
      */

@@ -38,6 +38,16 @@ class DurabilityTest {
     }
 
     @Test
+    void sealWithNothingPendingYieldsTheLastBatchWithoutAppending() {
+        Harness h = new Harness();
+        ObjectStore s = h.open();
+        s.put("a", 1L);
+        assertThat(h.commit()).isEqualTo(1L);
+        assertThat(h.await(s.seal())).isEqualTo(1L);
+        assertThat(h.log.appends).isEqualTo(1);
+    }
+
+    @Test
     void aFailedAppendFailsWaitersAndTheStoreRefusesFurtherCalls() {
         Harness h = new Harness();
         ObjectStore s = h.open();

@@ -12,8 +12,9 @@ import java.util.Optional;
 
 /**
  * An in-memory {@link ObjectLog} whose promises complete on a {@link ManualLoop}. Switches:
- * {@link #failAppends}, {@link #failSnapshots}, {@link #holdDurability} (appends wait for
- * {@link #releaseHeld()}); {@link #crash()} drops what is not durable, as a power cut would.
+ * {@link #failAppends} (with {@link #appendFailure}), {@link #failSnapshots}, {@link #holdDurability}
+ * (appends wait for {@link #releaseHeld()}); {@link #crash()} drops what is not durable, as a power
+ * cut would. {@link #closes} counts {@link #close()} calls.
  */
 final class FakeObjectLog implements ObjectLog {
     private final ManualLoop loop;
@@ -22,9 +23,11 @@ final class FakeObjectLog implements ObjectLog {
     private final List<LogEntry> held = new ArrayList<>();
     private final List<Promise<Void>> heldPromises = new ArrayList<>();
     boolean failAppends;
+    RuntimeException appendFailure = new RuntimeException("injected append failure");
     boolean failSnapshots;
     boolean holdDurability;
     int appends;
+    int closes;
 
     FakeObjectLog(ManualLoop loop) {
         this.loop = loop;
@@ -46,7 +49,7 @@ final class FakeObjectLog implements ObjectLog {
         appends++;
         long expected = (held.isEmpty() ? (durable.isEmpty() ? lastSnapshotSeq() : durable.getLast().seq()) : held.getLast().seq()) + 1;
         if (entry.seq() != expected) throw new AssertionError("append of " + entry.seq() + ", expected " + expected);
-        if (failAppends) return Promise.failed(loop, new RuntimeException("injected append failure"));
+        if (failAppends) return Promise.failed(loop, appendFailure);
         if (holdDurability) {
             Promise<Void> p = Promise.on(loop);
             held.add(entry);
@@ -102,6 +105,11 @@ final class FakeObjectLog implements ObjectLog {
         durable.clear();
         snapshots.clear();
         return later(null);
+    }
+
+    @Override
+    public void close() {
+        closes++;
     }
 
     private <T> Promise<T> later(T value) {

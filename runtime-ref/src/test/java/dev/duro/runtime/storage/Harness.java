@@ -1,11 +1,14 @@
 package dev.duro.runtime.storage;
 
 import dev.duro.model.async.Promise;
+import dev.duro.model.object.ErrorCode;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** A store on a manual loop and a fake log, with the helpers the tests share. */
 final class Harness {
@@ -52,6 +55,41 @@ final class Harness {
         loop.drain();
         if (!p.isFailed()) throw new AssertionError("expected a failure: " + p);
         return p.failure();
+    }
+
+    /** Asserts that the store refuses {@code q} with {@code code} and that nothing changed: database, batch, write hooks. */
+    void assertRefused(ErrorCode code, String q, Object... binds) {
+        byte[] before = store.imageForTest();
+        List<Mutation> pending = store.pendingForTest();
+        int writesBefore = writes.size();
+        KvTest.expect(code, () -> store.sql().exec(q, binds));
+        assertThat(store.imageForTest()).as("database unchanged by: " + q).isEqualTo(before);
+        assertThat(store.pendingForTest()).as("batch unchanged by: " + q).isEqualTo(pending);
+        assertThat(writes).hasSize(writesBefore);
+    }
+
+    /**
+     * Opens a store where batch 1 puts v=1, batch 2 v=2 and batch 3 asks to restore to batch 1,
+     * then closes it. Returns the image after batch 3 (the request included).
+     */
+    byte[] requestRestoreToBatchOne() {
+        ObjectStore s = open();
+        s.put("v", 1L);
+        commit();
+        String first = s.currentBookmark();
+        s.put("v", 2L);
+        commit();
+        s.restoreOnNextActivation(first);
+        commit();
+        byte[] image = s.imageForTest();
+        s.close();
+        return image;
+    }
+
+    /** How many durable batches consist of one mutation of {@code kind}. */
+    long batchesOf(Class<? extends Mutation> kind) {
+        return log.durable.stream().map(e -> BatchCodec.decode(e.payload()))
+                .filter(b -> b.size() == 1 && kind.isInstance(b.getFirst())).count();
     }
 
     /** Seals and waits for durability. */

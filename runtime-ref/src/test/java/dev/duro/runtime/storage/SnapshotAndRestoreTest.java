@@ -1,7 +1,10 @@
 package dev.duro.runtime.storage;
 
 import dev.duro.model.object.ErrorCode;
+import dev.duro.runtime.log.Snapshot;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
 import java.util.Optional;
@@ -28,6 +31,17 @@ class SnapshotAndRestoreTest {
         Harness.assertSameImage(recovered.imageForTest(), live);
         assertThat(recovered.get("k5")).isEqualTo(5L);
         assertThat(recovered.sealedSeq()).isEqualTo(5);
+    }
+
+    @Test
+    void withSnapshotsOffNoneIsEverTaken() {
+        Harness h = new Harness(StoreOptions.defaults(true).withSnapshotEveryBatches(0));
+        ObjectStore s = h.open();
+        for (long i = 0; i < 3; i++) {
+            s.put("k", i);
+            h.commit();
+        }
+        assertThat(h.log.snapshots).isEmpty();
     }
 
     @Test
@@ -68,6 +82,22 @@ class SnapshotAndRestoreTest {
         assertThat(sql.exec("SELECT name FROM sqlite_schema WHERE name NOT LIKE '\\_duro\\_%' ESCAPE '\\' "
                 + "AND name NOT LIKE 'sqlite_%'").toList()).isEmpty();
         sql.exec("CREATE TABLE p(a)"); // names are free again
+        h.commit();
+        byte[] live = s.imageForTest();
+        Harness.assertSameImage(h.open().imageForTest(), live);
+    }
+
+    /** An R*Tree drops its shadow tables without IF EXISTS, so it must go before them. */
+    @Test
+    void deleteAllDropsAnRtreeWithItsShadowTables() {
+        Harness h = new Harness();
+        ObjectStore s = h.open();
+        s.sql().exec("CREATE VIRTUAL TABLE r USING rtree(id, minx, maxx)");
+        s.sql().exec("INSERT INTO r VALUES (1, 0, 1)");
+        s.sql().exec("CREATE TABLE a(x)");
+        h.commit();
+        s.deleteAll();
+        assertThat(s.sql().exec("SELECT name FROM sqlite_schema WHERE name NOT LIKE '\\_duro\\_%' ESCAPE '\\'").raw()).isEmpty();
         h.commit();
         byte[] live = s.imageForTest();
         Harness.assertSameImage(h.open().imageForTest(), live);
@@ -148,15 +178,7 @@ class SnapshotAndRestoreTest {
     @Test
     void aCrashBeforeTheRestoreBatchIsDurableRestoresAgain() {
         Harness h = new Harness();
-        ObjectStore s = h.open();
-        s.put("v", 1L);
-        h.commit();
-        String bookmark = s.currentBookmark();
-        s.put("v", 2L);
-        h.commit();
-        s.restoreOnNextActivation(bookmark);
-        h.commit();
-        s.close();
+        h.requestRestoreToBatchOne();
         h.log.holdDurability = true;
         var opening = ObjectStore.open(h.log, h.options, h.hooks, h.loop, h.loop);
         h.loop.drain();
@@ -168,22 +190,23 @@ class SnapshotAndRestoreTest {
         assertThat(reopened.get("v")).isEqualTo(1L);
     }
 
-    @Test
-    void aRestoreTheLogCanNoLongerServeIsWithdrawn() {
-        Harness h = new Harness();
-        ObjectStore s = h.open();
-        s.put("v", 1L);
-        h.commit();
-        String bookmark = s.currentBookmark();
-        s.put("v", 2L);
-        h.commit();
-        s.restoreOnNextActivation(bookmark);
-        h.commit();
-        h.log.durable.removeIf(e -> e.seq() == 1); // the target fell out of the log...
-        h.log.snapshots.add(new dev.duro.runtime.log.Snapshot(2, 0, s.imageForTest())); // ...behind a snapshot
-        ObjectStore reopened = h.open();
-        assertThat(reopened.get("v")).isEqualTo(2L);
-        assertThat(BatchCodec.decode(h.log.durable.getLast().payload())).singleElement().isInstanceOf(Mutation.CancelRestore.class);
-        assertThat(h.open().get("v")).isEqualTo(2L);
+    /** If the log can no longer rebuild the target, the request is withdrawn durably, once. */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1})
+    void aWithdrawnRestoreIsNotAttemptedAgain(int snapshotEveryBatches) {
+        Harness h = new Harness(StoreOptions.defaults(true).withSnapshotEveryBatches(snapshotEveryBatches));
+        byte[] requested = h.requestRestoreToBatchOne();
+        // The target fell out of the log; recovery starts from a snapshot of the request's batch.
+        h.log.durable.removeIf(e -> e.seq() == 1);
+        h.log.snapshots.removeIf(snap -> snap.seq() < 3);
+        if (h.log.snapshots.isEmpty()) h.log.snapshots.add(new Snapshot(3, 0, requested));
+        ObjectStore kept = h.open();
+        assertThat(kept.get("v")).isEqualTo(2L);
+        long sealed = kept.sealedSeq();
+        assertThat(h.batchesOf(Mutation.CancelRestore.class)).isEqualTo(1);
+        ObjectStore again = h.open();
+        assertThat(again.get("v")).isEqualTo(2L);
+        assertThat(again.sealedSeq()).as("no second attempt, so no second withdrawal").isEqualTo(sealed);
+        assertThat(h.batchesOf(Mutation.CancelRestore.class)).isEqualTo(1);
     }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 
 import static dev.duro.runtime.storage.KvTest.expect;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SqlTest {
     Harness h;
@@ -49,6 +50,14 @@ class SqlTest {
         assertThat(sql.exec("SELECT 5000000000 AS big").one().get("big")).isEqualTo(5_000_000_000L);
         assertThat(sql.databaseSize()).isPositive().isEqualTo(sql.exec("PRAGMA page_count").one().getLong("page_count")
                 * sql.exec("PRAGMA page_size").one().getLong("page_size"));
+    }
+
+    @Test
+    void oneCountsOnlyTheRowsNotYetRead() {
+        SqlCursor c = sql.exec("VALUES (1), (2)");
+        assertThat(c.next().get("column1")).isEqualTo(1L);
+        assertThat(c.one().get("column1")).isEqualTo(2L);
+        assertThat(c.hasNext()).isFalse();
     }
 
     @Test
@@ -125,6 +134,7 @@ class SqlTest {
         assertRefused(ErrorCode.SQL_ERROR, "SELECT ?");
         assertRefused(ErrorCode.SQL_ERROR, "SELECT 'unterminated");
         assertRefused(ErrorCode.SQL_ERROR, "   ");
+        assertThatThrownBy(() -> sql.exec(";")).hasMessageContaining("no statement");
         sql.exec("CREATE TABLE u(a UNIQUE)");
         sql.exec("INSERT INTO u VALUES (1)");
         assertRefused(ErrorCode.SQL_ERROR, "INSERT INTO u VALUES (2), (1)");
@@ -194,12 +204,6 @@ class SqlTest {
     }
 
     private void assertRefused(ErrorCode code, String q, Object... binds) {
-        byte[] before = s.imageForTest();
-        List<Mutation> pending = s.pendingForTest();
-        int writes = h.writes.size();
-        expect(code, () -> sql.exec(q, binds));
-        assertThat(s.imageForTest()).as("database unchanged by: " + q).isEqualTo(before);
-        assertThat(s.pendingForTest()).as("batch unchanged by: " + q).isEqualTo(pending);
-        assertThat(h.writes).hasSize(writes);
+        h.assertRefused(code, q, binds);
     }
 }
