@@ -24,6 +24,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * One simulated node (n0 of the replica set n0, n1, n2) running only a {@link ReplicaServer}, driven
  * directly: requests are handed to it on its loop and its answers are recorded with the node's
@@ -139,6 +141,56 @@ final class ServerRig {
     /** A peer ({@code from}) asks or answers this replica. */
     void between(NodeId from, Message.Between message) {
         world.loop().execute(() -> server.handleBetween(from, message, m -> told.add(new Timed<>(now(), from, m))));
+    }
+
+    /** Makes the replica promise {@code round} and install {@code entries} under it (with the replies kept). */
+    void install(long round, List<LogEntry> entries) {
+        Epoch e = ReplicaRig.epoch(round);
+        exchange(new Message.Prepare(route(), e), 10);
+        exchange(new Message.Install(route(), e, Optional.empty(), entries, false), 10);
+        assertThat(replies.getLast().message()).isInstanceOf(Message.Installed.class);
+    }
+
+    /**
+     * Checks that {@code write} holds off newer epochs for L from its arrival and again for L from
+     * when it is durable: it arrives 100 ms before the lease granted with the latest answer ends,
+     * on a disk 300 ms slow; a Prepare of {@code newer} comes after that lease ended while the write
+     * is in flight, one of {@code newer + 1} more than L after the write arrived. Both are refused.
+     */
+    void assertLeaseCovers(Request write, Class<? extends Reply> ack, long newer) {
+        long leaseFrom = replies.getLast().atNanos();
+        long lease = timing.leaseNanos();
+        replies.clear();
+        writeDelayNanos = 300 * MS;
+        sendAt(leaseFrom + lease - 100 * MS, write);
+        sendAt(leaseFrom + lease + 100 * MS, new Message.Prepare(route(), ReplicaRig.epoch(newer)));
+        sendAt(leaseFrom + 2 * lease, new Message.Prepare(route(), ReplicaRig.epoch(newer + 1)));
+        run((leaseFrom + 2 * lease - now()) / MS + 10);
+        writeDelayNanos = 0;
+        assertThat(replies(ack)).as("the write is acknowledged").hasSize(1);
+        assertThat(replies(Message.Rejected.class)).as("newer epochs during the write and within L after it")
+                .extracting(Message.Rejected::reason).containsExactly(Message.Reason.LEASED, Message.Reason.LEASED);
+    }
+
+    /**
+     * Checks that {@code duplicate} (a renewal, or a duplicate of a durable write) is answered at
+     * once, writing nothing, and renews the lease (the owner counts its lease from the send): sent
+     * 1.5 s into the lease granted with the latest answer, then a Prepare of {@code newer} comes
+     * 100 ms after that lease ended.
+     */
+    void assertAnsweredAtOnceAndRenewsLease(Request duplicate, Class<? extends Reply> ack, long newer) {
+        long leaseFrom = replies.getLast().atNanos();
+        replies.clear();
+        long writes = calls.size();
+        sendAt(leaseFrom + 1_500 * MS, duplicate);
+        sendAt(leaseFrom + timing.leaseNanos() + 100 * MS, new Message.Prepare(route(), ReplicaRig.epoch(newer)));
+        run((leaseFrom + timing.leaseNanos() - now()) / MS + 110);
+        assertThat(replies).as("the duplicate's answer, then the refusal").hasSize(2);
+        assertThat(replies.getFirst().atNanos()).as("answered on arrival").isEqualTo(leaseFrom + 1_500 * MS);
+        assertThat(replies.getFirst().message()).isInstanceOf(ack);
+        assertThat(replies.getLast().message()).isInstanceOfSatisfying(Message.Rejected.class,
+                r -> assertThat(r.reason()).isEqualTo(Message.Reason.LEASED));
+        assertThat(calls.subList((int) writes, calls.size())).as("nothing written again").isEmpty();
     }
 
     <T extends Reply> List<T> replies(Class<T> kind) {
