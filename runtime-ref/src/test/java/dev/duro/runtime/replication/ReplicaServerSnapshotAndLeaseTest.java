@@ -52,14 +52,19 @@ class ReplicaServerSnapshotAndLeaseTest {
         return rig.replies.getFirst().message();
     }
 
+    /** The one answer to {@code request} (answers before it forgotten). */
+    private static Reply answer(ServerRig rig, Message.Request request) {
+        rig.replies.clear();
+        rig.exchange(request, 10);
+        return onlyReply(rig);
+    }
+
     // ------------------------------------------------------------------ snapshots
 
     @Test
     void aSnapshotAtTheLastBatchIsStoredAndADuplicateIsAnsweredFromDurableState() {
         ServerRig rig = holding(41, 4);
-        rig.replies.clear();
-        rig.exchange(push(rig, E1, 4), 10);
-        assertThat(onlyReply(rig)).isInstanceOfSatisfying(SnapshotAck.class, a -> assertThat(a.seq()).isEqualTo(4));
+        assertThat(answer(rig, push(rig, E1, 4))).isInstanceOfSatisfying(SnapshotAck.class, a -> assertThat(a.seq()).isEqualTo(4));
         assertThat(rig.durable().snapshot()).hasValueSatisfying(s -> assertThat(s.seq()).isEqualTo(4));
         rig.assertAnsweredAtOnceAndRenewsLease(push(rig, E1, 4), SnapshotAck.class, 5);
         assertThat(rig.count("snapshot")).isEqualTo(1);
@@ -88,9 +93,7 @@ class ReplicaServerSnapshotAndLeaseTest {
     @Test
     void aSnapshotBeyondTheReplicasLogIsAnsweredBehind() {
         ServerRig rig = holding(44, 4);
-        rig.replies.clear();
-        rig.exchange(push(rig, E1, 6), 10);
-        assertThat(onlyReply(rig)).isInstanceOfSatisfying(Behind.class, b -> assertThat(b.lastSeq()).isEqualTo(4));
+        assertThat(answer(rig, push(rig, E1, 6))).isInstanceOfSatisfying(Behind.class, b -> assertThat(b.lastSeq()).isEqualTo(4));
         assertThat(rig.count("snapshot")).isZero();
     }
 
@@ -98,11 +101,8 @@ class ReplicaServerSnapshotAndLeaseTest {
     void aSnapshotFromADeposedOwnerIsFencedAndOneToAReplicaWithoutTheLogAsksForAnInstall() {
         ServerRig rig = holding(45, 4);
         deposeOwner1(rig);
-        rig.exchange(push(rig, E1, 3), 10);
-        assertThat(onlyReply(rig)).isInstanceOfSatisfying(Fenced.class, f -> assertThat(f.promised()).isEqualTo(epoch(2)));
-        rig.replies.clear();
-        rig.exchange(push(rig, epoch(2), 3), 10);
-        assertThat(onlyReply(rig)).as("2 holds no log here yet").isInstanceOfSatisfying(NeedInstall.class,
+        assertThat(answer(rig, push(rig, E1, 3))).isInstanceOfSatisfying(Fenced.class, f -> assertThat(f.promised()).isEqualTo(epoch(2)));
+        assertThat(answer(rig, push(rig, epoch(2), 3))).as("2 holds no log here yet").isInstanceOfSatisfying(NeedInstall.class,
                 n -> assertThat(n.lastSeq()).isEqualTo(4));
         assertThat(rig.count("snapshot")).isZero();
     }
@@ -119,11 +119,10 @@ class ReplicaServerSnapshotAndLeaseTest {
     void aDeposedOwnersRenewalIsFencedAndOneWithoutItsLogAsksForAnInstall() {
         ServerRig rig = holding(52, 2);
         deposeOwner1(rig);
-        rig.exchange(new Renew(rig.route(), E1), 10);
-        assertThat(onlyReply(rig)).isInstanceOfSatisfying(Fenced.class, f -> assertThat(f.promised()).isEqualTo(epoch(2)));
-        rig.replies.clear();
-        rig.exchange(new Renew(rig.route(), epoch(2)), 10);
-        assertThat(onlyReply(rig)).isInstanceOfSatisfying(NeedInstall.class, n -> assertThat(n.lastSeq()).isEqualTo(2));
+        assertThat(answer(rig, new Renew(rig.route(), E1)))
+                .isInstanceOfSatisfying(Fenced.class, f -> assertThat(f.promised()).isEqualTo(epoch(2)));
+        assertThat(answer(rig, new Renew(rig.route(), epoch(2))))
+                .isInstanceOfSatisfying(NeedInstall.class, n -> assertThat(n.lastSeq()).isEqualTo(2));
     }
 
     // ------------------------------------------------------------------ reads of an older state
@@ -132,18 +131,13 @@ class ReplicaServerSnapshotAndLeaseTest {
     void recoverAtIsServedFromTheReplicasRetainedLogOrFailsSayingWhy() {
         ServerRig rig = holding(61, 6);
         rig.exchange(push(rig, E1, 4), 10);
-        rig.replies.clear();
-        rig.exchange(new RecoverAt(rig.route(), E1, 5), 10);
-        assertThat(onlyReply(rig)).isInstanceOfSatisfying(RecoveredAt.class, r -> {
+        assertThat(answer(rig, new RecoverAt(rig.route(), E1, 5))).isInstanceOfSatisfying(RecoveredAt.class, r -> {
             assertThat(r.recovery().lastSeq()).isEqualTo(5);
             assertThat(r.recovery().snapshot()).hasValueSatisfying(s -> assertThat(s.seq()).isEqualTo(4));
         });
-        rig.replies.clear();
-        rig.exchange(new RecoverAt(rig.route(), E1, 2), 10);
-        assertThat(onlyReply(rig)).isInstanceOfSatisfying(RecoverAtFailed.class, f -> assertThat(f.why()).contains("not retained"));
-        rig.replies.clear();
-        rig.exchange(new RecoverAt(rig.route(), epoch(2), 5), 10);
-        assertThat(onlyReply(rig)).isInstanceOfSatisfying(RecoverAtFailed.class,
+        assertThat(answer(rig, new RecoverAt(rig.route(), E1, 2)))
+                .isInstanceOfSatisfying(RecoverAtFailed.class, f -> assertThat(f.why()).contains("not retained"));
+        assertThat(answer(rig, new RecoverAt(rig.route(), epoch(2), 5))).isInstanceOfSatisfying(RecoverAtFailed.class,
                 f -> assertThat(f.why()).isEqualTo("the replica on n0 does not hold this owner's log"));
     }
 
@@ -151,8 +145,7 @@ class ReplicaServerSnapshotAndLeaseTest {
     void aDamagedReplicaFailsRecoverAtSayingSo() {
         ServerRig rig = new ServerRig(62);
         rig.disk.corrupt(ServerRig.KEY);
-        rig.exchange(new RecoverAt(rig.route(), E1, 1), 10);
-        assertThat(onlyReply(rig)).isInstanceOfSatisfying(RecoverAtFailed.class,
+        assertThat(answer(rig, new RecoverAt(rig.route(), E1, 1))).isInstanceOfSatisfying(RecoverAtFailed.class,
                 f -> assertThat(f.why()).isEqualTo("the replica on n0 is damaged"));
         assertThat(rig.count("recoverAt")).isZero();
     }

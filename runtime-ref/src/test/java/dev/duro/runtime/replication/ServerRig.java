@@ -286,7 +286,8 @@ final class ServerRig {
                 calls.add("load");
                 if (failLoads > 0) {
                     failLoads--;
-                    return log.load().flatMap(s -> Promise.failed(world.loop(), new IllegalStateException("read error (transient, in test)")));
+                    return log.load().flatMap(s -> Promise.failed(world.loop(),
+                            new IllegalStateException("read error (transient, in test)")));
                 }
                 if (!holdLoads) return log.load();
                 Promise<ReplicaState> p = Promise.on(world.loop());
