@@ -1,0 +1,166 @@
+package dev.duro.runtime.replication;
+
+import dev.duro.model.async.Promise;
+import dev.duro.model.object.DuroException;
+import dev.duro.model.object.ErrorCode;
+import dev.duro.model.object.ObjectId;
+import dev.duro.model.world.Disk;
+import dev.duro.model.world.DiskFile;
+import dev.duro.runtime.log.LogOptions;
+import dev.duro.sim.disk.DiskFaultConfig;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static dev.duro.runtime.replication.ReplicaRig.entries;
+import static dev.duro.runtime.replication.ReplicaRig.entry;
+import static dev.duro.runtime.replication.ReplicaRig.epoch;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link DiskReplicaStore} and {@link DiskReplicaLog} at the edges: a start that cannot write its
+ * marker, state files refused on a full disk or failing to sync, files in the state directory that
+ * are not what their name says, and calls queued behind a refused one.
+ */
+class DiskReplicaStoreEdgeTest {
+    private static final ObjectId BOB = ReplicaRig.id(2, "bob");
+
+    private static ReplicaRig rig(long seed) {
+        return new ReplicaRig(seed, DiskFaultConfig.none(), LogOptions.defaults());
+    }
+
+    /** Writes {@code bytes} durably at {@code path} (a file the store did not write). */
+    private static void plant(ReplicaRig rig, String path, byte[] bytes) {
+        rig.awaitValue(r -> {
+            Disk disk = r.world.disk();
+            String dir = path.substring(0, path.lastIndexOf('/'));
+            disk.createDirectories(dir);
+            DiskFile f = disk.open(path, true);
+            f.write(0, bytes, 0, bytes.length);
+            return f.sync().flatMap(v -> {
+                f.close();
+                return disk.syncDirectory(dir);
+            });
+        });
+    }
+
+    /** A second store started on the rig's node, with the node marker gone (as on a first boot). */
+    private static DiskReplicaStore startAgainWithoutMarker(ReplicaRig rig, boolean full, int failingSyncs) {
+        List<DiskReplicaStore> started = new ArrayList<>();
+        rig.world.loop().execute(() -> {
+            rig.world.disk().delete(DiskReplicaStore.MARKER);
+            rig.device.setFull(full);
+            rig.device.failNextSyncs(failingSyncs);
+            started.add(new DiskReplicaStore(rig.world, rig.options, true));
+        });
+        rig.runMillis(20);
+        return started.getFirst();
+    }
+
+    // ------------------------------------------------------------------ start
+
+    @Test
+    void aFirstBootOnAFullDiskFailsUnavailableWithoutExit() {
+        ReplicaRig rig = rig(91);
+        DiskReplicaStore store = startAgainWithoutMarker(rig, true, 0);
+        assertThat(store.ready().isFailed()).isTrue();
+        assertThat(store.ready().failure()).isInstanceOfSatisfying(DuroException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+            assertThat(e.getMessage()).contains("disk full");
+        });
+        assertThat(rig.node.isUp()).isTrue();
+    }
+
+    @Test
+    void aFailedSyncOfTheNodeMarkerAtStartExits() {
+        ReplicaRig rig = rig(92);
+        DiskReplicaStore store = startAgainWithoutMarker(rig, false, 1);
+        assertThat(rig.labels("repl-store-start-failed")).containsExactly("fail-stop=exit");
+        assertThat(rig.node.isUp()).isFalse();
+        assertThat(store.ready().failure()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("the replica store could not start");
+    }
+
+    @Test
+    void aRestartLeavesNoFileOpen() {
+        ReplicaRig rig = rig(93);
+        rig.crashAndRestart();
+        rig.runMillis(10);
+        assertThat(rig.store.initialized()).isTrue();
+        assertThat(rig.device.openHandles()).as("the marker's sync handle closed").isZero();
+    }
+
+    // ------------------------------------------------------------------ state files
+
+    @Test
+    void aPromiseRefusedOnAFullDiskLeavesNoTemporaryFileOrHandleAndSaysSo() {
+        ReplicaRig rig = rig(94);
+        rig.awaitValue(r -> r.replica().install(epoch(1), Optional.empty(), entries(1, 2)));
+        rig.runMillis(10);
+        int handles = rig.device.openHandles();
+        rig.device.setFull(true);
+        Promise<Void> refused = rig.await(r -> r.replica().promise(epoch(2)));
+        assertThat(refused.failure()).isInstanceOf(DuroException.class);
+        assertThat(rig.device.openHandles()).isEqualTo(handles);
+        String tmp = ReplicaRig.statePath(ReplicaRig.ID) + DiskReplicaStore.TMP_SUFFIX;
+        assertThat(rig.<Boolean>awaitValue(r -> Promise.succeeded(r.world.loop(), r.world.disk().exists(tmp)))).isFalse();
+        assertThat(rig.labels("repl-no-space")).containsExactly("id=" + ReplicaRig.ID.hex() + " file=state");
+    }
+
+    @Test
+    void aFailedSyncOfAStateFileIsRecordedAsAFailStop() {
+        ReplicaRig rig = rig(95);
+        rig.load();
+        rig.device.failNextSyncs(1);
+        rig.world.loop().execute(() -> rig.replica().promise(epoch(2)));
+        rig.runMillis(5);
+        assertThat(rig.labels("repl-state-sync-failed")).containsExactly("fail-stop=exit");
+    }
+
+    // ------------------------------------------------------------------ strangers in the state directory
+
+    @Test
+    void aStateFileCopiedToAnotherObjectsPathIsRefusedOnLoadAndListedWithoutItsName() {
+        ReplicaRig rig = rig(96);
+        rig.awaitValue(r -> r.replica().install(epoch(1), Optional.empty(), entries(1, 1)));
+        plant(rig, ReplicaRig.statePath(BOB), rig.device.durableImage().get(ReplicaRig.statePath(ReplicaRig.ID)));
+        Promise<ReplicaState> load = rig.await(r -> r.store.open(ReplicaRig.NS, BOB).load());
+        assertThat(load.failure()).hasMessageContaining("belongs to object " + ReplicaRig.ID.hex());
+        List<ObjectId> listed = rig.awaitValue(r -> r.store.list(ReplicaRig.NS));
+        assertThat(listed).containsExactly(ReplicaRig.ID, BOB);
+        assertThat(listed.get(1).name()).as("the name in the file is alice's").isEmpty();
+    }
+
+    @Test
+    void listSkipsStrangersAndReadsEveryHexDigit() {
+        ReplicaRig rig = rig(97);
+        byte[] bytes = new byte[ObjectId.BYTES];
+        bytes[0] = (byte) 0x9a;
+        bytes[1] = (byte) 0xfe;
+        ObjectId digits = ObjectId.of(bytes, "digits");
+        rig.awaitValue(r -> r.store.open(ReplicaRig.NS, digits).install(epoch(1), Optional.empty(), entries(1, 1)));
+        plant(rig, DiskReplicaStore.stateDir(ReplicaRig.NS) + "/" + "z".repeat(ObjectId.BYTES * 2), new byte[] {1});
+        assertThat(rig.<List<ObjectId>>awaitValue(r -> r.store.list(ReplicaRig.NS))).containsExactly(digits);
+    }
+
+    // ------------------------------------------------------------------ the call queue
+
+    @Test
+    void aPromiseQueuedBehindARefusedAppendNeverReachesTheDisk() {
+        ReplicaRig rig = rig(98);
+        rig.awaitValue(r -> r.replica().install(epoch(1), Optional.empty(), entries(1, 2)));
+        List<Promise<Void>> calls = new ArrayList<>();
+        rig.world.loop().execute(() -> {
+            rig.device.setFull(true);
+            calls.add(rig.replica().append(epoch(1), entry(3)));
+            rig.device.setFull(false);
+            calls.add(rig.replica().promise(epoch(5)));
+        });
+        rig.runMillis(100);
+        assertThat(calls.get(1).failure()).hasMessageContaining("not run: a call queued before it failed");
+        rig.crashAndRestart();
+        assertThat(rig.load().promised()).isEqualTo(epoch(1));
+    }
+}
