@@ -6,6 +6,7 @@ import dev.duro.model.object.ErrorCode;
 import dev.duro.model.object.ObjectId;
 import dev.duro.model.world.Disk;
 import dev.duro.model.world.DiskFile;
+import dev.duro.runtime.PlantedBug;
 import dev.duro.runtime.log.LogOptions;
 import dev.duro.sim.disk.DiskFaultConfig;
 import org.junit.jupiter.api.Test;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import static dev.duro.runtime.replication.ReplicaRig.entries;
 import static dev.duro.runtime.replication.ReplicaRig.entry;
@@ -44,6 +46,11 @@ class DiskReplicaStoreEdgeTest {
                 return disk.syncDirectory(dir);
             });
         });
+    }
+
+    /** Whether {@code path} exists now (synced or not). */
+    private static boolean exists(ReplicaRig rig, String path) {
+        return rig.awaitValue(r -> Promise.succeeded(r.world.loop(), r.world.disk().exists(path)));
     }
 
     /** A second store started on the rig's node, with the node marker gone (as on a first boot). */
@@ -105,7 +112,7 @@ class DiskReplicaStoreEdgeTest {
         assertThat(refused.failure()).isInstanceOf(DuroException.class);
         assertThat(rig.device.openHandles()).isEqualTo(handles);
         String tmp = ReplicaRig.statePath(ReplicaRig.ID) + DiskReplicaStore.TMP_SUFFIX;
-        assertThat(rig.<Boolean>awaitValue(r -> Promise.succeeded(r.world.loop(), r.world.disk().exists(tmp)))).isFalse();
+        assertThat(exists(rig, tmp)).isFalse();
         assertThat(rig.labels("repl-no-space")).containsExactly("id=" + ReplicaRig.ID.hex() + " file=state");
     }
 
@@ -213,5 +220,56 @@ class DiskReplicaStoreEdgeTest {
 
     private static long floor(ReplicaRig rig) {
         return ReplicaFormat.decode(rig.device.durableImage().get(ReplicaRig.statePath(ReplicaRig.ID))).orElseThrow().seqFloor();
+    }
+
+    /**
+     * The planted bug acknowledges state writes before their sync; the sync still follows, closes
+     * its file and fail-stops if it fails.
+     */
+    @Test
+    void ackBeforeFsyncPlantedStillSyncsInTheBackgroundAndFailStopsWhenThatFails() {
+        LogOptions planted = LogOptions.defaults().withPlantedBugs(Set.of(PlantedBug.LOG_ACK_BEFORE_FSYNC));
+        ReplicaRig rig = new ReplicaRig(102, DiskFaultConfig.none(), planted);
+        rig.load();
+        rig.awaitValue(r -> r.replica().promise(epoch(1)));
+        assertThat(exists(rig, ReplicaRig.statePath(ReplicaRig.ID))).as("renamed at once").isTrue();
+        rig.runMillis(10);
+        assertThat(rig.device.openHandles()).as("the background sync closed the file").isZero();
+        assertThat(rig.node.isUp()).isTrue();
+        assertThat(rig.device.durableImage()).containsKey(ReplicaRig.statePath(ReplicaRig.ID));
+
+        rig.device.failNextSyncs(1);
+        rig.world.loop().execute(() -> rig.replica().promise(epoch(2)));
+        rig.runMillis(10);
+        assertThat(rig.labels("repl-state-sync-failed")).containsExactly("fail-stop=exit");
+        assertThat(rig.node.isUp()).isFalse();
+    }
+
+    @Test
+    void anUnknownObjectLoadedOnceIsNotReadAgainByItsNextCalls() {
+        ReplicaRig rig = rig(103);
+        rig.load();
+        rig.awaitValue(r -> r.replica().promise(epoch(1)));
+        rig.awaitValue(r -> r.replica().promise(epoch(2)));
+        assertThat(rig.labels("log-recover")).as("no reload: the promises wrote the state it knew").isEmpty();
+    }
+
+    /**
+     * The log made the batch durable; the state file's floor write then finds the disk full: the
+     * append fails UNAVAILABLE, not as a bug.
+     */
+    @Test
+    void anAppendWhoseFloorWriteFindsTheDiskFullFailsUnavailable() {
+        ReplicaRig rig = rig(104);
+        rig.awaitValue(r -> r.replica().install(epoch(1), Optional.empty(), entries(1, 2)));
+        int syncs = rig.labels("disk-sync").size();
+        List<Promise<Void>> append = new ArrayList<>();
+        rig.world.loop().execute(() -> append.add(rig.replica().append(epoch(1), entry(3))));
+        rig.stepUntil(() -> rig.labels("disk-sync").size() > syncs); // the log's sync
+        rig.device.setFull(true);
+        rig.runMillis(10);
+        assertThat(append.getFirst().failure()).isInstanceOfSatisfying(DuroException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE));
+        assertThat(rig.node.isUp()).isTrue();
     }
 }
