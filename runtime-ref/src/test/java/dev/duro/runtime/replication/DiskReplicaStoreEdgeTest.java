@@ -78,6 +78,7 @@ class DiskReplicaStoreEdgeTest {
             assertThat(e.getMessage()).contains("disk full");
         });
         assertThat(rig.node.isUp()).isTrue();
+        assertThat(store.initialized()).isFalse();
     }
 
     @Test
@@ -147,7 +148,7 @@ class DiskReplicaStoreEdgeTest {
         bytes[0] = (byte) 0x9a;
         bytes[1] = (byte) 0xfe;
         ObjectId digits = ObjectId.of(bytes, "digits");
-        rig.awaitValue(r -> r.store.open(ReplicaRig.NS, digits).install(epoch(1), Optional.empty(), entries(1, 1)));
+        installOne(rig, digits);
         plant(rig, DiskReplicaStore.stateDir(ReplicaRig.NS) + "/" + "z".repeat(ObjectId.BYTES * 2), new byte[] {1});
         assertThat(rig.<List<ObjectId>>awaitValue(r -> r.store.list(ReplicaRig.NS))).containsExactly(digits);
     }
@@ -271,5 +272,49 @@ class DiskReplicaStoreEdgeTest {
         assertThat(append.getFirst().failure()).isInstanceOfSatisfying(DuroException.class,
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE));
         assertThat(rig.node.isUp()).isTrue();
+    }
+
+    private static void installOne(ReplicaRig rig, ObjectId id) {
+        rig.awaitValue(r -> r.store.open(ReplicaRig.NS, id).install(epoch(1), Optional.empty(), entries(1, 1)));
+    }
+
+    /**
+     * A crash left a long .tmp beside the state file: the next state write replaces it whole, not
+     * only its first bytes.
+     */
+    @Test
+    void aStaleTemporaryStateFileDoesNotLeakIntoTheNextOne() {
+        ReplicaRig rig = rig(105);
+        plant(rig, ReplicaRig.statePath(ReplicaRig.ID) + DiskReplicaStore.TMP_SUFFIX, new byte[4_096]);
+        rig.awaitValue(r -> r.replica().promise(epoch(3)));
+        rig.crashAndRestart();
+        ReplicaState state = rig.load();
+        assertThat(state.damaged()).as("damaged: %s", state.damage()).isFalse();
+        assertThat(state.promised()).isEqualTo(epoch(3));
+    }
+
+    @Test
+    void aReleaseOfAReplicaNeverLoadedLeavesItUsable() {
+        ReplicaRig rig = rig(106);
+        rig.awaitValue(r -> r.replica().install(epoch(1), Optional.empty(), entries(1, 2)));
+        rig.crashAndRestart();
+        rig.world.loop().execute(() -> ((DiskReplicaLog) rig.replica()).releaseNow());
+        rig.runMillis(1);
+        assertThat(rig.load().lastSeq()).isEqualTo(2);
+    }
+
+    /** Past the cap the replica its server forgot closes first, though another was used before it. */
+    @Test
+    void pastTheCapTheForgottenReplicaClosesNotTheLeastRecentlyUsedOne() {
+        ReplicaRig rig = rig(107);
+        rig.store.maxOpen = 2;
+        ObjectId a = ReplicaRig.id(11, "a");
+        ObjectId b = ReplicaRig.id(12, "b");
+        for (ObjectId id : List.of(a, b)) installOne(rig, id);
+        rig.world.loop().execute(() -> rig.store.open(ReplicaRig.NS, b).releaseHandles());
+        int released = rig.labels("log-release").size();
+        installOne(rig, ReplicaRig.id(13, "c"));
+        List<String> releases = rig.labels("log-release");
+        assertThat(releases.subList(released, releases.size())).isNotEmpty().allMatch(d -> d.startsWith("id=" + b.hex()));
     }
 }
