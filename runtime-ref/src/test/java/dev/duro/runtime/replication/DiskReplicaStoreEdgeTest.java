@@ -8,7 +8,9 @@ import dev.duro.model.world.Disk;
 import dev.duro.model.world.DiskFile;
 import dev.duro.runtime.PlantedBug;
 import dev.duro.runtime.log.LogOptions;
+import dev.duro.sim.Simulation;
 import dev.duro.sim.disk.DiskFaultConfig;
+import dev.duro.sim.node.SimulatedNode;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -199,6 +201,7 @@ class DiskReplicaStoreEdgeTest {
         long start = rig.sim.nowNanos();
         rig.awaitValue(r -> r.replica().append(epoch(1), entry(2)));
         assertThat(rig.sim.nowNanos() - start).as("no 20 ms pause before the floor write").isLessThan(20_000_000L);
+        assertThat(rig.labels("log-release")).as("no eager release either").isEmpty();
     }
 
     /**
@@ -316,5 +319,22 @@ class DiskReplicaStoreEdgeTest {
         installOne(rig, ReplicaRig.id(13, "c"));
         List<String> releases = rig.labels("log-release");
         assertThat(releases.subList(released, releases.size())).isNotEmpty().allMatch(d -> d.startsWith("id=" + b.hex()));
+    }
+
+    /**
+     * With every fault point firing, the replica logs' own ones take effect: a slow promise sync,
+     * an eager release before a call.
+     */
+    @Test
+    void theReplicaLogsOwnFaultPointsTakeEffectWhenTheyFire() {
+        SimulatedNode.FaultPointSettings always = new SimulatedNode.FaultPointSettings(true, 108, 1.0, 1.0);
+        ReplicaRig rig = new ReplicaRig(Simulation.Options.seed(108).withFaultPoints(always), DiskFaultConfig.none(), LogOptions.defaults(), true);
+        rig.awaitValue(r -> r.replica().install(epoch(1), Optional.empty(), entries(1, 2)));
+        int released = rig.labels("log-release").size();
+        long start = rig.sim.nowNanos();
+        rig.awaitValue(r -> r.replica().promise(epoch(2)));
+        assertThat(rig.sim.nowNanos() - start).as("repl-promise-sync-slow").isGreaterThanOrEqualTo(150_000_000L);
+        assertThat(rig.labels("log-release").size()).as("repl-release-eager released the idle replica first").isGreaterThan(released);
+        assertThat(rig.load().promised()).isEqualTo(epoch(2));
     }
 }
