@@ -328,7 +328,8 @@ class DiskReplicaStoreEdgeTest {
     @Test
     void theReplicaLogsOwnFaultPointsTakeEffectWhenTheyFire() {
         SimulatedNode.FaultPointSettings always = new SimulatedNode.FaultPointSettings(true, 108, 1.0, 1.0);
-        ReplicaRig rig = new ReplicaRig(Simulation.Options.seed(108).withFaultPoints(always), DiskFaultConfig.none(), LogOptions.defaults(), true);
+        ReplicaRig rig = new ReplicaRig(Simulation.Options.seed(108).withFaultPoints(always), DiskFaultConfig.none(),
+                LogOptions.defaults(), true);
         rig.awaitValue(r -> r.replica().install(epoch(1), Optional.empty(), entries(1, 2)));
         int released = rig.labels("log-release").size();
         long start = rig.sim.nowNanos();

@@ -142,6 +142,14 @@ class ReplicaServerSnapshotAndLeaseTest {
     }
 
     @Test
+    void aReadThatRecoveredAnotherBatchIsNotServed() {
+        ServerRig rig = holding(63, 6);
+        rig.recoverTheBatchBefore = true;
+        assertThat(answer(rig, new RecoverAt(rig.route(), E1, 5))).isInstanceOfSatisfying(RecoverAtFailed.class,
+                f -> assertThat(f.why()).isEqualTo("the replica on n0 recovered batch 4 instead of 5"));
+    }
+
+    @Test
     void aDamagedReplicaFailsRecoverAtSayingSo() {
         ServerRig rig = new ServerRig(62);
         rig.disk.corrupt(ServerRig.KEY);

@@ -68,6 +68,8 @@ final class ServerRig {
     int failWrites;
     /** The next this-many loads fail (a transient read error: nothing changed). */
     int failLoads;
+    /** Reads as of a batch return the state as of the batch before (a store bug the server must catch). */
+    boolean recoverTheBatchBefore;
     /** Loads wait until {@link #releaseLoads()}. */
     boolean holdLoads;
     private final List<Runnable> heldLoads = new ArrayList<>();
@@ -326,7 +328,7 @@ final class ServerRig {
             @Override
             public Promise<Recovery> recoverAt(long seq) {
                 calls.add("recoverAt");
-                return log.recoverAt(seq);
+                return log.recoverAt(recoverTheBatchBefore ? seq - 1 : seq);
             }
 
             @Override
