@@ -252,7 +252,9 @@ final class RemoteSockets implements ClientSockets {
             }
             byte[] close = closed.get(new RoleKey(role, key));
             if (close != null) {
-                world.transport().send(from, close); // it missed our close; its sequence drops a duplicate
+                // It missed our close (its sequence drops a duplicate). A close crossing ours needs no
+                // answer: both ends are done, and answering closes with closes echoed them forever.
+                if (!(f.event() instanceof SocketClose)) world.transport().send(from, close);
                 return;
             }
             refuse(from, f, world.self() + " does not know the socket");
