@@ -77,6 +77,14 @@ class OwnerLogCatchUpTest {
         assertThat(appendsTo(N2, first)).containsExactly("+0us 1..64", "+2000us 65..128", "+4000us 129..129");
         assertThat(b.replicas.get(N2).lastSeq()).isEqualTo(129);
         assertThat(b.sent(Install.class, N2)).as("caught up, not reinstalled").hasSize(1);
+
+        // It answers again: a lost append to it is retried after a resend interval, not the long gap of its silence.
+        b.run(100 * MS);
+        long t = b.now();
+        b.drop = s -> s.request() instanceof Append && s.to().equals(N2) && s.atNanos() == t;
+        b.append(130, 130);
+        b.run(2 * b.timing.resendNanos());
+        assertThat(b.times(Append.class, N2)).endsWith(t, t + b.timing.resendNanos());
     }
 
     /** A chunk carries at most 1 MiB of payload (a batch that would pass it starts the next chunk). */
@@ -210,6 +218,49 @@ class OwnerLogCatchUpTest {
         b.run(b.timing.renewNanos());
         assertThat(b.sent(Install.class, N2)).hasSize(2);
         assertThat(n2.lastSeq()).isEqualTo(6);
+    }
+
+    /** A replica missing at the win is retried with growing gaps, and installed at the first retry after it is back. */
+    @Test
+    void aReplicaDownAtTheWinIsInstalledByTheRetriesOnceItIsBack() {
+        b.down(N2);
+        long won = b.win();
+        b.run(3 * b.timing.leaseNanos());
+        List<Long> gaps = gaps(b.times(Install.class, N2));
+        assertThat(gaps).isSorted().allMatch(g -> g >= b.timing.resendNanos() && g <= b.timing.renewNanos() + b.timing.resendNanos());
+        b.up(N2);
+        b.run(b.timing.renewNanos() + b.timing.resendNanos());
+        assertThat(b.replicas.get(N2).logEpoch).isEqualTo(Epoch.parse(b.log.fence()));
+        long t = b.now();
+        b.awaitDone(b.append(1, 1).getFirst(), 100 * MS);
+        assertThat(b.times(Append.class, N2)).as("installed: it gets appends directly").containsExactly(t);
+        assertThat(b.sent(Install.class, N0)).as("installed replicas are not reinstalled").hasSize(1);
+        assertThat(b.sent(Install.class, N1)).hasSize(1);
+        assertThat(won).isPositive();
+    }
+
+    /** The win itself sends a replica still uninstalled its install, if that replica's retry is due. */
+    @Test
+    void aReplicaStillMissingAtTheWinGetsItsDueInstallWithTheWin() {
+        b.down(N2);
+        b.answerDelay = (n, a) -> n.equals(N1) && a instanceof Message.Installed ? 55 * MS : 0L;
+        long t0 = b.now();
+        long won = b.win();
+        assertThat(won).isEqualTo(t0 + 2 * ROUND_TRIP + ROUND_TRIP + 55 * MS);
+        assertThat(b.times(Install.class, N2)).as("its retry fell due before the win").containsExactly(t0 + 2 * ROUND_TRIP, won);
+    }
+
+    /** A lost snapshot push is retried by the next tick (the snapshot schedules one), a resend interval after it. */
+    @Test
+    void aLostSnapshotPushIsRetriedAResendIntervalLater() {
+        b.win();
+        b.appendDurable(1, 2);
+        b.run(100 * MS);
+        long t = b.now();
+        b.drop = s -> s.request() instanceof PushSnapshot && !s.to().equals(N0) && s.atNanos() == t;
+        Promise<Void> snap = b.on(() -> b.log.snapshot(new Snapshot(2, 20, new byte[] {2})));
+        assertThat(b.awaitDone(snap, b.timing.leaseNanos())).isEqualTo(t + b.timing.resendNanos() + ROUND_TRIP);
+        assertThat(b.times(PushSnapshot.class, N1)).containsExactly(t, t + b.timing.resendNanos());
     }
 
     private Route route(long requestId) {

@@ -184,8 +184,14 @@ class OwnerLogElectionTest {
         long t0 = b.now();
         b.answers = (rep, req) -> req instanceof Prepare p && req.epoch().round() == 1 && !rep.node.equals(N0)
                 ? new Rejected(p.route(), p.epoch(), Reason.LEASED, Epoch.ZERO, 0) : rep.answer(req);
-        b.win();
+        Promise<Recovery> r = b.on(b.log::recover);
         long refusedAt = t0 + ROUND_TRIP;
+        b.runTo(refusedAt + MS);
+        // A repeated refusal of the failed try is no grant: nothing to free.
+        Prepare first = b.sent(Prepare.class, N1).getFirst();
+        b.reply(N1, new Rejected(first.route(), first.epoch(), Reason.LEASED, Epoch.ZERO, 0));
+        assertThat(b.sent(Release.class, N1)).isEmpty();
+        b.awaitDone(r, 1_000 * MS);
         assertThat(b.retryDelay(1, 0)).as("the first backoff is shorter than a resend interval").isLessThan(b.timing.resendNanos());
         assertThat(b.times(Prepare.class, N0)).containsExactly(t0, refusedAt + b.retryDelay(1, 0));
     }

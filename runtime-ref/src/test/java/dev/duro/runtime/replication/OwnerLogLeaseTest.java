@@ -45,6 +45,21 @@ class OwnerLogLeaseTest {
     }
 
     /**
+     * A renewal counts from when it was sent, however late its answer comes (within L): here each
+     * answer arrives after the next renewal's tick, and the lease still never lapses.
+     */
+    @Test
+    void aRenewalAnsweredAfterTheNextTickStillExtendsTheLeaseFromItsSend() {
+        long won = b.win();
+        long late = b.timing.renewNanos() + 40 * MS;
+        b.answerDelay = (n, a) -> a instanceof Message.LeaseOk ? late : 0L;
+        for (long t = 250 * MS; t <= 3 * b.timing.leaseNanos(); t += 250 * MS) {
+            b.runTo(won + t);
+            assertThat(allowed()).as("lease %d ms after the win", t / MS).isTrue();
+        }
+    }
+
+    /**
      * Cut off right after the win, the owner's lease is what its installs earned: it ends an owner
      * lease after they were sent (the quorum's latest answered send), to the nanosecond, and the
      * first look at it after that traces the loss.
