@@ -63,19 +63,41 @@ class OwnerLogAppendTest {
         }
     }
 
-    @Test
-    void aLostAppendIsResentAResendIntervalLaterFromTheLastAcknowledgedBatch() {
+    /**
+     * Wins, makes batches 1..{@code last} durable, lets the owner go idle (so the next tick is the
+     * one the next append schedules), and loses the appends sent now to the replicas {@code lost}
+     * picks. Returns now.
+     */
+    private long idleAfterThenLoseNextAppends(long last, java.util.function.Predicate<NodeId> lost) {
         long won = b.win();
-        b.appendDurable(1, 2);
+        b.appendDurable(1, last);
         b.runTo(won + 100 * MS);
         long t = b.now();
-        b.drop = s -> s.request() instanceof Append && !s.to().equals(N0) && s.atNanos() == t;
+        b.drop = s -> s.request() instanceof Append && lost.test(s.to()) && s.atNanos() == t;
+        return t;
+    }
+
+    @Test
+    void aLostAppendIsResentAResendIntervalLaterFromTheLastAcknowledgedBatch() {
+        long t = idleAfterThenLoseNextAppends(2, n -> !n.equals(N0));
         Promise<Void> p = b.append(3, 3).getFirst();
         long resend = b.timing.resendNanos();
         assertThat(b.awaitDone(p, b.timing.renewNanos())).isEqualTo(t + resend + ROUND_TRIP);
         assertThat(appendsTo(N1)).containsExactly(List.of(1L), List.of(2L), List.of(3L), List.of(3L));
         assertThat(b.times(Append.class, N2).getLast()).isEqualTo(t + resend);
         assertThat(appendsTo(N0)).as("acknowledged: not resent").hasSize(3);
+    }
+
+    /** A repeated acknowledgement is no progress: it does not postpone the resend of a lost batch. */
+    @Test
+    void aDuplicateAcknowledgementDoesNotPostponeTheResendOfALostBatch() {
+        long t = idleAfterThenLoseNextAppends(1, N1::equals);
+        b.append(2, 2);
+        b.run(30 * MS);
+        Append first = b.sent(Append.class, N1).getFirst();
+        b.reply(N1, new Appended(first.route(), first.epoch(), 1));
+        b.run(b.timing.resendNanos());
+        assertThat(b.times(Append.class, N1)).endsWith(t, t + b.timing.resendNanos());
     }
 
     /**

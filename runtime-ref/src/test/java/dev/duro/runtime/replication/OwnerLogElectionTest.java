@@ -237,6 +237,23 @@ class OwnerLogElectionTest {
     }
 
     @Test
+    void aSourceThatRefusesTheFetchFailsTheTryAtOnceAndTheNextStartsAboveItsPromise() {
+        b.replicas.get(N1).holds(new Epoch(3, 1, 9), 5);
+        b.replicas.get(N1).promised = Epoch.ZERO;
+        Epoch newer = new Epoch(9, 2, 1);
+        long t0 = b.now();
+        b.answers = (rep, req) -> req instanceof Fetch f && req.epoch().round() == 1
+                ? new Rejected(f.route(), f.epoch(), Reason.STALE, newer, 0) : rep.answer(req);
+        Promise<Recovery> r = b.on(b.log::recover);
+        b.awaitDone(r, 10_000 * MS);
+        long failedAt = t0 + 2 * ROUND_TRIP;
+        assertThat(b.times(Release.class, N1)).containsExactly(failedAt);
+        assertThat(b.times(Prepare.class, N0)).containsExactly(t0, failedAt + b.retryDelay(1, 0));
+        assertThat(rounds(b.sent(Prepare.class, N0))).containsExactly(1L, 10L);
+        assertThat(OwnerBench.valueOf(r).lastSeq()).isEqualTo(5);
+    }
+
+    @Test
     void aLateGrantToAnAbandonedTryIsReleasedAtOnceButGrantsToTheWonEpochAreNot() {
         long late = b.timing.attemptNanos() + 50 * MS;
         long t0 = b.now();

@@ -24,6 +24,7 @@ import static dev.duro.runtime.replication.OwnerBench.N2;
 import static dev.duro.runtime.replication.OwnerBench.NODES;
 import static dev.duro.runtime.replication.OwnerBench.ROUND_TRIP;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * What an owner handle accepts when, and how it ends: calls before its recovery completed or out
@@ -48,6 +49,12 @@ class OwnerLogLifecycleTest {
 
     private static Snapshot snap(long seq) {
         return new Snapshot(seq, 10 * seq, new byte[] {(byte) seq});
+    }
+
+    @Test
+    void aHandleNeedsAtLeastAQuorumOfReplicas() {
+        assertThat(new OwnerLog(b.ctx, OwnerBench.KEY, 7, List.of(N0, N1)).fence()).isEqualTo("-");
+        assertThatThrownBy(() -> new OwnerLog(b.ctx, OwnerBench.KEY, 8, List.of(N0))).hasMessageContaining("cannot make a quorum of 2");
     }
 
     @Test
