@@ -188,6 +188,9 @@ class OwnerLogCatchUpTest {
         b.append(5, 5);
         b.run(b.timing.resendNanos());
         assertThat(b.times(PushSnapshot.class, N2)).containsExactly(n2Holds);
+        b.run(b.timing.resendNanos());
+        b.appendDurable(6, 6);
+        assertThat(b.times(PushSnapshot.class, N0)).as("acknowledged: not pushed again").containsExactly(s);
     }
 
     /**

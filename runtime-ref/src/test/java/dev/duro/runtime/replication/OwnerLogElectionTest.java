@@ -253,6 +253,21 @@ class OwnerLogElectionTest {
         assertThat(OwnerBench.valueOf(r).lastSeq()).isEqualTo(5);
     }
 
+    /** A NeedInstall for a try that already failed changes nothing: no install goes out under the failed epoch. */
+    @Test
+    void aNeedInstallForATryThatFailedIsIgnored() {
+        b.answers = (rep, req) -> req instanceof Install && !rep.node.equals(N0) && req.epoch().round() == 1 ? null : rep.answer(req);
+        Promise<Recovery> r = b.on(b.log::recover);
+        while (b.records("repl-step-expired").isEmpty()) b.run(MS);
+        long expired = b.now();
+        b.run(10 * MS); // waiting for the next try
+        Install last = b.sent(Install.class, N1).getLast();
+        b.reply(N1, new Message.NeedInstall(last.route(), last.epoch(), 0));
+        b.awaitDone(r, 1_000 * MS);
+        assertThat(b.sent(Install.class).stream().filter(s -> s.atNanos() > expired && s.request().epoch().round() == 1))
+                .as("nothing sent for the failed try").isEmpty();
+    }
+
     @Test
     void aLateGrantToAnAbandonedTryIsReleasedAtOnceButGrantsToTheWonEpochAreNot() {
         long late = b.timing.attemptNanos() + 50 * MS;
