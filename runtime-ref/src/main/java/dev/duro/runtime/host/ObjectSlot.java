@@ -328,13 +328,10 @@ final class ObjectSlot {
         for (Iterator<QueuedEvent> it = queue.iterator(); it.hasNext(); ) {
             QueuedEvent e = it.next();
             if (e.boundTo() == null) rejected.add(e);
-            if (e.boundTo() == null || all) it.remove();
-        }
-        if (all) {
-            externalQueued = 0;
-            externalQueuedBytes = 0;
-        } else {
-            for (QueuedEvent e : rejected) uncount(e);
+            if (e.boundTo() == null || all) {
+                it.remove();
+                uncount(e);
+            }
         }
         for (QueuedEvent e : rejected) e.reject().accept(err);
     }

@@ -36,6 +36,17 @@ class ObjectSlotEdgeTest {
         return s;
     }
 
+    /** {@link #alarmSetter}, plus {@code /hold}: holds the object for 500 ms in blockConcurrencyWhile. */
+    private static Scripted alarmSetterThatHolds() {
+        Scripted s = alarmSetter();
+        var inner = s.fetch;
+        s.fetch = (ctx, r) -> {
+            if (!r.pathOnly().equals("/hold")) return inner.apply(ctx, r);
+            return ctx.blockConcurrencyWhile(() -> ObjectHostCoreTest.sleep(ctx.promise().loop(), 500, Response.ok("held")));
+        };
+        return s;
+    }
+
     private static <T> Promise<T> hook(HostRig rig, java.util.function.Function<TestHooks, Promise<T>> fn) {
         return rig.start(r -> fn.apply(r.host.testHooks()));
     }
@@ -120,12 +131,7 @@ class ObjectSlotEdgeTest {
      */
     @Test
     void anAlarmWhoseWallClockWentBackBeforeDeliveryWaitsForItsTimeAndRunsOnce() {
-        Scripted s = alarmSetter();
-        var inner = s.fetch;
-        s.fetch = (ctx, r) -> {
-            if (!r.pathOnly().equals("/hold")) return inner.apply(ctx, r);
-            return ctx.blockConcurrencyWhile(() -> ObjectHostCoreTest.sleep(ctx.promise().loop(), 500, Response.ok("held")));
-        };
+        Scripted s = alarmSetterThatHolds();
         HostRig rig = new HostRig(520, HostRig.config(), s.full(NS));
         rig.fetch("a", "/set?in=200");
         Promise<Response> hold = rig.fetchAsync("a", Request.get("/hold"));
@@ -423,15 +429,9 @@ class ObjectSlotEdgeTest {
      */
     @Test
     void aReleaseRefusesTheRequestsStillWaitingAndActivatesNothingAgain() {
-        Scripted s = alarmSetter();
-        var inner = s.fetch;
-        s.fetch = (ctx, r) -> {
-            if (!r.pathOnly().equals("/block")) return inner.apply(ctx, r);
-            return ctx.blockConcurrencyWhile(() -> ObjectHostCoreTest.<Void>sleep(ctx.promise().loop(), 500, null)
-                    .map(v -> Response.ok("blocked")));
-        };
+        Scripted s = alarmSetterThatHolds();
         HostRig rig = new HostRig(526, HostRig.config(), s.full(NS));
-        Promise<Response> blocking = rig.fetchAsync("a", Request.get("/block"));
+        Promise<Response> blocking = rig.fetchAsync("a", Request.get("/hold"));
         Promise<Response> waiting = rig.fetchAsync("a", Request.get("/get"));
         int begun = rig.trace(dev.duro.runtime.RuntimeTrace.RECOVER_BEGIN).size();
         Promise<Void> released = rig.start(r -> r.host.release(NS, HostRig.id("a")));
