@@ -79,11 +79,18 @@ final class RunFolderOutput {
         }
     }
 
-    /** Writes the summary, parameters and history, and renders the page; returns the page. */
-    Path finish(RunResult result, List<String> printed) {
+    /**
+     * Writes the summary, parameters and history, and renders the page; returns the page. A run that
+     * replayed a plan is reproduced by that plan, not by its seed: {@code planFile} (null for a seeded
+     * run) ends its reproduction line. The folder's own {@link RunFolder#PLAN} is what the run
+     * executed, the same run but not always the same digest (it leaves out ticks the given plan
+     * listed past the workload's stop, and the run's parameters count them).
+     */
+    Path finish(RunResult result, Path planFile) {
+        String repro = planFile == null ? result.repro() : result.repro() + " --plan " + planFile;
         try {
-            Files.writeString(dir.resolve(RunFolder.SUMMARY), result.toJson() + "\n", StandardCharsets.UTF_8);
-            Files.write(dir.resolve(RunFolder.PARAMS), printed, StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve(RunFolder.SUMMARY), result.toJson(repro) + "\n", StandardCharsets.UTF_8);
+            Files.write(dir.resolve(RunFolder.PARAMS), result.lines(repro), StandardCharsets.UTF_8);
             Files.deleteIfExists(dir.resolve(RunFolder.PLAN));
             if (plan != null) {
                 PlanFile.save(dir.resolve(RunFolder.PLAN),

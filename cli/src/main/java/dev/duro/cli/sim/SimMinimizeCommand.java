@@ -141,12 +141,14 @@ public class SimMinimizeCommand implements Callable<Integer> {
         } finally {
             folder.trace().close();
         }
-        folder.finish(finalRun, finalRun.lines());
-        // ... and the written plan read back and replayed, as the repro line will: it must fail the same.
+        // The best plan is one a run executed, so the run executes it again exactly: the folder's plan is
+        // the same plan, and its repro line names it.
         Path planFile = dir.resolve(RunFolder.PLAN);
+        folder.finish(finalRun, planFile);
+        // ... and the written plan read back and replayed, as the repro line will: the same run, digest and all.
         SimRunCommand.PlannedRun written = SimRunCommand.PlannedRun.read(planFile, scenario, best.config());
         RunResult check = SimRunCommand.runPlanned(scenario, best.config(), written, dev.duro.sim.trace.TraceListener.NONE, r -> { });
-        boolean verified = m.failsSame(finalRun) && m.failsSame(check);
+        boolean verified = m.failsSame(finalRun) && m.failsSame(check) && check.digest().equals(finalRun.digest());
         double seconds = (WallClock.nanos() - start) / 1e9;
         Minimizer.Sizes after = best.sizes(finalRun.untilMs());
         String repro = finalRun.repro() + " --plan " + planFile;
@@ -154,8 +156,9 @@ public class SimMinimizeCommand implements Callable<Integer> {
         lines.add("after:  " + after.line());
         lines.add(String.format(Locale.ROOT, "time: %.1f s, %d candidate runs (stopped: %s)", seconds, o.runs() + 3, o.stoppedBy()));
         if (!m.unrunnable().isEmpty()) lines.add("note: " + m.unrunnable());
-        lines.add(verified ? "verified: the written plan replays and fails " + property + " again"
-                : "NOT verified: the written plan replays without failing " + property + " (a determinism problem; please report it)");
+        lines.add(verified ? "verified: the written plan replays to the same digest and fails " + property + " again"
+                : "NOT verified: the written plan replays " + (m.failsSame(check) ? "to digest " + check.digest() + ", not "
+                + finalRun.digest() : "without failing " + property) + " (a determinism problem; please report it)");
         lines.add("folder: " + dir + " (report.html, plan.jsonl, plan-original.jsonl)");
         lines.add("repro: " + repro);
         for (String l : lines) w.println(l);

@@ -86,7 +86,7 @@ public class SimRunCommand implements Callable<Integer> {
         long wallNanos = WallClock.nanos() - startNanos;
         String report = null;
         if (folder != null) {
-            report = folder.finish(result, result.lines()).toString();
+            report = folder.finish(result, planned == null ? null : planned.file()).toString();
         } else if (result.exitCode() != 0 && !output.noReport) {
             report = reportOfRerun(scenario, config, planned, result);
         }
@@ -117,7 +117,7 @@ public class SimRunCommand implements Callable<Integer> {
         } finally {
             folder.trace().close();
         }
-        String page = folder.finish(again, again.lines()).toString();
+        String page = folder.finish(again, planned == null ? null : planned.file()).toString();
         if (!again.digest().equals(first.digest())) {
             return page + " (WARNING: the rerun gave digest " + again.digest() + ", not " + first.digest()
                     + ": a determinism bug; ./duro sim double-run names the first divergent event)";
@@ -164,7 +164,7 @@ public class SimRunCommand implements Callable<Integer> {
         out.println(lines.get(lines.size() - 2));
         out.println("repro: " + result.repro().replace("./duro sim run ", "./duro sim " + verb + " ")
                 + planArg + ("replay".equals(verb) ? " --digest " + result.digest() : ""));
-        if (json) out.println(result.toJson());
+        if (json) out.println(result.toJson(result.repro() + planArg));
         out.flush();
     }
 }

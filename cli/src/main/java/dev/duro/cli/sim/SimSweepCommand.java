@@ -328,7 +328,7 @@ public class SimSweepCommand implements Callable<Integer> {
             } finally {
                 folder.trace().close();
             }
-            folder.finish(again, again.lines());
+            folder.finish(again, null);
             Set<String> properties = new LinkedHashSet<>();
             for (Violation v : again.violations()) properties.add(v.property());
             entries.add(new RunIndex.Entry(o.job().label(), config.seedText(), List.copyOf(properties),

@@ -2,6 +2,7 @@ package dev.duro.cli.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.duro.cli.CliRun;
 import dev.duro.scenarios.kv.KvScenario;
 import dev.duro.sim.plan.RunPlan;
 import dev.duro.sim.run.FaultSelection;
@@ -11,8 +12,12 @@ import dev.duro.sim.run.Runner;
 import dev.duro.sim.run.Scenario;
 import dev.duro.sim.run.Violation;
 import dev.duro.sim.trace.TraceListener;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs as data: a seeded run's recorded plan, written and read back, replays to the same failure
@@ -58,6 +63,44 @@ class PlanReplayTest {
         digest[0] = Runner.run(KV, config, TraceListener.NONE).digest();
         digest[1] = Runner.run(KV, config, null, TraceListener.NONE, done -> done.executedPlan()).digest();
         assertThat(digest[1]).isEqualTo(digest[0]);
+    }
+
+    /**
+     * A run that replayed an edited plan is not its seed's run: the reproduction line in its folder
+     * (summary, parameters, page) and in its JSON must name the plan it was given, and running that
+     * line must give the planned run's digest.
+     */
+    @Test
+    void aPlannedRunsFolderReproducesThePlanNotTheSeed(@TempDir Path tmp) throws Exception {
+        CliRun seeded = CliRun.of("sim", "run", "--seed", "3", "--scenario", "kv", "--until-ms", "3000",
+                "--out", tmp.resolve("seeded").toString());
+        assertThat(seeded.exit()).as(seeded.all()).isZero();
+        // The same plan without its faults: another run under the same seed.
+        String calm = Files.readAllLines(tmp.resolve("seeded/plan.jsonl")).stream()
+                .filter(l -> !l.startsWith("{\"fault\"")).collect(Collectors.joining("\n", "", "\n"));
+        Path plan = Files.writeString(tmp.resolve("calm.jsonl"), calm);
+        Path folder = tmp.resolve("planned");
+        CliRun planned = CliRun.of("sim", "run", "--seed", "3", "--scenario", "kv", "--until-ms", "3000",
+                "--plan", plan.toString(), "--out", folder.toString(), "--json");
+        assertThat(planned.exit()).as(planned.all()).isZero();
+        String digest = line(planned.out(), "digest: ");
+        assertThat(digest).isNotEqualTo(line(seeded.out(), "digest: "));
+
+        String repro = "./duro sim run --seed 3 --scenario kv --until-ms 3000 --max-events 20000000 --faults profiles"
+                + " --nodes 5 --plan " + plan;
+        assertThat(Files.readString(folder.resolve("summary.json"))).contains("\"repro\":\"" + repro + "\"");
+        assertThat(Files.readAllLines(folder.resolve("params.txt"))).last().isEqualTo("repro: " + repro);
+        assertThat(Files.readString(folder.resolve("report.html"))).contains(repro);
+        assertThat(planned.last()).contains("\"repro\":\"" + repro + "\"");
+
+        String[] args = repro.substring("./duro ".length()).split(" ");
+        CliRun again = CliRun.of(args);
+        assertThat(again.exit()).as(again.all()).isZero();
+        assertThat(line(again.out(), "digest: ")).isEqualTo(digest);
+    }
+
+    private static String line(String out, String prefix) {
+        return out.lines().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow().substring(prefix.length());
     }
 
     @Test

@@ -66,6 +66,11 @@ public record RunResult(RunConfig config, long untilMs, SequencedMap<String, Str
 
     /** Human-readable summary, one fact per line, ending with the digest and the reproduction line. */
     public List<String> lines() {
+        return lines(repro());
+    }
+
+    /** As {@link #lines()}, ending with {@code repro} (a replayed plan's run adds its {@code --plan FILE}). */
+    public List<String> lines(String repro) {
         List<String> out = new ArrayList<>();
         out.add("seed: " + config.seedText());
         out.add("scenario: " + config.scenario());
@@ -87,12 +92,17 @@ public record RunResult(RunConfig config, long untilMs, SequencedMap<String, Str
             for (Violation v : violations) out.add("violation: " + v);
         }
         out.add("digest: " + digest);
-        out.add("repro: " + repro());
+        out.add("repro: " + repro);
         return out;
     }
 
     /** One JSON object with the run's facts (a single line). */
     public String toJson() {
+        return toJson(repro());
+    }
+
+    /** As {@link #toJson()}, with {@code repro} as its reproduction line. */
+    public String toJson(String repro) {
         StringBuilder sb = new StringBuilder(256);
         sb.append("{\"seed\":").append(TraceJson.quote(config.seedText()))
                 .append(",\"scenario\":").append(TraceJson.quote(config.scenario()))
@@ -121,7 +131,7 @@ public record RunResult(RunConfig config, long untilMs, SequencedMap<String, Str
                     .append(",\"class\":").append(TraceJson.quote(v.failureClass().name()))
                     .append(",\"message\":").append(TraceJson.quote(v.message())).append('}');
         }
-        sb.append("],\"repro\":").append(TraceJson.quote(repro())).append('}');
+        sb.append("],\"repro\":").append(TraceJson.quote(repro)).append('}');
         return sb.toString();
     }
 }
