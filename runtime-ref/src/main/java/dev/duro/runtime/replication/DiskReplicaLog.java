@@ -202,6 +202,13 @@ final class DiskReplicaLog implements ReplicaLog {
     }
 
     /**
+     * BUGGIFY: a relabel's state file is written late, so the install it answers lands near the
+     * install step's deadline (two attempts); a crash meanwhile keeps the old label.
+     */
+    static final String FAULT_RELABEL_SYNC_SLOW = "repl-relabel-sync-slow";
+    private static final long RELABEL_SYNC_SLOW_NANOS = 250_000_000L;
+
+    /**
      * {@inheritDoc}
      *
      * <p>One state-file replace (atomic); the log is not touched. Fails
@@ -210,13 +217,6 @@ final class DiskReplicaLog implements ReplicaLog {
      * batch {@code adoptedSeq} (fewer batches would break whole adoption, more would be batches of
      * {@code from}'s owner that {@code to}'s never adopted).
      */
-    /**
-     * BUGGIFY: a relabel's state file is written late, so the install it answers lands near the
-     * install step's deadline (two attempts); a crash meanwhile keeps the old label.
-     */
-    static final String FAULT_RELABEL_SYNC_SLOW = "repl-relabel-sync-slow";
-    private static final long RELABEL_SYNC_SLOW_NANOS = 250_000_000L;
-
     @Override
     public Promise<Void> relabel(Epoch from, Epoch to, long adoptedSeq) {
         return submit(Kind.WRITE, () -> ensureLoaded().flatMap(v -> {

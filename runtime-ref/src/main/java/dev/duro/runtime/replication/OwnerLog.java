@@ -75,7 +75,8 @@ final class OwnerLog implements ObjectLog {
 
     /**
      * The legal phase changes. ACTIVE → ELECTING: destroy() elects again (and the planted
-     * SPLIT_BRAIN_AFTER_HEAL does); a try that is fenced while electing fails it, never FENCED.
+     * SPLIT_BRAIN_AFTER_HEAL does); destroy() while electing replaces the election, no change; a
+     * try that is fenced while electing fails it, never FENCED.
      */
     private static final java.util.EnumMap<Phase, java.util.EnumSet<Phase>> PHASE_CHANGES = new java.util.EnumMap<>(Map.of(
             Phase.NEW, java.util.EnumSet.of(Phase.ELECTING, Phase.CLOSED),
@@ -297,7 +298,14 @@ final class OwnerLog implements ObjectLog {
         lastSeq = 0;
         durableSeq = 0;
         Promise<Void> done = Promise.on(loop);
-        startElection(new Election(null, done, true));
+        Election el = new Election(null, done, true);
+        if (phase == Phase.ELECTING) {
+            // The try in progress gives way (its caller was failed above); a fresh epoch fences its answers.
+            election = el;
+            nextAttempt();
+        } else {
+            startElection(el);
+        }
         return done;
     }
 

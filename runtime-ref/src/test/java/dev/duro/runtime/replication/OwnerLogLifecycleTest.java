@@ -180,6 +180,31 @@ class OwnerLogLifecycleTest {
         for (var n : NODES) assertThat(b.replicas.get(n).lastSeq()).isZero();
     }
 
+    /**
+     * destroy() while the handle is still electing: the recovery fails at once (RESET), the try in
+     * progress gives way to one that installs an empty log under a fresh epoch, and the handle closes.
+     */
+    @Test
+    void destroyWhileElectingFailsTheRecoveryAndInstallsAnEmptyLogUnderAFresherEpoch() {
+        b.replicas.get(N1).holds(new Epoch(3, 1, 1), 2);
+        Promise<Recovery> r = b.on(b.log::recover);
+        b.run(ROUND_TRIP / 2);
+        Epoch electing = b.sent(Prepare.class, N0).getLast().epoch();
+        Promise<Void> destroyed = b.on(b.log::destroy);
+        assertThat(r.isFailed()).as("the recovery fails at the destroy").isTrue();
+        assertThat(((DuroException) r.failure()).code()).isEqualTo(ErrorCode.RESET);
+        b.awaitDone(destroyed, 100 * MS);
+        assertThat(destroyed.isSucceeded()).isTrue();
+        for (var n : NODES) {
+            Install install = b.sent(Install.class, n).getLast();
+            assertThat(install.epoch()).isGreaterThan(electing);
+            assertThat(install.reset()).isTrue();
+            assertThat(install.entries()).isEmpty();
+            assertThat(b.replicas.get(n).lastSeq()).isZero();
+        }
+        assertThat(b.closed).containsExactly(b.log);
+    }
+
     @Test
     void aNewerOwnersFenceEndsTheHandleAtTheAnswerAndFailsWhatIsPending() {
         b.win();
