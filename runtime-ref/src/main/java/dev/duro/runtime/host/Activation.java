@@ -113,6 +113,8 @@ final class Activation {
     private EngineStore store;
     /** The object's log once recovery began: fences and leases (cluster), for the output gate. */
     private ObjectLog log;
+    /** Why the recovery was abandoned ({@link #abandonRecovery}); null unless it was. */
+    private DuroException abandonedBecause;
     private boolean leaseWaiting;
     private Listener listener;
     private DurableObject instance;
@@ -202,6 +204,18 @@ final class Activation {
         opened.whenComplete((s, e) -> onOpened(l, s, e));
     }
 
+    /**
+     * Another node owns the object now and this activation is still recovering: it stops competing
+     * for the object at once (closing its log handle ends the election and fails the recovery),
+     * instead of electioneering until its election ends. What waits for the recovery is refused
+     * with {@code why}; nothing of it ran.
+     */
+    void abandonRecovery(DuroException why) {
+        if (state != State.LOADING || log == null) return;
+        abandonedBecause = why;
+        log.close();
+    }
+
     private void onOpened(Listener l, EngineStore s, Throwable failure) {
         opening = false;
         if (state == State.CLOSING || state == State.CLOSED) {
@@ -212,7 +226,7 @@ final class Activation {
         if (failure != null) {
             trace(RuntimeTrace.RESET, "reason=recover-failed");
             // Fail the waiting events first: closing lets the slot activate again for what is queued.
-            slot.onRecovered(this, failure);
+            slot.onRecovered(this, abandonedBecause != null ? abandonedBecause : failure);
             EngineStore early = store;
             beginClose(1011, "recovery failed", null);
             if (early != null) early.close();

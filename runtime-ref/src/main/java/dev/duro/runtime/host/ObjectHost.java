@@ -296,7 +296,8 @@ public final class ObjectHost implements ObjectEndpoint {
     }
 
     /**
-     * Lets go of {@code id} because another node owns it now: the activation ends once its writes
+     * Lets go of {@code id} because another node owns it now: an activation still recovering stops
+     * electing at once (what waits for it is refused, UNAVAILABLE); a live one ends once its writes
      * so far are durable (events running fail with RESET; sockets close with 1001 so their clients
      * reconnect to the owner; traced {@code obj-evict reason=moved}), and its alarm is forgotten here
      * (the owner arms it from the log), so the lease lapses and nothing here competes for the
@@ -309,6 +310,8 @@ public final class ObjectHost implements ObjectEndpoint {
         // Events still waiting for an activation would start one here again and win the object back
         // from its owner: refuse them (nothing ran), so their callers retry and reach the owner.
         slot.refuseQueued(movedAway(namespace, id), false);
+        // A recovery still electing would compete with the owner until its election ends: stop it.
+        slot.abandonRecovery(movedAway(namespace, id));
         Promise<Void> done = Promise.on(loop);
         slot.end("moved", 1001).whenComplete((v, e) -> {
             slot.refuseQueued(movedAway(namespace, id), false);
@@ -321,7 +324,7 @@ public final class ObjectHost implements ObjectEndpoint {
     }
 
     private static DuroException movedAway(String namespace, ObjectId id) {
-        return new DuroException(ErrorCode.UNAVAILABLE, "object " + id.hex() + " of " + namespace
+        return new MovedAwayException("object " + id.hex() + " of " + namespace
                 + " moved to another node before this request ran; nothing ran: retry and the cluster routes it to the owner");
     }
 

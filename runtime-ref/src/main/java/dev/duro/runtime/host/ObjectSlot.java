@@ -336,6 +336,11 @@ final class ObjectSlot {
         for (QueuedEvent e : rejected) e.reject().accept(err);
     }
 
+    /** Another node owns the object now: a still-recovering activation stops electing ({@link Activation#abandonRecovery}). */
+    void abandonRecovery(DuroException why) {
+        if (activation != null) activation.abandonRecovery(why);
+    }
+
     /** Another node owns the object now: forget the alarm as known here (the owner arms it from the log). */
     void disarmAlarm() {
         cancelAlarmTimers();
@@ -631,7 +636,8 @@ final class ObjectSlot {
     Promise<Void> probeAlarm(int attempt) {
         Promise<Void> done = Promise.on(host.loop);
         whenRecovered().whenComplete((a, e) -> {
-            if (e != null && attempt < host.config.alarmMaxRetries()) {
+            // A recovery the release abandoned is not retried: the owner arms the alarm from the log.
+            if (e != null && attempt < host.config.alarmMaxRetries() && !MovedAwayException.causedBy(e)) {
                 // The retry goes to the object's slot as it is then: this one, holding nothing after
                 // the failure, may have been forgotten, and waking it would give the object a second
                 // activation beside the one a request started in its successor.

@@ -339,11 +339,13 @@ final class OwnerLog implements ObjectLog {
     @Override
     public void close() {
         if (phase == Phase.CLOSED) return;
-        boolean wasActive = phase == Phase.ACTIVE;
+        // A try still electing may hold grants, each a lease against every other owner: free them too
+        // (its epoch never allowed an output).
+        boolean holdsReplicas = phase == Phase.ACTIVE || phase == Phase.ELECTING;
         endReason = "the activation that opened this log handle ended";
         toPhase(Phase.CLOSED);
         failPending(ended());
-        if (wasActive) release();
+        if (holdsReplicas) release();
         end();
     }
 

@@ -445,6 +445,63 @@ class ObjectSlotEdgeTest {
     }
 
     /**
+     * The cluster lets go of an object whose activation is still recovering (its log's election
+     * has not ended): the activation stops at once, closing its log handle (which ends the
+     * election), instead of competing with the owner until the election ends; the request that
+     * waited for the recovery is refused as UNAVAILABLE, and nothing activates again.
+     */
+    @Test
+    void aReleaseDuringARecoveryClosesTheLogAtOnceAndRefusesTheWaitingRequest() {
+        Scripted s = new Scripted();
+        HostRig rig = new HostRig(527, HostRig.config(), s.plain(NS));
+        rig.fetch("a", "/inc");
+        rig.crash();
+        List<Promise<dev.duro.runtime.log.Recovery>> electing = new java.util.ArrayList<>();
+        int[] closes = {0};
+        rig.logWrapper = logs -> new LogStore() {
+            @Override
+            public ObjectLog open(String namespace, ObjectId id) {
+                return new ForwardingLog(logs.open(namespace, id)) {
+                    @Override
+                    public Promise<dev.duro.runtime.log.Recovery> recover() {
+                        Promise<dev.duro.runtime.log.Recovery> p = Promise.on(rig.world.loop());
+                        electing.add(p); // an election that does not end by itself
+                        return p;
+                    }
+
+                    @Override
+                    public void close() {
+                        closes[0]++;
+                        for (Promise<dev.duro.runtime.log.Recovery> p : electing) {
+                            if (!p.isDone()) p.fail(new DuroException(ErrorCode.RESET, "the log handle was closed (test)"));
+                        }
+                        super.close();
+                    }
+                };
+            }
+
+            @Override
+            public Promise<List<ObjectId>> list(String namespace) {
+                return logs.list(namespace);
+            }
+        };
+        rig.restart();
+        Promise<Response> waiting = rig.fetchAsync("a", Request.get("/get"));
+        rig.runMillis(100);
+        assertThat(electing).as("one recovery under way").hasSize(1);
+        int begun = rig.trace(dev.duro.runtime.RuntimeTrace.RECOVER_BEGIN).size();
+        Promise<Void> released = rig.start(r -> r.host.release(NS, HostRig.id("a")));
+        rig.runMillis(10);
+        assertThat(closes[0]).as("the recovering activation closed its log at the release").isPositive();
+        assertThat(released.isSucceeded()).as("released at once, not when the election ends").isTrue();
+        assertThat(waiting.isFailed()).isTrue();
+        assertThat(((DuroException) waiting.failure()).code()).isEqualTo(ErrorCode.UNAVAILABLE);
+        assertThat(waiting.failure().getMessage()).contains("moved to another node").contains("nothing ran");
+        rig.runMillis(3_000);
+        assertThat(rig.trace(dev.duro.runtime.RuntimeTrace.RECOVER_BEGIN)).as("no activation after the release").hasSize(begun);
+    }
+
+    /**
      * The alarm probe at start fails and the slot, holding nothing, is forgotten; a request then
      * activates the object in a new slot. The probe's retry must go to that slot (the object is
      * live: nothing to do), not wake the forgotten one, which would give the object a second

@@ -181,6 +181,32 @@ class OwnerLogLifecycleTest {
     }
 
     /**
+     * close() while the handle is still electing fails the recovery and frees every replica from
+     * the electing epoch at once: a grant is a lease against every other owner, and that epoch
+     * never allowed an output. (A host lets go of an object that moved away mid-recovery this way.)
+     */
+    @Test
+    void closeWhileElectingFailsTheRecoveryAndFreesTheReplicasFromItsEpoch() {
+        Promise<Recovery> r = b.on(b.log::recover);
+        b.run(ROUND_TRIP / 2);
+        Epoch electing = b.sent(Prepare.class, N0).getLast().epoch();
+        long t = b.now();
+        b.on(() -> {
+            b.log.close();
+            return null;
+        });
+        assertThat(r.isFailed()).isTrue();
+        assertThat(((DuroException) r.failure()).code()).isEqualTo(ErrorCode.RESET);
+        for (var n : NODES) {
+            assertThat(b.times(Release.class, n)).as("%s freed", n).containsExactly(t);
+            assertThat(b.sent(Release.class, n).getFirst().epoch()).isEqualTo(electing);
+        }
+        assertThat(b.closed).containsExactly(b.log);
+        b.run(2 * b.timing.leaseNanos());
+        assertThat(b.sentSince(t + 1)).as("a closed handle sends nothing").isEmpty();
+    }
+
+    /**
      * destroy() while the handle is still electing: the recovery fails at once (RESET), the try in
      * progress gives way to one that installs an empty log under a fresh epoch, and the handle closes.
      */
