@@ -53,7 +53,7 @@ class PlantedBugsTest {
             java.util.Map.entry(PlantedBug.REPLAY_OUT_OF_ORDER, 4L),
             java.util.Map.entry(PlantedBug.NO_CHECKSUM, 38L),
             java.util.Map.entry(PlantedBug.SPLIT_BRAIN_AFTER_HEAL, 92L),
-            java.util.Map.entry(PlantedBug.RELABEL_AFTER_REFUSED_APPEND, 161L));
+            java.util.Map.entry(PlantedBug.RELABEL_AFTER_REFUSED_APPEND, 430L));
 
     /**
      * The first seed in 1..maxSeeds whose run reports a violation of one of {@code properties} that
