@@ -438,9 +438,7 @@ class ObjectSlotEdgeTest {
         rig.runMillis(3_000);
         assertThat(released.isSucceeded()).isTrue();
         assertThat(blocking.isDone()).as("the running request ended one way or the other").isTrue();
-        assertThat(waiting.isFailed()).as("the waiting request was refused").isTrue();
-        assertThat(((DuroException) waiting.failure()).code()).isEqualTo(ErrorCode.UNAVAILABLE);
-        assertThat(waiting.failure().getMessage()).contains("moved to another node").contains("nothing ran");
+        assertRefusedAsMoved(waiting);
         assertThat(rig.trace(dev.duro.runtime.RuntimeTrace.RECOVER_BEGIN)).as("no activation after the release").hasSize(begun);
     }
 
@@ -458,33 +456,23 @@ class ObjectSlotEdgeTest {
         rig.crash();
         List<Promise<dev.duro.runtime.log.Recovery>> electing = new java.util.ArrayList<>();
         int[] closes = {0};
-        rig.logWrapper = logs -> new LogStore() {
+        rig.logWrapper = logs -> wrapping(logs, log -> new ForwardingLog(log) {
             @Override
-            public ObjectLog open(String namespace, ObjectId id) {
-                return new ForwardingLog(logs.open(namespace, id)) {
-                    @Override
-                    public Promise<dev.duro.runtime.log.Recovery> recover() {
-                        Promise<dev.duro.runtime.log.Recovery> p = Promise.on(rig.world.loop());
-                        electing.add(p); // an election that does not end by itself
-                        return p;
-                    }
-
-                    @Override
-                    public void close() {
-                        closes[0]++;
-                        for (Promise<dev.duro.runtime.log.Recovery> p : electing) {
-                            if (!p.isDone()) p.fail(new DuroException(ErrorCode.RESET, "the log handle was closed (test)"));
-                        }
-                        super.close();
-                    }
-                };
+            public Promise<dev.duro.runtime.log.Recovery> recover() {
+                Promise<dev.duro.runtime.log.Recovery> p = Promise.on(rig.world.loop());
+                electing.add(p); // an election that does not end by itself
+                return p;
             }
 
             @Override
-            public Promise<List<ObjectId>> list(String namespace) {
-                return logs.list(namespace);
+            public void close() {
+                closes[0]++;
+                for (Promise<dev.duro.runtime.log.Recovery> p : electing) {
+                    if (!p.isDone()) p.fail(new DuroException(ErrorCode.RESET, "the log handle was closed (test)"));
+                }
+                super.close();
             }
-        };
+        });
         rig.restart();
         Promise<Response> waiting = rig.fetchAsync("a", Request.get("/get"));
         rig.runMillis(100);
@@ -494,9 +482,7 @@ class ObjectSlotEdgeTest {
         rig.runMillis(10);
         assertThat(closes[0]).as("the recovering activation closed its log at the release").isPositive();
         assertThat(released.isSucceeded()).as("released at once, not when the election ends").isTrue();
-        assertThat(waiting.isFailed()).isTrue();
-        assertThat(((DuroException) waiting.failure()).code()).isEqualTo(ErrorCode.UNAVAILABLE);
-        assertThat(waiting.failure().getMessage()).contains("moved to another node").contains("nothing ran");
+        assertRefusedAsMoved(waiting);
         rig.runMillis(3_000);
         assertThat(rig.trace(dev.duro.runtime.RuntimeTrace.RECOVER_BEGIN)).as("no activation after the release").hasSize(begun);
     }
@@ -670,6 +656,28 @@ class ObjectSlotEdgeTest {
     }
 
     /** {@code logs}, whose first {@code lists[0]} listings, {@code recovers[0]} recoveries and {@code destroys[0]} destroys fail. */
+    /** The waiting request was refused because the object moved away: UNAVAILABLE, nothing of it ran. */
+    private static void assertRefusedAsMoved(Promise<Response> waiting) {
+        assertThat(waiting.isFailed()).as("the waiting request was refused").isTrue();
+        assertThat(((DuroException) waiting.failure()).code()).isEqualTo(ErrorCode.UNAVAILABLE);
+        assertThat(waiting.failure().getMessage()).contains("moved to another node").contains("nothing ran");
+    }
+
+    /** {@code logs} with every opened log wrapped by {@code wrap}; listings pass through. */
+    static LogStore wrapping(LogStore logs, java.util.function.UnaryOperator<ObjectLog> wrap) {
+        return new LogStore() {
+            @Override
+            public ObjectLog open(String namespace, ObjectId id) {
+                return wrap.apply(logs.open(namespace, id));
+            }
+
+            @Override
+            public Promise<List<ObjectId>> list(String namespace) {
+                return logs.list(namespace);
+            }
+        };
+    }
+
     static LogStore failingLogs(LogStore logs, HostRig rig, int[] lists, int[] recovers, int[] destroys) {
         return failingLogs(logs, rig, lists, recovers, destroys, () -> new IllegalStateException("recover failed (test)"));
     }
